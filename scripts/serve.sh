@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds the app and serves it on http://127.0.0.1:8080, rebuilding on every change.
+# Installs whatever is missing first (see scripts/install.sh).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/install.sh build
+export PATH="$HOME/.cargo/bin:$root/tools/node_modules/.bin:$PATH"
+echo "[serve] Redfour: open http://127.0.0.1:8080/ (Ctrl-C stops)"
+exec trunk serve --address 127.0.0.1 --port 8080 "$@"

@@ -1,0 +1,5 @@
+//! Redfour: see Erlang/OTP work. An OTP-style actor runtime ([`runtime`]), the Red:4 store
+//! running on it ([`store`]), and the observer that shows it in the browser ([`ui`]).
+
+pub mod runtime;
+pub mod ui;

@@ -1,0 +1,477 @@
+//! `Ctx`: what a process can do. Each process body receives one; it is the process's own
+//! handle to the runtime (its pid, its mailbox, its links), like `self()` and the BIFs in
+//! Erlang.
+//!
+//! The `async` methods are the suspension points. `receive` waits for the next message;
+//! `receive_match` is Erlang's selective receive (other messages stay queued, in order);
+//! `sleep` and the `*_timeout` forms use the virtual clock.
+//!
+//! A process that has been killed never runs again: its future is dropped at its next
+//! suspension point, and until then every operation it attempts is ignored.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use super::pid::{Pid, Ref};
+use super::process::StateView;
+use super::scheduler::{Inner, SpawnOpts, Take};
+use super::term::Term;
+use super::timer::{TimerAction, TimerRef};
+use super::trace::Event;
+
+/// A process's handle to the runtime.
+#[derive(Clone)]
+pub struct Ctx {
+    inner: Rc<RefCell<Inner>>,
+    pid: Pid,
+}
+
+/// Why `register` failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegisterError {
+    /// The name belongs to this live process.
+    Taken(Pid),
+    /// This process already has a name.
+    AlreadyNamed,
+    /// The process is not alive.
+    NotAlive,
+}
+
+impl Ctx {
+    pub(crate) fn new(inner: Rc<RefCell<Inner>>, pid: Pid) -> Self {
+        Ctx { inner, pid }
+    }
+
+    /// Runs `f` on the scheduler state if this process is alive; otherwise returns `dead`.
+    fn with<R>(&self, dead: R, f: impl FnOnce(&mut Inner) -> R) -> R {
+        match self.inner.try_borrow_mut() {
+            Ok(mut inner) if inner.alive(self.pid) => f(&mut inner),
+            _ => dead,
+        }
+    }
+
+    /// `self()`
+    pub fn pid(&self) -> Pid {
+        self.pid
+    }
+
+    /// Virtual milliseconds since the runtime started.
+    pub fn now(&self) -> u64 {
+        self.inner.try_borrow().map(|i| i.now).unwrap_or(0)
+    }
+
+    /// A random number from the runtime's seeded generator.
+    pub fn random_u64(&self) -> u64 {
+        self.with(0, |inner| inner.random().next_u64())
+    }
+
+    /// A random number in `0..n`.
+    pub fn random_below(&self, n: u64) -> u64 {
+        self.with(0, |inner| inner.random().below(n))
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&self, p: f64) -> bool {
+        self.with(false, |inner| inner.random().chance(p))
+    }
+
+    /// `make_ref()`
+    pub fn make_ref(&self) -> Ref {
+        self.with(Ref(0), |inner| inner.make_ref())
+    }
+
+    /// `send(to, msg)`: always succeeds; a dead `to` drops the message.
+    pub fn send(&self, to: Pid, msg: Term) {
+        let from = self.pid;
+        self.with((), |inner| inner.push_message(Some(from), to, msg))
+    }
+
+    /// Sends to a registered name. `Err` when nothing is registered under it (`send/2`
+    /// raises `ArgumentError` there).
+    pub fn send_named(&self, name: &str, msg: Term) -> Result<(), Term> {
+        match self.whereis(name) {
+            Some(pid) => {
+                self.send(pid, msg);
+                Ok(())
+            }
+            None => Err(Term::atom("badarg")),
+        }
+    }
+
+    /// Replies to a `GenServer.call` (see `gen_server::reply`).
+    pub(crate) fn send_reply(&self, to: Pid, tag: Ref, reply: Term) {
+        let from = self.pid;
+        self.with((), |inner| inner.push_reply(Some(from), to, tag, reply))
+    }
+
+    /// Waits for the next message.
+    pub fn receive(&self) -> Next<'_> {
+        Next(Receive::new(self, accept_any, None))
+    }
+
+    /// Waits up to `ms` for the next message; `None` on timeout.
+    pub fn receive_timeout(&self, ms: u64) -> Receive<'_, fn(&Term) -> bool> {
+        Receive::new(self, accept_any, Some(ms))
+    }
+
+    /// Selective receive: the first queued message for which `matches` is true, waiting up to
+    /// `timeout` ms (`None`: forever). Messages that do not match stay in the mailbox, in
+    /// order. `matches` must not call back into `Ctx`.
+    pub fn receive_match<F: FnMut(&Term) -> bool>(
+        &self,
+        matches: F,
+        timeout: Option<u64>,
+    ) -> Receive<'_, F> {
+        Receive::new(self, matches, timeout)
+    }
+
+    /// `Process.sleep(ms)`: waits on the virtual clock; messages stay queued.
+    pub async fn sleep(&self, ms: u64) {
+        self.receive_match(|_| false, Some(ms)).await;
+    }
+
+    /// Suspends until the host calls `Runtime::resume` for this process. Messages arriving
+    /// meanwhile are queued but do not wake it.
+    pub fn park(&self) -> Park<'_> {
+        Park {
+            ctx: self,
+            parked: false,
+        }
+    }
+
+    /// Ends this process now with `reason` (`exit(reason)`); never returns.
+    pub async fn exit(&self, reason: Term) -> Term {
+        let pid = self.pid;
+        self.with((), |inner| inner.exit_process(pid, reason.clone()));
+        std::future::pending::<()>().await;
+        reason
+    }
+
+    /// `Process.exit(pid, reason)`: sends an exit signal (to itself too).
+    pub fn exit_signal(&self, to: Pid, reason: Term) {
+        let from = self.pid;
+        self.with((), |inner| inner.exit_signal(from, to, reason, true))
+    }
+
+    /// Spawns a process.
+    pub fn spawn<F, Fut>(&self, body: F) -> Option<Pid>
+    where
+        F: FnOnce(Ctx) -> Fut,
+        Fut: Future<Output = Term> + 'static,
+    {
+        self.spawn_opts(SpawnOpts::default(), body).ok()
+    }
+
+    /// `spawn_link`
+    pub fn spawn_link<F, Fut>(&self, body: F) -> Option<Pid>
+    where
+        F: FnOnce(Ctx) -> Fut,
+        Fut: Future<Output = Term> + 'static,
+    {
+        self.spawn_opts(SpawnOpts::link(), body).ok()
+    }
+
+    /// `spawn_monitor`: the pid and the monitor reference.
+    pub fn spawn_monitor<F, Fut>(&self, body: F) -> Option<(Pid, Ref)>
+    where
+        F: FnOnce(Ctx) -> Fut,
+        Fut: Future<Output = Term> + 'static,
+    {
+        let pid = self.spawn(body)?;
+        Some((pid, self.monitor(pid)))
+    }
+
+    /// Spawns with options. `Err(holder)` when `opts.name` is taken; `Err` with this pid
+    /// when the caller itself is dead.
+    pub fn spawn_opts<F, Fut>(&self, opts: SpawnOpts, body: F) -> Result<Pid, Pid>
+    where
+        F: FnOnce(Ctx) -> Fut,
+        Fut: Future<Output = Term> + 'static,
+    {
+        let parent = self.pid;
+        let pid = self.with(Err(parent), |inner| inner.allocate(Some(parent), &opts))?;
+        let future = body(Ctx::new(self.inner.clone(), pid));
+        let size = std::mem::size_of_val(&future);
+        if let Ok(mut inner) = self.inner.try_borrow_mut() {
+            inner.install(pid, Box::pin(future), size);
+        }
+        if opts.monitor {
+            self.monitor(pid);
+        }
+        Ok(pid)
+    }
+
+    /// `Process.link/1`. Linking to a dead process sends this one an exit signal `noproc`.
+    pub fn link(&self, other: Pid) {
+        let me = self.pid;
+        self.with((), |inner| inner.link(me, other))
+    }
+
+    /// `Process.unlink/1`
+    pub fn unlink(&self, other: Pid) {
+        let me = self.pid;
+        self.with((), |inner| inner.unlink(me, other))
+    }
+
+    /// `Process.monitor/1`: a `{:DOWN, ref, :process, pid, reason}` comes exactly once
+    /// (at once with `:noproc` if `target` is dead).
+    pub fn monitor(&self, target: Pid) -> Ref {
+        let me = self.pid;
+        self.with(Ref(0), |inner| inner.monitor(me, target))
+    }
+
+    /// `Process.demonitor/2`; `flush` also removes a `:DOWN` already queued.
+    pub fn demonitor(&self, mref: Ref, flush: bool) -> bool {
+        let me = self.pid;
+        self.with(false, |inner| inner.demonitor(me, mref, flush))
+    }
+
+    /// `Process.flag(:trap_exit, on)`; returns the previous value.
+    pub fn trap_exit(&self, on: bool) -> bool {
+        let me = self.pid;
+        self.with(false, |inner| {
+            inner
+                .slot_mut(me)
+                .map(|s| std::mem::replace(&mut s.trap_exit, on))
+                .unwrap_or(false)
+        })
+    }
+
+    /// `Process.register(self(), name)`
+    pub fn register(&self, name: &str) -> Result<(), RegisterError> {
+        let me = self.pid;
+        self.with(Err(RegisterError::NotAlive), |inner| {
+            let named = inner
+                .slot(me)
+                .and_then(|s| s.ext.as_ref())
+                .is_some_and(|e| e.name.is_some());
+            if named {
+                return Err(RegisterError::AlreadyNamed);
+            }
+            inner
+                .register(me, Rc::from(name))
+                .map_err(RegisterError::Taken)
+        })
+    }
+
+    /// `Process.unregister(name)`
+    pub fn unregister(&self, name: &str) -> bool {
+        self.with(false, |inner| inner.unregister(name).is_some())
+    }
+
+    /// `Process.whereis(name)`
+    pub fn whereis(&self, name: &str) -> Option<Pid> {
+        self.inner
+            .try_borrow()
+            .ok()
+            .and_then(|i| i.registry.whereis(name))
+    }
+
+    /// `Process.alive?(pid)`
+    pub fn alive(&self, pid: Pid) -> bool {
+        self.inner
+            .try_borrow()
+            .map(|i| i.alive(pid))
+            .unwrap_or(false)
+    }
+
+    /// The process that spawned this one.
+    pub fn parent(&self) -> Option<Pid> {
+        let me = self.pid;
+        self.inner
+            .try_borrow()
+            .ok()
+            .and_then(|i| i.slot(me).and_then(|s| s.parent))
+    }
+
+    /// `Process.send_after(to, msg, ms)`
+    pub fn send_after(&self, ms: u64, to: Pid, msg: Term) -> Option<TimerRef> {
+        self.with(None, |inner| {
+            let deadline = inner.now.saturating_add(ms);
+            Some(inner.timers.insert(deadline, TimerAction::Send { to, msg }))
+        })
+    }
+
+    /// `Process.cancel_timer(ref)`: the milliseconds left, or `None` if it already fired.
+    pub fn cancel_timer(&self, timer: TimerRef) -> Option<u64> {
+        self.with(None, |inner| {
+            let now = inner.now;
+            inner
+                .timers
+                .cancel(timer)
+                .map(|_| timer.deadline().saturating_sub(now))
+        })
+    }
+
+    /// Records an event in the trace (supervisors record restarts this way).
+    pub fn emit(&self, event: Event) {
+        self.with((), |inner| inner.record(event))
+    }
+
+    /// Records a note about this process in the trace.
+    pub fn note(&self, kind: &str, text: &str) {
+        let pid = self.pid;
+        self.emit(Event::Note {
+            pid: Some(pid),
+            kind: Rc::from(kind),
+            text: Rc::from(text),
+        })
+    }
+
+    /// Exposes this process's state to `:sys.get_state` and the observer.
+    pub fn set_state_view(&self, view: Rc<dyn StateView>) {
+        let me = self.pid;
+        self.with((), |inner| {
+            if let Some(slot) = inner.slot_mut(me) {
+                slot.ext().view = Some(view);
+            }
+        })
+    }
+
+    /// Names what this process is in the observer (a module name).
+    pub fn set_label(&self, label: &str) {
+        let me = self.pid;
+        self.with((), |inner| {
+            if let Some(slot) = inner.slot_mut(me) {
+                slot.ext().label = Some(Rc::from(label));
+            }
+        })
+    }
+
+    pub(crate) fn set_awaiting(&self, tag: Option<Ref>) {
+        let me = self.pid;
+        self.with((), |inner| inner.set_awaiting(me, tag))
+    }
+}
+
+fn accept_any(_: &Term) -> bool {
+    true
+}
+
+/// The future behind `receive`, `receive_timeout` and `receive_match`.
+pub struct Receive<'a, F> {
+    ctx: &'a Ctx,
+    matches: F,
+    timeout: Option<u64>,
+    timer: Option<TimerRef>,
+}
+
+impl<'a, F: FnMut(&Term) -> bool> Receive<'a, F> {
+    fn new(ctx: &'a Ctx, matches: F, timeout: Option<u64>) -> Self {
+        Receive {
+            ctx,
+            matches,
+            timeout,
+            timer: None,
+        }
+    }
+}
+
+impl<F: FnMut(&Term) -> bool + Unpin> Future for Receive<'_, F> {
+    type Output = Option<Term>;
+
+    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Term>> {
+        let this = self.get_mut();
+        let pid = this.ctx.pid;
+        let Ok(mut inner) = this.ctx.inner.try_borrow_mut() else {
+            return Poll::Pending;
+        };
+        if !inner.alive(pid) {
+            return Poll::Pending; // killed: never resumes, the scheduler drops this future
+        }
+        match inner.take_message(pid, &mut this.matches) {
+            Take::Message(msg) => {
+                if let Some(timer) = this.timer.take() {
+                    inner.timers.cancel(timer);
+                }
+                return Poll::Ready(Some(msg));
+            }
+            Take::Yield => return Poll::Pending,
+            Take::Empty => {}
+        }
+        match (this.timer, this.timeout) {
+            (Some(timer), _) => {
+                if inner.timers.contains(timer) {
+                    Poll::Pending
+                } else {
+                    this.timer = None;
+                    this.timeout = None;
+                    wake_if_waiting_to_yield(&mut inner, pid);
+                    Poll::Ready(None)
+                }
+            }
+            (None, Some(0)) => {
+                wake_if_waiting_to_yield(&mut inner, pid);
+                Poll::Ready(None)
+            }
+            (None, Some(ms)) => {
+                let deadline = inner.now.saturating_add(ms);
+                this.timer = Some(inner.timers.insert(deadline, TimerAction::Wake { pid }));
+                Poll::Pending
+            }
+            (None, None) => Poll::Pending,
+        }
+    }
+}
+
+/// `take_message` marked the process waiting; a receive that completes with a timeout keeps
+/// running, so it is running again.
+fn wake_if_waiting_to_yield(inner: &mut Inner, pid: Pid) {
+    if let Some(slot) = inner.slot_mut(pid) {
+        if slot.status == super::process::Status::Waiting {
+            slot.status = super::process::Status::Running;
+        }
+    }
+}
+
+impl<F> Drop for Receive<'_, F> {
+    fn drop(&mut self) {
+        if let Some(timer) = self.timer.take() {
+            if let Ok(mut inner) = self.ctx.inner.try_borrow_mut() {
+                inner.timers.cancel(timer);
+            }
+        }
+    }
+}
+
+/// The future behind `Ctx::receive`.
+pub struct Next<'a>(Receive<'a, fn(&Term) -> bool>);
+
+impl Future for Next<'_> {
+    type Output = Term;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Term> {
+        match Pin::new(&mut self.0).poll(cx) {
+            Poll::Ready(Some(msg)) => Poll::Ready(msg),
+            _ => Poll::Pending,
+        }
+    }
+}
+
+/// The future behind `Ctx::park`.
+pub struct Park<'a> {
+    ctx: &'a Ctx,
+    parked: bool,
+}
+
+impl Future for Park<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        if this.parked {
+            return Poll::Ready(());
+        }
+        let pid = this.ctx.pid;
+        if let Ok(mut inner) = this.ctx.inner.try_borrow_mut() {
+            if let Some(slot) = inner.slot_mut(pid) {
+                slot.status = super::process::Status::Parked;
+                this.parked = true;
+            }
+        }
+        Poll::Pending
+    }
+}

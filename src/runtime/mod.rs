@@ -1,0 +1,39 @@
+//! An Erlang/OTP-style process runtime: cooperative, single-threaded and deterministic.
+//!
+//! It knows nothing of the browser: time enters through [`Runtime::advance`], randomness
+//! through the seeded generator the runtime owns, and the host's inputs (sends, kills)
+//! through explicit calls. The same seed and inputs give the same [`trace`], natively and in
+//! wasm.
+//!
+//! Vocabulary, file by file, as in OTP:
+//! - [`term`]: Erlang terms, printed as iex prints them;
+//! - [`pid`]: pids and references;
+//! - [`scheduler`]: the run queue, the clock and the host API ([`Runtime`]);
+//! - [`context`]: what a process can do ([`Ctx`]): receive, send, spawn, link, monitor…;
+//! - [`process`]: the process table entry and its snapshot ([`ProcessInfo`]);
+//! - [`signal`]: exit reasons and the rules of exit signals;
+//! - [`registry`]: registered names;
+//! - [`timer`]: timers on the virtual clock;
+//! - [`gen_server`]: the GenServer behaviour;
+//! - [`trace`]: the event trace.
+
+pub mod context;
+pub mod gen_server;
+pub mod pid;
+pub mod process;
+pub mod registry;
+pub mod rng;
+pub mod scheduler;
+pub mod signal;
+pub mod term;
+pub mod timer;
+pub mod trace;
+
+pub use context::{Ctx, RegisterError};
+pub use gen_server::{CallReply, Flow, GenServer, Init, Server, StartOpts, StartResult};
+pub use pid::{Pid, Ref};
+pub use process::{ProcessInfo, StateView, Status};
+pub use scheduler::{Advance, Runtime, RuntimeConfig, RuntimeError, SpawnOpts, Stats};
+pub use term::{Atom, Term};
+pub use timer::TimerRef;
+pub use trace::{Event, TraceEvent};

@@ -1,0 +1,67 @@
+//! Process identifiers and references.
+
+use std::fmt;
+
+/// A process identifier, printed `#PID<0.N.0>` like a local pid on the BEAM.
+///
+/// `serial` is unique for the whole run (a pid is never reused); `index` is the slot the
+/// process occupies in the process table, so finding a process costs one array lookup.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Pid {
+    pub(crate) index: u32,
+    pub(crate) serial: u32,
+}
+
+impl Pid {
+    /// The number shown in `#PID<0.N.0>`.
+    pub fn number(self) -> u32 {
+        self.serial
+    }
+
+    /// The short form used in the observer and `data-pid`: `<0.96.0>`.
+    pub fn short(self) -> String {
+        format!("<0.{}.0>", self.serial)
+    }
+}
+
+impl PartialOrd for Pid {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Pid {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.serial.cmp(&other.serial)
+    }
+}
+
+impl fmt::Display for Pid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#PID<0.{}.0>", self.serial)
+    }
+}
+impl fmt::Debug for Pid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#PID<0.{}.0>", self.serial)
+    }
+}
+
+/// A unique reference (`make_ref/0`, monitor references, call tags).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ref(pub(crate) u64);
+
+impl fmt::Display for Ref {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "#Reference<0.0.{}.{}>",
+            self.0 >> 32,
+            self.0 & 0xffff_ffff
+        )
+    }
+}
+impl fmt::Debug for Ref {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}

@@ -1,0 +1,664 @@
+//! Erlang terms: the one dynamic value type that messages, exit reasons, process state
+//! dumps and the console all share, as on the BEAM.
+//!
+//! `Display` prints a term the way iex's `inspect` does (`{:ok, #PID<0.96.0>}`,
+//! `%{active: 2, specs: 1}`, `%Redfour.Shopping.Session{key: :my_key, …}`), and `Ord` is
+//! Erlang's term order (number < atom < reference < pid < tuple < map < list < binary).
+//!
+//! Atoms are interned per thread into a `u32`, so an atom message is a plain copy: a ring
+//! of atoms allocates nothing. Compound values share their contents through `Rc`, so
+//! sending a term to many processes copies a pointer, not the data.
+
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+
+use super::pid::{Pid, Ref};
+
+/// An interned atom. Two atoms are equal when their names are; they order by name,
+/// as in Erlang.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Atom(u32);
+
+struct Interner {
+    names: Vec<Rc<str>>,
+    ids: HashMap<Rc<str>, u32>,
+}
+
+/// Atoms the runtime uses itself, interned first so that their ids are constants.
+const PREDEFINED: &[&str] = &[
+    "nil",
+    "true",
+    "false",
+    "ok",
+    "error",
+    "normal",
+    "kill",
+    "killed",
+    "shutdown",
+    "EXIT",
+    "DOWN",
+    "process",
+    "noproc",
+    "timeout",
+    "undefined",
+    "ignore",
+    "already_started",
+    "$gen_call",
+    "$gen_cast",
+    "Elixir.GenServer",
+    "call",
+    "infinity",
+    "badarg",
+    "stop",
+    "max_children",
+    "not_found",
+    "running",
+    "restarting",
+    "$ack",
+];
+
+thread_local! {
+    static INTERNER: RefCell<Interner> = RefCell::new(Interner::new());
+}
+
+impl Interner {
+    fn new() -> Self {
+        let mut interner = Interner {
+            names: Vec::new(),
+            ids: HashMap::new(),
+        };
+        for name in PREDEFINED {
+            interner.intern(name);
+        }
+        interner
+    }
+
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        let rc: Rc<str> = Rc::from(name);
+        self.names.push(rc.clone());
+        self.ids.insert(rc, id);
+        id
+    }
+}
+
+impl Atom {
+    pub const NIL: Atom = Atom(0);
+    pub const TRUE: Atom = Atom(1);
+    pub const FALSE: Atom = Atom(2);
+    pub const OK: Atom = Atom(3);
+    pub const ERROR: Atom = Atom(4);
+    pub const NORMAL: Atom = Atom(5);
+    pub const KILL: Atom = Atom(6);
+    pub const KILLED: Atom = Atom(7);
+    pub const SHUTDOWN: Atom = Atom(8);
+    pub const EXIT: Atom = Atom(9);
+    pub const DOWN: Atom = Atom(10);
+    pub const PROCESS: Atom = Atom(11);
+    pub const NOPROC: Atom = Atom(12);
+    pub const TIMEOUT: Atom = Atom(13);
+    pub const UNDEFINED: Atom = Atom(14);
+    pub const IGNORE: Atom = Atom(15);
+    pub const ALREADY_STARTED: Atom = Atom(16);
+    pub const GEN_CALL: Atom = Atom(17);
+    pub const GEN_CAST: Atom = Atom(18);
+    pub const GEN_SERVER: Atom = Atom(19);
+    pub const CALL: Atom = Atom(20);
+    pub const INFINITY: Atom = Atom(21);
+    pub const BADARG: Atom = Atom(22);
+    pub const STOP: Atom = Atom(23);
+    pub const MAX_CHILDREN: Atom = Atom(24);
+    pub const NOT_FOUND: Atom = Atom(25);
+    pub const RUNNING: Atom = Atom(26);
+    pub const RESTARTING: Atom = Atom(27);
+    pub const ACK: Atom = Atom(28);
+
+    /// Interns `name` (the atom's text without the leading colon; module names carry
+    /// Elixir's `Elixir.` prefix, as on the BEAM).
+    pub fn new(name: &str) -> Atom {
+        Atom(INTERNER.with(|i| i.borrow_mut().intern(name)))
+    }
+
+    /// The atom for an Elixir module alias: `Atom::module("GenServer")` is `Elixir.GenServer`.
+    pub fn module(alias: &str) -> Atom {
+        Atom::new(&format!("Elixir.{alias}"))
+    }
+
+    pub fn name(self) -> Rc<str> {
+        INTERNER.with(|i| {
+            i.borrow()
+                .names
+                .get(self.0 as usize)
+                .cloned()
+                .unwrap_or_else(|| Rc::from("?"))
+        })
+    }
+
+    pub fn id(self) -> u32 {
+        self.0
+    }
+}
+
+impl PartialOrd for Atom {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Atom {
+    fn cmp(&self, other: &Self) -> Ordering {
+        if self.0 == other.0 {
+            Ordering::Equal
+        } else {
+            self.name().cmp(&other.name())
+        }
+    }
+}
+
+impl fmt::Debug for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", Term::Atom(*self))
+    }
+}
+
+/// A value as the BEAM knows it.
+#[derive(Clone, Debug)]
+pub enum Term {
+    Atom(Atom),
+    Int(i64),
+    Float(f64),
+    /// An Elixir string (a UTF-8 binary).
+    Str(Rc<str>),
+    Tuple(Rc<[Term]>),
+    List(Rc<[Term]>),
+    /// A map, its keys kept in term order (which is how iex prints them).
+    Map(Rc<[(Term, Term)]>),
+    /// An Elixir struct: a map with a `__struct__` module, printed with its fields in
+    /// declaration order.
+    Struct(Atom, Rc<[(Atom, Term)]>),
+    Pid(Pid),
+    Ref(Ref),
+}
+
+impl Term {
+    pub fn atom(name: &str) -> Term {
+        Term::Atom(Atom::new(name))
+    }
+    pub fn nil() -> Term {
+        Term::Atom(Atom::NIL)
+    }
+    pub fn ok() -> Term {
+        Term::Atom(Atom::OK)
+    }
+    pub fn bool(b: bool) -> Term {
+        Term::Atom(if b { Atom::TRUE } else { Atom::FALSE })
+    }
+    pub fn str(s: &str) -> Term {
+        Term::Str(Rc::from(s))
+    }
+    pub fn tuple(items: Vec<Term>) -> Term {
+        Term::Tuple(items.into())
+    }
+    pub fn list(items: Vec<Term>) -> Term {
+        Term::List(items.into())
+    }
+    /// A map from key/value pairs; a later duplicate key wins, as in `%{a: 1, a: 2}`.
+    pub fn map(mut pairs: Vec<(Term, Term)>) -> Term {
+        // Stable sort keeps insertion order among equal keys; keep the last of each run.
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(Term, Term)> = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            match out.last_mut() {
+                Some(last) if last.0 == k => last.1 = v,
+                _ => out.push((k, v)),
+            }
+        }
+        Term::Map(out.into())
+    }
+    /// A map with atom keys: `Term::atom_map(&[("active", Term::Int(2))])`.
+    pub fn atom_map(pairs: &[(&str, Term)]) -> Term {
+        Term::map(
+            pairs
+                .iter()
+                .map(|(k, v)| (Term::atom(k), v.clone()))
+                .collect(),
+        )
+    }
+    /// A struct of module `module` (an alias such as `Redfour.Shopping.Session`).
+    pub fn structure(module: &str, fields: Vec<(&str, Term)>) -> Term {
+        Term::Struct(
+            Atom::module(module),
+            fields
+                .into_iter()
+                .map(|(k, v)| (Atom::new(k), v))
+                .collect::<Vec<_>>()
+                .into(),
+        )
+    }
+    /// `{:ok, value}`
+    pub fn ok_tuple(value: Term) -> Term {
+        Term::tuple(vec![Term::ok(), value])
+    }
+    /// `{:error, reason}`
+    pub fn error_tuple(reason: Term) -> Term {
+        Term::tuple(vec![Term::Atom(Atom::ERROR), reason])
+    }
+
+    pub fn as_atom(&self) -> Option<Atom> {
+        match self {
+            Term::Atom(a) => Some(*a),
+            _ => None,
+        }
+    }
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Term::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Term::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_pid(&self) -> Option<Pid> {
+        match self {
+            Term::Pid(p) => Some(*p),
+            _ => None,
+        }
+    }
+    pub fn as_tuple(&self) -> Option<&[Term]> {
+        match self {
+            Term::Tuple(t) => Some(t),
+            _ => None,
+        }
+    }
+    pub fn as_list(&self) -> Option<&[Term]> {
+        match self {
+            Term::List(l) => Some(l),
+            _ => None,
+        }
+    }
+    pub fn is_atom(&self, atom: Atom) -> bool {
+        matches!(self, Term::Atom(a) if *a == atom)
+    }
+    pub fn is_nil(&self) -> bool {
+        self.is_atom(Atom::NIL)
+    }
+    /// True for Elixir's truthy values: anything but `nil` and `false`.
+    pub fn is_truthy(&self) -> bool {
+        !(self.is_atom(Atom::NIL) || self.is_atom(Atom::FALSE))
+    }
+    /// Looks `key` up in a map, a struct (atom keys) or a keyword list.
+    pub fn get(&self, key: &str) -> Option<&Term> {
+        match self {
+            Term::Map(pairs) => pairs.iter().find_map(|(k, v)| match k {
+                Term::Atom(a) if &*a.name() == key => Some(v),
+                _ => None,
+            }),
+            Term::Struct(_, fields) => fields
+                .iter()
+                .find_map(|(k, v)| (&*k.name() == key).then_some(v)),
+            Term::List(items) => items.iter().find_map(|item| match item.as_tuple() {
+                Some([Term::Atom(a), v]) if &*a.name() == key => Some(v),
+                _ => None,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Erlang's type rank in the term order.
+    fn rank(&self) -> u8 {
+        match self {
+            Term::Int(_) | Term::Float(_) => 0,
+            Term::Atom(_) => 1,
+            Term::Ref(_) => 2,
+            Term::Pid(_) => 4,
+            Term::Tuple(_) => 5,
+            Term::Map(_) | Term::Struct(..) => 6,
+            Term::List(_) => 7,
+            Term::Str(_) => 8,
+        }
+    }
+
+    /// Approximate heap bytes this term holds (for the process table's memory column).
+    pub fn heap_size(&self) -> usize {
+        let word = std::mem::size_of::<Term>();
+        match self {
+            Term::Atom(_) | Term::Int(_) | Term::Float(_) | Term::Pid(_) | Term::Ref(_) => 0,
+            Term::Str(s) => s.len(),
+            Term::Tuple(items) | Term::List(items) => {
+                items.iter().map(|t| word + t.heap_size()).sum::<usize>()
+            }
+            Term::Map(pairs) => pairs
+                .iter()
+                .map(|(k, v)| 2 * word + k.heap_size() + v.heap_size())
+                .sum(),
+            Term::Struct(_, fields) => fields.iter().map(|(_, v)| word + v.heap_size()).sum(),
+        }
+    }
+}
+
+impl From<Atom> for Term {
+    fn from(a: Atom) -> Self {
+        Term::Atom(a)
+    }
+}
+impl From<i64> for Term {
+    fn from(i: i64) -> Self {
+        Term::Int(i)
+    }
+}
+impl From<&str> for Term {
+    fn from(s: &str) -> Self {
+        Term::str(s)
+    }
+}
+impl From<Pid> for Term {
+    fn from(p: Pid) -> Self {
+        Term::Pid(p)
+    }
+}
+impl From<Ref> for Term {
+    fn from(r: Ref) -> Self {
+        Term::Ref(r)
+    }
+}
+impl From<bool> for Term {
+    fn from(b: bool) -> Self {
+        Term::bool(b)
+    }
+}
+
+impl PartialEq for Term {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Term {}
+impl PartialOrd for Term {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Term {
+    /// Erlang's term order. Integers and floats compare by value; `1 == 1.0` is false in
+    /// Elixir's `===` but true here, as with `==`.
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (Term::Int(a), Term::Int(b)) => a.cmp(b),
+            (Term::Float(a), Term::Float(b)) => a.total_cmp(b),
+            (Term::Int(a), Term::Float(b)) => (*a as f64).total_cmp(b),
+            (Term::Float(a), Term::Int(b)) => a.total_cmp(&(*b as f64)),
+            (Term::Atom(a), Term::Atom(b)) => a.cmp(b),
+            (Term::Str(a), Term::Str(b)) => a.cmp(b),
+            (Term::Pid(a), Term::Pid(b)) => a.cmp(b),
+            (Term::Ref(a), Term::Ref(b)) => a.cmp(b),
+            (Term::Tuple(a), Term::Tuple(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
+            (Term::List(a), Term::List(b)) => a.cmp(b),
+            (Term::Map(a), Term::Map(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
+            (Term::Struct(ma, fa), Term::Struct(mb, fb)) => ma.cmp(mb).then_with(|| fa.cmp(fb)),
+            (Term::Struct(..), Term::Map(_)) => Ordering::Greater,
+            (Term::Map(_), Term::Struct(..)) => Ordering::Less,
+            _ => self.rank().cmp(&other.rank()),
+        }
+    }
+}
+
+/// Whether an atom prints bare after `:` (`:my_key`) or needs quotes (`:"my key"`).
+fn atom_is_plain(name: &str) -> bool {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if !(first.is_ascii_lowercase() || first.is_ascii_uppercase() || first == '_') {
+        return false;
+    }
+    let body: Vec<char> = name.chars().collect();
+    for (i, c) in body.iter().enumerate() {
+        let last = i + 1 == body.len();
+        let ok = c.is_ascii_alphanumeric()
+            || *c == '_'
+            || *c == '@'
+            || (last && (*c == '?' || *c == '!'));
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether a module-like atom (`Elixir.Foo.Bar`) prints as the alias `Foo.Bar`.
+fn alias_of(name: &str) -> Option<&str> {
+    let alias = name.strip_prefix("Elixir.")?;
+    let ok = !alias.is_empty()
+        && alias.split('.').all(|part| {
+            let mut cs = part.chars();
+            matches!(cs.next(), Some(c) if c.is_ascii_uppercase())
+                && cs.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+    ok.then_some(alias)
+}
+
+fn write_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    f.write_str("\"")?;
+    for c in s.chars() {
+        match c {
+            '"' => f.write_str("\\\"")?,
+            '\\' => f.write_str("\\\\")?,
+            '\n' => f.write_str("\\n")?,
+            '\t' => f.write_str("\\t")?,
+            '\r' => f.write_str("\\r")?,
+            '#' => f.write_str("#")?,
+            c if (c as u32) < 0x20 => write!(f, "\\x{:02X}", c as u32)?,
+            c => write!(f, "{c}")?,
+        }
+    }
+    f.write_str("\"")
+}
+
+/// Writes an atom as a keyword key: `key:` or `"my key":`.
+fn write_key(f: &mut fmt::Formatter<'_>, a: Atom) -> fmt::Result {
+    let name = a.name();
+    if atom_is_plain(&name) {
+        write!(f, "{name}:")
+    } else {
+        write_string(f, &name)?;
+        f.write_str(":")
+    }
+}
+
+fn is_keyword_list(items: &[Term]) -> bool {
+    !items.is_empty()
+        && items
+            .iter()
+            .all(|t| matches!(t.as_tuple(), Some([Term::Atom(_), _])))
+}
+
+fn write_float(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
+    if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e16 {
+        write!(f, "{x:.1}")
+    } else if x.is_finite() && (x.abs() >= 1e16 || (x != 0.0 && x.abs() < 1e-4)) {
+        // Elixir prints 1.0e20, 1.0e-5
+        let s = format!("{x:e}");
+        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        if mantissa.contains('.') {
+            write!(f, "{mantissa}e{exp}")
+        } else {
+            write!(f, "{mantissa}.0e{exp}")
+        }
+    } else {
+        write!(f, "{x}")
+    }
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Term::Atom(a) => {
+                let name = a.name();
+                match &*name {
+                    "nil" | "true" | "false" => f.write_str(&name),
+                    n => {
+                        if let Some(alias) = alias_of(n) {
+                            f.write_str(alias)
+                        } else if atom_is_plain(n) {
+                            write!(f, ":{n}")
+                        } else {
+                            f.write_str(":")?;
+                            write_string(f, n)
+                        }
+                    }
+                }
+            }
+            Term::Int(i) => write!(f, "{i}"),
+            Term::Float(x) => write_float(f, *x),
+            Term::Str(s) => write_string(f, s),
+            Term::Pid(p) => write!(f, "{p}"),
+            Term::Ref(r) => write!(f, "{r}"),
+            Term::Tuple(items) => {
+                f.write_str("{")?;
+                for (i, t) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{t}")?;
+                }
+                f.write_str("}")
+            }
+            Term::List(items) => {
+                f.write_str("[")?;
+                let keyword = is_keyword_list(items);
+                for (i, t) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    match (keyword, t.as_tuple()) {
+                        (true, Some([Term::Atom(k), v])) => {
+                            write_key(f, *k)?;
+                            write!(f, " {v}")?;
+                        }
+                        _ => write!(f, "{t}")?,
+                    }
+                }
+                f.write_str("]")
+            }
+            Term::Map(pairs) => {
+                f.write_str("%{")?;
+                let atom_keys = pairs.iter().all(|(k, _)| matches!(k, Term::Atom(_)));
+                for (i, (k, v)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    match (atom_keys, k) {
+                        (true, Term::Atom(a)) => {
+                            write_key(f, *a)?;
+                            write!(f, " {v}")?;
+                        }
+                        _ => write!(f, "{k} => {v}")?,
+                    }
+                }
+                f.write_str("}")
+            }
+            Term::Struct(module, fields) => {
+                f.write_str("%")?;
+                write!(f, "{}", Term::Atom(*module))?;
+                f.write_str("{")?;
+                for (i, (k, v)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write_key(f, *k)?;
+                    write!(f, " {v}")?;
+                }
+                f.write_str("}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_like_iex_inspect() {
+        assert_eq!(Term::atom("my_key").to_string(), ":my_key");
+        assert_eq!(Term::atom("my key").to_string(), ":\"my key\"");
+        assert_eq!(Term::nil().to_string(), "nil");
+        assert_eq!(Term::bool(true).to_string(), "true");
+        assert_eq!(
+            Term::Atom(Atom::module("Redfour.SessionSupervisor")).to_string(),
+            "Redfour.SessionSupervisor"
+        );
+        assert_eq!(Term::str("a\"b").to_string(), "\"a\\\"b\"");
+        assert_eq!(Term::Float(1.0).to_string(), "1.0");
+        assert_eq!(Term::Float(0.1).to_string(), "0.1");
+        assert_eq!(Term::Float(1.0e20).to_string(), "1.0e20");
+        assert_eq!(
+            Term::atom_map(&[
+                ("workers", Term::Int(2)),
+                ("active", Term::Int(2)),
+                ("specs", Term::Int(1)),
+                ("supervisors", Term::Int(0))
+            ])
+            .to_string(),
+            "%{active: 2, specs: 1, supervisors: 0, workers: 2}"
+        );
+        assert_eq!(
+            Term::map(vec![(Term::str("a"), Term::Int(1))]).to_string(),
+            "%{\"a\" => 1}"
+        );
+        assert_eq!(
+            Term::list(vec![Term::tuple(vec![
+                Term::atom("key"),
+                Term::atom("my_key")
+            ])])
+            .to_string(),
+            "[key: :my_key]"
+        );
+        assert_eq!(Term::list(vec![]).to_string(), "[]");
+        assert_eq!(
+            Term::structure(
+                "Redfour.Shopping.Session",
+                vec![("domain", Term::nil()), ("landing", Term::str("/"))]
+            )
+            .to_string(),
+            "%Redfour.Shopping.Session{domain: nil, landing: \"/\"}"
+        );
+    }
+
+    #[test]
+    fn orders_like_erlang() {
+        let mut terms = [
+            Term::str("b"),
+            Term::list(vec![]),
+            Term::tuple(vec![]),
+            Term::atom("a"),
+            Term::Int(3),
+            Term::Float(2.5),
+        ];
+        terms.sort();
+        let printed: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
+        assert_eq!(printed, ["2.5", "3", ":a", "{}", "[]", "\"b\""]);
+        assert!(Term::atom("apple") < Term::atom("banana"));
+    }
+
+    #[test]
+    fn map_keeps_the_last_duplicate_key() {
+        let m = Term::map(vec![
+            (Term::atom("a"), Term::Int(1)),
+            (Term::atom("a"), Term::Int(2)),
+        ]);
+        assert_eq!(m.to_string(), "%{a: 2}");
+        assert_eq!(m.get("a"), Some(&Term::Int(2)));
+    }
+}

@@ -1,0 +1,21 @@
+//! The observer, in Yew. Components read snapshots of the runtime and send it commands;
+//! they never reach into its internals.
+
+pub mod app;
+
+/// A Rust panic aborts the wasm module: the page would freeze silently. This hook shows a
+/// visible banner with the message first, so a bug is never a silent frozen page.
+pub fn install_panic_banner() {
+    std::panic::set_hook(Box::new(|info| {
+        let text =
+            format!("Internal error: the app stopped. Reload the page to start again.\n{info}");
+        let banner = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("internal-error"));
+        if let Some(banner) = banner {
+            banner.set_text_content(Some(&text));
+            let _ = banner.remove_attribute("hidden");
+        }
+        web_sys::console::error_1(&text.into());
+    }));
+}

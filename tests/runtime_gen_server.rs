@@ -96,8 +96,10 @@ impl GenServer for Stack {
 
 fn start(rt: &Runtime, init: Init, name: Option<&str>) -> (StartResult, Rc<RefCell<Vec<Term>>>) {
     let (server, terminated) = Stack::new(init);
-    let mut opts = StartOpts::default();
-    opts.name = name.map(Rc::from);
+    let opts = StartOpts {
+        name: name.map(Rc::from),
+        ..StartOpts::default()
+    };
     let result = rt
         .block_on(move |ctx: Ctx| async move { gen_server::start(&ctx, server, opts).await })
         .unwrap();

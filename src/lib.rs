@@ -1,5 +1,6 @@
 //! Redfour: see Erlang/OTP work. An OTP-style actor runtime ([`runtime`]), the Red:4 store
 //! running on it ([`store`]), and the observer that shows it in the browser ([`ui`]).
 
+pub mod bench;
 pub mod runtime;
 pub mod ui;

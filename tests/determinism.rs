@@ -52,7 +52,10 @@ fn run_scenario(seed: u64) -> (u64, usize, u64) {
                         continue;
                     }
                     let n = ctx.random_below(5) as i64;
-                    if gen_server::call(&ctx, "tally", Term::Int(n), Some(500)).await.is_err() {
+                    if gen_server::call(&ctx, "tally", Term::Int(n), Some(500))
+                        .await
+                        .is_err()
+                    {
                         return Term::atom("tally_gone");
                     }
                     if let Some(&p) = peers.get(ctx.random_below(peers.len() as u64 + 1) as usize) {
@@ -90,7 +93,11 @@ fn same_seed_same_trace_on_every_platform() {
     let first = run_scenario(42);
     let again = run_scenario(42);
     assert_eq!(first, again, "two runs with one seed differ");
-    assert!(first.1 > 500, "the scenario did too little: {} events", first.1);
+    assert!(
+        first.1 > 500,
+        "the scenario did too little: {} events",
+        first.1
+    );
     assert_eq!(first.2, 2000);
     let other = run_scenario(43);
     assert_ne!(first.0, other.0, "another seed gave the same trace");

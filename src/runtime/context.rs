@@ -46,6 +46,7 @@ impl Ctx {
     }
 
     /// Runs `f` on the scheduler state if this process is alive; otherwise returns `dead`.
+    #[inline]
     fn with<R>(&self, dead: R, f: impl FnOnce(&mut Inner) -> R) -> R {
         match self.inner.try_borrow_mut() {
             Ok(mut inner) if inner.alive(self.pid) => f(&mut inner),
@@ -84,6 +85,7 @@ impl Ctx {
     }
 
     /// `send(to, msg)`: always succeeds; a dead `to` drops the message.
+    #[inline]
     pub fn send(&self, to: Pid, msg: Term) {
         let from = self.pid;
         self.with((), |inner| inner.push_message(Some(from), to, msg))
@@ -108,13 +110,14 @@ impl Ctx {
     }
 
     /// Waits for the next message.
+    #[inline]
     pub fn receive(&self) -> Next<'_> {
-        Next(Receive::new(self, accept_any, None))
+        Next { ctx: self }
     }
 
     /// Waits up to `ms` for the next message; `None` on timeout.
     pub fn receive_timeout(&self, ms: u64) -> Receive<'_, fn(&Term) -> bool> {
-        Receive::new(self, accept_any, Some(ms))
+        Receive::new(self, None, Some(ms))
     }
 
     /// Selective receive: the first queued message for which `matches` is true, waiting up to
@@ -125,7 +128,7 @@ impl Ctx {
         matches: F,
         timeout: Option<u64>,
     ) -> Receive<'_, F> {
-        Receive::new(self, matches, timeout)
+        Receive::new(self, Some(matches), timeout)
     }
 
     /// `Process.sleep(ms)`: waits on the virtual clock; messages stay queued.
@@ -347,20 +350,17 @@ impl Ctx {
     }
 }
 
-fn accept_any(_: &Term) -> bool {
-    true
-}
-
 /// The future behind `receive`, `receive_timeout` and `receive_match`.
 pub struct Receive<'a, F> {
     ctx: &'a Ctx,
-    matches: F,
+    /// `None`: any message (the head of the mailbox).
+    matches: Option<F>,
     timeout: Option<u64>,
     timer: Option<TimerRef>,
 }
 
 impl<'a, F: FnMut(&Term) -> bool> Receive<'a, F> {
-    fn new(ctx: &'a Ctx, matches: F, timeout: Option<u64>) -> Self {
+    fn new(ctx: &'a Ctx, matches: Option<F>, timeout: Option<u64>) -> Self {
         Receive {
             ctx,
             matches,
@@ -379,10 +379,12 @@ impl<F: FnMut(&Term) -> bool + Unpin> Future for Receive<'_, F> {
         let Ok(mut inner) = this.ctx.inner.try_borrow_mut() else {
             return Poll::Pending;
         };
-        if !inner.alive(pid) {
-            return Poll::Pending; // killed: never resumes, the scheduler drops this future
-        }
-        match inner.take_message(pid, &mut this.matches) {
+        let matches: Option<&mut dyn FnMut(&Term) -> bool> = match &mut this.matches {
+            Some(m) => Some(m),
+            None => None,
+        };
+        // A killed process gets `Yield`: it never resumes, the scheduler drops this future.
+        match inner.take_message(pid, matches) {
             Take::Message(msg) => {
                 if let Some(timer) = this.timer.take() {
                     inner.timers.cancel(timer);
@@ -437,16 +439,23 @@ impl<F> Drop for Receive<'_, F> {
     }
 }
 
-/// The future behind `Ctx::receive`.
-pub struct Next<'a>(Receive<'a, fn(&Term) -> bool>);
+/// The future behind `Ctx::receive`: the head of the mailbox, no timeout (the hot path of
+/// every process, so it has no timer to manage).
+pub struct Next<'a> {
+    ctx: &'a Ctx,
+}
 
 impl Future for Next<'_> {
     type Output = Term;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Term> {
-        match Pin::new(&mut self.0).poll(cx) {
-            Poll::Ready(Some(msg)) => Poll::Ready(msg),
-            _ => Poll::Pending,
+    #[inline]
+    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Term> {
+        let Ok(mut inner) = self.ctx.inner.try_borrow_mut() else {
+            return Poll::Pending;
+        };
+        match inner.take_message(self.ctx.pid, None) {
+            Take::Message(msg) => Poll::Ready(msg),
+            Take::Empty | Take::Yield => Poll::Pending,
         }
     }
 }

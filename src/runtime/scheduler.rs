@@ -231,14 +231,17 @@ impl Inner {
         self.trace.record(self.now, event);
     }
 
+    #[inline]
     pub(crate) fn slot(&self, pid: Pid) -> Option<&Slot> {
         self.slots.get(pid.index as usize).filter(|s| s.is(pid))
     }
 
+    #[inline]
     pub(crate) fn slot_mut(&mut self, pid: Pid) -> Option<&mut Slot> {
         self.slots.get_mut(pid.index as usize).filter(|s| s.is(pid))
     }
 
+    #[inline]
     pub(crate) fn alive(&self, pid: Pid) -> bool {
         self.slot(pid).is_some()
     }
@@ -317,6 +320,7 @@ impl Inner {
         true
     }
 
+    #[inline]
     pub(crate) fn push_message(&mut self, from: Option<Pid>, to: Pid, msg: Term) {
         self.stats.messages += 1;
         if self.trace.messages {
@@ -367,25 +371,32 @@ impl Inner {
         }
     }
 
-    /// Takes the first message of `pid` that `matches`, or records that it waits.
-    /// Enforces the turn budget: past it, the process goes to the back of the run queue.
+    /// Takes the first message of `pid` that `matches` (the head of the mailbox when
+    /// `matches` is `None`), or records that it waits. Enforces the turn budget: past it,
+    /// the process goes to the back of the run queue.
+    #[inline]
     pub(crate) fn take_message(
         &mut self,
         pid: Pid,
-        mut matches: impl FnMut(&Term) -> bool,
+        matches: Option<&mut dyn FnMut(&Term) -> bool>,
     ) -> Take {
-        if self.turn_msgs >= self.budget && self.current == Some(pid) {
-            if let Some(slot) = self.slot_mut(pid) {
-                slot.status = Status::Runnable;
-                self.run_queue.push_back(pid);
-            }
+        let over_budget = self.turn_msgs >= self.budget && self.current == Some(pid);
+        let Some(slot) = self.slots.get_mut(pid.index as usize).filter(|s| s.is(pid)) else {
+            return Take::Yield; // dead: never resumes
+        };
+        if over_budget {
+            slot.status = Status::Runnable;
+            self.run_queue.push_back(pid);
             return Take::Yield;
         }
-        let Some(slot) = self.slots.get_mut(pid.index as usize).filter(|s| s.is(pid)) else {
-            return Take::Yield;
+        let msg = match matches {
+            None => slot.mailbox.pop_front(),
+            Some(matches) => {
+                let found = slot.mailbox.iter().position(matches);
+                found.and_then(|i| slot.mailbox.remove(i))
+            }
         };
-        let found = slot.mailbox.iter().position(&mut matches);
-        match found.and_then(|i| slot.mailbox.remove(i)) {
+        match msg {
             Some(msg) => {
                 slot.reductions = slot.reductions.wrapping_add(1);
                 self.turn_msgs += 1;
@@ -727,11 +738,20 @@ impl Inner {
         })
     }
 
-    fn take_graves(&mut self) -> (Vec<ProcFuture>, Vec<Rc<dyn StateView>>) {
-        (
+    #[inline]
+    fn has_graves(&self) -> bool {
+        !(self.graveyard.is_empty() && self.view_graveyard.is_empty())
+    }
+
+    /// Dead futures and states, to be dropped once the borrow has ended.
+    fn take_graves(&mut self) -> Option<(Vec<ProcFuture>, Vec<Rc<dyn StateView>>)> {
+        if self.graveyard.is_empty() && self.view_graveyard.is_empty() {
+            return None;
+        }
+        Some((
             std::mem::take(&mut self.graveyard),
             std::mem::take(&mut self.view_graveyard),
-        )
+        ))
     }
 }
 
@@ -945,6 +965,7 @@ impl Runtime {
     }
 
     /// One scheduling step: polls the next runnable process. False when idle.
+    #[inline]
     fn step(&self) -> bool {
         let (pid, mut future) = {
             let Ok(mut inner) = self.inner.try_borrow_mut() else {
@@ -972,15 +993,14 @@ impl Runtime {
         };
         let mut cx = Context::from_waker(Waker::noop());
         let result = future.as_mut().poll(&mut cx);
-        let mut dead = None;
-        let graves = {
+        let bury = {
             let Ok(mut inner) = self.inner.try_borrow_mut() else {
                 return false;
             };
             inner.current = None;
             match result {
                 Poll::Ready(reason) => {
-                    dead = Some(future);
+                    inner.graveyard.push(future);
                     inner.exit_process(pid, reason);
                 }
                 Poll::Pending => match inner.slot_mut(pid) {
@@ -990,14 +1010,27 @@ impl Runtime {
                             slot.status = Status::Waiting;
                         }
                     }
-                    None => dead = Some(future),
+                    None => inner.graveyard.push(future),
                 },
             }
-            inner.take_graves()
+            inner.has_graves()
         };
-        drop(dead);
-        drop(graves);
+        if bury {
+            self.bury();
+        }
         true
+    }
+
+    /// Drops dead futures and states outside the borrow (their destructors may use `Ctx`).
+    #[cold]
+    #[inline(never)]
+    fn bury(&self) {
+        let graves = self
+            .inner
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut i| i.take_graves());
+        drop(graves);
     }
 
     /// The next timer deadline, if any.

@@ -1,0 +1,77 @@
+//! Benchmark workloads, shared by `cargo bench` (native) and the browser benchmark
+//! (`tests/web_bench.rs`), so that both measure exactly the same thing. Timing is the
+//! caller's: `Instant` natively, `performance.now()` in the browser.
+
+use crate::runtime::{signal, Ctx, Pid, Runtime, RuntimeConfig, Term};
+
+/// A runtime as the benchmarks use it: no message tracing (as in production OTP).
+pub fn runtime() -> Runtime {
+    Runtime::with_config(RuntimeConfig {
+        trace_capacity: 1024,
+        ..RuntimeConfig::default()
+    })
+}
+
+/// Builds a ring of `n` processes, each forwarding what it gets to the next one.
+/// Returns the first process (the ring is idle), or `None` if the runtime refused a spawn.
+pub fn build_ring(rt: &Runtime, n: usize) -> Option<Pid> {
+    // The last process forwards to a placeholder until it is told the first pid.
+    let first = rt
+        .spawn(|ctx: Ctx| async move {
+            let next = ctx.receive().await.as_pid();
+            let Some(next) = next else {
+                return signal::normal();
+            };
+            loop {
+                let msg = ctx.receive().await;
+                ctx.send(next, msg);
+            }
+        })
+        .ok()?;
+    let mut next = first;
+    for _ in 1..n {
+        next = rt
+            .spawn(move |ctx: Ctx| async move {
+                loop {
+                    let msg = ctx.receive().await;
+                    ctx.send(next, msg);
+                }
+            })
+            .ok()?;
+    }
+    // `next` is now the newest process, which forwards towards `first`; close the ring.
+    let _ = rt.send(first, Term::Pid(next));
+    rt.run_until_idle();
+    Some(first)
+}
+
+/// Sends one token around a fresh ring `rounds` times: `n * rounds` messages, each handled
+/// by one poll of one process. Returns the number of messages delivered (one more than the
+/// hops: the host's first send). Call it on a ring that has never carried a token.
+pub fn run_ring(rt: &Runtime, first: Pid, n: usize, rounds: usize) -> u64 {
+    let before = rt.stats().messages;
+    let _ = rt.send(first, Term::atom("token"));
+    rt.run(n * rounds);
+    rt.stats().messages - before
+}
+
+/// Spawns `n` processes that wait in `receive` and runs them until all wait.
+pub fn spawn_idle(rt: &Runtime, n: usize) {
+    for _ in 0..n {
+        let _ = rt.spawn(|ctx: Ctx| async move {
+            ctx.receive().await;
+            signal::normal()
+        });
+    }
+    rt.run_until_idle();
+}
+
+/// Spawns idle processes in batches until `limit` are alive or `keep_going` says stop
+/// (for instance when a time budget is spent). Returns how many are alive.
+pub fn spawn_until(rt: &Runtime, limit: usize, mut keep_going: impl FnMut(usize) -> bool) -> usize {
+    let batch = 10_000;
+    while rt.stats().live < limit && keep_going(rt.stats().live) {
+        spawn_idle(rt, batch.min(limit - rt.stats().live));
+    }
+    rt.stats().live
+}

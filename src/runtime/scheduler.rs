@@ -744,15 +744,21 @@ impl Inner {
     }
 
     /// Dead futures and states, to be dropped once the borrow has ended.
-    fn take_graves(&mut self) -> Option<(Vec<ProcFuture>, Vec<Rc<dyn StateView>>)> {
-        if self.graveyard.is_empty() && self.view_graveyard.is_empty() {
+    fn take_graves(&mut self) -> Option<Graves> {
+        if !self.has_graves() {
             return None;
         }
-        Some((
-            std::mem::take(&mut self.graveyard),
-            std::mem::take(&mut self.view_graveyard),
-        ))
+        Some(Graves {
+            _futures: std::mem::take(&mut self.graveyard),
+            _views: std::mem::take(&mut self.view_graveyard),
+        })
     }
+}
+
+/// What died in a step: dropped only after the scheduler's borrow has ended.
+struct Graves {
+    _futures: Vec<ProcFuture>,
+    _views: Vec<Rc<dyn StateView>>,
 }
 
 pub(crate) fn down_message(mref: Ref, pid: Pid, reason: Term) -> Term {

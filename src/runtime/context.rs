@@ -309,6 +309,44 @@ impl Ctx {
         })
     }
 
+    /// Looks a module up in the code table.
+    pub fn module(&self, name: &str) -> Option<super::code::Module> {
+        self.inner
+            .try_borrow()
+            .ok()
+            .and_then(|i| i.code.lookup(name))
+    }
+
+    /// The root child spec of a declared application.
+    pub fn application_spec(&self, name: &str) -> Option<Term> {
+        self.inner
+            .try_borrow()
+            .ok()
+            .and_then(|i| i.code.application(name))
+    }
+
+    /// The master of a running application.
+    pub fn application_master(&self, name: &str) -> Option<Pid> {
+        self.inner
+            .try_borrow()
+            .ok()
+            .and_then(|i| i.applications.get(name).copied())
+    }
+
+    pub(crate) fn set_application(&self, name: &str, master: Option<Pid>) {
+        if let Ok(mut inner) = self.inner.try_borrow_mut() {
+            match master {
+                Some(pid) => {
+                    inner.applications.insert(Rc::from(name), pid);
+                }
+                None => {
+                    inner.applications.remove(name);
+                }
+            }
+            inner.bump_version();
+        }
+    }
+
     /// Records an event in the trace (supervisors record restarts this way).
     pub fn emit(&self, event: Event) {
         self.with((), |inner| inner.record(event))

@@ -167,6 +167,8 @@ pub struct StartOpts {
     pub link: bool,
     /// Restarts so far (set by supervisors, shown in the observer).
     pub restarts: u32,
+    /// Marks supervisors in the observer's tree.
+    pub supervisor: bool,
 }
 
 impl StartOpts {
@@ -335,6 +337,39 @@ pub fn reply(ctx: &Ctx, from: From, reply: Term) {
     ctx.send_reply(from.pid, from.tag, reply);
 }
 
+/// `GenServer.stop(server, reason, timeout)`: the server runs `terminate(reason)` and exits
+/// with `reason`; returns once it is gone. `Err` with `{:noproc, …}` when there is no such
+/// server, or `:timeout` when it did not stop in time.
+pub async fn stop(
+    ctx: &Ctx,
+    server: impl Into<Server>,
+    reason: Term,
+    timeout: Option<u64>,
+) -> Result<(), Term> {
+    let server = server.into();
+    let Some(pid) = server.resolve(ctx).filter(|p| ctx.alive(*p)) else {
+        return Err(Term::tuple(vec![
+            Term::Atom(Atom::NOPROC),
+            Term::tuple(vec![
+                Term::Atom(Atom::GEN_SERVER),
+                Term::atom("stop"),
+                Term::list(vec![server.to_term(), reason]),
+            ]),
+        ]));
+    };
+    let mref = ctx.monitor(pid);
+    ctx.send(pid, Term::tuple(vec![Term::atom(GEN_STOP), reason]));
+    match ctx.receive_match(|m| is_down_for(m, mref), timeout).await {
+        Some(_) => Ok(()),
+        None => {
+            ctx.demonitor(mref, true);
+            Err(Term::Atom(Atom::TIMEOUT))
+        }
+    }
+}
+
+const GEN_STOP: &str = "$gen_stop";
+
 /// `GenServer.start/3` and `start_link/3`: spawns the server, runs `init` in it, and
 /// returns once `init` has answered.
 pub async fn start<G: GenServer>(ctx: &Ctx, server: G, opts: StartOpts) -> StartResult {
@@ -345,6 +380,7 @@ pub async fn start<G: GenServer>(ctx: &Ctx, server: G, opts: StartOpts) -> Start
         name: opts.name.clone(),
         label: Some(Rc::from(G::MODULE)),
         restarts: opts.restarts,
+        supervisor: opts.supervisor,
         ..Default::default()
     };
     let pid = match ctx.spawn_opts(spawn_opts, move |c| serve(c, server, starter, ack)) {
@@ -458,6 +494,7 @@ async fn serve<G: GenServer>(ctx: Ctx, server: G, starter: Pid, ack: Ref) -> Ter
             Some([Term::Atom(tag), msg]) if *tag == Atom::GEN_CAST => {
                 flow(state.handle_cast(&ctx, msg.clone()).await)
             }
+            Some([Term::Atom(tag), reason]) if &*tag.name() == GEN_STOP => Err(reason.clone()),
             Some([Term::Atom(tag), Term::Pid(from), reason])
                 if *tag == Atom::EXIT && Some(*from) == parent =>
             {

@@ -15,8 +15,13 @@
 //! - [`registry`]: registered names;
 //! - [`timer`]: timers on the virtual clock;
 //! - [`gen_server`]: the GenServer behaviour;
+//! - [`supervisor`]: Supervisor and DynamicSupervisor, with restart strategies and intensity;
+//! - [`application`]: applications, named trees that start and stop as a unit;
+//! - [`code`]: the code table, from module names to start functions;
 //! - [`trace`]: the event trace.
 
+pub mod application;
+pub mod code;
 pub mod context;
 pub mod gen_server;
 pub mod pid;
@@ -25,15 +30,18 @@ pub mod registry;
 pub mod rng;
 pub mod scheduler;
 pub mod signal;
+pub mod supervisor;
 pub mod term;
 pub mod timer;
 pub mod trace;
 
+pub use code::Module;
 pub use context::{Ctx, RegisterError};
 pub use gen_server::{CallReply, Flow, GenServer, Init, Server, StartOpts, StartResult};
 pub use pid::{Pid, Ref};
 pub use process::{ProcessInfo, StateView, Status};
 pub use scheduler::{Advance, Runtime, RuntimeConfig, RuntimeError, SpawnOpts, Stats};
+pub use supervisor::{ChildSpec, ChildType, Restart, Shutdown, Strategy, SupFlags};
 pub use term::{Atom, Term};
 pub use timer::TimerRef;
 pub use trace::{Event, TraceEvent};

@@ -18,6 +18,7 @@ use std::future::Future;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use super::code::{Code, Module};
 use super::context::Ctx;
 use super::pid::{Pid, Ref};
 use super::process::{MonitorEntry, ProcFuture, ProcessInfo, Slot, StateView, Status};
@@ -170,6 +171,8 @@ pub(crate) struct Inner {
     turn_msgs: u32,
     budget: u32,
     pub(crate) registry: Registry,
+    pub(crate) code: Code,
+    pub(crate) applications: std::collections::BTreeMap<Rc<str>, Pid>,
     pub(crate) timers: Timers,
     pub(crate) now: u64,
     pub(crate) rng: Rng,
@@ -200,6 +203,8 @@ impl Inner {
             turn_msgs: 0,
             budget: config.budget.max(1),
             registry: Registry::default(),
+            code: Code::default(),
+            applications: Default::default(),
             timers: Timers::default(),
             now: 0,
             rng: Rng::new(config.seed),
@@ -221,6 +226,10 @@ impl Inner {
         host.ext().label = Some(Rc::from("host"));
         inner.slots.push(host);
         inner
+    }
+
+    pub(crate) fn bump_version(&mut self) {
+        self.version += 1;
     }
 
     pub(crate) fn host(&self) -> Pid {
@@ -815,6 +824,29 @@ impl Runtime {
 
     fn read<R>(&self, f: impl FnOnce(&Inner) -> R) -> Option<R> {
         self.inner.try_borrow().ok().map(|inner| f(&inner))
+    }
+
+    /// Loads a module into the code table: child specs and the console can then start it
+    /// by name (`{Module, :start_link, [args]}`).
+    pub fn define_module(&self, name: &str, module: Module) {
+        let _ = self.with(|inner| inner.code.define(name, module));
+    }
+
+    /// Declares an application: its name and the child spec of its root supervisor.
+    pub fn define_application(&self, name: &str, root: Term) {
+        let _ = self.with(|inner| inner.code.define_application(name, root));
+    }
+
+    /// Running applications and their masters.
+    pub fn applications(&self) -> Vec<(Rc<str>, Pid)> {
+        self.read(|inner| {
+            inner
+                .applications
+                .iter()
+                .map(|(n, p)| (n.clone(), *p))
+                .collect()
+        })
+        .unwrap_or_default()
     }
 
     /// The pid that stands for the host (`#PID<0.0.0>`): the sender of host messages and

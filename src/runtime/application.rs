@@ -21,7 +21,8 @@ fn app_atom(name: &str) -> Term {
     Term::atom(name)
 }
 
-/// How OTP's logger prints an exit reason: atoms bare, other terms inspected.
+/// How the log line prints the root's exit reason: Erlang's `~p`, so atoms bare
+/// ("Application shopping exited: shutdown", as Elixir 1.14 logs it).
 fn reason_text(reason: &Term) -> String {
     match reason {
         Term::Atom(a) => a.name().to_string(),
@@ -156,7 +157,7 @@ async fn run_master(
                 ctx.exit_signal(root, signal::shutdown());
                 ctx.receive_match(|m| is_down_for(m, mref), None).await;
                 ctx.set_application(&name, None);
-                note(&ctx, format!("application {name} exited: stopped"));
+                note(&ctx, format!("application {name} exited: :stopped"));
                 return signal::normal();
             }
             _ => {}

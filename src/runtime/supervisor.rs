@@ -422,6 +422,7 @@ impl Core {
                                 old: *old_pid,
                                 new,
                                 reason: why.clone(),
+                                sibling_of: (j != i).then_some(pid),
                             });
                         }
                         break;
@@ -457,10 +458,16 @@ impl Core {
         ])
     }
 
+    /// `which_children`: a static supervisor lists its newest child first (as OTP keeps
+    /// them); a dynamic one in start order.
     fn which(&self) -> Term {
+        let order: Box<dyn Iterator<Item = &Child>> = if self.dynamic {
+            Box::new(self.children.iter())
+        } else {
+            Box::new(self.children.iter().rev())
+        };
         Term::list(
-            self.children
-                .iter()
+            order
                 .map(|c| {
                     Term::tuple(vec![
                         if self.dynamic {

@@ -68,12 +68,15 @@ pub enum Event {
         msg: Term,
     },
     /// A supervisor restarted a child: the child's id, the pid that died and why, the new pid.
+    /// `sibling_of` is set when the child was stopped and restarted because a sibling died
+    /// (one_for_all, rest_for_one); only restarts without it count towards the intensity.
     Restart {
         supervisor: Pid,
         child: Rc<str>,
         old: Pid,
         new: Pid,
         reason: Term,
+        sibling_of: Option<Pid>,
     },
     /// A supervisor exceeded its restart intensity and gave up.
     GiveUp {
@@ -185,10 +188,17 @@ impl fmt::Display for Event {
                 old,
                 new,
                 reason,
-            } => write!(
-                f,
-                "restart {child} by {supervisor}: {old} exited ({reason}), now {new}"
-            ),
+                sibling_of,
+            } => match sibling_of {
+                None => write!(
+                    f,
+                    "restart {child} by {supervisor}: {old} exited ({reason}), now {new}"
+                ),
+                Some(dead) => write!(
+                    f,
+                    "restart {child} by {supervisor}: {old} stopped as {dead} exited, now {new}"
+                ),
+            },
             Event::GiveUp {
                 supervisor,
                 restarts,

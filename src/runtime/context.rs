@@ -49,7 +49,10 @@ impl Ctx {
     #[inline]
     fn with<R>(&self, dead: R, f: impl FnOnce(&mut Inner) -> R) -> R {
         match self.inner.try_borrow_mut() {
-            Ok(mut inner) if inner.alive(self.pid) => f(&mut inner),
+            // The running process is alive (terminating it clears `current`): no lookup.
+            Ok(mut inner) if inner.current == Some(self.pid) || inner.alive(self.pid) => {
+                f(&mut inner)
+            }
             _ => dead,
         }
     }

@@ -613,6 +613,12 @@ impl Inner {
         if pid == self.host {
             return;
         }
+        if !self.alive(pid) {
+            return;
+        }
+        if self.current == Some(pid) {
+            self.current = None;
+        }
         let Some(slot) = self.slot_mut(pid) else {
             return;
         };

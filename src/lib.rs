@@ -3,4 +3,5 @@
 
 pub mod bench;
 pub mod runtime;
+pub mod store;
 pub mod ui;

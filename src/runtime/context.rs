@@ -312,6 +312,21 @@ impl Ctx {
         })
     }
 
+    /// `Application.get_env(app, key)`
+    pub fn get_env(&self, app: &str, key: &str) -> Option<Term> {
+        self.inner
+            .try_borrow()
+            .ok()
+            .and_then(|i| i.env.get(&(Rc::from(app), Rc::from(key))).cloned())
+    }
+
+    /// `Application.put_env(app, key, value)`
+    pub fn put_env(&self, app: &str, key: &str, value: Term) {
+        self.with((), |inner| {
+            inner.env.insert((Rc::from(app), Rc::from(key)), value);
+        })
+    }
+
     /// Looks a module up in the code table.
     pub fn module(&self, name: &str) -> Option<super::code::Module> {
         self.inner

@@ -173,6 +173,8 @@ pub(crate) struct Inner {
     pub(crate) registry: Registry,
     pub(crate) code: Code,
     pub(crate) applications: std::collections::BTreeMap<Rc<str>, Pid>,
+    /// Application environments: `Application.get_env(app, key)`.
+    pub(crate) env: std::collections::BTreeMap<(Rc<str>, Rc<str>), Term>,
     pub(crate) timers: Timers,
     pub(crate) now: u64,
     pub(crate) rng: Rng,
@@ -205,6 +207,7 @@ impl Inner {
             registry: Registry::default(),
             code: Code::default(),
             applications: Default::default(),
+            env: Default::default(),
             timers: Timers::default(),
             now: 0,
             rng: Rng::new(config.seed),
@@ -841,6 +844,19 @@ impl Runtime {
     /// Declares an application: its name and the child spec of its root supervisor.
     pub fn define_application(&self, name: &str, root: Term) {
         let _ = self.with(|inner| inner.code.define_application(name, root));
+    }
+
+    /// `Application.put_env(app, key, value)` from the host.
+    pub fn put_env(&self, app: &str, key: &str, value: Term) {
+        let _ = self.with(|inner| {
+            inner.env.insert((Rc::from(app), Rc::from(key)), value);
+        });
+    }
+
+    /// `Application.get_env(app, key)`.
+    pub fn get_env(&self, app: &str, key: &str) -> Option<Term> {
+        self.read(|inner| inner.env.get(&(Rc::from(app), Rc::from(key))).cloned())
+            .flatten()
     }
 
     /// Running applications and their masters.

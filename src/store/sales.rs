@@ -1,0 +1,217 @@
+//! Sales: the store's books. It records each sale with everything the session tracked
+//! (items, discounts, logs), and keeps the figures the observer shows: sessions started and
+//! ended, abandoned carts, and the cart items lost to crashes.
+//!
+//! Sessions tell it their cart size after every change (a cast), which is how the books know
+//! what a crash cost: when a session restarts, what it had minus what it got back is lost.
+
+use std::collections::BTreeMap;
+
+use crate::runtime::gen_server::{self, From};
+use crate::runtime::{CallReply, Ctx, Flow, GenServer, Term};
+
+use super::catalog;
+
+/// The Sales registered name.
+pub const NAME: &str = "Redfour.Sales";
+
+/// The figures the observer shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Figures {
+    pub sales: i64,
+    pub revenue: i64,
+    pub items_sold: i64,
+    pub sessions_started: i64,
+    pub sessions_ended: i64,
+    pub abandoned: i64,
+    pub restarts: i64,
+    pub items_lost: i64,
+}
+
+impl Figures {
+    pub fn to_term(&self) -> Term {
+        Term::atom_map(&[
+            ("sales", Term::Int(self.sales)),
+            ("revenue", Term::Int(self.revenue)),
+            ("items_sold", Term::Int(self.items_sold)),
+            ("sessions_started", Term::Int(self.sessions_started)),
+            ("sessions_ended", Term::Int(self.sessions_ended)),
+            ("abandoned", Term::Int(self.abandoned)),
+            ("restarts", Term::Int(self.restarts)),
+            ("items_lost", Term::Int(self.items_lost)),
+        ])
+    }
+
+    pub fn from_term(t: &Term) -> Option<Figures> {
+        let get = |k: &str| t.get(k).and_then(|v| v.as_int());
+        Some(Figures {
+            sales: get("sales")?,
+            revenue: get("revenue")?,
+            items_sold: get("items_sold")?,
+            sessions_started: get("sessions_started")?,
+            sessions_ended: get("sessions_ended")?,
+            abandoned: get("abandoned")?,
+            restarts: get("restarts")?,
+            items_lost: get("items_lost")?,
+        })
+    }
+
+    /// Sales per ended session, in percent.
+    pub fn conversion(&self) -> f64 {
+        if self.sessions_ended == 0 {
+            0.0
+        } else {
+            100.0 * self.sales as f64 / self.sessions_ended as f64
+        }
+    }
+}
+
+/// The Sales server.
+#[derive(Default)]
+pub struct Sales {
+    figures: Figures,
+    /// The most recent sales, newest last (at most `KEEP`).
+    recent: Vec<Term>,
+    /// Open carts: the last size each session reported.
+    carts: BTreeMap<Term, i64>,
+}
+
+const KEEP: usize = 50;
+
+impl GenServer for Sales {
+    const MODULE: &'static str = NAME;
+
+    /// `{:record, sale}` → `{:ok, sale_number}`; `:figures` → the figures map.
+    async fn handle_call(
+        &mut self,
+        ctx: &Ctx,
+        request: Term,
+        _from: From,
+    ) -> Result<CallReply, Term> {
+        let reply = match request.as_tuple() {
+            Some([tag, sale]) if tag == &Term::atom("record") => {
+                self.figures.sales += 1;
+                let total = sale.get("total").and_then(|t| t.as_int()).unwrap_or(0);
+                self.figures.revenue += total;
+                for item in sale.get("items").and_then(|i| i.as_list()).unwrap_or(&[]) {
+                    let qty = item.get("quantity").and_then(|q| q.as_int()).unwrap_or(0);
+                    self.figures.items_sold += qty;
+                    if let Some(sku) = item.get("sku").and_then(|s| s.as_str()) {
+                        gen_server::cast(
+                            ctx,
+                            catalog::NAME,
+                            Term::tuple(vec![Term::atom("sold"), Term::str(sku), Term::Int(qty)]),
+                        );
+                    }
+                }
+                let key = sale.get("key").cloned().unwrap_or_else(Term::nil);
+                self.end(&key, false);
+                let items: i64 = sale
+                    .get("items")
+                    .and_then(|i| i.as_list())
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|i| i.get("quantity").and_then(|q| q.as_int()))
+                    .sum();
+                ctx.note(
+                    "sale",
+                    &format!(
+                        "sale #{} to {key}: {items} items, {}",
+                        self.figures.sales,
+                        money(total)
+                    ),
+                );
+                self.recent.push(sale.clone());
+                if self.recent.len() > KEEP {
+                    self.recent.remove(0);
+                }
+                Term::ok_tuple(Term::Int(self.figures.sales))
+            }
+            _ if request == Term::atom("figures") => self.figures.to_term(),
+            _ => Term::error_tuple(Term::atom("bad_request")),
+        };
+        Ok(CallReply::Reply(reply))
+    }
+
+    /// `{:started, key}`, `{:cart, key, size}`, `{:restarted, key, restored_size}`,
+    /// `{:abandoned, key}` (idle timeout), `{:closed, key}` (stopped by its supervisor).
+    async fn handle_cast(&mut self, ctx: &Ctx, msg: Term) -> Result<Flow, Term> {
+        match msg.as_tuple() {
+            Some([tag, key]) if tag == &Term::atom("started") => {
+                self.figures.sessions_started += 1;
+                self.carts.insert(key.clone(), 0);
+            }
+            Some([tag, key, Term::Int(n)]) if tag == &Term::atom("cart") => {
+                self.carts.insert(key.clone(), *n);
+            }
+            Some([tag, key, Term::Int(restored)]) if tag == &Term::atom("restarted") => {
+                self.figures.restarts += 1;
+                let had = self.carts.insert(key.clone(), *restored).unwrap_or(0);
+                let lost = (had - restored).max(0);
+                if lost > 0 {
+                    self.figures.items_lost += lost;
+                    ctx.note(
+                        "lost",
+                        &format!("{key} came back with {restored} of its {had} items: {lost} lost"),
+                    );
+                }
+            }
+            Some([tag, key]) if tag == &Term::atom("abandoned") => self.end(key, true),
+            Some([tag, key]) if tag == &Term::atom("closed") => self.end(key, false),
+            _ => {}
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn state(&self) -> Term {
+        Term::atom_map(&[
+            ("figures", self.figures.to_term()),
+            ("recent", Term::list(self.recent.clone())),
+        ])
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "{} sales, {}",
+            self.figures.sales,
+            money(self.figures.revenue)
+        )
+    }
+}
+
+impl Sales {
+    fn end(&mut self, key: &Term, abandoned: bool) {
+        if let Some(items) = self.carts.remove(key) {
+            self.figures.sessions_ended += 1;
+            if abandoned && items > 0 {
+                self.figures.abandoned += 1;
+            }
+        }
+    }
+}
+
+/// `$1,234.00`
+pub fn money(cents: i64) -> String {
+    let dollars = cents / 100;
+    let mut digits = dollars.abs().to_string();
+    let mut i = digits.len() as i64 - 3;
+    while i > 0 {
+        digits.insert(i as usize, ',');
+        i -= 3;
+    }
+    format!(
+        "{}${digits}.{:02}",
+        if cents < 0 { "-" } else { "" },
+        (cents % 100).abs()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn money_prints_dollars_with_separators() {
+        assert_eq!(super::money(0), "$0.00");
+        assert_eq!(super::money(12_900), "$129.00");
+        assert_eq!(super::money(123_456_789), "$1,234,567.89");
+    }
+}

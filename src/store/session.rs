@@ -1,0 +1,509 @@
+//! A customer's shopping Session: the seed's GenServer, holding the seed's struct.
+//!
+//! ```elixir
+//! defstruct [domain: nil, id: nil, key: nil, landing: "/", ip: "127.0.0.1",
+//!            member_id: nil, items: [], logs: [], discounts: []]
+//! ```
+//!
+//! Every change appends a log entry ("to have an effective store we need to *track
+//! everything*"). Sessions are `transient`: one that ends normally (checkout, idle timeout)
+//! is not restarted; a killed or crashed one is, with a new pid, and, unless the persistence
+//! policy is `snapshot`, an empty cart.
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::runtime::gen_server::{self, From};
+use crate::runtime::registry::atom_name;
+use crate::runtime::{signal, Atom, CallReply, Ctx, Flow, GenServer, Init, Term};
+
+use super::catalog;
+use super::sales;
+use super::session_store;
+use super::shopping::{self, Persistence};
+
+/// The module name, as `:sys.get_state` prints the struct.
+pub const MODULE: &str = "Redfour.Shopping.Session";
+
+/// A line of the cart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    pub sku: String,
+    pub name: String,
+    /// Unit price in cents, as the Catalog gave it.
+    pub price: i64,
+    pub quantity: i64,
+}
+
+/// One entry of the session's log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    /// Virtual milliseconds.
+    pub at: u64,
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// The seed's struct. `key` is an atom (stored by name).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionData {
+    pub key: String,
+    pub landing: String,
+    pub ip: String,
+    pub items: Vec<Item>,
+    pub logs: Vec<LogEntry>,
+    pub discounts: Vec<String>,
+}
+
+impl SessionData {
+    pub fn new(key: &str) -> Self {
+        SessionData {
+            key: key.to_string(),
+            landing: "/".into(),
+            ip: "127.0.0.1".into(),
+            items: vec![],
+            logs: vec![],
+            discounts: vec![],
+        }
+    }
+
+    pub fn item_count(&self) -> i64 {
+        self.items.iter().map(|i| i.quantity).sum()
+    }
+
+    /// Subtotal minus the best discount, in cents.
+    pub fn total(&self) -> i64 {
+        let subtotal: i64 = self.items.iter().map(|i| i.price * i.quantity).sum();
+        let percent = self
+            .discounts
+            .iter()
+            .filter_map(|c| catalog::discount_percent(c))
+            .max()
+            .unwrap_or(0);
+        subtotal - subtotal * percent / 100
+    }
+
+    fn item_term(item: &Item) -> Term {
+        Term::atom_map(&[
+            ("sku", Term::str(&item.sku)),
+            ("name", Term::str(&item.name)),
+            ("price", Term::Int(item.price)),
+            ("quantity", Term::Int(item.quantity)),
+        ])
+    }
+
+    fn log_term(log: &LogEntry) -> Term {
+        let mut fields = vec![
+            ("at", Term::Int(log.at as i64)),
+            ("action", Term::atom(&log.action)),
+        ];
+        if let Some(sku) = &log.sku {
+            fields.push(("sku", Term::str(sku)));
+        }
+        if let Some(q) = log.quantity {
+            fields.push(("quantity", Term::Int(q)));
+        }
+        if let Some(code) = &log.code {
+            fields.push(("code", Term::str(code)));
+        }
+        Term::atom_map(&fields)
+    }
+
+    /// `%Redfour.Shopping.Session{…}` with the seed's fields in declaration order.
+    pub fn to_term(&self) -> Term {
+        Term::structure(
+            MODULE,
+            vec![
+                ("domain", Term::nil()),
+                ("id", Term::nil()),
+                ("key", Term::atom(&self.key)),
+                ("landing", Term::str(&self.landing)),
+                ("ip", Term::str(&self.ip)),
+                ("member_id", Term::nil()),
+                (
+                    "items",
+                    Term::list(self.items.iter().map(Self::item_term).collect()),
+                ),
+                (
+                    "logs",
+                    Term::list(self.logs.iter().map(Self::log_term).collect()),
+                ),
+                (
+                    "discounts",
+                    Term::list(self.discounts.iter().map(|d| Term::str(d)).collect()),
+                ),
+            ],
+        )
+    }
+
+    /// The snapshot written to the SessionStore.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads a snapshot back; `Err` describes a corrupt one.
+    pub fn from_json(json: &str) -> Result<Self, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+}
+
+/// The storage key of a session: `redfour.session.<key>`.
+pub fn storage_key(key: &str) -> String {
+    format!("redfour.session.{key}")
+}
+
+/// The Session server.
+pub struct Session {
+    data: SessionData,
+    key: Term,
+    restarts: u32,
+    idle_ms: u64,
+}
+
+impl Session {
+    /// A session for an atom key; `None` for any other term.
+    pub fn new(key: &Term, restarts: u32, idle_ms: u64) -> Option<Self> {
+        let atom = key.as_atom()?;
+        Some(Session {
+            data: SessionData::new(&atom_name(atom)),
+            key: key.clone(),
+            restarts,
+            idle_ms,
+        })
+    }
+
+    fn log(
+        &mut self,
+        ctx: &Ctx,
+        action: &str,
+        sku: Option<&str>,
+        quantity: Option<i64>,
+        code: Option<&str>,
+    ) {
+        self.data.logs.push(LogEntry {
+            at: ctx.now(),
+            action: action.to_string(),
+            sku: sku.map(String::from),
+            quantity,
+            code: code.map(String::from),
+        });
+    }
+
+    /// After an acknowledged change: report the cart size, and under `snapshot` save the
+    /// state before the caller gets its reply.
+    async fn persist(&self, ctx: &Ctx) {
+        gen_server::cast(
+            ctx,
+            sales::NAME,
+            Term::tuple(vec![
+                Term::atom("cart"),
+                self.key.clone(),
+                Term::Int(self.data.item_count()),
+            ]),
+        );
+        if shopping::persistence(ctx) == Persistence::Snapshot {
+            self.save(ctx).await;
+        }
+    }
+
+    async fn forget(&self, ctx: &Ctx) {
+        let key = storage_key(&self.data.key);
+        self.store_call(ctx, vec![Term::atom("delete"), Term::str(&key)])
+            .await;
+    }
+
+    async fn store_call(&self, ctx: &Ctx, request: Vec<Term>) -> Option<Term> {
+        gen_server::call(ctx, session_store::NAME, Term::tuple(request), Some(5000))
+            .await
+            .ok()
+    }
+
+    /// Loads this session's snapshot. A corrupt one is moved aside to
+    /// `redfour.corrupt.<key>` (nothing stored is lost) and the session starts empty.
+    async fn restore(&mut self, ctx: &Ctx) {
+        let key = storage_key(&self.data.key);
+        let Some(reply) = self
+            .store_call(ctx, vec![Term::atom("load"), Term::str(&key)])
+            .await
+        else {
+            ctx.note(
+                "storage",
+                &format!(
+                    "{}: the session store did not answer; starting empty",
+                    self.key
+                ),
+            );
+            return;
+        };
+        let Some([_, Term::Str(json)]) = reply.as_tuple() else {
+            return; // nothing stored
+        };
+        match SessionData::from_json(json)
+            .ok()
+            .filter(|d| d.key == self.data.key)
+        {
+            Some(data) => {
+                self.data = data;
+                ctx.note(
+                    "restore",
+                    &format!(
+                        "{} restored {} items from its snapshot",
+                        self.key,
+                        self.data.item_count()
+                    ),
+                );
+            }
+            None => {
+                let aside = format!("redfour.corrupt.{}", self.data.key);
+                self.store_call(
+                    ctx,
+                    vec![
+                        Term::atom("save"),
+                        Term::str(&aside),
+                        Term::Str(json.clone()),
+                    ],
+                )
+                .await;
+                ctx.note(
+                    "storage",
+                    &format!("{}: its stored snapshot is corrupt; moved aside to {aside}, starting empty", self.key),
+                );
+            }
+        }
+    }
+
+    async fn save(&self, ctx: &Ctx) {
+        let key = storage_key(&self.data.key);
+        // A failure is noted in the trace by the store; the session goes on.
+        self.store_call(
+            ctx,
+            vec![
+                Term::atom("save"),
+                Term::str(&key),
+                Term::str(&self.data.to_json()),
+            ],
+        )
+        .await;
+    }
+}
+
+fn arg_str(t: Option<&Term>) -> Option<&str> {
+    t.and_then(|t| t.as_str())
+}
+
+fn error(reason: &str) -> Term {
+    Term::error_tuple(Term::atom(reason))
+}
+
+impl GenServer for Session {
+    const MODULE: &'static str = MODULE;
+
+    async fn init(&mut self, ctx: &Ctx) -> Init {
+        // Trap exits so that a supervisor's shutdown runs `terminate` and the books hear of it.
+        ctx.trap_exit(true);
+        if shopping::persistence(ctx) == Persistence::Snapshot {
+            self.restore(ctx).await;
+            // An open session survives a reload even before its first change.
+            self.save(ctx).await;
+        }
+        let msg = if self.restarts > 0 {
+            Term::tuple(vec![
+                Term::atom("restarted"),
+                self.key.clone(),
+                Term::Int(self.data.item_count()),
+            ])
+        } else {
+            Term::tuple(vec![Term::atom("started"), self.key.clone()])
+        };
+        gen_server::cast(ctx, sales::NAME, msg);
+        Init::OkTimeout(self.idle_ms)
+    }
+
+    async fn handle_call(
+        &mut self,
+        ctx: &Ctx,
+        request: Term,
+        _from: From,
+    ) -> Result<CallReply, Term> {
+        let (tag, args): (Rc<str>, &[Term]) = match &request {
+            Term::Atom(a) => (a.name(), &[]),
+            Term::Tuple(items) => match items.first() {
+                Some(Term::Atom(a)) => (a.name(), &items[1..]),
+                _ => return Ok(CallReply::ReplyTimeout(error("bad_request"), self.idle_ms)),
+            },
+            _ => return Ok(CallReply::ReplyTimeout(error("bad_request"), self.idle_ms)),
+        };
+        let reply = match (&*tag, args) {
+            ("get", []) => self.data.to_term(),
+            ("select_item", [sku, qty]) => {
+                let (Some(sku), Some(qty)) = (sku.as_str(), qty.as_int()) else {
+                    return Ok(CallReply::ReplyTimeout(error("invalid_item"), self.idle_ms));
+                };
+                if qty <= 0 {
+                    error("invalid_quantity")
+                } else {
+                    let price = gen_server::call(
+                        ctx,
+                        catalog::NAME,
+                        Term::tuple(vec![Term::atom("price"), Term::str(sku)]),
+                        Some(5000),
+                    )
+                    .await?;
+                    match price.as_tuple() {
+                        Some([ok, product]) if ok == &Term::ok() => {
+                            match self.data.items.iter_mut().find(|i| i.sku == sku) {
+                                Some(item) => item.quantity += qty,
+                                None => self.data.items.push(Item {
+                                    sku: sku.to_string(),
+                                    name: arg_str(product.get("name")).unwrap_or(sku).to_string(),
+                                    price: product
+                                        .get("price")
+                                        .and_then(|p| p.as_int())
+                                        .unwrap_or(0),
+                                    quantity: qty,
+                                }),
+                            }
+                            self.log(ctx, "select_item", Some(sku), Some(qty), None);
+                            self.persist(ctx).await;
+                            Term::ok()
+                        }
+                        _ => error("not_found"),
+                    }
+                }
+            }
+            ("remove_item", [sku]) => match sku
+                .as_str()
+                .and_then(|s| self.data.items.iter().position(|i| i.sku == s))
+            {
+                Some(i) => {
+                    let item = self.data.items.remove(i);
+                    self.log(ctx, "remove_item", Some(&item.sku), None, None);
+                    self.persist(ctx).await;
+                    Term::ok()
+                }
+                None => error("not_in_cart"),
+            },
+            ("change_item", [sku, qty]) => {
+                let qty = qty.as_int();
+                match (sku.as_str(), qty) {
+                    (_, None) => error("invalid_quantity"),
+                    (Some(s), Some(q)) if q >= 0 => {
+                        match self.data.items.iter().position(|i| i.sku == s) {
+                            Some(i) => {
+                                if q == 0 {
+                                    self.data.items.remove(i);
+                                } else {
+                                    self.data.items[i].quantity = q;
+                                }
+                                self.log(ctx, "change_item", Some(s), Some(q), None);
+                                self.persist(ctx).await;
+                                Term::ok()
+                            }
+                            None => error("not_in_cart"),
+                        }
+                    }
+                    _ => error("invalid_quantity"),
+                }
+            }
+            ("apply_discount", [code]) => match code.as_str() {
+                Some(c) if catalog::discount_percent(c).is_none() => error("unknown_discount"),
+                Some(c) if self.data.discounts.iter().any(|d| d == c) => error("already_applied"),
+                Some(c) => {
+                    self.data.discounts.push(c.to_string());
+                    self.log(ctx, "apply_discount", None, None, Some(c));
+                    self.persist(ctx).await;
+                    Term::ok()
+                }
+                None => error("unknown_discount"),
+            },
+            ("checkout", []) => {
+                if self.data.items.is_empty() {
+                    error("empty_cart")
+                } else {
+                    self.log(ctx, "checkout", None, None, None);
+                    let total = self.data.total();
+                    let sale = Term::atom_map(&[
+                        ("key", self.key.clone()),
+                        (
+                            "items",
+                            Term::list(
+                                self.data.items.iter().map(SessionData::item_term).collect(),
+                            ),
+                        ),
+                        (
+                            "discounts",
+                            Term::list(self.data.discounts.iter().map(|d| Term::str(d)).collect()),
+                        ),
+                        (
+                            "logs",
+                            Term::list(self.data.logs.iter().map(SessionData::log_term).collect()),
+                        ),
+                        ("total", Term::Int(total)),
+                        ("at", Term::Int(ctx.now() as i64)),
+                    ]);
+                    let recorded = gen_server::call(
+                        ctx,
+                        sales::NAME,
+                        Term::tuple(vec![Term::atom("record"), sale]),
+                        Some(5000),
+                    )
+                    .await?;
+                    let number = recorded
+                        .as_tuple()
+                        .and_then(|t| t.get(1).cloned())
+                        .unwrap_or_else(Term::nil);
+                    self.forget(ctx).await;
+                    let reply = Term::ok_tuple(Term::atom_map(&[
+                        ("sale", number),
+                        ("total", Term::Int(total)),
+                    ]));
+                    return Ok(CallReply::Stop(signal::normal(), Some(reply)));
+                }
+            }
+            _ => error("bad_request"),
+        };
+        Ok(CallReply::ReplyTimeout(reply, self.idle_ms))
+    }
+
+    /// The idle timeout: the customer walked away. The session ends normally (not restarted).
+    async fn handle_info(&mut self, ctx: &Ctx, msg: Term) -> Result<Flow, Term> {
+        if msg.is_atom(Atom::TIMEOUT) {
+            self.log(ctx, "idle_timeout", None, None, None);
+            gen_server::cast(
+                ctx,
+                sales::NAME,
+                Term::tuple(vec![Term::atom("abandoned"), self.key.clone()]),
+            );
+            self.forget(ctx).await;
+            return Ok(Flow::Stop(signal::normal()));
+        }
+        Ok(Flow::Timeout(self.idle_ms))
+    }
+
+    /// Stopped by its supervisor (`:shutdown`): the books close the session. Its snapshot
+    /// stays, so a restarted store can bring it back.
+    async fn terminate(&mut self, ctx: &Ctx, reason: &Term) {
+        if signal::is_shutdown(reason) {
+            gen_server::cast(
+                ctx,
+                sales::NAME,
+                Term::tuple(vec![Term::atom("closed"), self.key.clone()]),
+            );
+        }
+    }
+
+    fn state(&self) -> Term {
+        self.data.to_term()
+    }
+
+    fn summary(&self) -> String {
+        let n = self.data.item_count();
+        format!("{n} item{} in cart", if n == 1 { "" } else { "s" })
+    }
+}

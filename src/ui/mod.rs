@@ -2,6 +2,7 @@
 //! they never reach into its internals.
 
 pub mod app;
+pub mod local_storage;
 
 /// A Rust panic aborts the wasm module: the page would freeze silently. This hook shows a
 /// visible banner with the message first, so a bug is never a silent frozen page.

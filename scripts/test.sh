@@ -18,7 +18,7 @@ step "cargo clippy (native, all targets)"
 cargo clippy --all-targets --offline -- -D warnings
 
 step "cargo clippy (wasm32: the browser-only code)"
-cargo clippy --target wasm32-unknown-unknown --offline -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --all-targets --offline -- -D warnings
 
 step "native tests (cargo test)"
 cargo test --offline

@@ -227,6 +227,11 @@ pub trait GenServer: 'static {
     fn summary(&self) -> String {
         String::new()
     }
+
+    /// One number for a badge or a chart (a Session's item count); `None` by default.
+    fn metric(&self) -> Option<i64> {
+        None
+    }
 }
 
 struct View<G>(RefCell<G>);
@@ -237,6 +242,9 @@ impl<G: GenServer> StateView for View<G> {
     }
     fn summary(&self) -> Option<String> {
         self.0.try_borrow().ok().map(|g| g.summary())
+    }
+    fn metric(&self) -> Option<i64> {
+        self.0.try_borrow().ok().and_then(|g| g.metric())
     }
 }
 

@@ -50,6 +50,8 @@ pub trait StateView {
     fn state(&self) -> Option<Term>;
     /// One line for the process table ("3 items", "12 products").
     fn summary(&self) -> Option<String>;
+    /// One number worth a badge or a chart (a cart's item count), cheap to read per frame.
+    fn metric(&self) -> Option<i64>;
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

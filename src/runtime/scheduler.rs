@@ -1260,6 +1260,20 @@ impl Runtime {
         view.state()
     }
 
+    /// What a process is (its module name), without building a whole snapshot.
+    pub fn label_of(&self, pid: Pid) -> Option<Rc<str>> {
+        self.read(|inner| inner.slot(pid)?.ext.as_ref()?.label.clone())
+            .flatten()
+    }
+
+    /// The number a behaviour exposes for badges and charts (a Session's cart size).
+    pub fn metric_of(&self, pid: Pid) -> Option<i64> {
+        let view = self
+            .read(|inner| inner.slot(pid)?.ext.as_ref()?.view.clone())
+            .flatten()?;
+        view.metric()
+    }
+
     /// One line describing the state, for the process table.
     pub fn summary_of(&self, pid: Pid) -> Option<String> {
         let view = self

@@ -502,6 +502,10 @@ impl GenServer for Session {
         self.data.to_term()
     }
 
+    fn metric(&self) -> Option<i64> {
+        Some(self.data.item_count())
+    }
+
     fn summary(&self) -> String {
         let n = self.data.item_count();
         format!("{n} item{} in cart", if n == 1 { "" } else { "s" })

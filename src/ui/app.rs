@@ -1,30 +1,200 @@
-//! The application shell: the page's regions, filled by later components.
+//! The application: it owns the running store ([`Sim`]) outside of component state, shares
+//! it through a context, and drives it from animation frames. Components re-render when the
+//! frame number moves and read only what they show.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_render::{request_animation_frame, AnimationFrame};
 use yew::prelude::*;
 
-/// The shell of the page: header and the four regions of the observer.
-#[function_component(App)]
-pub fn app() -> Html {
-    html! {
-        <div class="app" data-testid="app">
-            <header class="topbar">
-                <h1 class="brand">{ "Red:4 Store" }</h1>
-                <p class="tagline">{ "Every shopper is a supervised process. Click one to crash it." }</p>
-            </header>
-            <main class="regions">
-                <section class="region floor" aria-labelledby="floor-title" data-testid="region-floor">
-                    <h2 id="floor-title">{ "Store floor" }</h2>
-                </section>
-                <section class="region tree" aria-labelledby="tree-title" data-testid="region-tree">
-                    <h2 id="tree-title">{ "Supervision tree" }</h2>
-                </section>
-                <section class="region processes" aria-labelledby="processes-title" data-testid="region-processes">
-                    <h2 id="processes-title">{ "Processes" }</h2>
-                </section>
-                <section class="region console" aria-labelledby="console-title" data-testid="region-console">
-                    <h2 id="console-title">{ "Console" }</h2>
-                </section>
-            </main>
-        </div>
+use super::charts::Charts;
+use super::controls::{Controls, StatusBar};
+use super::floor::Floor;
+use super::inspector::Inspector;
+use super::local_storage::LocalStorageBackend;
+use super::process_table::ProcessTable;
+use super::sim::{Action, Settings, Sim};
+use super::trace_view::TraceView;
+use super::tree::Tree;
+use crate::store::session_store::{MemoryBackend, SharedBackend};
+
+/// What every component gets: the store, the frame number, and a way to act.
+#[derive(Clone)]
+pub struct SimCtx {
+    pub sim: Rc<RefCell<Sim>>,
+    pub frame: u64,
+    pub dispatch: Callback<Action>,
+}
+
+impl PartialEq for SimCtx {
+    fn eq(&self, other: &Self) -> bool {
+        self.frame == other.frame && Rc::ptr_eq(&self.sim, &other.sim)
     }
+}
+
+const SETTINGS_KEY: &str = "redfour.settings";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Settings from the last visit, overridden by the page's URL (a shared link wins).
+fn initial_settings() -> Settings {
+    let saved = local_storage()
+        .and_then(|s| s.get_item(SETTINGS_KEY).ok().flatten())
+        .unwrap_or_default();
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    Settings::default().with_query(&saved).with_query(&query)
+}
+
+/// Saves the settings and puts them in the address bar, so the page can be shared as is.
+fn remember(settings: &Settings) {
+    let query = settings.to_query();
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(SETTINGS_KEY, &query);
+    }
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("?{query}")),
+        );
+    }
+}
+
+fn backend() -> SharedBackend {
+    if local_storage().is_some() {
+        Rc::new(RefCell::new(LocalStorageBackend::default()))
+    } else {
+        Rc::new(RefCell::new(MemoryBackend::default()))
+    }
+}
+
+#[derive(Properties)]
+pub struct AppProps {
+    /// A store to show instead of a new one (tests pass a seeded one).
+    #[prop_or_default]
+    pub sim: Option<Rc<RefCell<Sim>>>,
+    /// Drive the store from animation frames (off in tests that step it by hand).
+    #[prop_or(true)]
+    pub animate: bool,
+}
+
+impl Default for AppProps {
+    fn default() -> Self {
+        AppProps {
+            sim: None,
+            animate: true,
+        }
+    }
+}
+
+impl PartialEq for AppProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.animate == other.animate
+            && match (&self.sim, &other.sim) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
+#[function_component(App)]
+pub fn app(props: &AppProps) -> Html {
+    let given = props.sim.clone();
+    let sim = use_mut_ref(move || {
+        given.unwrap_or_else(|| Rc::new(RefCell::new(Sim::new(initial_settings(), backend()))))
+    });
+    let sim: Rc<RefCell<Sim>> = sim.borrow().clone();
+    let frame = use_reducer(FrameCounter::default);
+
+    let dispatch = {
+        let sim = sim.clone();
+        let frame = frame.clone();
+        Callback::from(move |action: Action| {
+            let is_frame = matches!(action, Action::Frame(_));
+            let before = sim.borrow().settings.clone();
+            sim.borrow_mut().apply(action);
+            let after = sim.borrow().settings.clone();
+            if !is_frame && before != after {
+                remember(&after);
+            }
+            frame.dispatch(());
+        })
+    };
+
+    {
+        let dispatch = dispatch.clone();
+        let animate = props.animate;
+        use_effect_with(animate, move |animate| {
+            let handle: Rc<RefCell<Option<AnimationFrame>>> = Rc::default();
+            if *animate {
+                schedule(handle.clone(), dispatch, None);
+            }
+            move || {
+                handle.borrow_mut().take();
+            }
+        });
+    }
+
+    let ctx = SimCtx {
+        sim,
+        frame: frame.0,
+        dispatch,
+    };
+    html! {
+        <ContextProvider<SimCtx> context={ctx}>
+            <div class="app" data-testid="app">
+                <header class="topbar">
+                    <h1 class="brand">{ "Red:4 Store" }</h1>
+                    <p class="tagline">{ "Every shopper is a supervised process. Click one to crash it." }</p>
+                    <StatusBar />
+                </header>
+                <Controls />
+                <main class="regions">
+                    <Floor />
+                    <Tree />
+                    <ProcessTable />
+                    <Inspector />
+                    <TraceView />
+                    <Charts />
+                </main>
+            </div>
+        </ContextProvider<SimCtx>>
+    }
+}
+
+/// Requests the next animation frame; each one advances the store by the elapsed time.
+fn schedule(
+    handle: Rc<RefCell<Option<AnimationFrame>>>,
+    dispatch: Callback<Action>,
+    last: Option<f64>,
+) {
+    let next = handle.clone();
+    let frame = request_animation_frame(move |ts| {
+        let dt = last.map_or(16.0, |l| ts - l);
+        dispatch.emit(Action::Frame(dt));
+        schedule(next, dispatch, Some(ts));
+    });
+    *handle.borrow_mut() = Some(frame);
+}
+
+#[derive(Default, PartialEq)]
+struct FrameCounter(u64);
+
+impl Reducible for FrameCounter {
+    type Action = ();
+    fn reduce(self: Rc<Self>, _: ()) -> Rc<Self> {
+        Rc::new(FrameCounter(self.0.wrapping_add(1)))
+    }
+}
+
+/// The context, for components (`None` outside of `App`: they then render nothing).
+#[hook]
+pub fn use_sim() -> Option<SimCtx> {
+    use_context::<SimCtx>()
 }

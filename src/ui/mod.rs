@@ -2,7 +2,15 @@
 //! they never reach into its internals.
 
 pub mod app;
+pub mod charts;
+pub mod controls;
+pub mod floor;
+pub mod inspector;
 pub mod local_storage;
+pub mod process_table;
+pub mod sim;
+pub mod trace_view;
+pub mod tree;
 
 /// A Rust panic aborts the wasm module: the page would freeze silently. This hook shows a
 /// visible banner with the message first, so a bug is never a silent frozen page.

@@ -1,0 +1,162 @@
+//! Controls (play, pause, step, speed, seed, arrival rate, chaos, persistence, reset) and
+//! the status bar with the store's figures.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::app::use_sim;
+use super::sim::Action;
+use crate::store::sales::money;
+use crate::store::shopping::{self, Persistence};
+
+const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
+
+fn input_f64(e: &Event) -> Option<f64> {
+    e.target_dyn_into::<HtmlInputElement>()?
+        .value()
+        .parse()
+        .ok()
+}
+
+#[function_component(Controls)]
+pub fn controls() -> Html {
+    let Some(ctx) = use_sim() else {
+        return html! {};
+    };
+    let sim = ctx.sim.borrow();
+    let s = sim.settings.clone();
+    let playing = sim.playing;
+    let d = ctx.dispatch.clone();
+    let seed_ref = use_node_ref();
+
+    let on_speed = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = e
+                .target_dyn_into::<HtmlSelectElement>()
+                .and_then(|s| s.value().parse().ok())
+            {
+                d.emit(Action::SetSpeed(v));
+            }
+        })
+    };
+    let on_arrivals = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = input_f64(&e) {
+                d.emit(Action::SetArrivals(v));
+            }
+        })
+    };
+    let on_chaos = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = input_f64(&e) {
+                d.emit(Action::SetChaos(v));
+            }
+        })
+    };
+    let on_persistence = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value());
+            let p = if value.as_deref() == Some("snapshot") {
+                Persistence::Snapshot
+            } else {
+                Persistence::None
+            };
+            d.emit(Action::SetPersistence(p));
+        })
+    };
+    let on_reset = {
+        let d = d.clone();
+        let seed_ref = seed_ref.clone();
+        let current = s.seed;
+        Callback::from(move |_| {
+            let seed = seed_ref
+                .cast::<HtmlInputElement>()
+                .and_then(|i| i.value().trim().parse().ok())
+                .unwrap_or(current);
+            d.emit(Action::Reset(seed));
+        })
+    };
+    let toggle = d.reform(|_| Action::TogglePlay);
+    let step = d.reform(|_| Action::Step);
+    let add = d.reform(|_| Action::AddSessions(100));
+
+    html! {
+        <section class="controls" aria-label="Simulation controls">
+            <button data-testid="play-pause" class="primary" onclick={toggle} aria-pressed={(!playing).to_string()}
+                title={if playing { "Pause the virtual clock" } else { "Let the virtual clock run" }}>
+                { if playing { "Pause" } else { "Play" } }
+            </button>
+            <button onclick={step} disabled={playing} title="Advance the clock by 100 virtual ms">{ "Step" }</button>
+            <label>{ "Speed " }
+                <select onchange={on_speed} aria-label="Speed">
+                    { for SPEEDS.iter().map(|&x| html! {
+                        <option value={x.to_string()} selected={(x - s.speed).abs() < 1e-9}>{ format!("{x}×") }</option>
+                    }) }
+                </select>
+            </label>
+            <label>{ format!("Arrivals {}/min ", s.arrivals_per_minute) }
+                <input type="range" min="0" max="120" step="1" value={s.arrivals_per_minute.to_string()} onchange={on_arrivals} aria-label="Customers arriving per virtual minute" />
+            </label>
+            <label>{ format!("Chaos {}/min ", s.chaos_per_minute) }
+                <input type="range" min="0" max="60" step="1" value={s.chaos_per_minute.to_string()} onchange={on_chaos} aria-label="Random session kills per virtual minute" />
+            </label>
+            <label>{ "Persistence " }
+                <select onchange={on_persistence} aria-label="Persistence policy">
+                    <option value="none" selected={s.persistence == Persistence::None}>{ "none (OTP default: restart empty)" }</option>
+                    <option value="snapshot" selected={s.persistence == Persistence::Snapshot}>{ "snapshot (save each change)" }</option>
+                </select>
+            </label>
+            <label>{ "Seed " }
+                <input ref={seed_ref} type="number" min="0" value={s.seed.to_string()} class="seed" aria-label="Seed" />
+            </label>
+            <button onclick={on_reset} title="Start the store again from this seed">{ "Reset" }</button>
+            <button onclick={add} title="Start 100 sessions at once">{ "+100 shoppers" }</button>
+        </section>
+    }
+}
+
+#[function_component(StatusBar)]
+pub fn status_bar() -> Html {
+    let Some(ctx) = use_sim() else {
+        return html! {};
+    };
+    let sim = ctx.sim.borrow();
+    let f = shopping::figures(&sim.rt);
+    let clock = sim.rt.now() as f64 / 1000.0;
+    let dismiss = ctx.dispatch.reform(|_| Action::DismissMessage);
+    let start_app = ctx.dispatch.reform(|_| Action::StartApp);
+    let stat = |label: &str, value: String, testid: &'static str| {
+        html! { <div class="stat"><span class="value" data-testid={testid}>{ value }</span><span class="label">{ label.to_string() }</span></div> }
+    };
+    html! {
+        <>
+            <div class="stats" aria-live="polite">
+                { stat("live sessions", sim.session_count().to_string(), "session-count") }
+                { stat("restarts", f.restarts.to_string(), "restart-count") }
+                { stat("sales", f.sales.to_string(), "sales-count") }
+                { stat("revenue", money(f.revenue), "revenue") }
+                { stat("conversion", format!("{:.0}%", f.conversion()), "conversion") }
+                { stat("abandoned", f.abandoned.to_string(), "abandoned") }
+                { stat("items lost", f.items_lost.to_string(), "items-lost") }
+                { stat(if sim.behind { "virtual time (running behind)" } else { "virtual time" }, format!("{clock:.1}s"), "clock") }
+            </div>
+            if !sim.app_running() {
+                <div class="banner escalated" role="alert" data-testid="app-stopped">
+                    <strong>{ "The shopping application has stopped." }</strong>
+                    { " Its root supervisor gave up after more than 3 restarts in 5 seconds, so the whole tree is down." }
+                    <button class="primary" onclick={start_app} data-testid="start-app">{ "Application.start(:shopping)" }</button>
+                </div>
+            }
+            if let Some(message) = sim.message.clone() {
+                <div class="banner info" role="status">
+                    { message }
+                    <button onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
+                </div>
+            }
+        </>
+    }
+}

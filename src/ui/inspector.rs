@@ -1,0 +1,79 @@
+//! The inspector: the selected process in full: its state (a Session's whole struct),
+//! links, monitors, supervisor, and its recent events.
+
+use yew::prelude::*;
+
+use super::app::use_sim;
+use super::sim::Action;
+
+#[function_component(Inspector)]
+pub fn inspector() -> Html {
+    let Some(ctx) = use_sim() else {
+        return html! {};
+    };
+    let sim = ctx.sim.borrow();
+    let body = match sim.selected {
+        None => {
+            html! { <p class="empty">{ "Select a process in the table or the tree to see its state, links and events." }</p> }
+        }
+        Some(pid) => match sim.rt.process_info(pid) {
+            None => html! {
+                <p class="empty">{ format!("{} has exited. Its supervisor, if it had one, may have started a successor with a new pid.", pid.short()) }</p>
+            },
+            Some(info) => {
+                let state = sim.rt.state_of(pid).map_or_else(
+                    || "(no state: a plain process, or busy inside a callback)".to_string(),
+                    |t| t.to_string(),
+                );
+                let list = |pids: &[crate::runtime::Pid]| {
+                    if pids.is_empty() {
+                        "none".to_string()
+                    } else {
+                        pids.iter()
+                            .map(|p| p.short())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                };
+                let events: Vec<String> = sim
+                    .trace
+                    .iter()
+                    .rev()
+                    .filter(|e| e.event.pids().contains(&pid))
+                    .take(12)
+                    .map(|e| format!("{:>9.3}s  {}", e.time as f64 / 1000.0, e.event))
+                    .collect();
+                let kill = ctx.dispatch.reform(move |_| Action::Kill(pid));
+                html! {
+                    <>
+                        <dl class="facts">
+                            <dt>{ "pid" }</dt><dd class="mono">{ pid.to_string() }</dd>
+                            <dt>{ "name" }</dt><dd>{ info.name.as_deref().unwrap_or("—") }</dd>
+                            <dt>{ "module" }</dt><dd>{ info.label.as_deref().unwrap_or("—") }</dd>
+                            <dt>{ "status" }</dt><dd>{ info.status.to_string() }</dd>
+                            <dt>{ "supervisor / parent" }</dt><dd class="mono">{ info.parent.map_or("—".into(), |p| p.short()) }</dd>
+                            <dt>{ "links" }</dt><dd class="mono">{ list(&info.links) }</dd>
+                            <dt>{ "monitors" }</dt><dd class="mono">{ list(&info.monitoring) }</dd>
+                            <dt>{ "monitored by" }</dt><dd class="mono">{ list(&info.monitored_by) }</dd>
+                            <dt>{ "trap_exit" }</dt><dd>{ info.trap_exit.to_string() }</dd>
+                            <dt>{ "messages / reductions / memory" }</dt>
+                            <dd>{ format!("{} / {} / {} bytes", info.message_queue_len, info.reductions, info.memory) }</dd>
+                            <dt>{ "restarts" }</dt><dd>{ info.restarts }</dd>
+                        </dl>
+                        <button class="danger" onclick={kill}>{ format!("Process.exit({}, :kill)", pid.short()) }</button>
+                        <h3>{ ":sys.get_state" }</h3>
+                        <pre class="state" data-testid="inspector-state">{ state }</pre>
+                        <h3>{ "Recent events" }</h3>
+                        <pre class="events">{ events.join("\n") }</pre>
+                    </>
+                }
+            }
+        },
+    };
+    html! {
+        <section class="region inspector" aria-labelledby="inspector-title" data-testid="region-inspector">
+            <h2 id="inspector-title">{ "Inspector" }</h2>
+            { body }
+        </section>
+    }
+}

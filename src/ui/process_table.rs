@@ -1,0 +1,145 @@
+//! The process table: every live process, sortable, filterable by name or pid, and
+//! virtualized (only the rows in view are in the page), so it stays fast with thousands.
+
+use web_sys::{Element, HtmlInputElement};
+use yew::prelude::*;
+
+use super::app::use_sim;
+use super::sim::Action;
+use crate::runtime::ProcessInfo;
+
+const ROW_HEIGHT: f64 = 26.0;
+const VIEW_HEIGHT: f64 = 312.0;
+const OVERSCAN: usize = 6;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Pid,
+    Name,
+    Status,
+    Queue,
+    Reductions,
+    Memory,
+    Restarts,
+}
+
+const COLUMNS: &[(Column, &str)] = &[
+    (Column::Pid, "pid"),
+    (Column::Name, "name / module"),
+    (Column::Status, "status"),
+    (Column::Queue, "queue"),
+    (Column::Reductions, "reductions"),
+    (Column::Memory, "memory"),
+    (Column::Restarts, "restarts"),
+];
+
+fn display_name(p: &ProcessInfo) -> String {
+    match (&p.name, &p.label) {
+        (Some(n), Some(l)) if **n != **l => format!("{n} ({l})"),
+        (Some(n), _) => n.to_string(),
+        (None, Some(l)) => l.to_string(),
+        (None, None) => String::new(),
+    }
+}
+
+#[function_component(ProcessTable)]
+pub fn process_table() -> Html {
+    let sort = use_state(|| (Column::Pid, false));
+    let filter = use_state(String::new);
+    let scroll = use_state(|| 0.0f64);
+    let Some(ctx) = use_sim() else {
+        return html! {};
+    };
+    let sim = ctx.sim.borrow();
+
+    let needle = filter.to_lowercase();
+    let mut rows: Vec<ProcessInfo> = sim
+        .processes()
+        .into_iter()
+        .filter(|p| {
+            needle.is_empty()
+                || p.pid.short().contains(&needle)
+                || display_name(p).to_lowercase().contains(&needle)
+        })
+        .collect();
+    let (column, descending) = *sort;
+    rows.sort_by(|a, b| {
+        let order = match column {
+            Column::Pid => a.pid.cmp(&b.pid),
+            Column::Name => display_name(a).cmp(&display_name(b)),
+            Column::Status => a.status.to_string().cmp(&b.status.to_string()),
+            Column::Queue => a.message_queue_len.cmp(&b.message_queue_len),
+            Column::Reductions => a.reductions.cmp(&b.reductions),
+            Column::Memory => a.memory.cmp(&b.memory),
+            Column::Restarts => a.restarts.cmp(&b.restarts),
+        };
+        if descending {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+
+    let total = rows.len();
+    let first = ((*scroll / ROW_HEIGHT) as usize)
+        .saturating_sub(OVERSCAN)
+        .min(total);
+    let last = (first + (VIEW_HEIGHT / ROW_HEIGHT) as usize + 2 * OVERSCAN).min(total);
+    let onscroll = {
+        let scroll = scroll.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<Element>() {
+                scroll.set(el.scroll_top() as f64);
+            }
+        })
+    };
+    let oninput = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                filter.set(input.value());
+            }
+        })
+    };
+    let selected = sim.selected;
+
+    html! {
+        <section class="region processes" aria-labelledby="processes-title" data-testid="region-processes">
+            <h2 id="processes-title">{ format!("Processes ({total})") }</h2>
+            <input class="filter" type="search" placeholder="Filter by name or pid" aria-label="Filter processes by name or pid" value={(*filter).clone()} {oninput} />
+            <div class="table-head" role="row">
+                { for COLUMNS.iter().map(|&(col, title)| {
+                    let sort = sort.clone();
+                    let arrow = if column == col { if descending { " ▼" } else { " ▲" } } else { "" };
+                    let onclick = Callback::from(move |_| {
+                        let (c, d) = *sort;
+                        sort.set((col, if c == col { !d } else { false }));
+                    });
+                    html! { <button class="th" role="columnheader" {onclick}>{ format!("{title}{arrow}") }</button> }
+                }) }
+            </div>
+            <div class="table-body" style={format!("height:{VIEW_HEIGHT}px")} {onscroll} role="table" aria-rowcount={total.to_string()}>
+                <div style={format!("height:{}px;position:relative", total as f64 * ROW_HEIGHT)}>
+                    { for rows[first..last].iter().enumerate().map(|(i, p)| {
+                        let pid = p.pid;
+                        let top = (first + i) as f64 * ROW_HEIGHT;
+                        let onclick = ctx.dispatch.reform(move |_| Action::Select(Some(pid)));
+                        let class = classes!("tr", (selected == Some(pid)).then_some("selected"));
+                        html! {
+                            <div class={class} role="row" data-testid="process-row" data-pid={pid.short()}
+                                style={format!("top:{top}px;height:{ROW_HEIGHT}px")} {onclick} tabindex="0">
+                                <span class="td mono">{ pid.short() }</span>
+                                <span class="td name" title={sim.rt.summary_of(pid).unwrap_or_default()}>{ display_name(p) }</span>
+                                <span class="td">{ p.status.to_string() }</span>
+                                <span class="td num">{ p.message_queue_len }</span>
+                                <span class="td num">{ p.reductions }</span>
+                                <span class="td num">{ p.memory }</span>
+                                <span class="td num">{ p.restarts }</span>
+                            </div>
+                        }
+                    }) }
+                </div>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,156 @@
+//! The supervision tree, live, as SVG: the application, its supervisors and workers.
+//! Restarted nodes flash; large groups of sessions collapse. Click a node to inspect it;
+//! shift-click to crash it.
+
+use std::collections::BTreeMap;
+
+use yew::prelude::*;
+
+use super::app::use_sim;
+use super::sim::Action;
+use crate::runtime::{Pid, ProcessInfo};
+
+/// Children shown per supervisor before the rest collapse into one node.
+pub const GROUP_LIMIT: usize = 8;
+
+struct Node {
+    pid: Option<Pid>,
+    label: String,
+    sub: String,
+    depth: usize,
+    row: usize,
+    parent_row: Option<usize>,
+    supervisor: bool,
+    flash: bool,
+}
+
+enum Item {
+    Process(Pid),
+    /// Children beyond `GROUP_LIMIT`, drawn as one node.
+    Group(usize),
+}
+
+/// Rows of the tree, depth first from `root`, each with the row of its parent.
+fn layout(procs: &[ProcessInfo], root: Pid, flashing: &dyn Fn(Pid) -> bool) -> Vec<Node> {
+    let mut children: BTreeMap<Pid, Vec<&ProcessInfo>> = BTreeMap::new();
+    let mut by_pid: BTreeMap<Pid, &ProcessInfo> = BTreeMap::new();
+    for p in procs {
+        by_pid.insert(p.pid, p);
+        if let Some(parent) = p.parent {
+            children.entry(parent).or_default().push(p);
+        }
+    }
+    let mut nodes = Vec::new();
+    let mut stack: Vec<(Item, usize, Option<usize>)> = vec![(Item::Process(root), 0, None)];
+    while let Some((item, depth, parent_row)) = stack.pop() {
+        let row = nodes.len();
+        match item {
+            Item::Group(hidden) => nodes.push(Node {
+                pid: None,
+                label: format!("+{hidden} more"),
+                sub: "collapsed".into(),
+                depth,
+                row,
+                parent_row,
+                supervisor: false,
+                flash: false,
+            }),
+            Item::Process(pid) => {
+                let Some(info) = by_pid.get(&pid) else {
+                    continue;
+                };
+                let name = info
+                    .name
+                    .as_deref()
+                    .or(info.label.as_deref())
+                    .unwrap_or("process");
+                nodes.push(Node {
+                    pid: Some(pid),
+                    label: if depth == 0 {
+                        "shopping (application)".to_string()
+                    } else {
+                        name.trim_start_matches("Redfour.").to_string()
+                    },
+                    sub: pid.short(),
+                    depth,
+                    row,
+                    parent_row,
+                    supervisor: info.is_supervisor || depth == 0,
+                    flash: flashing(pid),
+                });
+                let kids = children.get(&pid).map(Vec::as_slice).unwrap_or(&[]);
+                // Last pushed is drawn first: the group goes in before the shown children.
+                if kids.len() > GROUP_LIMIT {
+                    stack.push((Item::Group(kids.len() - GROUP_LIMIT), depth + 1, Some(row)));
+                }
+                for kid in kids.iter().take(GROUP_LIMIT).rev() {
+                    stack.push((Item::Process(kid.pid), depth + 1, Some(row)));
+                }
+            }
+        }
+    }
+    nodes
+}
+
+#[function_component(Tree)]
+pub fn tree() -> Html {
+    let Some(ctx) = use_sim() else {
+        return html! {};
+    };
+    let sim = ctx.sim.borrow();
+    let root = sim.rt.applications().first().map(|(_, pid)| *pid);
+    let body = match root {
+        None => html! { <p class="empty">{ "No application is running." }</p> },
+        Some(root) => {
+            let procs = sim.processes();
+            let nodes = layout(&procs, root, &|p| sim.flashing(p));
+            let row_h = 34.0;
+            let col_w = 150.0;
+            let height = (nodes.len() as f64 * row_h + 10.0).max(60.0);
+            let width =
+                (nodes.iter().map(|n| n.depth).max().unwrap_or(0) as f64 + 1.0) * col_w + 120.0;
+            html! {
+                <svg class="tree-svg" viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()} role="tree" aria-label="Supervision tree">
+                    { for nodes.iter().filter_map(|n| {
+                        let pr = n.parent_row?;
+                        let parent = &nodes[pr];
+                        let (x1, y1) = (parent.depth as f64 * col_w + 14.0, pr as f64 * row_h + 22.0);
+                        let (x2, y2) = (n.depth as f64 * col_w + 8.0, n.row as f64 * row_h + 18.0);
+                        Some(html! { <path class="edge" d={format!("M{x1},{y1} V{y2} H{x2}")} /> })
+                    }) }
+                    { for nodes.iter().map(|n| {
+                        let x = n.depth as f64 * col_w + 8.0;
+                        let y = n.row as f64 * row_h + 6.0;
+                        let class = classes!("node", n.supervisor.then_some("sup"), n.flash.then_some("flash"), n.pid.is_none().then_some("group"));
+                        let onclick = n.pid.map(|pid| ctx.dispatch.reform(move |e: MouseEvent| {
+                            if e.shift_key() { Action::Kill(pid) } else { Action::Select(Some(pid)) }
+                        }));
+                        html! {
+                            <g class={class} transform={format!("translate({x},{y})")} onclick={onclick} role="treeitem"
+                                aria-label={format!("{} {}", n.label, n.sub)} data-pid={n.sub.clone()}>
+                                <title>{ format!("{} {} — click to inspect, shift-click to crash", n.label, n.sub) }</title>
+                                <rect width="136" height="26" rx="6" />
+                                <text x="8" y="11" class="label">{ truncate(&n.label, 22) }</text>
+                                <text x="8" y="22" class="sub">{ n.sub.clone() }</text>
+                            </g>
+                        }
+                    }) }
+                </svg>
+            }
+        }
+    };
+    html! {
+        <section class="region tree" aria-labelledby="tree-title" data-testid="region-tree">
+            <h2 id="tree-title">{ "Supervision tree" }</h2>
+            <div class="tree-scroll">{ body }</div>
+        </section>
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
+}

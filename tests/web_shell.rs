@@ -13,7 +13,7 @@ fn mount() -> web_sys::Element {
 }
 
 #[wasm_bindgen_test]
-async fn shell_renders_title_and_regions() {
+async fn the_page_renders_its_title_and_regions() {
     let root = mount();
     yew::Renderer::<redfour::ui::app::App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
@@ -23,7 +23,9 @@ async fn shell_renders_title_and_regions() {
         "region-floor",
         "region-tree",
         "region-processes",
-        "region-console",
+        "region-inspector",
+        "region-trace",
+        "region-charts",
     ] {
         let selector = format!("[data-testid='{region}']");
         assert!(

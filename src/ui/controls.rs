@@ -93,6 +93,9 @@ pub fn controls() -> Html {
             <button onclick={step} disabled={playing} title="Advance the clock by 100 virtual ms">{ "Step" }</button>
             <label>{ "Speed " }
                 <select onchange={on_speed} aria-label="Speed">
+                    if !SPEEDS.iter().any(|&x| (x - s.speed).abs() < 1e-9) {
+                        <option value={s.speed.to_string()} selected=true>{ format!("{}×", s.speed) }</option>
+                    }
                     { for SPEEDS.iter().map(|&x| html! {
                         <option value={x.to_string()} selected={(x - s.speed).abs() < 1e-9}>{ format!("{x}×") }</option>
                     }) }

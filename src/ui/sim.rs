@@ -18,8 +18,9 @@ use crate::store::shopping::{self, Persistence, StoreConfig};
 
 /// Steps the scheduler may take per frame (about 2–4 ms of work in the browser).
 pub const FRAME_STEP_BUDGET: usize = 20_000;
-/// Trace events kept for the trace view.
-pub const TRACE_KEEP: usize = 400;
+/// Trace events kept for the trace view: enough that a give-up is not pushed out by the
+/// hundreds of exits that follow it.
+pub const TRACE_KEEP: usize = 5_000;
 /// Chart samples kept (one per virtual second).
 pub const SAMPLES_KEEP: usize = 120;
 

@@ -105,7 +105,7 @@ pub fn tree() -> Html {
             let procs = sim.processes();
             let nodes = layout(&procs, root, &|p| sim.flashing(p));
             let row_h = 34.0;
-            let col_w = 150.0;
+            let col_w = 112.0;
             let height = (nodes.len() as f64 * row_h + 10.0).max(60.0);
             let width =
                 (nodes.iter().map(|n| n.depth).max().unwrap_or(0) as f64 + 1.0) * col_w + 120.0;
@@ -129,8 +129,8 @@ pub fn tree() -> Html {
                             <g class={class} transform={format!("translate({x},{y})")} onclick={onclick} role="treeitem"
                                 aria-label={format!("{} {}", n.label, n.sub)} data-pid={n.sub.clone()}>
                                 <title>{ format!("{} {} — click to inspect, shift-click to crash", n.label, n.sub) }</title>
-                                <rect width="136" height="26" rx="6" />
-                                <text x="8" y="11" class="label">{ truncate(&n.label, 22) }</text>
+                                <rect width="106" height="26" rx="6" />
+                                <text x="8" y="11" class="label">{ truncate(&n.label, 17) }</text>
                                 <text x="8" y="22" class="sub">{ n.sub.clone() }</text>
                             </g>
                         }

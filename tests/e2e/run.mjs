@@ -25,19 +25,85 @@ const CHROMIUM_ARGS = [
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
-test('the shell renders from a sub-path with its four regions', async ({ page, url }) => {
+const count = async (page, id) => Number(await page.textContent(`[data-testid="${id}"]`));
+
+test('the page renders from a sub-path with its regions and no errors', async ({ page, url }) => {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
   await page.waitForSelector('[data-testid="app"]', { timeout: 20000 });
   const title = await page.textContent('.brand');
   if (title !== 'Red:4 Store') throw new Error(`title is ${JSON.stringify(title)}`);
-  for (const region of ['floor', 'tree', 'processes', 'console']) {
+  for (const region of ['floor', 'tree', 'processes', 'inspector', 'trace', 'charts']) {
     if (!(await page.$(`[data-testid="region-${region}"]`))) throw new Error(`no ${region} region`);
   }
   if (await page.isVisible('#internal-error')) throw new Error('internal error banner is showing');
   if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
   await page.screenshot({ path: join(artifacts, 'shell.png'), fullPage: true });
+});
+
+test('customers arrive; a click crashes one and its supervisor restores it with a new pid', async ({ page, url }) => {
+  await page.goto(`${url}?seed=3&speed=20&arrivals=60&chaos=0&persistence=none`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length >= 3, null, { timeout: 30000 });
+  await page.click('[data-testid="play-pause"]'); // pause, so the figure stays put
+  await page.screenshot({ path: join(artifacts, 'customers.png') });
+  const victim = page.locator('[data-testid="session"]').first();
+  const key = await victim.getAttribute('data-key');
+  const oldPid = await victim.getAttribute('data-pid');
+  const restartsBefore = await count(page, 'restart-count');
+  await victim.click();
+  const again = page.locator(`[data-testid="session"][data-key="${key}"]`);
+  await page.waitForFunction(([k, p]) => {
+    const el = document.querySelector(`[data-testid="session"][data-key="${k}"]`);
+    return el && el.getAttribute('data-pid') !== p;
+  }, [key, oldPid], { timeout: 10000 });
+  const newPid = await again.getAttribute('data-pid');
+  const restartsAfter = await count(page, 'restart-count');
+  if (restartsAfter !== restartsBefore + 1) throw new Error(`restarts ${restartsBefore} -> ${restartsAfter}`);
+  const trace = await page.textContent('[data-testid="trace"]');
+  if (!trace.includes(`exit #PID${oldPid} reason :killed`)) throw new Error('the trace does not show the kill');
+  if (!trace.includes(`now #PID${newPid}`)) throw new Error('the trace does not show the restart');
+  await page.screenshot({ path: join(artifacts, 'restored.png') });
+});
+
+test('crashing past the restart intensity escalates until the application stops, and it starts again', async ({ page, url }) => {
+  await page.goto(`${url}?seed=5&speed=1&arrivals=0&chaos=0&persistence=none`);
+  await page.waitForSelector('[data-testid="play-pause"]');
+  await page.click('[data-testid="play-pause"]'); // paused: every kill lands in the same 5 virtual seconds
+  for (let storm = 0; storm < 4; storm++) {
+    await page.click('text=+100 shoppers');
+    for (let k = 0; k < 4; k++) {
+      // 100 figures overlap on a crowded floor: dispatch the click on the figure itself.
+      await page.locator('[data-testid="session"]').first().dispatchEvent('click');
+    }
+    if (storm === 0) {
+      // Stopping 100 sessions floods the trace: show restarts and give-ups only.
+      await page.selectOption('select[aria-label="Show events of kind"]', 'restart');
+      await page.screenshot({ path: join(artifacts, 'session-supervisor-gave-up.png') });
+      const trace = await page.textContent('[data-testid="trace"]');
+      if (!trace.includes('give up')) throw new Error('no give-up in the trace after 4 quick kills');
+      if ((await count(page, 'session-count')) !== 0) throw new Error('the SessionSupervisor did not stop its sessions');
+    }
+  }
+  await page.waitForSelector('[data-testid="app-stopped"]', { timeout: 5000 });
+  await page.screenshot({ path: join(artifacts, 'application-stopped.png') });
+  await page.click('[data-testid="start-app"]');
+  await page.waitForSelector('[data-testid="app-stopped"]', { state: 'detached', timeout: 5000 });
+  await page.click('text=+100 shoppers');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length > 0);
+  await page.screenshot({ path: join(artifacts, 'application-restarted.png') });
+});
+
+test('settings survive a reload and travel in the URL', async ({ page, url }) => {
+  await page.goto(`${url}?seed=11&speed=5&arrivals=7&chaos=0&persistence=snapshot`);
+  await page.waitForSelector('[data-testid="play-pause"]');
+  await page.selectOption('select[aria-label="Speed"]', '25');
+  await page.waitForFunction(() => location.search.includes('speed=25'));
+  await page.goto(url); // no query: the saved settings come back
+  await page.waitForSelector('[data-testid="play-pause"]');
+  const speed = await page.inputValue('select[aria-label="Speed"]');
+  const persistence = await page.inputValue('select[aria-label="Persistence policy"]');
+  if (speed !== '25' || persistence !== 'snapshot') throw new Error(`after reload: speed ${speed}, persistence ${persistence}`);
 });
 
 const { server, url } = await serveDist(dist);

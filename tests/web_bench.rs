@@ -73,3 +73,49 @@ fn browser_benchmark() {
     );
     assert_eq!(reached, 1_000_000);
 }
+
+/// Median frame time of the observer (advance the store by one 16 ms frame, then re-render
+/// every panel) with 100, 1,000 and 10,000 live sessions and customers arriving.
+#[wasm_bindgen_test]
+#[ignore]
+async fn observer_frame_time() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use redfour::store::session_store::{MemoryBackend, SharedBackend};
+    use redfour::ui::app::{App, AppProps};
+    use redfour::ui::sim::{Action, Settings, Sim};
+
+    for n in [100usize, 1_000, 10_000] {
+        let backend: SharedBackend = Rc::new(RefCell::new(MemoryBackend::default()));
+        let sim = Rc::new(RefCell::new(Sim::new(Settings::default(), backend)));
+        sim.borrow_mut().apply(Action::AddSessions(n));
+        let document = web_sys::window().unwrap().document().unwrap();
+        let root = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&root).unwrap();
+        let props = |tick| AppProps {
+            sim: Some(sim.clone()),
+            animate: false,
+            tick,
+        };
+        let mut handle = yew::Renderer::<App>::with_root_and_props(root.clone(), props(0)).render();
+        yew::scheduler::flush().await;
+        let mut times = Vec::new();
+        for tick in 1..=31u64 {
+            let t0 = now_ms();
+            sim.borrow_mut().apply(Action::Frame(16.0));
+            handle.update(props(tick));
+            yew::scheduler::flush().await;
+            times.push(now_ms() - t0);
+        }
+        times.remove(0); // the first frame warms up
+        let sessions = sim.borrow().session_count();
+        console_log!(
+            "wasm observer frame with {sessions} sessions: median {:.1} ms (p90 {:.1} ms; targets: < 16 ms at 1,000, < 33 ms at 10,000)",
+            median(times.clone()),
+            { let mut t = times.clone(); t.sort_by(|a, b| a.total_cmp(b)); t[t.len() * 9 / 10] }
+        );
+        handle.destroy();
+        root.remove();
+    }
+}

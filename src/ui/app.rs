@@ -81,6 +81,9 @@ pub struct AppProps {
     /// Drive the store from animation frames (off in tests that step it by hand).
     #[prop_or(true)]
     pub animate: bool,
+    /// Bumped by a host that steps the store itself, to re-render (the benchmark does).
+    #[prop_or_default]
+    pub tick: u64,
 }
 
 impl Default for AppProps {
@@ -88,6 +91,7 @@ impl Default for AppProps {
         AppProps {
             sim: None,
             animate: true,
+            tick: 0,
         }
     }
 }
@@ -95,6 +99,7 @@ impl Default for AppProps {
 impl PartialEq for AppProps {
     fn eq(&self, other: &Self) -> bool {
         self.animate == other.animate
+            && self.tick == other.tick
             && match (&self.sim, &other.sim) {
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
                 (None, None) => true,
@@ -143,7 +148,7 @@ pub fn app(props: &AppProps) -> Html {
 
     let ctx = SimCtx {
         sim,
-        frame: frame.0,
+        frame: frame.0.wrapping_add(props.tick),
         dispatch,
     };
     html! {

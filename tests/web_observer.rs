@@ -36,6 +36,7 @@ async fn mount(sim: Rc<RefCell<Sim>>) -> web_sys::Element {
         AppProps {
             sim: Some(sim),
             animate: false,
+            tick: 0,
         },
     )
     .render();

@@ -2,6 +2,7 @@
 //! running on it ([`store`]), and the observer that shows it in the browser ([`ui`]).
 
 pub mod bench;
+pub mod console;
 pub mod runtime;
 pub mod store;
 pub mod ui;

@@ -1260,6 +1260,22 @@ impl Runtime {
         view.state()
     }
 
+    /// The pid shown as `#PID<0.n.0>`: the live process with that number, or (when none lives)
+    /// a pid that no process has, for which every operation behaves as for a dead process.
+    pub fn pid_from_number(&self, n: u32) -> Pid {
+        self.read(|inner| {
+            inner
+                .live_pids()
+                .find(|p| p.serial == n)
+                .or((n == 0).then_some(inner.host))
+        })
+        .flatten()
+        .unwrap_or(Pid {
+            index: u32::MAX,
+            serial: n,
+        })
+    }
+
     /// What a process is (its module name), without building a whole snapshot.
     pub fn label_of(&self, pid: Pid) -> Option<Rc<str>> {
         self.read(|inner| inner.slot(pid)?.ext.as_ref()?.label.clone())

@@ -1,0 +1,279 @@
+//! The console against the live store: the seed's iex session with the answers real Elixir
+//! gives, the language subset, the errors, and arbitrary input that must never panic.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use redfour::console::{Console, SEED_TRANSCRIPT};
+use redfour::runtime::Runtime;
+use redfour::store::shopping::{self, StoreConfig};
+
+fn console() -> (Runtime, Console) {
+    let rt = Runtime::new(9);
+    shopping::install(&rt, StoreConfig::in_memory());
+    shopping::boot(&rt).unwrap();
+    let c = Console::new(rt.clone());
+    (rt, c)
+}
+
+/// Replaces each distinct `#PID<0.N.0>` by `#PID<P1>`, `#PID<P2>`… in order of appearance,
+/// so transcripts compare by which pids are the same and which are new.
+fn by_identity(text: &str) -> String {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("#PID<0.") {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail.find('>').map_or(tail.len(), |e| e + 1);
+        let pid = &tail[..end];
+        let n = seen.len() + 1;
+        let id = *seen.entry(pid.to_string()).or_insert(n);
+        out.push_str(&format!("#PID<P{id}>"));
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn the_seed_transcript_gives_what_real_elixir_gives() {
+    // shared/reference/otp-semantics.md: the seed's session run on Elixir 1.14 / OTP 25.
+    let expected = [
+        "{:ok, #PID<0.110.0>}",
+        "{:ok, #PID<0.111.0>}",
+        "{:error, {:already_started, #PID<0.110.0>}}",
+        "#PID<0.110.0>",
+        "true",
+        "#PID<0.112.0>",
+        "false",
+        "%{active: 2, specs: 2, supervisors: 0, workers: 2}",
+        "** (RuntimeError) Please use an atom key",
+        "%Redfour.Shopping.Session{domain: nil, id: nil, key: :another_key, landing: \"/\", ip: \"127.0.0.1\", member_id: nil, items: [], logs: [], discounts: []}",
+    ];
+    let (_rt, mut c) = console();
+    let actual: Vec<String> = SEED_TRANSCRIPT.iter().map(|line| c.eval(line)).collect();
+    assert_eq!(
+        by_identity(&actual.join("\n")),
+        by_identity(&expected.join("\n"))
+    );
+    assert_eq!(c.prompt(), "iex(11)>");
+}
+
+#[test]
+fn the_part_two_post_session_too() {
+    // The post's own session: a new pid after the kill.
+    let (_rt, mut c) = console();
+    let out = [
+        c.eval("Redfour.Shopping.start_session key: :my_key"),
+        c.eval("Redfour.Shopping.start_session key: :another_key"),
+        c.eval("pid = Process.whereis :my_key"),
+        c.eval("Process.exit pid, :kill"),
+        c.eval("Process.whereis :my_key"),
+    ];
+    assert_eq!(
+        by_identity(&out.join("\n")),
+        "{:ok, #PID<P1>}\n{:ok, #PID<P2>}\n#PID<P1>\ntrue\n#PID<P3>"
+    );
+}
+
+#[test]
+fn pasting_several_lines_runs_them_in_order_as_separate_entries() {
+    let (_rt, mut c) = console();
+    c.submit("a = 1\nb = {a, :two}\n\nb");
+    let outputs: Vec<String> = c
+        .entries
+        .iter()
+        .map(|e| e.output.clone().unwrap())
+        .collect();
+    assert_eq!(outputs, ["1", "{1, :two}", "{1, :two}"]);
+    assert_eq!(
+        c.entries.iter().map(|e| e.number).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    // A bracket left open continues on the next line, as iex's ...> prompt does.
+    c.submit("[1,\n 2,\n 3] |> length");
+    assert_eq!(c.entries.last().unwrap().output.as_deref(), Some("3"));
+    assert!(c.transcript().contains("...(4)>  2,"));
+}
+
+#[test]
+fn literals_print_as_iex_inspects_them() {
+    let (_rt, mut c) = console();
+    for (input, output) in [
+        ("%{sku: \"X\", quantity: 1}", "%{quantity: 1, sku: \"X\"}"),
+        ("[key: :my_key]", "[key: :my_key]"),
+        ("[{:a, 1}, {:b, 2}]", "[a: 1, b: 2]"),
+        ("{1, 2.5, \"s\", nil, true}", "{1, 2.5, \"s\", nil, true}"),
+        ("%{\"k\" => [1, 2]}", "%{\"k\" => [1, 2]}"),
+        ("1_000", "1000"),
+        ("1.0e6", "1000000.0"),
+        (":\"odd atom\"", ":\"odd atom\""),
+        ("Redfour.SessionSupervisor", "Redfour.SessionSupervisor"),
+        ("[1, 2, 3] |> length()", "3"),
+    ] {
+        assert_eq!(c.eval(input), output, "{input}");
+    }
+}
+
+#[test]
+fn matches_bind_and_a_failed_match_keeps_the_variables() {
+    let (_rt, mut c) = console();
+    assert_eq!(
+        c.eval("{:ok, pid} = Redfour.Shopping.start_session key: :k"),
+        c.eval("{:ok, pid}")
+    );
+    assert_eq!(
+        c.eval("{:ok, other} = Redfour.Shopping.start_session key: :k"),
+        format!("** (MatchError) no match of right hand side value: {{:error, {{:already_started, {}}}}}", c.eval("pid"))
+    );
+    assert!(c.eval("pid").starts_with("#PID<0."), "pid is still bound");
+    assert_eq!(
+        c.eval("other"),
+        "** (CompileError) iex:1: undefined function other/0 (there is no such import)"
+    );
+}
+
+#[test]
+fn errors_read_like_iex() {
+    let (_rt, mut c) = console();
+    for (input, output) in [
+        ("Foo.bar()", "** (UndefinedFunctionError) function Foo.bar/0 is undefined (module Foo is not available)"),
+        ("Process.foo(1)", "** (UndefinedFunctionError) function Process.foo/1 is undefined or private"),
+        ("foo()", "** (CompileError) iex:1: undefined function foo/0 (there is no such import)"),
+        ("[1, 2", "** (TokenMissingError) iex:1:6: missing terminator: ] (for \"[\" starting at line 1)"),
+        ("GenServer.call(:nope, :get)", "** (exit) exited in: GenServer.call(:nope, :get, 5000)\n    ** (EXIT) no process: the process is not alive or there's no process currently associated with the given name, possibly because its application isn't started"),
+        ("length(:a)", "** (ArgumentError) errors were found at the given arguments:\n\n  * 1st argument: not a list\n"),
+        ("Process.whereis(\"x\")", "** (ArgumentError) errors were found at the given arguments:\n\n  * 1st argument: not an atom\n"),
+        ("send(:nope, :hi)", "** (ArgumentError) errors were found at the given arguments:\n\n  * 1st argument: invalid destination\n"),
+        ("Redfour.Shopping.start_session key: \"my_key\"", "** (RuntimeError) Please use an atom key"),
+        ("Redfour.Shopping.start_session :my_key", "** (FunctionClauseError) no function clause matching in Redfour.Shopping.start_session/1"),
+    ] {
+        assert_eq!(c.eval(input), output, "{input}");
+    }
+    assert_eq!(
+        c.eval("1 + 1"),
+        "** (SyntaxError) iex:1:3: unexpected token: \"+\""
+    );
+}
+
+#[test]
+fn a_call_that_times_out_exits_with_time_out_on_the_virtual_clock() {
+    let (rt, mut c) = console();
+    c.eval("Redfour.Shopping.start_session key: :k");
+    // The session is busy for a minute, so the shell's call times out after 5000 ms.
+    c.eval("Process.exit(Process.whereis(:k), :kill)");
+    let t0 = rt.now();
+    let out = c.eval("GenServer.call(Redfour.Catalog, {:price, \"R4-MUG\"}, 0)");
+    assert_eq!(out, "** (exit) exited in: GenServer.call(Redfour.Catalog, {:price, \"R4-MUG\"}, 0)\n    ** (EXIT) time out");
+    assert_eq!(rt.now(), t0);
+    assert_eq!(c.eval("Process.sleep 1500"), ":ok");
+    assert_eq!(rt.now(), t0 + 1500, "sleep moved the virtual clock");
+}
+
+#[test]
+fn self_send_flush_monitor_and_the_shell_as_a_process() {
+    let (_rt, mut c) = console();
+    let me = c.eval("self()");
+    assert_eq!(c.eval("send self(), {:hello, 1}"), "{:hello, 1}");
+    assert_eq!(c.eval("send self(), :again"), ":again");
+    assert_eq!(c.eval("flush()"), "{:hello, 1}\n:again\n:ok");
+    assert_eq!(c.eval("flush"), ":ok");
+    c.eval("Redfour.Shopping.start_session key: :k");
+    let r = c.eval("ref = Process.monitor Process.whereis(:k)");
+    c.eval("Process.exit(Process.whereis(:k), :kill)");
+    let flushed = c.eval("flush");
+    assert!(
+        flushed.starts_with(&format!("{{:DOWN, {r}, :process, #PID<0.")),
+        "{flushed}"
+    );
+    assert!(flushed.ends_with(", :killed}\n:ok"), "{flushed}");
+    assert_eq!(c.eval("self()"), me, "the same shell all along");
+}
+
+#[test]
+fn killing_the_shell_gives_a_new_one_and_forgets_the_variables() {
+    let (_rt, mut c) = console();
+    c.eval("x = 1");
+    let me = c.eval("self()");
+    let out = c.eval("Process.exit(self(), :kill)");
+    assert_eq!(
+        out,
+        format!("** (EXIT from {me}) shell process exited with reason: killed")
+    );
+    assert_ne!(c.eval("self()"), me);
+    assert_eq!(
+        c.eval("x"),
+        "** (CompileError) iex:1: undefined function x/0 (there is no such import)"
+    );
+}
+
+#[test]
+fn the_store_functions_of_the_posts() {
+    let (_rt, mut c) = console();
+    c.eval("Redfour.Shopping.start_session key: :k");
+    assert_eq!(
+        c.eval("Redfour.Shopping.Session.select_item :k, \"R4-HELMET\", 2"),
+        ":ok"
+    );
+    assert_eq!(
+        c.eval("Redfour.Shopping.Session.change_item :k, \"R4-HELMET\", 1"),
+        ":ok"
+    );
+    assert_eq!(
+        c.eval("Redfour.Shopping.Session.apply_discount :k, \"LAUNCH10\""),
+        ":ok"
+    );
+    assert_eq!(
+        c.eval("Redfour.Shopping.Session.remove_item :k, \"R4-MUG\""),
+        "{:error, :not_in_cart}"
+    );
+    assert_eq!(
+        c.eval("Redfour.Shopping.Session.checkout :k"),
+        "{:ok, %{sale: 1, total: 11610}}"
+    );
+    assert_eq!(c.eval("Process.whereis :k"), "nil");
+    assert_eq!(
+        c.eval("Redfour.Shopping.Session.checkout :k"),
+        "** (exit) exited in: GenServer.call(:k, :checkout, 5000)\n    ** (EXIT) no process: the process is not alive or there's no process currently associated with the given name, possibly because its application isn't started"
+    );
+    assert_eq!(
+        c.eval("Supervisor.which_children(Redfour.Shopping.Supervisor) |> length"),
+        "4"
+    );
+    assert_eq!(c.eval("Application.stop :shopping"), ":ok");
+    assert_eq!(c.eval("Process.whereis Redfour.SessionSupervisor"), "nil");
+    assert_eq!(c.eval("Application.start :shopping"), ":ok");
+    assert_eq!(c.eval(":observer.start"), ":ok");
+    assert!(c.observer_requested);
+    assert!(c.eval("h").contains("Process.whereis :my_key"));
+    assert!(c
+        .eval("h Process.whereis")
+        .contains("The pid registered under a name, or nil."));
+    assert_eq!(c.eval("DynamicSupervisor.terminate_child Redfour.SessionSupervisor, :k"), "** (FunctionClauseError) no function clause matching in DynamicSupervisor.terminate_child/2");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Whatever is typed, the console answers: a value or an error, never a panic or a hang.
+    #[test]
+    fn any_input_ends_in_an_answer(input in "[ -~\n]{0,80}") {
+        let (_rt, mut c) = console();
+        let before = c.entries.len();
+        let out = c.eval(&input);
+        prop_assert!(!c.busy() || out.contains("(still running)"));
+        prop_assert!(c.entries.len() >= before);
+    }
+
+    #[test]
+    fn elixir_shaped_input_ends_in_an_answer(parts in proptest::collection::vec(prop_oneof![
+        Just("Process.whereis"), Just(":my_key"), Just("("), Just(")"), Just("["), Just("]"), Just("{"), Just("}"),
+        Just("%{"), Just(","), Just("key:"), Just("="), Just("|>"), Just("self()"), Just("pid"), Just("\""),
+        Just("Redfour.Shopping.start_session"), Just("1"), Just("GenServer.call"), Just("flush"), Just("\n"),
+    ], 0..24)) {
+        let (_rt, mut c) = console();
+        let _ = c.eval(&parts.join(" "));
+    }
+}

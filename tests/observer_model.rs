@@ -148,3 +148,33 @@ fn frames_advance_virtual_time_by_speed_and_pause_stops_it() {
     sim.apply(Action::Step);
     assert_eq!(sim.rt.now(), 1100);
 }
+
+#[test]
+fn the_console_types_the_seed_transcript_one_line_at_a_time() {
+    let mut sim = sim(Persistence::None);
+    sim.apply(Action::PlaySeed);
+    sim.apply(Action::Frame(16.0));
+    assert_eq!(sim.console.entries.len(), 1, "the first line at once");
+    sim.apply(Action::Frame(500.0));
+    assert_eq!(
+        sim.console.entries.len(),
+        1,
+        "then one line per {} ms",
+        redfour::ui::sim::SEED_TYPING_MS
+    );
+    for _ in 0..40 {
+        sim.apply(Action::Frame(250.0));
+    }
+    let outputs: Vec<String> = sim
+        .console
+        .entries
+        .iter()
+        .map(|e| e.output.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(outputs.len(), redfour::console::SEED_TRANSCRIPT.len());
+    assert_eq!(outputs[8], "** (RuntimeError) Please use an atom key");
+    assert!(
+        sim.figures(10).iter().any(|f| f.key == "another_key"),
+        "the console's session is on the floor"
+    );
+}

@@ -24,6 +24,7 @@ async fn the_page_renders_its_title_and_regions() {
         "region-tree",
         "region-processes",
         "region-inspector",
+        "region-console",
         "region-trace",
         "region-charts",
     ] {

@@ -331,19 +331,20 @@ pub fn lex(src: &str) -> Result<Vec<Token>, SyntaxError> {
                     advance(j + 1 - i, &mut i, &mut col);
                     continue;
                 }
-                let tok =
-                    match name.as_str() {
-                        "true" | "false" | "nil" => Tok::Atom(name),
-                        "fn" | "do" | "end" | "case" | "cond" | "if" | "receive" | "def"
-                        | "defmodule" => return Err(SyntaxError::Syntax {
+                let tok = match name.as_str() {
+                    "true" | "false" | "nil" => Tok::Atom(name),
+                    "fn" | "do" | "end" | "case" | "cond" | "if" | "receive" | "def"
+                    | "defmodule" => {
+                        return Err(SyntaxError::Syntax {
                             line: l0,
                             col: c0,
                             message: format!(
                                 "`{name}` is not supported in this console; type `h` for what is"
                             ),
-                        }),
-                        _ => Tok::Ident(name),
-                    };
+                        })
+                    }
+                    _ => Tok::Ident(name),
+                };
                 push!(tok, l0, c0);
                 advance(j - i, &mut i, &mut col);
             }

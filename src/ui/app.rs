@@ -9,6 +9,7 @@ use gloo_render::{request_animation_frame, AnimationFrame};
 use yew::prelude::*;
 
 use super::charts::Charts;
+use super::console_view::ConsoleView;
 use super::controls::{Controls, StatusBar};
 use super::floor::Floor;
 use super::inspector::Inspector;
@@ -165,6 +166,7 @@ pub fn app(props: &AppProps) -> Html {
                     <Tree />
                     <ProcessTable />
                     <Inspector />
+                    <ConsoleView />
                     <TraceView />
                     <Charts />
                 </main>

@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use crate::console::{Console, SEED_TRANSCRIPT};
 use crate::runtime::{signal, Event, Pid, ProcessInfo, Runtime, Term, TraceEvent};
 use crate::store::customers::{self, SimConfig};
 use crate::store::session;
@@ -124,7 +125,16 @@ pub enum Action {
     /// Starts `n` sessions at once (for demos and the benchmark).
     AddSessions(usize),
     DismissMessage,
+    /// A line (or a paste) typed into the console.
+    ConsoleSubmit(String),
+    /// Types the seed's iex session into the console, one line at a time.
+    PlaySeed,
+    /// The page has brought the observer into view after `:observer.start`.
+    ObserverShown,
 }
+
+/// Wall ms between two lines when the console types the seed's transcript.
+pub const SEED_TYPING_MS: f64 = 900.0;
 
 /// A visible effect on a customer's figure.
 #[derive(Clone, Debug, PartialEq)]
@@ -179,6 +189,10 @@ pub struct Sim {
     pub selected: Option<Pid>,
     /// A message for the person (a click on a process that had just died, for instance).
     pub message: Option<String>,
+    pub console: Console,
+    /// Lines of the seed's transcript still to type, and when the last one was typed.
+    seed_queue: VecDeque<&'static str>,
+    seed_typed_at: f64,
     backend: SharedBackend,
     last_seq: u64,
     seen: BTreeMap<String, Seen>,
@@ -215,7 +229,11 @@ impl Sim {
         );
         let _ = shopping::boot(&rt);
         let _ = customers::start(&rt, &Self::sim_config(&settings));
+        let console = Console::new(rt.clone());
         Sim {
+            console,
+            seed_queue: VecDeque::new(),
+            seed_typed_at: 0.0,
             rt,
             settings,
             playing: true,
@@ -306,6 +324,15 @@ impl Sim {
                 self.absorb();
             }
             Action::DismissMessage => self.message = None,
+            Action::ConsoleSubmit(text) => {
+                self.console.submit(&text);
+                self.absorb();
+            }
+            Action::PlaySeed => {
+                self.seed_queue = SEED_TRANSCRIPT.iter().copied().collect();
+                self.seed_typed_at = f64::MIN;
+            }
+            Action::ObserverShown => self.console.observer_requested = false,
         }
     }
 
@@ -316,6 +343,13 @@ impl Sim {
             let virtual_ms = (dt * self.settings.speed).round() as u64;
             let outcome = self.rt.advance_bounded(virtual_ms, FRAME_STEP_BUDGET);
             self.behind = !outcome.reached;
+        }
+        self.console.poll();
+        if !self.console.busy() && self.wall_ms - self.seed_typed_at >= SEED_TYPING_MS {
+            if let Some(line) = self.seed_queue.pop_front() {
+                self.console.submit(line);
+                self.seed_typed_at = self.wall_ms;
+            }
         }
         self.absorb();
         self.leaving

@@ -1,4 +1,4 @@
-//! The event trace: spawns, exits with reasons, restarts, give-ups, sales, in order with
+//! The event trace: spawns, exits with reasons, restarts, give-ups, sales, newest first with
 //! virtual timestamps; filter by kind and by process.
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -59,7 +59,8 @@ pub fn trace_view() -> Html {
     };
     let sim = ctx.sim.borrow();
     let needle = who.trim().trim_start_matches("#PID").to_string();
-    let mut shown: Vec<&TraceEvent> = sim
+    // Newest first: what just happened is what a person is looking for.
+    let shown: Vec<&TraceEvent> = sim
         .trace
         .iter()
         .rev()
@@ -71,7 +72,6 @@ pub fn trace_view() -> Html {
         })
         .take(SHOWN)
         .collect();
-    shown.reverse();
     let on_kind = {
         let kind = kind.clone();
         Callback::from(move |e: Event_| {

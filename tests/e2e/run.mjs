@@ -34,7 +34,7 @@ test('the page renders from a sub-path with its regions and no errors', async ({
   await page.waitForSelector('[data-testid="app"]', { timeout: 20000 });
   const title = await page.textContent('.brand');
   if (title !== 'Red:4 Store') throw new Error(`title is ${JSON.stringify(title)}`);
-  for (const region of ['floor', 'tree', 'processes', 'inspector', 'trace', 'charts']) {
+  for (const region of ['floor', 'tree', 'processes', 'inspector', 'console', 'trace', 'charts']) {
     if (!(await page.$(`[data-testid="region-${region}"]`))) throw new Error(`no ${region} region`);
   }
   if (await page.isVisible('#internal-error')) throw new Error('internal error banner is showing');
@@ -92,6 +92,33 @@ test('crashing past the restart intensity escalates until the application stops,
   await page.click('text=+100 shoppers');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length > 0);
   await page.screenshot({ path: join(artifacts, 'application-restarted.png') });
+});
+
+test('the console plays the seed transcript and answers as iex does', async ({ page, url }) => {
+  await page.goto(`${url}?seed=2&speed=1&arrivals=0&chaos=0&persistence=none`);
+  await page.waitForSelector('[data-testid="console-input"]');
+  await page.click("text=Play the seed's transcript");
+  await page.waitForFunction(() => {
+    const outs = document.querySelectorAll('[data-testid="console-output"]');
+    return outs.length === 10 && outs[9].textContent.startsWith('%Redfour.Shopping.Session{');
+  }, null, { timeout: 30000 });
+  const outputs = await page.$$eval('[data-testid="console-output"]', (els) => els.map((e) => e.textContent));
+  const pid = (s) => (s.match(/#PID<0\.\d+\.0>/) || [])[0];
+  const first = pid(outputs[0]);
+  const checks = [
+    [outputs[0].startsWith('{:ok, #PID<0.'), 'start_session :my_key'],
+    [outputs[2] === `{:error, {:already_started, ${first}}}`, 'already_started with the first pid'],
+    [outputs[3] === first, 'whereis gives the first pid'],
+    [outputs[4] === 'true', 'Process.exit answers true'],
+    [pid(outputs[5]) && pid(outputs[5]) !== first, 'a new pid after the kill'],
+    [outputs[6] === 'false', 'the old pid is dead'],
+    [outputs[7] === '%{active: 2, specs: 2, supervisors: 0, workers: 2}', 'count_children'],
+    [outputs[8] === '** (RuntimeError) Please use an atom key', 'the seed raise'],
+  ];
+  for (const [ok, what] of checks) if (!ok) throw new Error(`${what}: ${JSON.stringify(outputs)}`);
+  // The console's sessions are on the floor too.
+  await page.waitForSelector('[data-testid="session"][data-key="another_key"]');
+  await page.screenshot({ path: join(artifacts, 'console-seed-transcript.png'), fullPage: true });
 });
 
 test('settings survive a reload and travel in the URL', async ({ page, url }) => {

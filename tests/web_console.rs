@@ -1,0 +1,140 @@
+//! The console panel in headless Chromium: type into `console-input`, press Enter, read
+//! `console-output`; the up arrow brings the last line back.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use redfour::store::session_store::{MemoryBackend, SharedBackend};
+use redfour::ui::app::{App, AppProps};
+use redfour::ui::sim::{Settings, Sim};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn mount() -> web_sys::Element {
+    let backend: SharedBackend = Rc::new(RefCell::new(MemoryBackend::default()));
+    let settings = Settings {
+        arrivals_per_minute: 0.0,
+        ..Settings::default()
+    };
+    let sim = Rc::new(RefCell::new(Sim::new(settings, backend)));
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            sim: Some(sim),
+            animate: false,
+            tick: 0,
+        },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    root
+}
+
+async fn press(input: &HtmlInputElement, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    input.dispatch_event(&event).unwrap();
+    yew::scheduler::flush().await;
+}
+
+async fn type_line(root: &web_sys::Element, line: &str) -> String {
+    let input: HtmlInputElement = root
+        .query_selector("[data-testid=console-input]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    input.set_value(line);
+    press(&input, "Enter").await;
+    let outputs = root
+        .query_selector_all("[data-testid=console-output]")
+        .unwrap();
+    outputs
+        .item(outputs.length() - 1)
+        .unwrap()
+        .text_content()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn typing_the_seeds_lines_gives_iexs_answers() {
+    let root = mount().await;
+    let started = type_line(&root, "Redfour.Shopping.start_session key: :my_key").await;
+    assert!(
+        started.starts_with("{:ok, #PID<0.") && started.ends_with(".0>}"),
+        "{started}"
+    );
+    let pid = started
+        .trim_start_matches("{:ok, ")
+        .trim_end_matches('}')
+        .to_string();
+    assert_eq!(type_line(&root, "pid = Process.whereis :my_key").await, pid);
+    assert_eq!(type_line(&root, "Process.exit pid, :kill").await, "true");
+    let again = type_line(&root, "Process.whereis :my_key").await;
+    assert!(
+        again.starts_with("#PID<0.") && again != pid,
+        "a new pid: {again}"
+    );
+    assert_eq!(
+        type_line(&root, "Redfour.Shopping.start_session key: \"my_key\"").await,
+        "** (RuntimeError) Please use an atom key"
+    );
+    // The echo shows the prompt and the input; the session walked onto the floor.
+    let echoes = root
+        .query_selector_all("[data-testid=console-echo]")
+        .unwrap();
+    assert_eq!(
+        echoes.item(0).unwrap().text_content().unwrap(),
+        "iex(1)> Redfour.Shopping.start_session key: :my_key"
+    );
+    let figure = root
+        .query_selector("[data-testid=session][data-key=my_key]")
+        .unwrap()
+        .expect("my_key is on the floor");
+    assert_eq!(
+        figure.get_attribute("data-pid").unwrap(),
+        format!(
+            "<{}>",
+            again.trim_start_matches("#PID<").trim_end_matches('>')
+        )
+    );
+}
+
+#[wasm_bindgen_test]
+async fn up_brings_back_the_last_line_and_bad_input_is_an_error_not_a_crash() {
+    let root = mount().await;
+    assert_eq!(
+        type_line(&root, "{:ok, x} = {:error, :nope}").await,
+        "** (MatchError) no match of right hand side value: {:error, :nope}"
+    );
+    assert!(type_line(&root, "%{{{[[[")
+        .await
+        .starts_with("** (TokenMissingError) iex:1:"));
+    let input: HtmlInputElement = root
+        .query_selector("[data-testid=console-input]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    press(&input, "ArrowUp").await;
+    assert_eq!(input.value(), "%{{{[[[");
+    press(&input, "ArrowUp").await;
+    assert_eq!(input.value(), "{:ok, x} = {:error, :nope}");
+    assert_eq!(
+        type_line(&root, &"[".repeat(5_000))
+            .await
+            .lines()
+            .next()
+            .unwrap(),
+        "** (SyntaxError) iex:1:65: expression nested too deeply"
+    );
+}

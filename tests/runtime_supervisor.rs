@@ -125,6 +125,17 @@ fn kill_named(rt: &Runtime, name: &str) -> Pid {
     pid
 }
 
+/// The pids that exited after trace position `mark`, in order.
+fn exits_since(rt: &Runtime, mark: u64) -> Vec<Pid> {
+    rt.trace_since(mark)
+        .into_iter()
+        .filter_map(|e| match e.event {
+            Event::Exit { pid, .. } => Some(pid),
+            _ => None,
+        })
+        .collect()
+}
+
 fn exit_reason(rt: &Runtime, pid: Pid) -> Option<Term> {
     rt.trace_since(0).into_iter().find_map(|e| match e.event {
         Event::Exit { pid: p, reason } if p == pid => Some(reason),
@@ -223,14 +234,7 @@ fn one_for_all_restarts_every_child() {
         assert!(w.rt.alive(a.unwrap()));
     }
     // c died; the others were stopped in reverse start order: b before a.
-    let exits: Vec<Pid> =
-        w.rt.trace_since(mark)
-            .into_iter()
-            .filter_map(|e| match e.event {
-                Event::Exit { pid, .. } => Some(pid),
-                _ => None,
-            })
-            .collect();
+    let exits = exits_since(&w.rt, mark);
     assert_eq!(
         exits,
         vec![before[2].unwrap(), before[1].unwrap(), before[0].unwrap()]
@@ -459,15 +463,8 @@ fn children_start_in_order_and_stop_in_reverse() {
     )
     .unwrap()
     .unwrap();
-    let exits: Vec<Pid> =
-        w.rt.trace_since(mark)
-            .into_iter()
-            .filter_map(|e| match e.event {
-                Event::Exit { pid, .. } => Some(pid),
-                _ => None,
-            })
-            .take(4) // then the host task that called stop exits
-            .collect();
+    let mut exits = exits_since(&w.rt, mark);
+    exits.truncate(4); // then the host task that called stop exits
     assert_eq!(
         exits,
         vec![

@@ -21,6 +21,7 @@ enum Column {
     Reductions,
     Memory,
     Restarts,
+    State,
 }
 
 const COLUMNS: &[(Column, &str)] = &[
@@ -31,6 +32,7 @@ const COLUMNS: &[(Column, &str)] = &[
     (Column::Reductions, "reductions"),
     (Column::Memory, "memory"),
     (Column::Restarts, "restarts"),
+    (Column::State, "current state"),
 ];
 
 fn display_name(p: &ProcessInfo) -> String {
@@ -72,6 +74,8 @@ pub fn process_table() -> Html {
             Column::Reductions => a.reductions.cmp(&b.reductions),
             Column::Memory => a.memory.cmp(&b.memory),
             Column::Restarts => a.restarts.cmp(&b.restarts),
+            // Sorting by state reads every row's summary: fine at thousands, and only on demand.
+            Column::State => sim.rt.summary_of(a.pid).cmp(&sim.rt.summary_of(b.pid)),
         };
         if descending {
             order.reverse()
@@ -124,17 +128,26 @@ pub fn process_table() -> Html {
                         let pid = p.pid;
                         let top = (first + i) as f64 * ROW_HEIGHT;
                         let onclick = ctx.dispatch.reform(move |_| Action::Select(Some(pid)));
+                        let onkeydown = {
+                            let dispatch = ctx.dispatch.clone();
+                            Callback::from(move |e: KeyboardEvent| {
+                                if e.key() == "Enter" || e.key() == " " {
+                                    dispatch.emit(Action::Select(Some(pid)));
+                                }
+                            })
+                        };
                         let class = classes!("tr", (selected == Some(pid)).then_some("selected"));
                         html! {
                             <div class={class} role="row" data-testid="process-row" data-pid={pid.short()}
-                                style={format!("top:{top}px;height:{ROW_HEIGHT}px")} {onclick} tabindex="0">
+                                style={format!("top:{top}px;height:{ROW_HEIGHT}px")} {onclick} {onkeydown} tabindex="0">
                                 <span class="td mono">{ pid.short() }</span>
-                                <span class="td name" title={sim.rt.summary_of(pid).unwrap_or_default()}>{ display_name(p) }</span>
+                                <span class="td name">{ display_name(p) }</span>
                                 <span class="td">{ p.status.to_string() }</span>
                                 <span class="td num">{ p.message_queue_len }</span>
                                 <span class="td num">{ p.reductions }</span>
                                 <span class="td num">{ p.memory }</span>
                                 <span class="td num">{ p.restarts }</span>
+                                <span class="td state">{ sim.rt.summary_of(pid).unwrap_or_default() }</span>
                             </div>
                         }
                     }) }

@@ -515,8 +515,9 @@ impl Sim {
             .collect();
         for (fig, since) in &self.leaving {
             let t = ((self.wall_ms - since) / WALK_MS).clamp(0.0, 1.0);
+            // Out through the door they came in by.
             out.push(Figure {
-                x: fig.x + (0.98 - fig.x) * t,
+                x: fig.x + (0.02 - fig.x) * t,
                 y: fig.y + (0.92 - fig.y) * t,
                 ..fig.clone()
             });

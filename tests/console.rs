@@ -277,3 +277,40 @@ proptest! {
         let _ = c.eval(&parts.join(" "));
     }
 }
+
+#[test]
+fn absurd_numbers_and_endless_sleeps_do_not_break_the_console() {
+    let (rt, mut c) = console();
+    c.eval("Redfour.Shopping.start_session key: :k");
+    let huge = i64::MAX;
+    assert_eq!(
+        c.eval(&format!(
+            "Redfour.Shopping.Session.select_item :k, \"R4-MUG\", {huge}"
+        )),
+        ":ok"
+    );
+    assert_eq!(
+        c.eval(&format!(
+            "Redfour.Shopping.Session.select_item :k, \"R4-MUG\", {huge}"
+        )),
+        ":ok"
+    );
+    assert!(
+        c.eval(":sys.get_state(:k)")
+            .contains(&format!("quantity: {huge}")),
+        "saturates instead of overflowing"
+    );
+    // A sleep far beyond any test's patience: the line keeps running until interrupted.
+    c.submit("Process.sleep 99999999999");
+    rt.advance(60_000);
+    c.poll();
+    assert!(c.busy());
+    let me = c.shell_pid().unwrap();
+    c.interrupt();
+    assert!(!c.busy());
+    assert_eq!(
+        c.entries.last().unwrap().output.as_deref(),
+        Some(format!("** (EXIT from {me}) shell process exited with reason: killed").as_str())
+    );
+    assert_eq!(c.eval("1"), "1", "a new shell answers");
+}

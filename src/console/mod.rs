@@ -233,6 +233,20 @@ impl Console {
         }
     }
 
+    /// Ctrl-C: kills the shell, as iex's break does. The running line ends with the shell's
+    /// exit; the next line gets a new shell, without the old one's variables.
+    pub fn interrupt(&mut self) {
+        if let Some(pid) = self.shell_pid() {
+            let _ = self.rt.exit(pid, crate::runtime::signal::kill());
+            self.rt.run_until_idle();
+        }
+        self.io.borrow_mut().queue.clear();
+        self.collect();
+        for e in self.entries.iter_mut().filter(|e| e.output.is_none()) {
+            e.output = Some("** (interrupted before it ran)".into());
+        }
+    }
+
     /// Called each frame: a running entry may have finished as virtual time moved.
     pub fn poll(&mut self) {
         if self.busy() {

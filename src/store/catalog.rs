@@ -115,7 +115,7 @@ impl GenServer for Catalog {
         if let Some([tag, Term::Str(sku), Term::Int(qty)]) = msg.as_tuple() {
             if tag == &Term::atom("sold") {
                 if let Some(p) = self.products.iter_mut().find(|p| p.sku == *sku) {
-                    p.stock = (p.stock - qty).max(0);
+                    p.stock = p.stock.saturating_sub(*qty).max(0);
                 }
             }
         }

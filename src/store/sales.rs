@@ -92,10 +92,10 @@ impl GenServer for Sales {
             Some([tag, sale]) if tag == &Term::atom("record") => {
                 self.figures.sales += 1;
                 let total = sale.get("total").and_then(|t| t.as_int()).unwrap_or(0);
-                self.figures.revenue += total;
+                self.figures.revenue = self.figures.revenue.saturating_add(total);
                 for item in sale.get("items").and_then(|i| i.as_list()).unwrap_or(&[]) {
                     let qty = item.get("quantity").and_then(|q| q.as_int()).unwrap_or(0);
-                    self.figures.items_sold += qty;
+                    self.figures.items_sold = self.figures.items_sold.saturating_add(qty);
                     if let Some(sku) = item.get("sku").and_then(|s| s.as_str()) {
                         gen_server::cast(
                             ctx,
@@ -112,7 +112,7 @@ impl GenServer for Sales {
                     .unwrap_or(&[])
                     .iter()
                     .filter_map(|i| i.get("quantity").and_then(|q| q.as_int()))
-                    .sum();
+                    .fold(0i64, i64::saturating_add);
                 ctx.note(
                     "sale",
                     &format!(
@@ -147,9 +147,9 @@ impl GenServer for Sales {
             Some([tag, key, Term::Int(restored)]) if tag == &Term::atom("restarted") => {
                 self.figures.restarts += 1;
                 let had = self.carts.insert(key.clone(), *restored).unwrap_or(0);
-                let lost = (had - restored).max(0);
+                let lost = had.saturating_sub(*restored).max(0);
                 if lost > 0 {
-                    self.figures.items_lost += lost;
+                    self.figures.items_lost = self.figures.items_lost.saturating_add(lost);
                     ctx.note(
                         "lost",
                         &format!("{key} came back with {restored} of its {had} items: {lost} lost"),

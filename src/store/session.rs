@@ -74,19 +74,24 @@ impl SessionData {
     }
 
     pub fn item_count(&self) -> i64 {
-        self.items.iter().map(|i| i.quantity).sum()
+        self.items
+            .iter()
+            .fold(0i64, |n, i| n.saturating_add(i.quantity))
     }
 
     /// Subtotal minus the best discount, in cents.
     pub fn total(&self) -> i64 {
-        let subtotal: i64 = self.items.iter().map(|i| i.price * i.quantity).sum();
+        // Saturating: a console user may type absurd quantities; the store must not overflow.
+        let subtotal = self.items.iter().fold(0i64, |sum, i| {
+            sum.saturating_add(i.price.saturating_mul(i.quantity))
+        });
         let percent = self
             .discounts
             .iter()
             .filter_map(|c| catalog::discount_percent(c))
             .max()
             .unwrap_or(0);
-        subtotal - subtotal * percent / 100
+        subtotal - subtotal / 100 * percent - subtotal % 100 * percent / 100
     }
 
     fn item_term(item: &Item) -> Term {
@@ -358,7 +363,7 @@ impl GenServer for Session {
                     match price.as_tuple() {
                         Some([ok, product]) if ok == &Term::ok() => {
                             match self.data.items.iter_mut().find(|i| i.sku == sku) {
-                                Some(item) => item.quantity += qty,
+                                Some(item) => item.quantity = item.quantity.saturating_add(qty),
                                 None => self.data.items.push(Item {
                                     sku: sku.to_string(),
                                     name: arg_str(product.get("name")).unwrap_or(sku).to_string(),

@@ -100,6 +100,7 @@ pub fn console_view() -> Html {
         })
     };
     let play = ctx.dispatch.reform(|_| Action::PlaySeed);
+    let interrupt = ctx.dispatch.reform(|_| Action::ConsoleInterrupt);
     let copy = {
         let text = console.transcript();
         let copied = copied.clone();
@@ -127,6 +128,10 @@ pub fn console_view() -> Html {
             <div class="console-actions">
                 <button onclick={play} title="Types the seed's iex session one line at a time">{ "Play the seed's transcript" }</button>
                 <button onclick={copy}>{ if *copied { "Copied" } else { "Copy transcript" } }</button>
+                if console.busy() {
+                    <button class="danger" onclick={interrupt} data-testid="console-interrupt"
+                        title="Like Ctrl-C in iex: kills the shell process; the next line gets a new one">{ "Interrupt" }</button>
+                }
             </div>
             <ol class="console-log" ref={list} onclick={focus} aria-live="polite">
                 { for console.entries.iter().map(|e| html! {

@@ -129,6 +129,8 @@ pub enum Action {
     ConsoleSubmit(String),
     /// Types the seed's iex session into the console, one line at a time.
     PlaySeed,
+    /// Interrupts a line that is still running (kills the shell, as iex's Ctrl-C).
+    ConsoleInterrupt,
     /// The page has brought the observer into view after `:observer.start`.
     ObserverShown,
 }
@@ -333,6 +335,11 @@ impl Sim {
                 self.seed_typed_at = f64::MIN;
             }
             Action::ObserverShown => self.console.observer_requested = false,
+            Action::ConsoleInterrupt => {
+                self.seed_queue.clear();
+                self.console.interrupt();
+                self.absorb();
+            }
         }
     }
 

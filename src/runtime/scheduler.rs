@@ -332,7 +332,7 @@ impl Inner {
         true
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push_message(&mut self, from: Option<Pid>, to: Pid, msg: Term) {
         self.stats.messages += 1;
         if self.trace.messages {
@@ -386,7 +386,7 @@ impl Inner {
     /// Takes the first message of `pid` that `matches` (the head of the mailbox when
     /// `matches` is `None`), or records that it waits. Enforces the turn budget: past it,
     /// the process goes to the back of the run queue.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn take_message(
         &mut self,
         pid: Pid,
@@ -1065,9 +1065,15 @@ impl Runtime {
                 }
                 Poll::Pending => match inner.slot_mut(pid) {
                     Some(slot) => {
-                        slot.future = Some(future);
+                        // The slot's future was taken out to poll it, so this replaces `None`:
+                        // moving the old value out (instead of dropping it in place) keeps a
+                        // drop call off the hot path.
+                        let stray = slot.future.replace(future);
                         if slot.status == Status::Running {
                             slot.status = Status::Waiting;
+                        }
+                        if let Some(stray) = stray {
+                            inner.graveyard.push(stray);
                         }
                     }
                     None => inner.graveyard.push(future),

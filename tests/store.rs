@@ -398,3 +398,22 @@ fn chaos_kills_sessions_and_the_supervisor_brings_them_back() {
     );
     let _: Option<Pid> = None;
 }
+
+#[test]
+fn live_sessions_counts_the_supervisors_children_not_its_links() {
+    let (rt, _) = store(Persistence::None);
+    for key in ["a", "b", "c"] {
+        start_session(&rt, Term::atom(key)).unwrap();
+    }
+    // Someone else links to the SessionSupervisor: still three sessions.
+    let sup = rt.whereis(shopping::SESSION_SUPERVISOR).unwrap();
+    let _linker = rt
+        .spawn(move |ctx: Ctx| async move {
+            ctx.link(sup);
+            ctx.receive().await;
+            redfour::runtime::signal::normal()
+        })
+        .unwrap();
+    rt.run_until_idle();
+    assert_eq!(shopping::live_sessions(&rt), 3);
+}

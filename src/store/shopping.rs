@@ -250,10 +250,24 @@ pub fn figures(rt: &Runtime) -> Figures {
         .unwrap_or_default()
 }
 
-/// Live sessions: the SessionSupervisor's running children.
+/// Live sessions: the SessionSupervisor's running children (read from its state, without
+/// a message).
 pub fn live_sessions(rt: &Runtime) -> usize {
     rt.whereis(SESSION_SUPERVISOR)
-        .and_then(|pid| rt.process_info(pid))
-        .map(|info| info.links.len().saturating_sub(1))
+        .and_then(|pid| rt.state_of(pid))
+        .and_then(|state| {
+            state
+                .get("children")
+                .and_then(|c| c.as_list())
+                .map(|children| {
+                    children
+                        .iter()
+                        .filter(|c| {
+                            c.as_tuple()
+                                .is_some_and(|t| matches!(t.get(1), Some(Term::Pid(_))))
+                        })
+                        .count()
+                })
+        })
         .unwrap_or(0)
 }

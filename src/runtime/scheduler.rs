@@ -756,6 +756,54 @@ impl Inner {
         })
     }
 
+    /// Takes the next runnable process's future out of its slot, marking it running.
+    #[inline(always)]
+    fn next_to_poll(&mut self) -> Option<(Pid, ProcFuture)> {
+        loop {
+            let pid = self.run_queue.pop_front()?;
+            let Some(slot) = self.slot_mut(pid) else {
+                continue;
+            };
+            if slot.status != Status::Runnable {
+                continue;
+            }
+            let Some(future) = slot.future.take() else {
+                continue;
+            };
+            slot.status = Status::Running;
+            self.current = Some(pid);
+            self.turn_msgs = 0;
+            self.stats.polls += 1;
+            return Some((pid, future));
+        }
+    }
+
+    /// Puts a polled future back, or ends the process if its body returned.
+    #[inline(always)]
+    fn after_poll(&mut self, pid: Pid, future: ProcFuture, result: Poll<Term>) {
+        self.current = None;
+        match result {
+            Poll::Ready(reason) => {
+                self.graveyard.push(future);
+                self.exit_process(pid, reason);
+            }
+            Poll::Pending => match self.slot_mut(pid) {
+                Some(slot) => {
+                    // The slot's future was taken out to poll it, so this replaces `None`:
+                    // moving the old value out keeps a drop call off the hot path.
+                    let stray = slot.future.replace(future);
+                    if slot.status == Status::Running {
+                        slot.status = Status::Waiting;
+                    }
+                    if let Some(stray) = stray {
+                        self.graveyard.push(stray);
+                    }
+                }
+                None => self.graveyard.push(future),
+            },
+        }
+    }
+
     #[inline]
     fn has_graves(&self) -> bool {
         !(self.graveyard.is_empty() && self.view_graveyard.is_empty())
@@ -998,23 +1046,44 @@ impl Runtime {
     }
 
     /// Polls up to `max_steps` runnable processes; returns how many ran. 0 means idle.
+    ///
+    /// The scheduler state stays borrowed from one poll's bookkeeping to the next poll's
+    /// set-up (one borrow per message, not two); it is released while a process runs.
     pub fn run(&self, max_steps: usize) -> usize {
-        {
-            let Ok(mut inner) = self.inner.try_borrow_mut() else {
-                return 0;
-            };
-            if inner.running {
-                return 0;
-            }
-            inner.running = true;
+        let Ok(mut inner) = self.inner.try_borrow_mut() else {
+            return 0;
+        };
+        if inner.running {
+            return 0;
         }
+        inner.running = true;
+        let mut cx = Context::from_waker(Waker::noop());
         let mut steps = 0;
-        while steps < max_steps && self.step() {
+        while steps < max_steps {
+            let Some((pid, mut future)) = inner.next_to_poll() else {
+                break;
+            };
+            drop(inner);
+            let result = future.as_mut().poll(&mut cx);
+            inner = match self.inner.try_borrow_mut() {
+                Ok(inner) => inner,
+                // Only reachable if a process kept a borrow across its poll, which no
+                // public API allows; stop rather than panic.
+                Err(_) => return steps,
+            };
+            inner.after_poll(pid, future, result);
             steps += 1;
+            if inner.has_graves() {
+                let graves = inner.take_graves();
+                drop(inner);
+                drop(graves);
+                inner = match self.inner.try_borrow_mut() {
+                    Ok(inner) => inner,
+                    Err(_) => return steps,
+                };
+            }
         }
-        if let Ok(mut inner) = self.inner.try_borrow_mut() {
-            inner.running = false;
-        }
+        inner.running = false;
         steps
     }
 
@@ -1022,81 +1091,6 @@ impl Runtime {
     /// messages itself forever cannot hang the host).
     pub fn run_until_idle(&self) -> usize {
         self.run(10_000_000)
-    }
-
-    /// One scheduling step: polls the next runnable process. False when idle.
-    #[inline]
-    fn step(&self) -> bool {
-        let (pid, mut future) = {
-            let Ok(mut inner) = self.inner.try_borrow_mut() else {
-                return false;
-            };
-            loop {
-                let Some(pid) = inner.run_queue.pop_front() else {
-                    return false;
-                };
-                let Some(slot) = inner.slot_mut(pid) else {
-                    continue;
-                };
-                if slot.status != Status::Runnable {
-                    continue;
-                }
-                let Some(future) = slot.future.take() else {
-                    continue;
-                };
-                slot.status = Status::Running;
-                inner.current = Some(pid);
-                inner.turn_msgs = 0;
-                inner.stats.polls += 1;
-                break (pid, future);
-            }
-        };
-        let mut cx = Context::from_waker(Waker::noop());
-        let result = future.as_mut().poll(&mut cx);
-        let bury = {
-            let Ok(mut inner) = self.inner.try_borrow_mut() else {
-                return false;
-            };
-            inner.current = None;
-            match result {
-                Poll::Ready(reason) => {
-                    inner.graveyard.push(future);
-                    inner.exit_process(pid, reason);
-                }
-                Poll::Pending => match inner.slot_mut(pid) {
-                    Some(slot) => {
-                        // The slot's future was taken out to poll it, so this replaces `None`:
-                        // moving the old value out (instead of dropping it in place) keeps a
-                        // drop call off the hot path.
-                        let stray = slot.future.replace(future);
-                        if slot.status == Status::Running {
-                            slot.status = Status::Waiting;
-                        }
-                        if let Some(stray) = stray {
-                            inner.graveyard.push(stray);
-                        }
-                    }
-                    None => inner.graveyard.push(future),
-                },
-            }
-            inner.has_graves()
-        };
-        if bury {
-            self.bury();
-        }
-        true
-    }
-
-    /// Drops dead futures and states outside the borrow (their destructors may use `Ctx`).
-    #[cold]
-    #[inline(never)]
-    fn bury(&self) {
-        let graves = self
-            .inner
-            .try_borrow_mut()
-            .ok()
-            .and_then(|mut i| i.take_graves());
-        drop(graves);
     }
 
     /// The next timer deadline, if any.

@@ -1,6 +1,6 @@
 //! The functions the console knows, with the answers real Elixir gives, and `h`.
 
-use super::eval::{format_exit, Failure, Shell};
+use super::eval::{Failure, Shell};
 use super::parser::Expr;
 use crate::runtime::gen_server::{self, Server};
 use crate::runtime::registry::{atom_name, name_term};
@@ -125,13 +125,12 @@ async fn session_call(sh: &mut Shell, key: &Term, request: Term) -> Result<Term,
         .map_err(Failure::Exit)
 }
 
-/// Calls `module.fun(args)`; `exprs` are the unevaluated arguments (for `h`-like needs).
+/// Calls `module.fun(args)`.
 pub async fn call(
     sh: &mut Shell,
     module: Option<&str>,
     fun: &str,
     args: Vec<Term>,
-    _exprs: &[Expr],
 ) -> Result<Term, Failure> {
     let arity = args.len();
     let a = |i: usize| args.get(i).cloned().unwrap_or_else(Term::nil);
@@ -405,9 +404,4 @@ pub fn help(sh: &mut Shell, what: Option<&Expr>) -> Result<Term, Failure> {
             "h/1 expects a function such as Process.whereis",
         )),
     }
-}
-
-/// For messages that mention an exit reason in prose.
-pub fn describe_exit(reason: &Term) -> String {
-    format_exit(reason)
 }

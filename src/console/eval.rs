@@ -117,7 +117,7 @@ impl Shell {
                     Some(v) => Ok(v.clone()),
                     None if name == "h" => builtins::help(self, None),
                     None if name == "_" => Err(Failure::Compile("invalid use of _. \"_\" represents a value to be ignored in a pattern and cannot be used in expressions".into())),
-                    None => builtins::call(self, None, name, vec![], &[]).await,
+                    None => builtins::call(self, None, name, vec![]).await,
                 },
                 Expr::Tuple(items) => Ok(Term::tuple(self.eval_all(items).await?)),
                 Expr::List(items) => Ok(Term::list(self.eval_all(items).await?)),
@@ -135,7 +135,7 @@ impl Shell {
                         return builtins::help(self, args.first());
                     }
                     let values = self.eval_all(args).await?;
-                    builtins::call(self, module.as_deref(), fun, values, args).await
+                    builtins::call(self, module.as_deref(), fun, values).await
                 }
                 Expr::Match(pattern, value) => {
                     let v = self.eval(value).await?;

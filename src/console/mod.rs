@@ -212,8 +212,7 @@ impl Console {
                     Event::Exit { pid: p, reason } if p == pid => Some(reason),
                     _ => None,
                 });
-            let reason =
-                reason.map_or_else(|| "killed".to_string(), |r| builtins::describe_exit(&r));
+            let reason = reason.map_or_else(|| "killed".to_string(), |r| eval::format_exit(&r));
             // The shell runs one line at a time: the unanswered entry that is not queued is
             // the one it died on. The queued ones go to a new shell.
             let queued: Vec<usize> = self.io.borrow().queue.iter().map(|(i, _)| *i).collect();

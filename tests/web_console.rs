@@ -2,12 +2,8 @@
 //! `console-output`; the up arrow brings the last line back.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
-use std::rc::Rc;
+mod common;
 
-use redfour::store::session_store::{MemoryBackend, SharedBackend};
-use redfour::ui::app::{App, AppProps};
-use redfour::ui::sim::{Settings, Sim};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlInputElement, KeyboardEvent, KeyboardEventInit};
@@ -15,26 +11,7 @@ use web_sys::{HtmlInputElement, KeyboardEvent, KeyboardEventInit};
 wasm_bindgen_test_configure!(run_in_browser);
 
 async fn mount() -> web_sys::Element {
-    let backend: SharedBackend = Rc::new(RefCell::new(MemoryBackend::default()));
-    let settings = Settings {
-        arrivals_per_minute: 0.0,
-        ..Settings::default()
-    };
-    let sim = Rc::new(RefCell::new(Sim::new(settings, backend)));
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            sim: Some(sim),
-            animate: false,
-            tick: 0,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
+    common::mount(common::quiet_store(4, 0)).await
 }
 
 async fn press(input: &HtmlInputElement, key: &str) {

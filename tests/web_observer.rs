@@ -3,45 +3,20 @@
 //! and the table show the runtime's processes.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use redfour::store::session_store::{MemoryBackend, SharedBackend};
-use redfour::ui::app::{App, AppProps};
-use redfour::ui::sim::{Action, Settings, Sim};
+use redfour::ui::sim::Sim;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn seeded_store(sessions: usize) -> Rc<RefCell<Sim>> {
-    let backend: SharedBackend = Rc::new(RefCell::new(MemoryBackend::default()));
-    let settings = Settings {
-        seed: 21,
-        arrivals_per_minute: 0.0,
-        ..Settings::default()
-    };
-    let sim = Rc::new(RefCell::new(Sim::new(settings, backend)));
-    sim.borrow_mut().apply(Action::AddSessions(sessions));
-    sim
-}
-
-async fn mount(sim: Rc<RefCell<Sim>>) -> web_sys::Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            sim: Some(sim),
-            animate: false,
-            tick: 0,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
+    common::quiet_store(21, sessions)
 }
 
 fn all(root: &web_sys::Element, selector: &str) -> Vec<web_sys::Element> {
@@ -58,7 +33,7 @@ fn attr(e: &web_sys::Element, name: &str) -> String {
 #[wasm_bindgen_test]
 async fn the_floor_shows_every_session_and_a_click_brings_it_back_with_a_new_pid() {
     let sim = seeded_store(5);
-    let root = mount(sim.clone()).await;
+    let root = common::mount(sim.clone()).await;
     let figures = all(&root, "[data-testid=session]");
     assert_eq!(figures.len(), 5);
     let expected: BTreeSet<(String, String)> = sim
@@ -111,7 +86,7 @@ async fn the_floor_shows_every_session_and_a_click_brings_it_back_with_a_new_pid
 #[wasm_bindgen_test]
 async fn the_tree_and_the_table_show_the_runtimes_processes() {
     let sim = seeded_store(3);
-    let root = mount(sim.clone()).await;
+    let root = common::mount(sim.clone()).await;
     let snapshot: BTreeSet<String> = sim
         .borrow()
         .processes()

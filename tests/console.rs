@@ -261,10 +261,11 @@ proptest! {
     #[test]
     fn any_input_ends_in_an_answer(input in "[ -~\n]{0,80}") {
         let (_rt, mut c) = console();
-        let before = c.entries.len();
         let out = c.eval(&input);
-        prop_assert!(!c.busy() || out.contains("(still running)"));
-        prop_assert!(c.entries.len() >= before);
+        // Every line it made an entry for has finished, with an answer.
+        prop_assert!(!c.busy(), "still running after {:?}: {}", input, out);
+        prop_assert!(!out.contains("(still running)"));
+        prop_assert!(c.entries.iter().all(|e| e.output.is_some()));
     }
 
     #[test]
@@ -274,7 +275,9 @@ proptest! {
         Just("Redfour.Shopping.start_session"), Just("1"), Just("GenServer.call"), Just("flush"), Just("\n"),
     ], 0..24)) {
         let (_rt, mut c) = console();
-        let _ = c.eval(&parts.join(" "));
+        let input = parts.join(" ");
+        let out = c.eval(&input);
+        prop_assert!(!c.busy(), "still running after {:?}: {}", input, out);
     }
 }
 

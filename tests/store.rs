@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use redfour::runtime::gen_server;
 use redfour::runtime::supervisor;
-use redfour::runtime::{Ctx, Event, Pid, Runtime, Term};
+use redfour::runtime::{Ctx, Event, Runtime, Term};
 use redfour::store::customers::{self, SimConfig};
 use redfour::store::session_store::{MemoryBackend, SharedBackend};
 use redfour::store::shopping::{self, Persistence, Raise, StoreConfig};
@@ -396,7 +396,6 @@ fn chaos_kills_sessions_and_the_supervisor_brings_them_back() {
         restarts as i64, f.restarts,
         "every chaos kill was a restart"
     );
-    let _: Option<Pid> = None;
 }
 
 #[test]

@@ -55,9 +55,9 @@ pub fn process_table() -> Html {
     let sim = ctx.sim.borrow();
 
     let needle = filter.to_lowercase();
-    let mut rows: Vec<ProcessInfo> = sim
-        .processes()
-        .into_iter()
+    let procs = sim.processes();
+    let mut rows: Vec<&ProcessInfo> = procs
+        .iter()
         .filter(|p| {
             needle.is_empty()
                 || p.pid.short().contains(&needle)

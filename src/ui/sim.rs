@@ -9,6 +9,7 @@
 //! knows nothing of pixels.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
 
 use crate::console::{Console, SEED_TRANSCRIPT};
 use crate::runtime::{signal, Event, Pid, ProcessInfo, Runtime, Term, TraceEvent};
@@ -206,6 +207,8 @@ pub struct Sim {
     next_sample: u64,
     last_messages: u64,
     added: u64,
+    /// The process table of this frame, taken once and shared by the tree and the table.
+    snapshot: Rc<Vec<ProcessInfo>>,
 }
 
 /// How long effects and walks last, in wall ms.
@@ -255,6 +258,7 @@ impl Sim {
             next_sample: 0,
             last_messages: 0,
             added: 0,
+            snapshot: Rc::default(),
         }
     }
 
@@ -444,6 +448,7 @@ impl Sim {
         // map replaces it whole.
         self.by_pid = by_pid;
         self.seen = seen;
+        self.snapshot = Rc::new(self.rt.snapshot());
         self.sample();
     }
 
@@ -540,8 +545,9 @@ impl Sim {
         !self.rt.applications().is_empty()
     }
 
-    /// Every live process, for the table and the tree.
-    pub fn processes(&self) -> Vec<ProcessInfo> {
-        self.rt.snapshot()
+    /// Every live process as of the last frame, for the table and the tree (taken once per
+    /// frame, not once per panel).
+    pub fn processes(&self) -> Rc<Vec<ProcessInfo>> {
+        self.snapshot.clone()
     }
 }

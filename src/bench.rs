@@ -48,6 +48,8 @@ pub fn build_ring(rt: &Runtime, n: usize) -> Option<Pid> {
 /// Sends one token around a fresh ring `rounds` times: `n * rounds` messages, each handled
 /// by one poll of one process. Returns the number of messages delivered (one more than the
 /// hops: the host's first send). Call it on a ring that has never carried a token.
+/// Never inlined, so that a profiler can count exactly the ring's instructions.
+#[inline(never)]
 pub fn run_ring(rt: &Runtime, first: Pid, n: usize, rounds: usize) -> u64 {
     let before = rt.stats().messages;
     let _ = rt.send(first, Term::atom("token"));

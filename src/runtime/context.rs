@@ -46,13 +46,11 @@ impl Ctx {
     }
 
     /// Runs `f` on the scheduler state if this process is alive; otherwise returns `dead`.
-    #[inline]
+    #[inline(always)]
     fn with<R>(&self, dead: R, f: impl FnOnce(&mut Inner) -> R) -> R {
         match self.inner.try_borrow_mut() {
             // The running process is alive (terminating it clears `current`): no lookup.
-            Ok(mut inner) if inner.current == Some(self.pid) || inner.alive(self.pid) => {
-                f(&mut inner)
-            }
+            Ok(mut inner) if inner.current == self.pid || inner.alive(self.pid) => f(&mut inner),
             _ => dead,
         }
     }
@@ -88,10 +86,14 @@ impl Ctx {
     }
 
     /// `send(to, msg)`: always succeeds; a dead `to` drops the message.
-    #[inline]
+    #[inline(always)]
     pub fn send(&self, to: Pid, msg: Term) {
-        let from = self.pid;
-        self.with((), |inner| inner.push_message(Some(from), to, msg))
+        // `with`, written out: a closure here stays out of line on the hot path.
+        if let Ok(mut inner) = self.inner.try_borrow_mut() {
+            if inner.current == self.pid || inner.alive(self.pid) {
+                inner.push_message(Some(self.pid), to, msg);
+            }
+        }
     }
 
     /// Sends to a registered name. `Err` when nothing is registered under it (`send/2`
@@ -504,7 +506,7 @@ pub struct Next<'a> {
 impl Future for Next<'_> {
     type Output = Term;
 
-    #[inline]
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Term> {
         let Ok(mut inner) = self.ctx.inner.try_borrow_mut() else {
             return Poll::Pending;

@@ -95,7 +95,7 @@ pub(crate) struct Slot {
 impl Slot {
     pub fn free() -> Self {
         Slot {
-            serial: 0,
+            serial: super::scheduler::FREE_SERIAL,
             status: Status::Dead,
             trap_exit: false,
             reductions: 0,
@@ -112,8 +112,11 @@ impl Slot {
         self.ext.get_or_insert_with(Box::default)
     }
 
+    /// True when this slot holds the live process `pid`. A freed slot's serial is
+    /// `FREE_SERIAL`, which no pid but the host's has, and the host's slot never dies.
+    #[inline(always)]
     pub fn is(&self, pid: Pid) -> bool {
-        self.serial == pid.serial && self.status != Status::Dead
+        self.serial == pid.serial
     }
 }
 

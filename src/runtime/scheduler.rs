@@ -167,7 +167,8 @@ pub(crate) struct Inner {
     next_serial: u32,
     next_ref: u64,
     run_queue: VecDeque<Pid>,
-    pub(crate) current: Option<Pid>,
+    /// The process being polled, or `NO_PID`.
+    pub(crate) current: Pid,
     turn_msgs: u32,
     budget: u32,
     pub(crate) registry: Registry,
@@ -180,8 +181,8 @@ pub(crate) struct Inner {
     pub(crate) rng: Rng,
     pub(crate) trace: Trace,
     pending: VecDeque<Pending>,
-    graveyard: Vec<ProcFuture>,
-    view_graveyard: Vec<Rc<dyn StateView>>,
+    /// What died while the state was borrowed, dropped once the borrow has ended.
+    graveyard: Vec<Grave>,
     stats: Stats,
     version: u64,
     running: bool,
@@ -190,6 +191,16 @@ pub(crate) struct Inner {
 
 /// The first pid numbers are kept for the runtime itself, as the BEAM's are.
 const FIRST_SERIAL: u32 = 80;
+
+/// The serial of a free slot. Only the host (slot 0, which never dies) has it, so a slot
+/// holds the process `pid` exactly when its serial is `pid.serial` (see `Slot::is`).
+pub(crate) const FREE_SERIAL: u32 = 0;
+
+/// `Inner::current` while no process is being polled: no slot has this index.
+pub(crate) const NO_PID: Pid = Pid {
+    index: u32::MAX,
+    serial: FREE_SERIAL,
+};
 
 impl Inner {
     fn new(config: &RuntimeConfig) -> Self {
@@ -201,7 +212,7 @@ impl Inner {
             next_serial: FIRST_SERIAL,
             next_ref: 1,
             run_queue: VecDeque::new(),
-            current: None,
+            current: NO_PID,
             turn_msgs: 0,
             budget: config.budget.max(1),
             registry: Registry::default(),
@@ -214,7 +225,6 @@ impl Inner {
             trace,
             pending: VecDeque::new(),
             graveyard: Vec::new(),
-            view_graveyard: Vec::new(),
             stats: Stats::default(),
             version: 0,
             running: false,
@@ -241,6 +251,21 @@ impl Inner {
 
     pub(crate) fn record(&mut self, event: Event) {
         self.trace.record(self.now, event);
+    }
+
+    /// Message tracing, kept out of line: it is off on the hot path of `send` and `receive`.
+    #[cold]
+    #[inline(never)]
+    fn record_send(&mut self, from: Option<Pid>, to: Pid, msg: &Term) {
+        let msg = msg.clone();
+        self.record(Event::Send { from, to, msg });
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn record_receive(&mut self, pid: Pid, msg: &Term) {
+        let msg = msg.clone();
+        self.record(Event::Receive { pid, msg });
     }
 
     #[inline]
@@ -276,7 +301,8 @@ impl Inner {
             }
         }
         let serial = self.next_serial;
-        self.next_serial = self.next_serial.wrapping_add(1);
+        // Past u32::MAX, numbering starts again above the runtime's own (never at FREE_SERIAL).
+        self.next_serial = self.next_serial.checked_add(1).unwrap_or(FIRST_SERIAL);
         let index = match self.free.pop() {
             Some(index) => index,
             None => {
@@ -336,11 +362,7 @@ impl Inner {
     pub(crate) fn push_message(&mut self, from: Option<Pid>, to: Pid, msg: Term) {
         self.stats.messages += 1;
         if self.trace.messages {
-            self.record(Event::Send {
-                from,
-                to,
-                msg: msg.clone(),
-            });
+            self.record_send(from, to, &msg);
         }
         let Some(slot) = self.slots.get_mut(to.index as usize).filter(|s| s.is(to)) else {
             return; // sending to a dead pid is silently dropped
@@ -392,7 +414,7 @@ impl Inner {
         pid: Pid,
         matches: Option<&mut dyn FnMut(&Term) -> bool>,
     ) -> Take {
-        let over_budget = self.turn_msgs >= self.budget && self.current == Some(pid);
+        let over_budget = self.turn_msgs >= self.budget && self.current == pid;
         let Some(slot) = self.slots.get_mut(pid.index as usize).filter(|s| s.is(pid)) else {
             return Take::Yield; // dead: never resumes
         };
@@ -413,10 +435,7 @@ impl Inner {
                 slot.reductions = slot.reductions.wrapping_add(1);
                 self.turn_msgs += 1;
                 if self.trace.messages {
-                    self.record(Event::Receive {
-                        pid,
-                        msg: msg.clone(),
-                    });
+                    self.record_receive(pid, &msg);
                 }
                 Take::Message(msg)
             }
@@ -619,8 +638,8 @@ impl Inner {
         if !self.alive(pid) {
             return;
         }
-        if self.current == Some(pid) {
-            self.current = None;
+        if self.current == pid {
+            self.current = NO_PID;
         }
         let Some(slot) = self.slot_mut(pid) else {
             return;
@@ -629,9 +648,10 @@ impl Inner {
         let ext = slot.ext.take();
         slot.mailbox = VecDeque::new();
         slot.status = Status::Dead;
+        slot.serial = FREE_SERIAL;
         self.free.push(pid.index);
         if let Some(future) = future {
-            self.graveyard.push(future);
+            self.graveyard.push(Grave::Future(future));
         }
         self.stats.live = self.stats.live.saturating_sub(1);
         self.stats.exited += 1;
@@ -649,7 +669,7 @@ impl Inner {
             self.record(Event::Unregister { name, pid });
         }
         if let Some(view) = ext.view.take() {
-            self.view_graveyard.push(view);
+            self.graveyard.push(Grave::View(view));
         }
         for other in std::mem::take(&mut ext.links) {
             if let Some(e) = self.slot_mut(other).and_then(|s| s.ext.as_mut()) {
@@ -771,7 +791,7 @@ impl Inner {
                 continue;
             };
             slot.status = Status::Running;
-            self.current = Some(pid);
+            self.current = pid;
             self.turn_msgs = 0;
             self.stats.polls += 1;
             return Some((pid, future));
@@ -781,10 +801,10 @@ impl Inner {
     /// Puts a polled future back, or ends the process if its body returned.
     #[inline(always)]
     fn after_poll(&mut self, pid: Pid, future: ProcFuture, result: Poll<Term>) {
-        self.current = None;
+        self.current = NO_PID;
         match result {
             Poll::Ready(reason) => {
-                self.graveyard.push(future);
+                self.graveyard.push(Grave::Future(future));
                 self.exit_process(pid, reason);
             }
             Poll::Pending => match self.slot_mut(pid) {
@@ -796,35 +816,33 @@ impl Inner {
                         slot.status = Status::Waiting;
                     }
                     if let Some(stray) = stray {
-                        self.graveyard.push(stray);
+                        self.graveyard.push(Grave::Future(stray));
                     }
                 }
-                None => self.graveyard.push(future),
+                None => self.graveyard.push(Grave::Future(future)),
             },
         }
     }
 
     #[inline]
     fn has_graves(&self) -> bool {
-        !(self.graveyard.is_empty() && self.view_graveyard.is_empty())
+        !self.graveyard.is_empty()
     }
 
     /// Dead futures and states, to be dropped once the borrow has ended.
-    fn take_graves(&mut self) -> Option<Graves> {
+    fn take_graves(&mut self) -> Option<Vec<Grave>> {
         if !self.has_graves() {
             return None;
         }
-        Some(Graves {
-            _futures: std::mem::take(&mut self.graveyard),
-            _views: std::mem::take(&mut self.view_graveyard),
-        })
+        Some(std::mem::take(&mut self.graveyard))
     }
 }
 
-/// What died in a step: dropped only after the scheduler's borrow has ended.
-struct Graves {
-    _futures: Vec<ProcFuture>,
-    _views: Vec<Rc<dyn StateView>>,
+/// Something that died in a step: dropped only after the scheduler's borrow has ended,
+/// because dropping a future or a state may run code that calls back into the runtime.
+enum Grave {
+    Future(#[allow(dead_code)] ProcFuture),
+    View(#[allow(dead_code)] Rc<dyn StateView>),
 }
 
 pub(crate) fn down_message(mref: Ref, pid: Pid, reason: Term) -> Term {

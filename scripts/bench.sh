@@ -12,6 +12,17 @@ export PATH="$HOME/.cargo/bin:$root/tools/node_modules/.bin:$PATH"
 echo "== native (cargo bench)"
 cargo bench --offline --bench runtime --bench memory 2>&1 | grep -vE '^\s*(Compiling|Finished|Running|Blocking)'
 
+# Instructions per message: unlike time, the same on every run, so the figure to compare when
+# changing the scheduler's hot path. callgrind counts only inside `bench::run_ring`.
+if command -v valgrind >/dev/null; then
+  echo "== instructions per message (callgrind, 1,000,000 hops)"
+  bin="$(cargo bench --offline --bench runtime --no-run 2>&1 | grep -o 'target/release/deps/runtime-[0-9a-f]*' | head -1)"
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect='*run_ring*' "$bin" --test 2>&1 \
+    | awk '/Collected/ { printf "ring: %.1f instructions/message\n", $4 / 1000000 }'
+else
+  echo "== instructions per message: valgrind not installed (apt-get install valgrind)"
+fi
+
 echo "== wasm32 in headless Chromium (the shipped release profile: opt-level z, lto)"
 CHROMEDRIVER=/usr/bin/chromedriver \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

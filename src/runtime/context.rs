@@ -9,7 +9,7 @@
 //! A process that has been killed never runs again: its future is dropped at its next
 //! suspension point, and until then every operation it attempts is ignored.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, RefMut};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -45,13 +45,20 @@ impl Ctx {
         Ctx { inner, pid }
     }
 
+    /// The scheduler state, if this process is alive and the state is not borrowed.
+    #[inline(always)]
+    fn live_inner(&self) -> Option<RefMut<'_, Inner>> {
+        let inner = self.inner.try_borrow_mut().ok()?;
+        // The running process is alive (terminating it clears `current`): no lookup.
+        (inner.current == self.pid || inner.alive(self.pid)).then_some(inner)
+    }
+
     /// Runs `f` on the scheduler state if this process is alive; otherwise returns `dead`.
     #[inline(always)]
     fn with<R>(&self, dead: R, f: impl FnOnce(&mut Inner) -> R) -> R {
-        match self.inner.try_borrow_mut() {
-            // The running process is alive (terminating it clears `current`): no lookup.
-            Ok(mut inner) if inner.current == self.pid || inner.alive(self.pid) => f(&mut inner),
-            _ => dead,
+        match self.live_inner() {
+            Some(mut inner) => f(&mut inner),
+            None => dead,
         }
     }
 
@@ -88,11 +95,9 @@ impl Ctx {
     /// `send(to, msg)`: always succeeds; a dead `to` drops the message.
     #[inline(always)]
     pub fn send(&self, to: Pid, msg: Term) {
-        // `with`, written out: a closure here stays out of line on the hot path.
-        if let Ok(mut inner) = self.inner.try_borrow_mut() {
-            if inner.current == self.pid || inner.alive(self.pid) {
-                inner.push_message(Some(self.pid), to, msg);
-            }
+        // Not through `with`: a closure here stays out of line on the hot path.
+        if let Some(mut inner) = self.live_inner() {
+            inner.push_message(Some(self.pid), to, msg);
         }
     }
 

@@ -4,9 +4,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use redfour::runtime::{Pid, Term};
 use redfour::store::session_store::{MemoryBackend, SharedBackend};
 use redfour::store::shopping::Persistence;
-use redfour::ui::sim::{Action, Effect, Settings, Sim};
+use redfour::ui::crash_story::Beat;
+use redfour::ui::sim::{Action, Settings, Sim};
 
 fn sim(persistence: Persistence) -> Sim {
     let backend: SharedBackend = Rc::new(RefCell::new(MemoryBackend::default()));
@@ -39,63 +41,121 @@ fn settings_survive_a_round_trip_through_the_url_and_ignore_garbage() {
     assert_eq!(odd.persistence, Persistence::None);
 }
 
-#[test]
-fn clicking_a_customer_crashes_it_and_the_floor_shows_it_restored_with_what_it_lost() {
-    let mut sim = sim(Persistence::None);
-    sim.apply(Action::AddSessions(3));
-    let before = sim.figures(100);
-    assert_eq!(before.len(), 3);
-    let victim = before[0].clone();
-    // Give the victim something to lose.
-    let key = victim.key.clone();
+/// The live sessions on the floor, as (key, pid).
+fn live(sim: &Sim) -> Vec<(String, Pid)> {
+    sim.session_pids()
+}
+
+fn add_items(sim: &Sim, key: &str, sku: &str, qty: i64) {
+    let key = key.to_string();
+    let sku = sku.to_string();
     sim.rt
         .block_on(move |ctx| async move {
-            let req = redfour::runtime::Term::tuple(vec![
-                redfour::runtime::Term::atom("select_item"),
-                redfour::runtime::Term::str("R4-MUG"),
-                redfour::runtime::Term::Int(2),
+            let req = Term::tuple(vec![
+                Term::atom("select_item"),
+                Term::str(&sku),
+                Term::Int(qty),
             ]);
             redfour::runtime::gen_server::call(&ctx, key.as_str(), req, Some(5000)).await
         })
         .unwrap()
         .unwrap();
-    sim.apply(Action::Frame(16.0));
-    sim.apply(Action::Kill(victim.pid));
-    let after = sim.figures(100);
-    let same = after
-        .iter()
-        .find(|f| f.key == victim.key)
-        .expect("the customer is back");
-    assert_ne!(same.pid, victim.pid, "with a new pid");
-    assert_eq!(same.items, 0, "and, under `none`, an empty cart");
-    assert!(
-        matches!(same.effect, Some((Effect::Restored { lost: 2 }, _))),
-        "{:?}",
-        same.effect
-    );
-    assert!(sim.flashing(same.pid), "the tree flashes the new pid");
-    // The effect fades after a while of animation.
-    for _ in 0..200 {
+}
+
+/// Runs `ms` of wall-clock animation in 16 ms frames.
+fn animate(sim: &mut Sim, ms: f64) {
+    let mut t = 0.0;
+    while t < ms {
         sim.apply(Action::Frame(16.0));
+        t += 16.0;
     }
+}
+
+#[test]
+fn a_crash_is_told_in_wall_time_killed_then_restarted_with_the_carts_fate() {
+    let mut sim = sim(Persistence::None);
+    sim.apply(Action::AddSessions(3));
+    sim.playing = false;
+    let (key, old) = live(&sim)[0].clone();
+    add_items(&sim, &key, "R4-MUG", 2);
+    add_items(&sim, &key, "R4-VISOR", 1);
+    sim.apply(Action::Frame(16.0));
+    sim.apply(Action::KillKey(key.clone()));
+
+    // The runtime restarted it at once, but the floor first shows the death.
+    let story = sim.story(&key).expect("a story is told").clone();
+    let new = story.new.expect("the supervisor restarted it at once");
+    assert_ne!(new, old);
+    assert_eq!(story.beat(sim.wall_ms), Beat::Killed);
     assert_eq!(
-        sim.figures(100)
-            .iter()
-            .find(|f| f.key == victim.key)
-            .unwrap()
-            .effect,
-        None
+        story.caption(sim.wall_ms),
+        format!("killed · {}", old.short())
+    );
+    let c = sim.customer(&key).unwrap().clone();
+    assert_eq!(
+        sim.shown_pid(&c),
+        old,
+        "the figure still shows the pid that died"
+    );
+    assert_eq!(sim.session_count(), 3, "the successor is already live");
+
+    animate(&mut sim, 1_300.0);
+    let c = sim.customer(&key).unwrap().clone();
+    assert_eq!(sim.shown_pid(&c), new, "back, with the new pid");
+    assert_eq!(
+        sim.story(&key).unwrap().caption(sim.wall_ms),
+        format!(
+            "restarted by Redfour.SessionSupervisor · {} → {} · cart lost: 3 items",
+            old.short(),
+            new.short()
+        )
+    );
+    assert_eq!(c.items, 0, "under `none` the cart is empty");
+    assert!(sim.flashing(new) || sim.story(&key).is_some());
+
+    animate(&mut sim, 4_000.0);
+    assert!(
+        sim.story(&key).is_none(),
+        "the story ends after five seconds"
     );
 }
 
 #[test]
+fn under_snapshot_the_story_says_the_cart_came_back_from_storage() {
+    let mut sim = sim(Persistence::Snapshot);
+    sim.apply(Action::AddSessions(2));
+    let (key, _) = live(&sim)[1].clone();
+    add_items(&sim, &key, "R4-HELMET", 2);
+    sim.apply(Action::KillKey(key.clone()));
+    animate(&mut sim, 1_300.0);
+    let caption = sim.story(&key).unwrap().caption(sim.wall_ms);
+    assert!(
+        caption.ends_with("cart restored from snapshot: 2 items"),
+        "{caption}"
+    );
+    assert_eq!(sim.customer(&key).unwrap().items, 2);
+}
+
+#[test]
+fn several_crashes_at_once_each_get_their_story() {
+    let mut sim = sim(Persistence::None);
+    sim.apply(Action::AddSessions(5));
+    let keys: Vec<String> = live(&sim).into_iter().take(3).map(|(k, _)| k).collect();
+    for k in &keys {
+        sim.apply(Action::KillKey(k.clone()));
+    }
+    let told: Vec<String> = sim.stories().map(|s| s.key.to_string()).collect();
+    assert_eq!(told, keys);
+    assert!(sim.stories().all(|s| s.new.is_some()));
+}
+#[test]
 fn clicking_a_process_that_just_died_says_so_and_changes_nothing() {
     let mut sim = sim(Persistence::None);
     sim.apply(Action::AddSessions(1));
-    let fig = sim.figures(10)[0].clone();
-    sim.apply(Action::Kill(fig.pid));
+    let (_, pid) = live(&sim)[0].clone();
+    sim.apply(Action::Kill(pid));
     let count = sim.session_count();
-    sim.apply(Action::Kill(fig.pid)); // the old pid: already dead
+    sim.apply(Action::Kill(pid)); // the old pid: already dead
     assert!(
         sim.message
             .as_deref()
@@ -116,8 +176,8 @@ fn rapid_kills_escalate_and_the_application_can_be_started_again() {
     // Four storms of four kills: the SessionSupervisor gives up four times, then the root.
     for _ in 0..4 {
         sim.apply(Action::AddSessions(4));
-        for fig in sim.figures(10) {
-            sim.apply(Action::Kill(fig.pid));
+        for (_, pid) in live(&sim) {
+            sim.apply(Action::Kill(pid));
         }
     }
     assert!(!sim.app_running(), "the application stopped");
@@ -174,7 +234,86 @@ fn the_console_types_the_seed_transcript_one_line_at_a_time() {
     assert_eq!(outputs.len(), redfour::console::SEED_TRANSCRIPT.len());
     assert_eq!(outputs[8], "** (RuntimeError) Please use an atom key");
     assert!(
-        sim.figures(10).iter().any(|f| f.key == "another_key"),
+        sim.customer("another_key").is_some(),
         "the console's session is on the floor"
+    );
+}
+
+#[test]
+fn a_give_up_is_told_in_otps_words_with_what_it_cost_and_leaves_no_ghosts() {
+    let mut sim = sim(Persistence::None);
+    sim.playing = false;
+    sim.apply(Action::AddSessions(6));
+    let sessions = live(&sim);
+    add_items(&sim, &sessions[4].0, "R4-MUG", 2);
+    add_items(&sim, &sessions[5].0, "R4-BOOTS", 3);
+    sim.apply(Action::Frame(16.0));
+    for (_, pid) in sessions.iter().take(4) {
+        sim.apply(Action::Kill(*pid));
+    }
+    let e = sim.escalation.clone().expect("the give-up is on the floor");
+    assert_eq!(e.supervisor.as_ref(), "Redfour.SessionSupervisor");
+    // The fourth was killed; the five still running are stopped by the give-up.
+    assert_eq!(
+        e.text(),
+        "Redfour.SessionSupervisor reached its maximum restart intensity (more than 3 restarts in 5 s) \
+         and shut down with reason :shutdown: 5 sessions stopped, 5 cart items lost. \
+         Redfour.Shopping.Supervisor restarted it, with no children."
+    );
+    assert_eq!(sim.session_count(), 0);
+    assert_eq!(
+        sim.walkers().count(),
+        0,
+        "sessions its supervisor shut down do not walk out as ghosts"
+    );
+    // The fourth kill's story says it was not restarted.
+    let fourth = sim.story(&sessions[3].0).expect("its story").clone();
+    animate(&mut sim, 1_300.0);
+    assert!(
+        fourth
+            .caption(sim.wall_ms)
+            .ends_with("not restarted: Redfour.SessionSupervisor gave up"),
+        "{}",
+        fourth.caption(sim.wall_ms)
+    );
+    animate(&mut sim, 4_000.0);
+    assert_eq!(sim.customers().count(), 0, "the floor is empty afterwards");
+    sim.apply(Action::DismissEscalation);
+    assert!(sim.escalation.is_none());
+}
+
+#[test]
+fn a_customer_who_buys_walks_out_through_the_checkout() {
+    let mut sim = sim(Persistence::None);
+    sim.apply(Action::AddSessions(1));
+    let (key, _) = live(&sim)[0].clone();
+    add_items(&sim, &key, "R4-MUG", 1);
+    let k = key.clone();
+    sim.rt
+        .block_on(move |ctx| async move {
+            redfour::runtime::gen_server::call(&ctx, k.as_str(), Term::atom("checkout"), Some(5000))
+                .await
+        })
+        .unwrap()
+        .unwrap();
+    sim.apply(Action::Frame(16.0));
+    let w = sim.walkers().next().expect("it walks out").clone();
+    assert_eq!(w.key.as_ref(), key);
+    assert!(w.lane.is_some(), "through a checkout lane, having bought");
+    assert!(sim.customer(&key).is_none());
+    assert_eq!(sim.session_count(), 0);
+}
+
+#[test]
+fn clicking_a_key_with_no_live_session_says_so() {
+    let mut sim = sim(Persistence::None);
+    sim.apply(Action::KillKey("nobody".into()));
+    assert!(
+        sim.message
+            .as_deref()
+            .unwrap_or("")
+            .contains(":nobody has no live session"),
+        "{:?}",
+        sim.message
     );
 }

@@ -30,10 +30,22 @@ fn attr(e: &web_sys::Element, name: &str) -> String {
     e.get_attribute(name).unwrap_or_default()
 }
 
+fn text(root: &web_sys::Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
 #[wasm_bindgen_test]
-async fn the_floor_shows_every_session_and_a_click_brings_it_back_with_a_new_pid() {
+async fn the_floor_shows_every_session_and_a_click_tells_its_crash_story() {
     let sim = seeded_store(5);
-    let root = common::mount(sim.clone()).await;
+    let mut app = common::Mounted::new(sim.clone()).await;
+    app.frames(100).await; // past the walk in from the door
+    let root = app.root.clone();
+    let floor = root.query_selector("[data-testid=floor]").unwrap().unwrap();
+    assert_eq!(attr(&floor, "data-live"), "5");
+    assert_eq!(attr(&floor, "data-drawn"), "5", "every customer is drawn");
     let figures = all(&root, "[data-testid=session]");
     assert_eq!(figures.len(), 5);
     let expected: BTreeSet<(String, String)> = sim
@@ -47,14 +59,15 @@ async fn the_floor_shows_every_session_and_a_click_brings_it_back_with_a_new_pid
         .map(|f| (attr(f, "data-key"), attr(f, "data-pid")))
         .collect();
     assert_eq!(shown, expected);
-    assert_eq!(
-        root.query_selector("[data-testid=session-count]")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        "5"
-    );
+    assert_eq!(text(&root, "[data-testid=session-count]"), "5");
+    // The canvas is sized to its box and has something drawn on it.
+    let canvas: web_sys::HtmlCanvasElement = root
+        .query_selector("canvas.floor-canvas")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert!(canvas.width() > 100 && canvas.height() > 100);
 
     let (key, old_pid) = (attr(&figures[2], "data-key"), attr(&figures[2], "data-pid"));
     figures[2]
@@ -62,25 +75,69 @@ async fn the_floor_shows_every_session_and_a_click_brings_it_back_with_a_new_pid
         .unwrap()
         .click();
     yew::scheduler::flush().await;
-    let again = root
-        .query_selector(&format!("[data-testid=session][data-key='{key}']"))
-        .unwrap()
-        .expect("the same key is back");
-    assert_ne!(attr(&again, "data-pid"), old_pid, "with a new pid");
-    assert!(
-        again.class_name().contains("restored"),
-        "and a highlight: {}",
-        again.class_name()
-    );
     assert_eq!(
-        root.query_selector("[data-testid=restart-count]")
+        text(&root, "[data-testid=crash-caption]"),
+        format!("killed · {old_pid}"),
+        "first the death, with the pid that died"
+    );
+    let same = |root: &web_sys::Element| {
+        root.query_selector(&format!("[data-testid=session][data-key='{key}']"))
             .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        "1"
+            .expect("the same key stays on the floor")
+    };
+    assert_eq!(attr(&same(&root), "data-pid"), old_pid);
+    assert_eq!(text(&root, "[data-testid=restart-count]"), "1");
+
+    app.frames(80).await; // 1.3 s of wall time
+    let new_pid = attr(&same(&root), "data-pid");
+    assert_ne!(new_pid, old_pid, "back, with a new pid");
+    assert_eq!(
+        text(&root, "[data-testid=crash-caption]"),
+        format!(
+            "restarted by Redfour.SessionSupervisor · {old_pid} → {new_pid} · cart was empty: nothing lost"
+        )
     );
     assert_eq!(all(&root, "[data-testid=session]").len(), 5);
+    app.frames(250).await;
+    assert!(
+        all(&root, "[data-testid=crash-caption]").is_empty(),
+        "the story ends"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_focus_stays_on_one_customer_and_enter_crashes_it() {
+    let sim = seeded_store(12);
+    let mut app = common::Mounted::new(sim.clone()).await;
+    app.frames(100).await;
+    let root = app.root.clone();
+    let buttons = all(&root, "[data-testid=session]");
+    let target = buttons[5]
+        .dyn_ref::<web_sys::HtmlElement>()
+        .unwrap()
+        .clone();
+    let key = attr(&target, "data-key");
+    target.focus().unwrap();
+    app.frames(5).await;
+    let document = web_sys::window().unwrap().document().unwrap();
+    for _ in 0..10 {
+        // Customers move (they wander and new frames re-order nothing): focus stays.
+        app.frames(20).await;
+        let active = document.active_element().expect("something has focus");
+        assert_eq!(attr(&active, "data-key"), key);
+    }
+    // Focus shows the customer's card.
+    assert!(text(&root, "[data-testid=customer-card]").contains(&format!(":{key}")));
+    let old = attr(&target, "data-pid");
+    target.click(); // what Enter does on a button
+    yew::scheduler::flush().await;
+    assert!(text(&root, "[data-testid=crash-caption]").contains(&old));
+    let active = document.active_element().unwrap();
+    assert_eq!(
+        attr(&active, "data-key"),
+        key,
+        "still on the same customer after the crash"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -108,6 +165,12 @@ async fn the_tree_and_the_table_show_the_runtimes_processes() {
         .collect();
     assert_eq!(nodes.len(), 9);
     assert!(nodes.is_subset(&snapshot));
+    // Tree nodes are focusable: Enter inspects, Delete crashes.
+    let catalog = all(&root, ".tree-svg .node")
+        .into_iter()
+        .find(|n| n.text_content().unwrap_or_default().contains("Catalog"))
+        .unwrap();
+    assert_eq!(attr(&catalog, "tabindex"), "0");
     for name in ["Catalog", "Sales", "SessionStore", "SessionSupervisor"] {
         assert!(
             root.query_selector(".tree-svg")

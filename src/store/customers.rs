@@ -105,7 +105,7 @@ pub fn start(rt: &Runtime, config: &SimConfig) -> Result<Pid, RuntimeError> {
                     let n = next_customer;
                     next_customer += 1;
                     ctx.spawn_opts(SpawnOpts::default().labelled("Customer"), move |c: Ctx| {
-                        customer(c, n)
+                        customer(c, format!("customer_{n}"))
                     })
                     .ok();
                     next_arrival = now + wait_with_mean(&ctx, 60_000_000 / arrivals);
@@ -156,9 +156,22 @@ async fn strike(ctx: &Ctx) {
     }
 }
 
+/// Lets `count` shoppers in at once, keyed `<prefix>_<first>`, `<prefix>_<first + 1>`…:
+/// each starts its Session and shops like any arriving customer. Their sessions exist as
+/// soon as the runtime has run (`Runtime::run_until_idle`).
+pub fn admit(rt: &Runtime, prefix: &str, first: u64, count: u64) -> Result<(), RuntimeError> {
+    for n in first..first.saturating_add(count) {
+        let key = format!("{prefix}_{n}");
+        rt.spawn_opts(SpawnOpts::default().labelled("Customer"), move |c: Ctx| {
+            customer(c, key)
+        })?;
+    }
+    Ok(())
+}
+
 /// One customer's visit.
-async fn customer(ctx: Ctx, n: u64) -> Term {
-    let key = Term::atom(&format!("customer_{n}"));
+async fn customer(ctx: Ctx, key: String) -> Term {
+    let key = Term::atom(&key);
     let Some(atom) = key.as_atom() else {
         return signal::normal();
     };

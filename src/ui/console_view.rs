@@ -145,7 +145,7 @@ pub fn console_view() -> Html {
             </ol>
             <label class="console-line">
                 <span class="prompt">{ console.prompt() }</span>
-                <input ref={input} data-testid="console-input" type="text" spellcheck="false" autocomplete="off"
+                <input ref={input} id="console-input" data-testid="console-input" type="text" spellcheck="false" autocomplete="off"
                     aria-label="Elixir input; Enter runs it, up and down walk the history" {onkeydown} {onpaste}
                     placeholder="Redfour.Shopping.start_session key: :my_key" />
             </label>

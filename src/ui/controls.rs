@@ -82,7 +82,8 @@ pub fn controls() -> Html {
     };
     let toggle = d.reform(|_| Action::TogglePlay);
     let step = d.reform(|_| Action::Step);
-    let add = d.reform(|_| Action::AddSessions(100));
+    let add = d.reform(|_| Action::AdmitShoppers(100));
+    let add_many = d.reform(|_| Action::AdmitShoppers(1_000));
 
     html! {
         <section class="controls" aria-label="Simulation controls">
@@ -117,7 +118,8 @@ pub fn controls() -> Html {
                 <input ref={seed_ref} type="number" min="0" value={s.seed.to_string()} class="seed" aria-label="Seed" />
             </label>
             <button onclick={on_reset} title="Start the store again from this seed">{ "Reset" }</button>
-            <button onclick={add} title="Start 100 sessions at once">{ "+100 shoppers" }</button>
+            <button onclick={add} title="Let 100 shoppers in at once: each starts its Session and shops">{ "+100 shoppers" }</button>
+            <button onclick={add_many} title="Let 1,000 shoppers in at once">{ "+1,000 shoppers" }</button>
         </section>
     }
 }

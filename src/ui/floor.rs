@@ -1,87 +1,620 @@
-//! The store floor: customers as figures between the shelves, the checkout and the door.
-//! A click crashes a customer's session (`Process.exit(pid, :kill)`); the figure breaks
-//! apart and its supervisor brings it back, with a new pid and, unless the persistence
-//! policy saved it, an empty cart.
+//! The store floor: every customer drawn on a canvas between the shelves, the checkout and
+//! the door, at any crowd size. Click a customer (or focus it and press Enter) to crash its
+//! Session with `Process.exit(pid, :kill)`; the crash story tells, in wall-clock time, how
+//! it died and how `Redfour.SessionSupervisor` brought it back, and what became of its cart.
+//!
+//! Layout and input live here; what to draw is worked out in `floor_scene.rs` and drawn by
+//! `floor_canvas.rs`. Customers in view keep an accessible button each, keyed by customer,
+//! so keyboard focus stays on one customer while it moves. Wheel, pinch and drag zoom and
+//! pan; arrow keys move focus to the nearest customer in that direction.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlCanvasElement, HtmlElement};
 use yew::prelude::*;
 
 use super::app::use_sim;
-use super::sim::{Action, Effect, Figure, EFFECT_MS};
+use super::crash_story::Beat;
+use super::floor_canvas;
+use super::floor_plan::Camera;
+use super::floor_scene::{self, Look, Scene};
+use super::sim::Action;
+use crate::store::shopping;
 
-/// Past this many customers the floor shows a count instead of more figures.
-pub const FLOOR_LIMIT: usize = 300;
+/// A pointer that moved further than this (CSS px) between down and up was a drag, not a
+/// click: it pans and crashes nobody.
+const DRAG_SLOP: f64 = 5.0;
 
-fn figure(fig: &Figure, wall: f64, dispatch: &Callback<Action>) -> Html {
-    let pid = fig.pid;
-    let (class, note) = match &fig.effect {
-        Some((Effect::Restored { lost }, since)) => {
-            let fresh = wall - since < EFFECT_MS;
-            let note = (*lost > 0 && fresh).then(|| format!("−{lost} lost"));
-            ("customer restored", note)
-        }
-        Some((Effect::Crashed, _)) => ("customer crashed", None),
-        None if fig.leaving => ("customer leaving", None),
-        None => ("customer", None),
-    };
-    let style = format!("left:{:.2}%;top:{:.2}%", fig.x * 100.0, fig.y * 100.0);
-    let label = format!(
-        "Customer :{}, session {}, {} item{} in cart. Click to crash it with Process.exit(pid, :kill).",
-        fig.key,
-        pid.short(),
-        fig.items,
-        if fig.items == 1 { "" } else { "s" }
-    );
-    let tooltip = format!(
-        "Click: Process.exit({}, :kill). Its supervisor restarts :{} with a new pid.",
-        pid.short(),
-        fig.key
-    );
-    if fig.leaving {
-        return html! {
-            <div class={class} style={style} aria-hidden="true">
-                <span class="body" /><span class="tag">{ format!(":{}", fig.key) }</span>
-            </div>
-        };
-    }
-    let onclick = dispatch.reform(move |_| Action::Kill(pid));
-    html! {
-        <button class={class} style={style} data-testid="session" data-key={fig.key.clone()}
-            data-pid={pid.short()} aria-label={label} title={tooltip} onclick={onclick}>
-            <span class="body" />
-            if fig.items > 0 { <span class="badge">{ fig.items }</span> }
-            <span class="tag">{ format!(":{}", fig.key) }<br/><span class="pid">{ pid.short() }</span></span>
-            if let Some(note) = note { <span class="lost">{ note }</span> }
-        </button>
-    }
+/// The floor's own UI state (not the store's): camera input, focus, hover, buffers.
+#[derive(Default)]
+struct FloorUi {
+    focused: Option<Rc<str>>,
+    hovered: Option<Rc<str>>,
+    /// Focus to move to this customer's button after the next render.
+    pending_focus: Option<Rc<str>>,
+    pointers: BTreeMap<i32, (f64, f64)>,
+    down_at: Option<(f64, f64)>,
+    dragged: bool,
+    /// The crowd's pixel buffer, reused between frames.
+    buffer: Vec<u8>,
+    /// What the plan canvas shows (redrawn only when this changes).
+    plan_drawn: Option<(u64, u64, u64, u64, bool, u64)>,
+    scene: Rc<Scene>,
+    dpr: f64,
+}
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+fn prefers_reduced_motion() -> bool {
+    window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
+/// A pointer's position relative to an element, in CSS px.
+fn local(e: &MouseEvent, el: &Element) -> (f64, f64) {
+    let r = el.get_bounding_client_rect();
+    (
+        e.client_x() as f64 - r.left(),
+        e.client_y() as f64 - r.top(),
+    )
+}
+
+fn target_is_canvas(e: &Event) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .is_some_and(|el| el.tag_name().eq_ignore_ascii_case("canvas"))
+}
+
+fn within(e: &Event, selector: &str) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|el| el.closest(selector).ok().flatten())
+        .is_some()
+}
+
+fn plural(n: i64, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 #[function_component(Floor)]
 pub fn floor() -> Html {
-    let Some(ctx) = use_sim() else {
+    let ctx = use_sim();
+    let viewport = use_node_ref();
+    let plan_ref = use_node_ref();
+    let crowd_ref = use_node_ref();
+    let camera = use_mut_ref(|| Camera::fit(760.0, 440.0));
+    let ui = use_mut_ref(FloorUi::default);
+    let refresh = use_force_update();
+    let reduced_motion = use_memo((), |_| prefers_reduced_motion());
+
+    // The wheel zooms the floor, not the page: a listener that is not passive.
+    {
+        let viewport = viewport.clone();
+        let camera = camera.clone();
+        let refresh = refresh.clone();
+        use_effect_with((), move |_| {
+            let el: Option<HtmlElement> = viewport.cast();
+            let listener = el.as_ref().map(|el| {
+                let el2 = el.clone();
+                let cb = Closure::<dyn FnMut(web_sys::WheelEvent)>::new(
+                    move |e: web_sys::WheelEvent| {
+                        e.prevent_default();
+                        let (x, y) = local(&e, &el2);
+                        let factor = (-e.delta_y().clamp(-300.0, 300.0) * 0.002).exp();
+                        let next = camera.borrow().zoom_at(x, y, factor);
+                        *camera.borrow_mut() = next;
+                        refresh.force_update();
+                    },
+                );
+                let opts = web_sys::AddEventListenerOptions::new();
+                opts.set_passive(false);
+                let _ = el.add_event_listener_with_callback_and_add_event_listener_options(
+                    "wheel",
+                    cb.as_ref().unchecked_ref(),
+                    &opts,
+                );
+                cb
+            });
+            move || {
+                if let (Some(el), Some(cb)) = (el, listener) {
+                    let _ = el
+                        .remove_event_listener_with_callback("wheel", cb.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+
+    // After every render: keep the camera to the viewport's size, draw, move focus.
+    {
+        let viewport = viewport.clone();
+        let plan_ref = plan_ref.clone();
+        let crowd_ref = crowd_ref.clone();
+        let camera = camera.clone();
+        let ui = ui.clone();
+        let refresh = refresh.clone();
+        let reduced_motion = *reduced_motion;
+        use_effect(move || {
+            draw(
+                &viewport,
+                &plan_ref,
+                &crowd_ref,
+                &camera,
+                &ui,
+                &refresh,
+                reduced_motion,
+            );
+        });
+    }
+
+    let Some(ctx) = ctx else {
         return html! {};
     };
     let sim = ctx.sim.borrow();
-    let figures = sim.figures(FLOOR_LIMIT);
-    let total = sim.session_count();
+    let cam = *camera.borrow();
+    let scene = {
+        let u = ui.borrow();
+        Rc::new(floor_scene::build(
+            &sim,
+            &cam,
+            u.focused.as_deref(),
+            u.hovered.as_deref(),
+        ))
+    };
+    ui.borrow_mut().scene = scene.clone();
+    let dispatch = ctx.dispatch.clone();
+
+    // Pointer input on the viewport: drag pans, two fingers pinch, a click on the canvas
+    // crashes the customer under it, hovering shows its card.
+    let on_down = {
+        let ui = ui.clone();
+        let viewport = viewport.clone();
+        Callback::from(move |e: PointerEvent| {
+            let Some(el) = viewport.cast::<Element>() else {
+                return;
+            };
+            if within(
+                &e,
+                ".customer-card, .floor-tools, .floor-banner, .floor-stopped",
+            ) {
+                return;
+            }
+            let p = local(&e, &el);
+            let mut u = ui.borrow_mut();
+            u.pointers.insert(e.pointer_id(), p);
+            if u.pointers.len() == 1 {
+                u.down_at = Some(p);
+                u.dragged = false;
+            }
+        })
+    };
+    let on_move = {
+        let ui = ui.clone();
+        let viewport = viewport.clone();
+        let camera = camera.clone();
+        let sim_rc = ctx.sim.clone();
+        let refresh = refresh.clone();
+        Callback::from(move |e: PointerEvent| {
+            let Some(el) = viewport.cast::<Element>() else {
+                return;
+            };
+            let p = local(&e, &el);
+            let mut u = ui.borrow_mut();
+            if let Some(prev) = u.pointers.get(&e.pointer_id()).copied() {
+                if u.pointers.len() >= 2 {
+                    // Pinch: zoom by the change in distance between two fingers.
+                    let other = u
+                        .pointers
+                        .iter()
+                        .find(|(id, _)| **id != e.pointer_id())
+                        .map(|(_, q)| *q);
+                    if let Some(q) = other {
+                        let before = ((prev.0 - q.0).powi(2) + (prev.1 - q.1).powi(2)).sqrt();
+                        let after = ((p.0 - q.0).powi(2) + (p.1 - q.1).powi(2)).sqrt();
+                        if before > 1.0 {
+                            let mid = ((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0);
+                            let next = camera.borrow().zoom_at(mid.0, mid.1, after / before);
+                            *camera.borrow_mut() = next;
+                        }
+                    }
+                    u.dragged = true;
+                } else {
+                    let start = u.down_at.unwrap_or(p);
+                    if (p.0 - start.0).hypot(p.1 - start.1) > DRAG_SLOP {
+                        u.dragged = true;
+                    }
+                    if u.dragged {
+                        let next = camera.borrow().pan(p.0 - prev.0, p.1 - prev.1);
+                        *camera.borrow_mut() = next;
+                    }
+                }
+                u.pointers.insert(e.pointer_id(), p);
+                drop(u);
+                refresh.force_update();
+                return;
+            }
+            if within(&e, ".customer-card") {
+                return; // keep the card while the pointer is on it
+            }
+            let Ok(sim) = sim_rc.try_borrow() else {
+                return;
+            };
+            let cam = *camera.borrow();
+            let reach = (u.scene.radius + 6.0).max(10.0);
+            let hit = floor_scene::nearest(&sim, &cam, p.0, p.1, reach);
+            if hit != u.hovered {
+                u.hovered = hit;
+                drop(u);
+                refresh.force_update();
+            }
+        })
+    };
+    let on_up = {
+        let ui = ui.clone();
+        Callback::from(move |e: PointerEvent| {
+            let mut u = ui.borrow_mut();
+            u.pointers.remove(&e.pointer_id());
+            if u.pointers.is_empty() {
+                u.down_at = None;
+            }
+        })
+    };
+    let on_leave = {
+        let ui = ui.clone();
+        let refresh = refresh.clone();
+        Callback::from(move |_: PointerEvent| {
+            let mut u = ui.borrow_mut();
+            u.pointers.clear();
+            if u.hovered.take().is_some() {
+                drop(u);
+                refresh.force_update();
+            }
+        })
+    };
+    let on_click = {
+        let ui = ui.clone();
+        let viewport = viewport.clone();
+        let camera = camera.clone();
+        let sim_rc = ctx.sim.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            if !target_is_canvas(&e) || ui.borrow().dragged {
+                return;
+            }
+            let Some(el) = viewport.cast::<Element>() else {
+                return;
+            };
+            let p = local(&e, &el);
+            let hit = {
+                let Ok(sim) = sim_rc.try_borrow() else {
+                    return;
+                };
+                let cam = *camera.borrow();
+                let reach = (ui.borrow().scene.radius + 6.0).max(10.0);
+                floor_scene::nearest(&sim, &cam, p.0, p.1, reach)
+            };
+            if let Some(key) = hit {
+                dispatch.emit(Action::KillKey(key.to_string()));
+            }
+        })
+    };
+
+    let zoom_by = |factor: f64| {
+        let camera = camera.clone();
+        let refresh = refresh.clone();
+        Callback::from(move |_: MouseEvent| {
+            let c = *camera.borrow();
+            *camera.borrow_mut() = c.zoom_at(c.width / 2.0, c.height / 2.0, factor);
+            refresh.force_update();
+        })
+    };
+    let on_fit = {
+        let camera = camera.clone();
+        let refresh = refresh.clone();
+        Callback::from(move |_: MouseEvent| {
+            let c = *camera.borrow();
+            *camera.borrow_mut() = Camera::fit(c.width, c.height);
+            refresh.force_update();
+        })
+    };
+
+    // One button per customer in view (capped), keyed by customer so focus stays put.
+    let target = |t: &floor_scene::Target| {
+        let key = t.key.clone();
+        let size = (2.0 * scene.radius + 8.0).max(24.0);
+        let style = format!(
+            "left:{:.1}px;top:{:.1}px;width:{size:.0}px;height:{size:.0}px",
+            t.x - size / 2.0,
+            t.y - size / 2.0
+        );
+        let label = format!(
+            "Customer :{}, session {}, {} in cart. Enter crashes it with Process.exit(pid, :kill); arrow keys move to the nearest customer.",
+            t.key,
+            t.pid,
+            plural(t.items, "item")
+        );
+        let onclick = {
+            let key = key.clone();
+            let ui = ui.clone();
+            let dispatch = dispatch.clone();
+            Callback::from(move |_: MouseEvent| {
+                if !ui.borrow().dragged {
+                    dispatch.emit(Action::KillKey(key.to_string()));
+                }
+            })
+        };
+        let onfocus = {
+            let key = key.clone();
+            let ui = ui.clone();
+            let refresh = refresh.clone();
+            Callback::from(move |_: FocusEvent| {
+                ui.borrow_mut().focused = Some(key.clone());
+                refresh.force_update();
+            })
+        };
+        let onblur = {
+            let ui = ui.clone();
+            let refresh = refresh.clone();
+            Callback::from(move |e: FocusEvent| {
+                let into_card = e
+                    .related_target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .and_then(|el| el.closest(".customer-card").ok().flatten())
+                    .is_some();
+                if !into_card {
+                    ui.borrow_mut().focused = None;
+                    refresh.force_update();
+                }
+            })
+        };
+        let onkeydown = {
+            let key = key.clone();
+            let ui = ui.clone();
+            let camera = camera.clone();
+            let sim_rc = ctx.sim.clone();
+            let refresh = refresh.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                let dir = match e.key().as_str() {
+                    "ArrowLeft" => (-1.0, 0.0),
+                    "ArrowRight" => (1.0, 0.0),
+                    "ArrowUp" => (0.0, -1.0),
+                    "ArrowDown" => (0.0, 1.0),
+                    _ => return,
+                };
+                e.prevent_default();
+                let next = {
+                    let Ok(sim) = sim_rc.try_borrow() else {
+                        return;
+                    };
+                    floor_scene::neighbour(&sim, &camera.borrow(), &key, dir)
+                };
+                if let Some(next) = next {
+                    let mut u = ui.borrow_mut();
+                    u.focused = Some(next.clone());
+                    u.pending_focus = Some(next);
+                    drop(u);
+                    refresh.force_update();
+                }
+            })
+        };
+        html! {
+            <button key={key.to_string()} class={classes!("customer-target", (!t.live).then_some("dead"))}
+                style={style} data-testid="session" data-key={key.to_string()} data-pid={t.pid.clone()}
+                aria-label={label} {onclick} {onfocus} {onblur} {onkeydown} />
+        }
+    };
+
+    // The card for the focused (or hovered) customer.
+    let card_key = ui
+        .borrow()
+        .focused
+        .clone()
+        .or_else(|| ui.borrow().hovered.clone());
+    let card = card_key.and_then(|key| {
+        let c = sim.customer(&key)?;
+        let (wx, wy) = sim.position_of(c);
+        let (sx, sy) = cam.to_screen(wx, wy);
+        let pid = sim.shown_pid(c);
+        let cart = if c.items == 0 {
+            "empty cart".to_string()
+        } else {
+            format!("{} in cart", plural(c.items, "item"))
+        };
+        let state = match sim.story(&key).map(|s| s.beat(sim.wall_ms)) {
+            Some(Beat::Killed | Beat::Restarting) => "killed: its supervisor restarts it".into(),
+            Some(Beat::Back) => format!("just restarted · {cart}"),
+            _ => format!("browsing · {cart}"),
+        };
+        // Below the figure (its crash caption goes above), inside the floor.
+        let (card_w, card_h) = (250.0, 112.0);
+        let left = (sx - card_w / 2.0).clamp(4.0, (cam.width - card_w - 4.0).max(4.0));
+        let below = sy + scene.radius + 12.0;
+        let top = if below + card_h < cam.height {
+            below
+        } else {
+            sy - scene.radius - 12.0 - card_h
+        }
+        .max(4.0);
+        let live_pid = c.pid;
+        let inspect = dispatch.reform(move |_: MouseEvent| Action::Select(Some(live_pid)));
+        Some(html! {
+            <div class="customer-card" data-testid="customer-card" style={format!("left:{left:.0}px;top:{top:.0}px")}>
+                <div class="card-key mono">{ format!(":{key}") }</div>
+                <div class="mono">{ format!("pid {}", pid.short()) }</div>
+                <div>{ state }</div>
+                <div class="card-actions">
+                    <button onclick={inspect} data-testid="inspect-customer">{ "Inspect" }</button>
+                    <span class="hint">{ "click the figure to crash it" }</span>
+                </div>
+            </div>
+        })
+    });
+
+    let captions = scene.captions.iter().map(|c| {
+        let style = format!("left:{:.0}px;top:{:.0}px", c.rect.x, c.rect.y);
+        let class = classes!(
+            "crash-caption",
+            match c.beat {
+                Beat::Back => "back",
+                _ => "dying",
+            }
+        );
+        html! {
+            <div class={class} style={style} data-testid="crash-caption" data-key={c.key.to_string()}>
+                <div class="headline">{ c.headline.clone() }</div>
+                if let Some(fate) = &c.fate { <div class="fate"><span class="sr-only">{ " · " }</span>{ fate.clone() }</div> }
+            </div>
+        }
+    });
+
+    let session_sup = sim.rt.whereis(shopping::SESSION_SUPERVISOR);
+    let dismiss = dispatch.reform(|_: MouseEvent| Action::DismissEscalation);
+    let start_app = dispatch.reform(|_: MouseEvent| Action::StartApp);
+    let zoom_pct = (cam.zoom() * 100.0).round();
+    let running = sim.app_running();
+    let empty = running && scene.live == 0 && scene.walking_out == 0 && scene.captions.is_empty();
+
     html! {
         <section class="region floor" aria-labelledby="floor-title" data-testid="region-floor">
             <h2 id="floor-title">{ "Store floor" }
                 <span class="hint">{ " — each customer is a Session process; click one to crash it" }</span>
             </h2>
-            <div class="floor-plan">
-                <div class="shelf" style="left:16%;top:10%">{ "Helmets · Suits" }</div>
-                <div class="shelf" style="left:16%;top:38%">{ "Boots · Tethers" }</div>
-                <div class="shelf" style="left:16%;top:66%">{ "Packs · Visors" }</div>
-                <div class="checkout">{ "Checkout" }</div>
-                <div class="door">{ "Door" }</div>
-                { for figures.iter().map(|f| figure(f, sim.wall_ms, &ctx.dispatch)) }
-                if total > FLOOR_LIMIT {
-                    <div class="crowd" role="status">{ format!("+{} more customers (the floor draws the first {FLOOR_LIMIT}; the table lists all)", total - FLOOR_LIMIT) }</div>
+            <nav class="skip-links" aria-label="Skip the floor">
+                <a class="skip" href="#process-filter">{ "Skip to the process table" }</a>
+                <a class="skip" href="#console-input">{ "Skip to the console" }</a>
+            </nav>
+            <div class={classes!("floor-viewport", (!running).then_some("stopped"))} ref={viewport.clone()}
+                data-testid="floor" data-live={scene.live.to_string()} data-drawn={scene.drawn.to_string()}
+                onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up.clone()}
+                onpointercancel={on_up} onpointerleave={on_leave} onclick={on_click}>
+                <canvas ref={plan_ref} class="floor-canvas" aria-hidden="true" />
+                <canvas ref={crowd_ref} class="floor-canvas" role="img"
+                    aria-label={format!("Store floor: {} customers, each a Session process. Use the buttons to reach them.", scene.live)} />
+                <div class="supervisor-badge" data-testid="supervisor-badge">
+                    <span class="mono">{ "Redfour.SessionSupervisor" }</span>
+                    <span class="mono sub">{ session_sup.map_or_else(|| "not running".to_string(), |p| p.short()) }
+                        { format!(" · {} sessions", scene.live) }</span>
+                </div>
+                <div class="targets">{ for scene.targets.iter().map(target) }</div>
+                <div class="captions" aria-live="polite">{ for captions }</div>
+                { card.unwrap_or_default() }
+                if let Some(e) = sim.escalation.as_ref().filter(|_| running) {
+                    <div class="floor-banner" role="alert" data-testid="floor-escalation">
+                        <strong>{ "Supervisor gave up. " }</strong>{ e.text() }
+                        <button onclick={dismiss} aria-label="Dismiss the give-up message">{ "×" }</button>
+                    </div>
                 }
-                if total == 0 {
-                    <p class="empty">{ "The floor is empty. Customers arrive at the rate set above, or press +100 shoppers." }</p>
+                if !running {
+                    <div class="floor-stopped" data-testid="floor-stopped">
+                        <p><strong>{ "The shopping application has stopped." }</strong></p>
+                        <p>{ sim.escalation.as_ref().map(|e| e.text()).unwrap_or_else(|| "No Session can run until it starts again.".into()) }</p>
+                        <button class="primary" onclick={start_app} data-testid="floor-start-app">{ "Application.start(:shopping)" }</button>
+                    </div>
                 }
+                if empty {
+                    <p class="floor-empty">{ "The floor is empty. Customers arrive at the rate set above, or press +100 shoppers." }</p>
+                }
+                <div class="floor-tools">
+                    <button onclick={zoom_by(1.5)} aria-label="Zoom in" title="Zoom in (or wheel, or pinch)">{ "+" }</button>
+                    <button onclick={zoom_by(1.0 / 1.5)} aria-label="Zoom out" title="Zoom out">{ "−" }</button>
+                    <button onclick={on_fit} data-testid="floor-fit" title="Show the whole floor">{ "Fit" }</button>
+                    <span class="zoom mono" aria-live="off">{ format!("{zoom_pct}%") }</span>
+                </div>
             </div>
+            <ul class="legend" aria-label="What the colours mean">
+                { for Look::LEGEND.iter().map(|l| html! {
+                    <li><span class="swatch" style={format!("background:{}", l.css())} />{ l.meaning() }</li>
+                }) }
+                <li><span class="swatch line" />{ "restart: the SessionSupervisor brings a customer back" }</li>
+            </ul>
         </section>
+    }
+}
+
+/// Sizes the camera to the viewport, draws the plan (when it changed) and the crowd, and
+/// moves keyboard focus where an arrow key asked.
+fn draw(
+    viewport: &NodeRef,
+    plan_ref: &NodeRef,
+    crowd_ref: &NodeRef,
+    camera: &Rc<RefCell<Camera>>,
+    ui: &Rc<RefCell<FloorUi>>,
+    refresh: &UseForceUpdateHandle,
+    reduced_motion: bool,
+) {
+    let (Some(vp), Some(plan), Some(crowd)) = (
+        viewport.cast::<HtmlElement>(),
+        plan_ref.cast::<HtmlCanvasElement>(),
+        crowd_ref.cast::<HtmlCanvasElement>(),
+    ) else {
+        return;
+    };
+    let (w, h) = (vp.client_width() as f64, vp.client_height() as f64);
+    if w < 1.0 || h < 1.0 {
+        return;
+    }
+    let cam = *camera.borrow();
+    if (cam.width - w).abs() > 0.5 || (cam.height - h).abs() > 0.5 {
+        *camera.borrow_mut() = cam.resized(w, h);
+        // The scene was laid out for the old size: lay it out again.
+        refresh.force_update();
+        return;
+    }
+    let dpr = window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 3.0);
+    let mut u = ui.borrow_mut();
+    u.dpr = dpr;
+    let scene = u.scene.clone();
+    floor_canvas::fit_canvas(&plan, w, h, dpr);
+    floor_canvas::fit_canvas(&crowd, w, h, dpr);
+    let plan_key = (
+        cam.scale.to_bits(),
+        cam.x.to_bits(),
+        cam.y.to_bits(),
+        (w as u64) << 32 | h as u64,
+        scene.stopped,
+        dpr.to_bits(),
+    );
+    if u.plan_drawn != Some(plan_key) {
+        if let Some(ctx) = floor_canvas::context(&plan) {
+            floor_canvas::draw_plan(&ctx, &cam, dpr, scene.stopped);
+            u.plan_drawn = Some(plan_key);
+        }
+    }
+    if let Some(ctx) = floor_canvas::context(&crowd) {
+        floor_canvas::draw_crowd(
+            &ctx,
+            &crowd,
+            &scene,
+            &cam,
+            dpr,
+            reduced_motion,
+            &mut u.buffer,
+        );
+    }
+    if let Some(key) = u.pending_focus.take() {
+        let buttons = vp.query_selector_all("[data-testid=session]").ok();
+        if let Some(list) = buttons {
+            for i in 0..list.length() {
+                let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else {
+                    continue;
+                };
+                if el.get_attribute("data-key").as_deref() == Some(&key) {
+                    let _ = el.focus();
+                    break;
+                }
+            }
+        }
     }
 }

@@ -110,7 +110,7 @@ pub fn process_table() -> Html {
     html! {
         <section class="region processes" aria-labelledby="processes-title" data-testid="region-processes">
             <h2 id="processes-title">{ format!("Processes ({total})") }</h2>
-            <input class="filter" type="search" placeholder="Filter by name or pid" aria-label="Filter processes by name or pid" value={(*filter).clone()} {oninput} />
+            <input id="process-filter" class="filter" type="search" placeholder="Filter by name or pid" aria-label="Filter processes by name or pid" value={(*filter).clone()} {oninput} />
             <div class="table-head" role="row">
                 { for COLUMNS.iter().map(|&(col, title)| {
                     let sort = sort.clone();

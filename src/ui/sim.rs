@@ -8,7 +8,7 @@
 //! Positions on the floor are derived from session state and wall time here: the runtime
 //! knows nothing of pixels.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
 use crate::console::{Console, SEED_TRANSCRIPT};
@@ -17,6 +17,9 @@ use crate::store::customers::{self, SimConfig};
 use crate::store::session;
 use crate::store::session_store::SharedBackend;
 use crate::store::shopping::{self, Persistence, StoreConfig};
+
+use super::crash_story::{Beat, CrashStory};
+use super::floor_plan;
 
 /// Steps the scheduler may take per frame (about 2–4 ms of work in the browser).
 pub const FRAME_STEP_BUDGET: usize = 20_000;
@@ -120,11 +123,17 @@ pub enum Action {
     Reset(u64),
     /// Crash a process: `Process.exit(pid, :kill)`.
     Kill(Pid),
+    /// Crash a customer's current Session, by key (a click on the floor).
+    KillKey(String),
+    DismissEscalation,
     Select(Option<Pid>),
     /// `Application.start(:shopping)` after it stopped.
     StartApp,
-    /// Starts `n` sessions at once (for demos and the benchmark).
+    /// Starts `n` idle sessions at once (for the benchmark and tests).
     AddSessions(usize),
+    /// Lets `n` shoppers in at once: each starts its session and shops (the "+N shoppers"
+    /// buttons).
+    AdmitShoppers(usize),
     DismissMessage,
     /// A line (or a paste) typed into the console.
     ConsoleSubmit(String),
@@ -139,26 +148,106 @@ pub enum Action {
 /// Wall ms between two lines when the console types the seed's transcript.
 pub const SEED_TYPING_MS: f64 = 900.0;
 
-/// A visible effect on a customer's figure.
+/// A customer on the floor: a live Session process (or one whose crash story is still
+/// being told), by its registered key.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Effect {
-    /// Killed: the figure breaks apart.
-    Crashed,
-    /// Brought back by its supervisor, with how many cart items were lost.
-    Restored { lost: i64 },
-}
-
-/// A customer on the floor.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Figure {
-    pub key: String,
+pub struct Customer {
+    pub key: Rc<str>,
+    /// `floor_plan::hash` of the key: where it browses.
+    pub hash: u64,
+    /// The current process (after a crash: the successor, once it registered).
     pub pid: Pid,
     pub items: i64,
-    /// 0..1 across the floor, 0..1 down.
-    pub x: f64,
-    pub y: f64,
-    pub effect: Option<(Effect, f64)>,
-    pub leaving: bool,
+    /// Wall ms when it came in (it walks from the door for `WALK_MS`).
+    pub arrived: f64,
+}
+
+/// A customer walking out: through the checkout after a sale, or straight to the door.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Walker {
+    pub key: Rc<str>,
+    pub pid: Pid,
+    pub items: i64,
+    pub aisle: usize,
+    pub from: (f64, f64),
+    /// The checkout lane it pays at, if it bought.
+    pub lane: Option<usize>,
+    pub started: f64,
+}
+
+impl Walker {
+    pub fn duration(&self) -> f64 {
+        if self.lane.is_some() {
+            CHECKOUT_WALK_MS
+        } else {
+            WALK_MS
+        }
+    }
+
+    /// Where it is, and whether it is (still) at the checkout.
+    pub fn position(&self, wall_ms: f64) -> ((f64, f64), bool) {
+        let t = ((wall_ms - self.started) / self.duration()).clamp(0.0, 1.0);
+        match self.lane {
+            Some(lane) => (
+                floor_plan::along(
+                    &floor_plan::path_out_via_checkout(self.aisle, self.from, lane),
+                    t,
+                ),
+                t < 0.75,
+            ),
+            None => (
+                floor_plan::along(&floor_plan::path_out(self.aisle, self.from), t),
+                false,
+            ),
+        }
+    }
+}
+
+/// A supervisor reached its restart intensity and gave up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Escalation {
+    pub supervisor: Rc<str>,
+    pub pid: Pid,
+    pub restarts: u32,
+    pub within_ms: u64,
+    /// Sessions it took down, and the items in their carts.
+    pub sessions: usize,
+    pub items: i64,
+    /// The supervisor above it that restarted it, if one did.
+    pub restarted_by: Option<Rc<str>>,
+    /// Wall ms.
+    pub at: f64,
+}
+
+impl Escalation {
+    /// What happened, in OTP's words.
+    pub fn text(&self) -> String {
+        let mut s = format!(
+            "{} reached its maximum restart intensity (more than {} restarts in {} s) and shut down with reason :shutdown",
+            self.supervisor,
+            self.restarts,
+            self.within_ms / 1000
+        );
+        if self.sessions > 0 || self.supervisor.as_ref() == shopping::SESSION_SUPERVISOR {
+            s.push_str(&format!(
+                ": {} session{} stopped, {} cart item{} lost.",
+                self.sessions,
+                if self.sessions == 1 { "" } else { "s" },
+                self.items,
+                if self.items == 1 { "" } else { "s" }
+            ));
+        } else {
+            s.push('.');
+        }
+        match &self.restarted_by {
+            Some(by) => s.push_str(&format!(" {by} restarted it, with no children.")),
+            None if self.supervisor.as_ref() == shopping::ROOT => {
+                s.push_str(" The shopping application has stopped.")
+            }
+            None => {}
+        }
+        s
+    }
 }
 
 /// One chart sample.
@@ -170,13 +259,6 @@ pub struct Sample {
     pub restarts: f64,
     pub sales: f64,
     pub revenue: f64,
-}
-
-#[derive(Clone, Debug)]
-struct Seen {
-    first_seen: f64,
-    items: i64,
-    pid: Pid,
 }
 
 pub struct Sim {
@@ -198,12 +280,22 @@ pub struct Sim {
     seed_typed_at: f64,
     backend: SharedBackend,
     last_seq: u64,
-    seen: BTreeMap<String, Seen>,
-    by_pid: BTreeMap<Pid, String>,
-    effects: BTreeMap<String, (Effect, f64)>,
+    /// The customers on the floor, by key.
+    customers: BTreeMap<Rc<str>, Customer>,
+    /// Live Session pids and their keys.
+    session_keys: BTreeMap<Pid, Rc<str>>,
+    /// Other registered processes, by pid (to name supervisors in captions).
+    names: BTreeMap<Pid, Rc<str>>,
+    /// Crash stories being told, by key.
+    stories: BTreeMap<Rc<str>, CrashStory>,
+    /// Customers walking out.
+    walkers: VecDeque<Walker>,
+    /// Keys that just bought (their session's normal exit walks them through the checkout).
+    bought: BTreeSet<Rc<str>>,
+    /// The last supervisor give-up, for the floor's banner.
+    pub escalation: Option<Escalation>,
     /// Processes just restarted (or supervisors that just gave up): wall time of the event.
     flashes: BTreeMap<Pid, f64>,
-    leaving: Vec<(Figure, f64)>,
     next_sample: u64,
     last_messages: u64,
     added: u64,
@@ -211,15 +303,16 @@ pub struct Sim {
     snapshot: Rc<Vec<ProcessInfo>>,
 }
 
-/// How long effects and walks last, in wall ms.
+/// How long a restart flashes in the tree, in wall ms.
 pub const EFFECT_MS: f64 = 1_600.0;
-pub const WALK_MS: f64 = 1_200.0;
-
-fn hash(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-    })
-}
+/// How long the walk in from the door (and out without buying) takes, in wall ms.
+pub const WALK_MS: f64 = 1_500.0;
+/// How long the walk out through the checkout takes, in wall ms.
+pub const CHECKOUT_WALK_MS: f64 = 3_000.0;
+/// Customers walking out at once, at most (the oldest go first).
+pub const WALKERS_KEEP: usize = 2_000;
+/// How long the escalation banner stays, in wall ms (it can be dismissed sooner).
+pub const ESCALATION_MS: f64 = 12_000.0;
 
 impl Sim {
     pub fn new(settings: Settings, backend: SharedBackend) -> Sim {
@@ -250,11 +343,14 @@ impl Sim {
             message: None,
             backend,
             last_seq: 0,
-            seen: BTreeMap::new(),
-            by_pid: BTreeMap::new(),
-            effects: BTreeMap::new(),
+            customers: BTreeMap::new(),
+            session_keys: BTreeMap::new(),
+            names: BTreeMap::new(),
+            stories: BTreeMap::new(),
+            walkers: VecDeque::new(),
+            bought: BTreeSet::new(),
+            escalation: None,
             flashes: BTreeMap::new(),
-            leaving: Vec::new(),
             next_sample: 0,
             last_messages: 0,
             added: 0,
@@ -298,7 +394,27 @@ impl Sim {
                 };
                 *self = Sim::new(settings, self.backend.clone());
             }
+            Action::KillKey(key) => match self.customers.get(key.as_str()) {
+                Some(c) if self.session_keys.contains_key(&c.pid) => {
+                    let pid = c.pid;
+                    self.apply(Action::Kill(pid));
+                }
+                _ => {
+                    self.message = Some(format!(
+                        ":{key} has no live session to crash: it has left the store, or its supervisor gave up."
+                    ));
+                }
+            },
+            Action::DismissEscalation => self.escalation = None,
             Action::Kill(pid) => {
+                // The cart as it is now, so that the story says exactly what was lost.
+                if let Some(key) = self.session_keys.get(&pid) {
+                    if let (Some(c), Some(items)) =
+                        (self.customers.get_mut(key), self.rt.metric_of(pid))
+                    {
+                        c.items = items;
+                    }
+                }
                 if self.rt.kill(pid).is_err() {
                     self.message = Some(format!(
                         "{} has already exited: there is nothing to crash (its supervisor may have replaced it).",
@@ -327,6 +443,13 @@ impl Sim {
                         shopping::start_session(&ctx, &key).await
                     });
                 }
+                self.absorb();
+            }
+            Action::AdmitShoppers(n) => {
+                let first = self.added + 1;
+                self.added += n as u64;
+                let _ = customers::admit(&self.rt, "shopper", first, n as u64);
+                self.rt.run_until_idle();
                 self.absorb();
             }
             Action::DismissMessage => self.message = None,
@@ -363,12 +486,43 @@ impl Sim {
             }
         }
         self.absorb();
-        self.leaving
-            .retain(|(_, since)| self.wall_ms - since < WALK_MS);
+        self.tidy();
+    }
+
+    /// Ends what the wall clock has finished: walks, stories, flashes, the banner.
+    fn tidy(&mut self) {
         let wall = self.wall_ms;
-        self.effects
-            .retain(|_, (_, since)| wall - *since < EFFECT_MS);
+        while self
+            .walkers
+            .front()
+            .is_some_and(|w| wall - w.started >= w.duration())
+        {
+            self.walkers.pop_front();
+        }
+        self.walkers.retain(|w| wall - w.started < w.duration());
+        let over: Vec<Rc<str>> = self
+            .stories
+            .iter()
+            .filter(|(_, s)| s.beat(wall) == Beat::Over)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in over {
+            self.stories.remove(&key);
+            // A customer whose supervisor gave up leaves the floor with its story.
+            if let Some(c) = self.customers.get(&key) {
+                if !self.session_keys.contains_key(&c.pid) {
+                    self.customers.remove(&key);
+                }
+            }
+        }
         self.flashes.retain(|_, since| wall - *since < EFFECT_MS);
+        if self
+            .escalation
+            .as_ref()
+            .is_some_and(|e| wall - e.at >= ESCALATION_MS)
+        {
+            self.escalation = None;
+        }
     }
 
     /// True while a process's restart (or give-up) is fresh enough to flash.
@@ -376,80 +530,218 @@ impl Sim {
         self.flashes.contains_key(&pid)
     }
 
-    /// Reads new trace events and the sessions' state into effects and samples.
+    /// Reads new trace events into the floor's model (arrivals, departures, crash stories,
+    /// give-ups), then the carts' sizes and the chart samples.
     fn absorb(&mut self) {
         let events = self.rt.trace_since(self.last_seq);
+        // The trace is a bounded buffer: after a burst (thousands of sessions started at
+        // once) the oldest unseen events may be gone, and the floor is read afresh.
+        let gap = events.first().is_some_and(|e| e.seq > self.last_seq + 1);
         if let Some(last) = events.last() {
             self.last_seq = last.seq;
         }
         for e in &events {
-            match &e.event {
-                Event::Exit { pid, reason } => {
-                    if let Some(key) = self.by_pid.get(pid).cloned() {
-                        if signal::is_clean(reason) {
-                            if let Some(fig) = self.figure_of(&key) {
-                                self.leaving.push((
-                                    Figure {
-                                        leaving: true,
-                                        ..fig
-                                    },
-                                    self.wall_ms,
-                                ));
-                            }
-                        } else {
-                            self.effects.insert(key, (Effect::Crashed, self.wall_ms));
-                        }
-                    }
-                }
-                Event::GiveUp { supervisor, .. } => {
-                    self.flashes.insert(*supervisor, self.wall_ms);
-                }
-                Event::Restart { old, new, .. } => {
-                    self.flashes.insert(*new, self.wall_ms);
-                    if let Some(key) = self.by_pid.get(old).cloned() {
-                        let before = self.seen.get(&key).map_or(0, |s| s.items);
-                        let now = self.rt.metric_of(*new).unwrap_or(0);
-                        self.effects.insert(
-                            key,
-                            (
-                                Effect::Restored {
-                                    lost: (before - now).max(0),
-                                },
-                                self.wall_ms,
-                            ),
-                        );
-                    }
-                }
-                _ => {}
-            }
+            self.absorb_event(&e.event);
             self.trace.push_back(e.clone());
         }
         while self.trace.len() > TRACE_KEEP {
             self.trace.pop_front();
         }
-        // The sessions now on the floor.
-        let wall = self.wall_ms;
-        let mut by_pid = BTreeMap::new();
-        let mut seen = BTreeMap::new();
-        for (key, pid) in self.session_pids() {
-            let items = self.rt.metric_of(pid).unwrap_or(0);
-            let first_seen = self.seen.get(&key).map_or(wall, |s| s.first_seen);
-            by_pid.insert(pid, key.clone());
-            seen.insert(
-                key,
-                Seen {
-                    first_seen,
-                    items,
-                    pid,
-                },
-            );
+        if gap || self.session_keys.is_empty() && self.customers.is_empty() {
+            self.resync();
         }
-        // Events are matched against the sessions of the previous frame, so this frame's
-        // map replaces it whole.
-        self.by_pid = by_pid;
-        self.seen = seen;
+        for c in self.customers.values_mut() {
+            if let Some(items) = self.rt.metric_of(c.pid) {
+                c.items = items;
+            }
+        }
         self.snapshot = Rc::new(self.rt.snapshot());
         self.sample();
+    }
+
+    fn is_session(&self, pid: Pid) -> bool {
+        self.rt.label_of(pid).as_deref() == Some(session::MODULE)
+    }
+
+    /// A Session registered its key: a new customer, or a killed one's successor.
+    fn session_registered(&mut self, name: &Rc<str>, pid: Pid) {
+        let wall = self.wall_ms;
+        let items = self.rt.metric_of(pid).unwrap_or(0);
+        match self.customers.get_mut(name) {
+            Some(c) => {
+                self.session_keys.remove(&c.pid);
+                c.pid = pid;
+                c.items = items;
+            }
+            None => {
+                self.customers.insert(
+                    name.clone(),
+                    Customer {
+                        key: name.clone(),
+                        hash: floor_plan::hash(name),
+                        pid,
+                        items,
+                        arrived: wall,
+                    },
+                );
+            }
+        }
+        self.session_keys.insert(pid, name.clone());
+    }
+
+    fn absorb_event(&mut self, event: &Event) {
+        let wall = self.wall_ms;
+        match event {
+            Event::Register { name, pid } => {
+                if self.is_session(*pid) {
+                    self.session_registered(name, *pid);
+                } else {
+                    self.names.insert(*pid, name.clone());
+                }
+            }
+            Event::Exit { pid, reason } => {
+                self.names.remove(pid);
+                let Some(key) = self.session_keys.remove(pid) else {
+                    return;
+                };
+                let Some(c) = self.customers.get(&key).cloned() else {
+                    return;
+                };
+                let at = self.position_of(&c);
+                if !signal::is_clean(reason) {
+                    // A crash: the story starts; the supervisor's restart fills it in.
+                    self.stories.insert(
+                        key.clone(),
+                        CrashStory {
+                            key,
+                            old: *pid,
+                            new: None,
+                            supervisor: None,
+                            reason: reason.to_string(),
+                            items_before: c.items,
+                            items_after: None,
+                            persistence: self.settings.persistence,
+                            gave_up: false,
+                            started: wall,
+                            at,
+                        },
+                    );
+                    return;
+                }
+                self.customers.remove(&key);
+                let bought = self.bought.remove(&key);
+                // `:shutdown` is its supervisor stopping it: it leaves no ghost behind.
+                if reason.is_atom(crate::runtime::term::Atom::NORMAL) {
+                    let (aisle, ..) = floor_plan::home(&key, c.items);
+                    self.walkers.push_back(Walker {
+                        lane: bought
+                            .then_some((c.hash % floor_plan::CHECKOUT_LANES as u64) as usize),
+                        key,
+                        pid: *pid,
+                        items: c.items,
+                        aisle,
+                        from: at,
+                        started: wall,
+                    });
+                    if self.walkers.len() > WALKERS_KEEP {
+                        self.walkers.pop_front();
+                    }
+                }
+            }
+            Event::Restart {
+                supervisor,
+                child,
+                old,
+                new,
+                ..
+            } => {
+                self.flashes.insert(*new, wall);
+                let by = self.names.get(supervisor).cloned();
+                if let Some(story) = self.stories.values_mut().find(|s| s.old == *old) {
+                    story.new = Some(*new);
+                    story.supervisor = by.clone();
+                    story.items_after = Some(self.rt.metric_of(*new).unwrap_or(0));
+                }
+                if let Some(e) = self.escalation.as_mut() {
+                    if e.pid == *old && e.restarted_by.is_none() {
+                        e.restarted_by = by.or_else(|| Some(child.clone()));
+                    }
+                }
+            }
+            Event::GiveUp {
+                supervisor,
+                restarts,
+                within_ms,
+            } => {
+                self.flashes.insert(*supervisor, wall);
+                let name = self
+                    .names
+                    .get(supervisor)
+                    .cloned()
+                    .unwrap_or_else(|| Rc::from(supervisor.to_string()));
+                let (sessions, items) = if name.as_ref() == shopping::SESSION_SUPERVISOR
+                    || name.as_ref() == shopping::ROOT
+                {
+                    let live: Vec<&Customer> = self
+                        .customers
+                        .values()
+                        .filter(|c| self.session_keys.contains_key(&c.pid))
+                        .collect();
+                    (
+                        live.len(),
+                        live.iter().map(|c| c.items).fold(0i64, i64::saturating_add),
+                    )
+                } else {
+                    (0, 0)
+                };
+                for story in self.stories.values_mut().filter(|s| s.new.is_none()) {
+                    story.gave_up = true;
+                    story.supervisor = Some(name.clone());
+                }
+                // A give-up of the root after the SessionSupervisor's keeps the first count.
+                let keep_count = self.escalation.as_ref().filter(|e| wall - e.at < 1.0);
+                let (sessions, items) = match keep_count {
+                    Some(e) if sessions == 0 => (e.sessions, e.items),
+                    _ => (sessions, items),
+                };
+                self.escalation = Some(Escalation {
+                    supervisor: name,
+                    pid: *supervisor,
+                    restarts: *restarts,
+                    within_ms: *within_ms,
+                    sessions,
+                    items,
+                    restarted_by: None,
+                    at: wall,
+                });
+            }
+            Event::Note { kind, text, .. } if kind.as_ref() == "sale" => {
+                // "sale #3 to :customer_5: 4 items, $56.00"
+                if let Some(rest) = text.split_once(" to :").map(|(_, r)| r) {
+                    if let Some((key, _)) = rest.split_once(": ") {
+                        self.bought.insert(Rc::from(key.trim_matches('"')));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Reads the floor afresh from the registry (at the start, and after a trace gap).
+    fn resync(&mut self) {
+        let registered = self.rt.registered();
+        self.session_keys.clear();
+        for (name, pid) in registered {
+            if self.is_session(pid) {
+                self.session_registered(&name, pid);
+            } else {
+                self.names.insert(pid, name);
+            }
+        }
+        let live = &self.session_keys;
+        let stories = &self.stories;
+        self.customers
+            .retain(|k, c| live.contains_key(&c.pid) || stories.contains_key(k));
     }
 
     fn sample(&mut self) {
@@ -466,7 +758,7 @@ impl Sim {
         };
         self.samples.push_back(Sample {
             at: now,
-            sessions: self.seen.len() as f64,
+            sessions: self.session_keys.len() as f64,
             messages_per_s: (messages - self.last_messages) as f64 / elapsed_s,
             restarts: f.restarts as f64,
             sales: f.sales as f64,
@@ -481,64 +773,68 @@ impl Sim {
 
     /// Live sessions as (key, pid), in key order.
     pub fn session_pids(&self) -> Vec<(String, Pid)> {
-        self.rt
-            .registered()
-            .into_iter()
-            .filter(|(_, pid)| self.rt.label_of(*pid).as_deref() == Some(session::MODULE))
-            .map(|(name, pid)| (name.to_string(), pid))
+        self.customers
+            .values()
+            .filter(|c| self.session_keys.contains_key(&c.pid))
+            .map(|c| (c.key.to_string(), c.pid))
             .collect()
     }
 
-    /// Where a customer browses: spread over the aisles, the same spot for the same key.
-    fn place(key: &str) -> (f64, f64) {
-        let h = hash(key);
-        let x = 0.14 + (h % 1009) as f64 / 1009.0 * 0.62;
-        let y = 0.08 + ((h >> 20) % 997) as f64 / 997.0 * 0.78;
-        (x, y)
-    }
-
-    fn figure_of(&self, key: &str) -> Option<Figure> {
-        let s = self.seen.get(key)?;
-        let (sx, sy) = Self::place(key);
-        // The fuller the cart, the closer to the checkout on the right.
-        let pull = (s.items.min(8) as f64) / 8.0;
-        let (tx, ty) = (sx + (0.84 - sx) * pull * 0.6, sy);
-        let t = ((self.wall_ms - s.first_seen) / WALK_MS).clamp(0.0, 1.0);
-        let (door_x, door_y) = (0.02, 0.92);
-        Some(Figure {
-            key: key.to_string(),
-            pid: s.pid,
-            items: s.items,
-            x: door_x + (tx - door_x) * t,
-            y: door_y + (ty - door_y) * t,
-            effect: self.effects.get(key).cloned(),
-            leaving: false,
-        })
-    }
-
-    /// The figures to draw: live sessions (at most `limit`, by key), then those walking
-    /// out. Past the limit the floor shows a count instead of more figures.
-    pub fn figures(&self, limit: usize) -> Vec<Figure> {
-        let mut out: Vec<Figure> = self
-            .seen
-            .keys()
-            .take(limit)
-            .filter_map(|k| self.figure_of(k))
-            .collect();
-        for (fig, since) in &self.leaving {
-            let t = ((self.wall_ms - since) / WALK_MS).clamp(0.0, 1.0);
-            // Out through the door they came in by.
-            out.push(Figure {
-                x: fig.x + (0.02 - fig.x) * t,
-                y: fig.y + (0.92 - fig.y) * t,
-                ..fig.clone()
-            });
-        }
-        out
-    }
-
+    /// Live sessions.
     pub fn session_count(&self) -> usize {
-        self.seen.len()
+        self.session_keys.len()
+    }
+
+    /// Every customer on the floor, in key order (live ones, and killed ones whose story
+    /// is still being told).
+    pub fn customers(&self) -> impl Iterator<Item = &Customer> {
+        self.customers.values()
+    }
+
+    pub fn customer(&self, key: &str) -> Option<&Customer> {
+        self.customers.get(key)
+    }
+
+    /// True when the customer's process is alive (not waiting for a restart).
+    pub fn is_live(&self, c: &Customer) -> bool {
+        self.session_keys.contains_key(&c.pid)
+    }
+
+    pub fn walkers(&self) -> impl Iterator<Item = &Walker> {
+        self.walkers.iter()
+    }
+
+    pub fn stories(&self) -> impl Iterator<Item = &CrashStory> {
+        self.stories.values()
+    }
+
+    pub fn story(&self, key: &str) -> Option<&CrashStory> {
+        self.stories.get(key)
+    }
+
+    /// Where a customer is now, in world units: walking in from the door, browsing around
+    /// its spot (further along the fuller its cart), or frozen where it was killed.
+    pub fn position_of(&self, c: &Customer) -> (f64, f64) {
+        if let Some(story) = self.stories.get(&c.key) {
+            if matches!(story.beat(self.wall_ms), Beat::Killed | Beat::Restarting) {
+                return story.at;
+            }
+        }
+        let (aisle, hx, hy) = floor_plan::home(&c.key, c.items);
+        let spot = (hx + floor_plan::wander(c.hash, self.wall_ms), hy);
+        let t = (self.wall_ms - c.arrived) / WALK_MS;
+        if t < 1.0 {
+            floor_plan::along(&floor_plan::path_in(aisle, spot), t)
+        } else {
+            spot
+        }
+    }
+
+    /// The pid a figure shows: during a crash story, the old one until the customer is back.
+    pub fn shown_pid(&self, c: &Customer) -> Pid {
+        self.stories
+            .get(&c.key)
+            .map_or(c.pid, |s| s.shown_pid(self.wall_ms))
     }
 
     pub fn app_running(&self) -> bool {

@@ -1,6 +1,6 @@
 //! The supervision tree, live, as SVG: the application, its supervisors and workers.
-//! Restarted nodes flash; large groups of sessions collapse. Click a node to inspect it;
-//! shift-click to crash it.
+//! Restarted nodes flash; large groups of sessions collapse. Click a node (or focus it and
+//! press Enter) to inspect it; shift-click it (or press Delete) to crash it.
 
 use std::collections::BTreeMap;
 
@@ -125,10 +125,26 @@ pub fn tree() -> Html {
                         let onclick = n.pid.map(|pid| ctx.dispatch.reform(move |e: MouseEvent| {
                             if e.shift_key() { Action::Kill(pid) } else { Action::Select(Some(pid)) }
                         }));
+                        // The keyboard form of click and shift-click: Enter inspects, Delete crashes.
+                        let onkeydown = n.pid.map(|pid| {
+                            let d = ctx.dispatch.clone();
+                            Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+                                "Enter" | " " => {
+                                    e.prevent_default();
+                                    d.emit(Action::Select(Some(pid)));
+                                }
+                                "Delete" | "Backspace" => {
+                                    e.prevent_default();
+                                    d.emit(Action::Kill(pid));
+                                }
+                                _ => {}
+                            })
+                        });
+                        let tabindex = n.pid.map(|_| "0");
                         html! {
-                            <g class={class} transform={format!("translate({x},{y})")} onclick={onclick} role="treeitem"
-                                aria-label={format!("{} {}", n.label, n.sub)} data-pid={n.sub.clone()}>
-                                <title>{ format!("{} {} — click to inspect, shift-click to crash", n.label, n.sub) }</title>
+                            <g class={class} transform={format!("translate({x},{y})")} onclick={onclick} {onkeydown} role="treeitem"
+                                {tabindex} aria-label={format!("{} {}. Enter inspects it, Delete crashes it.", n.label, n.sub)} data-pid={n.sub.clone()}>
+                                <title>{ format!("{} {} — click or Enter to inspect, shift-click or Delete to crash", n.label, n.sub) }</title>
                                 <rect width="106" height="26" rx="6" />
                                 <text x="8" y="11" class="label">{ truncate(&n.label, 17) }</text>
                                 <text x="8" y="22" class="sub">{ n.sub.clone() }</text>

@@ -42,3 +42,49 @@ pub async fn mount(sim: Rc<RefCell<Sim>>) -> web_sys::Element {
     yew::scheduler::flush().await;
     root
 }
+
+/// Like [`mount`], with the app's handle: `frames(n)` advances `n` 16 ms animation frames
+/// (wall time for the floor's stories) and re-renders.
+pub struct Mounted {
+    pub root: web_sys::Element,
+    pub sim: Rc<RefCell<Sim>>,
+    handle: yew::AppHandle<App>,
+    tick: u64,
+}
+
+impl Mounted {
+    pub async fn new(sim: Rc<RefCell<Sim>>) -> Mounted {
+        let document = web_sys::window().unwrap().document().unwrap();
+        let root = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&root).unwrap();
+        let handle = yew::Renderer::<App>::with_root_and_props(
+            root.clone(),
+            AppProps {
+                sim: Some(sim.clone()),
+                animate: false,
+                tick: 0,
+            },
+        )
+        .render();
+        yew::scheduler::flush().await;
+        Mounted {
+            root,
+            sim,
+            handle,
+            tick: 0,
+        }
+    }
+
+    pub async fn frames(&mut self, n: usize) {
+        for _ in 0..n {
+            self.sim.borrow_mut().apply(Action::Frame(16.0));
+        }
+        self.tick += 1;
+        self.handle.update(AppProps {
+            sim: Some(self.sim.clone()),
+            animate: false,
+            tick: self.tick,
+        });
+        yew::scheduler::flush().await;
+    }
+}

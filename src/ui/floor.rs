@@ -20,7 +20,7 @@ use yew::prelude::*;
 use super::app::use_sim;
 use super::crash_story::Beat;
 use super::floor_canvas;
-use super::floor_plan::Camera;
+use super::floor_plan::{Camera, Rect};
 use super::floor_scene::{self, Look, Scene};
 use super::sim::Action;
 use crate::store::shopping;
@@ -246,6 +246,17 @@ pub fn floor() -> Html {
             if within(&e, ".customer-card") {
                 return; // keep the card while the pointer is on it
             }
+            if within(
+                &e,
+                ".floor-tools, .supervisor-badge, .floor-banner, .floor-stopped",
+            ) {
+                // Over the floor's own controls: no customer is under the pointer.
+                if u.hovered.take().is_some() {
+                    drop(u);
+                    refresh.force_update();
+                }
+                return;
+            }
             let Ok(sim) = sim_rc.try_borrow() else {
                 return;
             };
@@ -435,16 +446,39 @@ pub fn floor() -> Html {
             Some(Beat::Back) => format!("just restarted · {cart}"),
             _ => format!("browsing · {cart}"),
         };
-        // Below the figure (its crash caption goes above), inside the floor.
+        // Below the figure (its crash caption goes above), else beside or above it: the
+        // first spot inside the floor that covers no caption.
         let (card_w, card_h) = (250.0, 112.0);
-        let left = (sx - card_w / 2.0).clamp(4.0, (cam.width - card_w - 4.0).max(4.0));
-        let below = sy + scene.radius + 12.0;
-        let top = if below + card_h < cam.height {
-            below
-        } else {
-            sy - scene.radius - 12.0 - card_h
+        let gap = scene.radius + 12.0;
+        let inside = |x: f64, y: f64| Rect::new(
+            x.clamp(4.0, (cam.width - card_w - 4.0).max(4.0)),
+            y.clamp(4.0, (cam.height - card_h - 4.0).max(4.0)),
+            card_w,
+            card_h,
+        );
+        let mut spots = vec![
+            inside(sx - card_w / 2.0, sy + gap),
+            inside(sx + gap, sy - card_h / 2.0),
+            inside(sx - gap - card_w, sy - card_h / 2.0),
+            inside(sx - card_w / 2.0, sy - gap - card_h),
+        ];
+        // Beyond the captions, above or below them all.
+        if let Some(top) = scene.captions.iter().map(|c| c.rect.y).reduce(f64::min) {
+            spots.push(inside(sx - card_w / 2.0, top - card_h - 6.0));
         }
-        .max(4.0);
+        if let Some(bottom) = scene.captions.iter().map(|c| c.rect.y + c.rect.h).reduce(f64::max) {
+            spots.push(inside(sx - card_w / 2.0, bottom + 6.0));
+        }
+        let covered = |r: &Rect| -> f64 {
+            let figure = if r.contains(sx, sy) { 1e9 } else { 0.0 };
+            figure + scene.captions.iter().map(|c| c.rect.overlap(r)).sum::<f64>()
+        };
+        let spot = spots
+            .iter()
+            .min_by(|a, b| covered(a).total_cmp(&covered(b)))
+            .copied()
+            .unwrap_or(spots[0]);
+        let (left, top) = (spot.x, spot.y);
         let live_pid = c.pid;
         let inspect = dispatch.reform(move |_: MouseEvent| Action::Select(Some(live_pid)));
         Some(html! {
@@ -503,7 +537,7 @@ pub fn floor() -> Html {
                 <div class="supervisor-badge" data-testid="supervisor-badge">
                     <span class="mono">{ "Redfour.SessionSupervisor" }</span>
                     <span class="mono sub">{ session_sup.map_or_else(|| "not running".to_string(), |p| p.short()) }
-                        { format!(" · {} sessions", scene.live) }</span>
+                        { format!(" · {}", plural(scene.live as i64, "session")) }</span>
                 </div>
                 <div class="targets">{ for scene.targets.iter().map(target) }</div>
                 <div class="captions" aria-live="polite">{ for captions }</div>

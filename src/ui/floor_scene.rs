@@ -150,7 +150,8 @@ pub struct Scene {
     pub links: Vec<Link>,
     /// Figure radius in pixels.
     pub radius: f64,
-    /// Close in: figures with outlines and cart badges, and labels where they fit.
+    /// Close in: figures with outlines and cart badges. (Labels are drawn wherever they fit
+    /// when at most `LABEL_TRY_LIMIT` customers are in view.)
     pub detail: bool,
     /// Live sessions, and live sessions drawn (in view) this frame.
     pub live: usize,
@@ -208,7 +209,7 @@ fn radius(camera: &Camera, in_view: usize) -> f64 {
         * camera.scale
         * camera.zoom().recip().min(1.0);
     let dense = 0.3 * (aisle_area / in_view.max(1) as f64).sqrt();
-    (9.0 * camera.scale).min(dense).clamp(0.8, 14.0)
+    (10.0 * camera.scale).min(dense).clamp(0.8, 14.0)
 }
 
 fn place_label(text_w: f64, fig: (f64, f64), r: f64, placed: &[Rect]) -> Option<Rect> {
@@ -276,7 +277,7 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
     scene.drawn = in_view.iter().filter(|v| v.live).count();
     let r = radius(camera, in_view.len());
     scene.radius = r;
-    scene.detail = r >= 4.5;
+    scene.detail = r >= 3.5;
 
     scene.dots.reserve(in_view.len());
     for v in &in_view {
@@ -384,7 +385,7 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
     let mut order: Vec<usize> = (0..in_view.len()).collect();
     order.sort_by_key(|&i| priority(&in_view[i]));
     let mut labelled = vec![false; in_view.len()];
-    if scene.detail && in_view.len() <= LABEL_TRY_LIMIT {
+    if in_view.len() <= LABEL_TRY_LIMIT {
         // Figures themselves are obstacles too: a label never covers another customer.
         let figures: Vec<Rect> = in_view
             .iter()

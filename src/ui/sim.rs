@@ -239,12 +239,8 @@ impl Escalation {
         } else {
             s.push('.');
         }
-        match &self.restarted_by {
-            Some(by) => s.push_str(&format!(" {by} restarted it, with no children.")),
-            None if self.supervisor.as_ref() == shopping::ROOT => {
-                s.push_str(" The shopping application has stopped.")
-            }
-            None => {}
+        if let Some(by) = &self.restarted_by {
+            s.push_str(&format!(" {by} restarted it, with no children."));
         }
         s
     }

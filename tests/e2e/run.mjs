@@ -42,28 +42,156 @@ test('the page renders from a sub-path with its regions and no errors', async ({
   await page.screenshot({ path: join(artifacts, 'shell.png'), fullPage: true });
 });
 
-test('customers arrive; a click crashes one and its supervisor restores it with a new pid', async ({ page, url }) => {
+const floorShot = (page, name) => page.locator('[data-testid="region-floor"]').screenshot({ path: join(artifacts, name) });
+const floorData = (page) => page.$eval('[data-testid="floor"]', (e) => ({ live: Number(e.dataset.live), drawn: Number(e.dataset.drawn) }));
+const captionOf = (page, key) => page.locator(`[data-testid="crash-caption"][data-key="${key}"]`);
+
+// Types lines into the console and waits for each answer.
+async function typeInConsole(page, lines) {
+  for (const line of lines) {
+    const before = await page.locator('[data-testid="console-output"]').count();
+    await page.fill('[data-testid="console-input"]', line);
+    await page.press('[data-testid="console-input"]', 'Enter');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="console-output"]').length > n, before);
+  }
+}
+
+test('customers arrive; a click tells the crash story and the supervisor brings it back with a new pid', async ({ page, url }) => {
   await page.goto(`${url}?seed=3&speed=20&arrivals=60&chaos=0&persistence=none`);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length >= 3, null, { timeout: 30000 });
   await page.click('[data-testid="play-pause"]'); // pause, so the figure stays put
+  await page.waitForTimeout(1600); // past the walk in
   await page.screenshot({ path: join(artifacts, 'customers.png') });
   const victim = page.locator('[data-testid="session"]').first();
   const key = await victim.getAttribute('data-key');
   const oldPid = await victim.getAttribute('data-pid');
   const restartsBefore = await count(page, 'restart-count');
   await victim.click();
-  const again = page.locator(`[data-testid="session"][data-key="${key}"]`);
+  // First the death, with the pid that died, while the figure still shows it.
+  await page.waitForFunction(([k, p]) => {
+    const c = document.querySelector(`[data-testid="crash-caption"][data-key="${k}"]`);
+    return c && c.textContent === `killed · ${p}`;
+  }, [key, oldPid], { timeout: 5000 });
+  await floorShot(page, 'crash-1-killed.png');
   await page.waitForFunction(([k, p]) => {
     const el = document.querySelector(`[data-testid="session"][data-key="${k}"]`);
     return el && el.getAttribute('data-pid') !== p;
   }, [key, oldPid], { timeout: 10000 });
-  const newPid = await again.getAttribute('data-pid');
+  const newPid = await page.locator(`[data-testid="session"][data-key="${key}"]`).getAttribute('data-pid');
+  const caption = await captionOf(page, key).textContent();
+  if (!caption.startsWith(`restarted by Redfour.SessionSupervisor · ${oldPid} → ${newPid} · `)) throw new Error(`caption: ${caption}`);
+  await floorShot(page, 'crash-2-restarted.png');
   const restartsAfter = await count(page, 'restart-count');
   if (restartsAfter !== restartsBefore + 1) throw new Error(`restarts ${restartsBefore} -> ${restartsAfter}`);
   const trace = await page.textContent('[data-testid="trace"]');
   if (!trace.includes(`exit #PID${oldPid} reason :killed`)) throw new Error('the trace does not show the kill');
   if (!trace.includes(`now #PID${newPid}`)) throw new Error('the trace does not show the restart');
   await page.screenshot({ path: join(artifacts, 'restored.png') });
+});
+
+for (const [policy, fate, reduced] of [
+  ['none', 'cart lost: 3 items', false],
+  ['snapshot', 'cart restored from snapshot: 3 items', true],
+]) {
+  test(`under ${policy}, the crash caption says what became of the cart${reduced ? ' (reduced motion)' : ''}`, async ({ page, url }) => {
+    if (reduced) await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(`${url}?seed=7&speed=1&arrivals=0&chaos=0&persistence=${policy}`);
+    await page.waitForSelector('[data-testid="console-input"]');
+    await typeInConsole(page, [
+      'Redfour.Shopping.start_session key: :alice',
+      'Redfour.Shopping.Session.select_item :alice, "R4-HELMET", 3',
+    ]);
+    const alice = page.locator('[data-testid="session"][data-key="alice"]');
+    await alice.waitFor();
+    await page.waitForTimeout(1600); // past the walk in
+    const oldPid = await alice.getAttribute('data-pid');
+    await alice.click();
+    await page.waitForFunction((p) => document.querySelector('[data-testid="crash-caption"][data-key="alice"]')?.textContent === `killed · ${p}`, oldPid);
+    await page.waitForFunction((f) => (document.querySelector('[data-testid="crash-caption"][data-key="alice"]')?.textContent || '').endsWith(f), fate, { timeout: 5000 });
+    const newPid = await alice.getAttribute('data-pid');
+    const caption = await captionOf(page, 'alice').textContent();
+    const want = `restarted by Redfour.SessionSupervisor · ${oldPid} → ${newPid} · ${fate}`;
+    if (caption !== want) throw new Error(`caption ${JSON.stringify(caption)}, want ${JSON.stringify(want)}`);
+    await floorShot(page, `crash-fate-${policy}.png`);
+  });
+}
+
+test('keyboard: focus stays on one customer while it moves, Enter crashes it, arrows move to a neighbour', async ({ page, url }) => {
+  await page.goto(`${url}?seed=3&speed=5&arrivals=40&chaos=0&persistence=none`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length >= 8, null, { timeout: 30000 });
+  await page.focus('[data-testid="session"]');
+  const key = await page.evaluate(() => document.activeElement.dataset.key);
+  const seen = new Set();
+  for (let i = 0; i < 20; i++) { // 5 s of movement and arrivals
+    await page.waitForTimeout(250);
+    seen.add(await page.evaluate(() => document.activeElement && document.activeElement.dataset.key));
+  }
+  if (seen.size !== 1 || !seen.has(key)) throw new Error(`focus drifted: ${key} -> ${[...seen].join(', ')}`);
+  const card = await page.textContent('[data-testid="customer-card"]');
+  if (!card.includes(`:${key}`)) throw new Error(`the card shows ${card}`);
+  await floorShot(page, 'keyboard-focus.png');
+  const oldPid = await page.evaluate(() => document.activeElement.dataset.pid);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(([k, p]) => (document.querySelector(`[data-testid="crash-caption"][data-key="${k}"]`)?.textContent || '').includes(p), [key, oldPid]);
+  if ((await page.evaluate(() => document.activeElement.dataset.key)) !== key) throw new Error('focus left the crashed customer');
+  let moved = false;
+  for (const arrow of ['ArrowRight', 'ArrowLeft', 'ArrowDown', 'ArrowUp']) {
+    await page.keyboard.press(arrow);
+    await page.waitForTimeout(100);
+    const now = await page.evaluate(() => document.activeElement.dataset.key);
+    if (now && now !== key) { moved = true; break; }
+  }
+  if (!moved) throw new Error('no arrow key moved focus to another customer');
+});
+
+test('crowds: every customer is drawn at 10, 2,000 and 10,000, with zoom and fit', async ({ page, url }) => {
+  await page.goto(`${url}?seed=3&speed=5&arrivals=60&chaos=0&persistence=none`);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="floor"]')?.dataset.live) >= 10, null, { timeout: 60000 });
+  await page.click('[data-testid="play-pause"]');
+  await page.waitForTimeout(1600);
+  await floorShot(page, 'floor-10.png');
+  await page.click('[data-testid="play-pause"]');
+  const admit = async (target) => {
+    while ((await floorData(page)).live < target) await page.click('text=+1,000 shoppers');
+    await page.waitForTimeout(2500); // they walk in
+    const { live, drawn } = await floorData(page);
+    if (drawn !== live) throw new Error(`${live} live, ${drawn} drawn`);
+    return live;
+  };
+  await admit(1000);
+  await floorShot(page, 'floor-1000.png');
+  await admit(2000);
+  await admit(10000);
+  await floorShot(page, 'floor-10000.png');
+  await page.click('[aria-label="Zoom in"]');
+  await page.click('[aria-label="Zoom in"]');
+  const zoom = await page.textContent('.floor-tools .zoom');
+  if (zoom !== '225%') throw new Error(`zoom reads ${zoom}`);
+  await page.mouse.move(400, 300);
+  await page.mouse.wheel(0, -400); // the wheel zooms the floor, not the page
+  const wheeled = await page.textContent('.floor-tools .zoom');
+  if (wheeled === '225%') throw new Error('the wheel did not zoom');
+  await floorShot(page, 'floor-10000-zoomed.png');
+  await page.click('[data-testid="floor-fit"]');
+  if ((await page.textContent('.floor-tools .zoom')) !== '100%') throw new Error('fit did not return to 100%');
+});
+
+test('tree nodes are focusable: Enter inspects, Delete crashes', async ({ page, url }) => {
+  await page.goto(`${url}?seed=5&speed=1&arrivals=0&chaos=0&persistence=none`);
+  await page.waitForSelector('.tree-svg .node');
+  await page.click('[data-testid="play-pause"]');
+  await page.focus('.tree-svg .node[aria-label^="Catalog"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="region-inspector"]').textContent.includes('Redfour.Catalog'));
+  const oldPid = await page.getAttribute('.tree-svg .node[aria-label^="Catalog"]', 'data-pid');
+  await page.focus('.tree-svg .node[aria-label^="Catalog"]');
+  await page.keyboard.press('Delete');
+  await page.waitForFunction((p) => {
+    const node = document.querySelector('.tree-svg .node[aria-label^="Catalog"]');
+    return node && node.getAttribute('data-pid') !== p;
+  }, oldPid, { timeout: 5000 });
+  const trace = await page.textContent('[data-testid="trace"]');
+  if (!trace.includes('restart Redfour.Catalog')) throw new Error(`no Catalog restart in the trace: ${trace.slice(0, 300)}`);
 });
 
 test('crashing past the restart intensity escalates until the application stops, and it starts again', async ({ page, url }) => {
@@ -74,9 +202,13 @@ test('crashing past the restart intensity escalates until the application stops,
     await page.click('text=+100 shoppers');
     for (let k = 0; k < 4; k++) {
       // 100 figures overlap on a crowded floor: dispatch the click on the figure itself.
-      await page.locator('[data-testid="session"]').first().dispatchEvent('click');
+      // A live customer (one whose supervisor gave up is still telling its story).
+      await page.locator('[data-testid="session"]:not(.dead)').first().dispatchEvent('click');
     }
     if (storm === 0) {
+      const banner = await page.textContent('[data-testid="floor-escalation"]');
+      if (!banner.includes('Redfour.SessionSupervisor reached its maximum restart intensity (more than 3 restarts in 5 s)')) throw new Error(`banner: ${banner}`);
+      await floorShot(page, 'floor-give-up.png');
       // Stopping 100 sessions floods the trace: show restarts and give-ups only.
       await page.selectOption('select[aria-label="Show events of kind"]', 'restart');
       await page.screenshot({ path: join(artifacts, 'session-supervisor-gave-up.png') });
@@ -86,6 +218,7 @@ test('crashing past the restart intensity escalates until the application stops,
     }
   }
   await page.waitForSelector('[data-testid="app-stopped"]', { timeout: 5000 });
+  await page.waitForSelector('[data-testid="floor-stopped"]');
   await page.screenshot({ path: join(artifacts, 'application-stopped.png') });
   await page.click('[data-testid="start-app"]');
   await page.waitForSelector('[data-testid="app-stopped"]', { state: 'detached', timeout: 5000 });

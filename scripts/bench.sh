@@ -10,7 +10,7 @@ bash scripts/install.sh test
 export PATH="$HOME/.cargo/bin:$root/tools/node_modules/.bin:$PATH"
 
 echo "== native (cargo bench)"
-cargo bench --offline --bench runtime --bench memory 2>&1 | grep -vE '^\s*(Compiling|Finished|Running|Blocking)'
+cargo bench --offline --bench runtime --bench memory --bench observer 2>&1 | grep -vE '^\s*(Compiling|Finished|Running|Blocking)'
 
 # Instructions per message: unlike time, the same on every run, so the figure to compare when
 # changing the scheduler's hot path. callgrind counts only inside `bench::run_ring`.

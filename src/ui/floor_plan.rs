@@ -115,7 +115,11 @@ fn unit(h: u64, shift: u32, modulus: u64) -> f64 {
 /// Where a customer browses: an aisle and a spot along it, the same for the same key. The
 /// fuller the cart, the further along towards the checkout (on the right).
 pub fn home(key: &str, items: i64) -> (usize, f64, f64) {
-    let h = hash(key);
+    home_of(hash(key), items)
+}
+
+/// [`home`] from the key's hash (the floor keeps it, so a frame hashes nothing).
+pub fn home_of(h: u64, items: i64) -> (usize, f64, f64) {
     let aisle = (h % AISLES as u64) as usize;
     let (top, bottom) = aisle_band(aisle);
     let x = SHELF_X0 + 10.0 + unit(h, 8, 1009) * (SHELF_X1 - SHELF_X0 - 20.0);
@@ -137,24 +141,22 @@ pub fn along(path: &[(f64, f64)], t: f64) -> (f64, f64) {
     let Some(&first) = path.first() else {
         return (0.0, 0.0);
     };
-    let lengths: Vec<f64> = path
-        .windows(2)
-        .map(|w| ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt())
-        .collect();
-    let total: f64 = lengths.iter().sum();
+    let len = |w: &[(f64, f64)]| ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt();
+    let total: f64 = path.windows(2).map(len).sum();
     if total <= 0.0 {
         return first;
     }
     let mut left = t.clamp(0.0, 1.0) * total;
-    for (w, len) in path.windows(2).zip(&lengths) {
-        if left <= *len && *len > 0.0 {
-            let f = left / len;
+    for w in path.windows(2) {
+        let l = len(w);
+        if left <= l && l > 0.0 {
+            let f = left / l;
             return (
                 w[0].0 + (w[1].0 - w[0].0) * f,
                 w[0].1 + (w[1].1 - w[0].1) * f,
             );
         }
-        left -= len;
+        left -= l;
     }
     *path.last().unwrap_or(&first)
 }

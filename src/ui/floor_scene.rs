@@ -382,10 +382,14 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
             2
         }
     };
-    let mut order: Vec<usize> = (0..in_view.len()).collect();
-    order.sort_by_key(|&i| priority(&in_view[i]));
-    let mut labelled = vec![false; in_view.len()];
-    if in_view.len() <= LABEL_TRY_LIMIT {
+    let try_labels = in_view.len() <= LABEL_TRY_LIMIT;
+    let mut order: Vec<usize> = Vec::new();
+    if try_labels {
+        order = (0..in_view.len()).collect();
+        order.sort_by_key(|&i| priority(&in_view[i]));
+    }
+    let mut labelled = vec![false; if try_labels { in_view.len() } else { 0 }];
+    if try_labels {
         // Figures themselves are obstacles too: a label never covers another customer.
         let figures: Vec<Rect> = in_view
             .iter()
@@ -417,10 +421,18 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
                 });
             }
         }
+        // Buttons: focused and hovered first, then stories, labelled customers, the rest.
+        order.sort_by_key(|&i| (priority(&in_view[i]), !labelled[i]));
+    } else {
+        // A crowd too large to label: the focused, hovered and story customers, then the
+        // first in key order.
+        order.extend((0..in_view.len()).filter(|&i| priority(&in_view[i]) < 2));
+        order.extend(
+            (0..in_view.len())
+                .filter(|&i| priority(&in_view[i]) == 2)
+                .take(TARGET_LIMIT),
+        );
     }
-
-    // Buttons: focused and hovered first, then stories, labelled customers, the rest.
-    order.sort_by_key(|&i| (priority(&in_view[i]), !labelled[i]));
     for &i in order.iter() {
         let v = &in_view[i];
         let keep = priority(v) == 0;

@@ -1,6 +1,8 @@
 //! The process table: every live process, sortable, filterable by name or pid, and
 //! virtualized (only the rows in view are in the page), so it stays fast with thousands.
 
+use std::rc::Rc;
+
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
@@ -12,7 +14,7 @@ const ROW_HEIGHT: f64 = 26.0;
 const VIEW_HEIGHT: f64 = 312.0;
 const OVERSCAN: usize = 6;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Column {
     Pid,
     Name,
@@ -54,36 +56,53 @@ pub fn process_table() -> Html {
     };
     let sim = ctx.sim.borrow();
 
-    let needle = filter.to_lowercase();
     let procs = sim.processes();
-    let mut rows: Vec<&ProcessInfo> = procs
-        .iter()
-        .filter(|p| {
-            needle.is_empty()
-                || p.pid.short().contains(&needle)
-                || display_name(p).to_lowercase().contains(&needle)
+    // Filtering and sorting every process is redone only when the table, the filter or the
+    // order changes (with 100,000 processes the table is read once a second, not per frame).
+    let order: Rc<Vec<usize>> = {
+        let procs = procs.clone();
+        let sim_rc = ctx.sim.clone();
+        let key = (Rc::as_ptr(&procs) as usize, (*filter).clone(), *sort);
+        use_memo(key, move |(_, filter, sort)| {
+            let Ok(sim) = sim_rc.try_borrow() else {
+                return (0..procs.len()).collect();
+            };
+            let needle = filter.to_lowercase();
+            let mut rows: Vec<usize> = procs
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| {
+                    needle.is_empty()
+                        || p.pid.short().contains(&needle)
+                        || display_name(p).to_lowercase().contains(&needle)
+                })
+                .map(|(i, _)| i)
+                .collect();
+            let (column, descending) = *sort;
+            rows.sort_by(|&a, &b| {
+                let (a, b) = (&procs[a], &procs[b]);
+                let order = match column {
+                    Column::Pid => a.pid.cmp(&b.pid),
+                    Column::Name => display_name(a).cmp(&display_name(b)),
+                    Column::Status => a.status.to_string().cmp(&b.status.to_string()),
+                    Column::Queue => a.message_queue_len.cmp(&b.message_queue_len),
+                    Column::Reductions => a.reductions.cmp(&b.reductions),
+                    Column::Memory => a.memory.cmp(&b.memory),
+                    Column::Restarts => a.restarts.cmp(&b.restarts),
+                    // Sorting by state reads every row's summary: fine at thousands, and only on demand.
+                    Column::State => sim.rt.summary_of(a.pid).cmp(&sim.rt.summary_of(b.pid)),
+                };
+                if descending {
+                    order.reverse()
+                } else {
+                    order
+                }
+            });
+            rows
         })
-        .collect();
+    };
     let (column, descending) = *sort;
-    rows.sort_by(|a, b| {
-        let order = match column {
-            Column::Pid => a.pid.cmp(&b.pid),
-            Column::Name => display_name(a).cmp(&display_name(b)),
-            Column::Status => a.status.to_string().cmp(&b.status.to_string()),
-            Column::Queue => a.message_queue_len.cmp(&b.message_queue_len),
-            Column::Reductions => a.reductions.cmp(&b.reductions),
-            Column::Memory => a.memory.cmp(&b.memory),
-            Column::Restarts => a.restarts.cmp(&b.restarts),
-            // Sorting by state reads every row's summary: fine at thousands, and only on demand.
-            Column::State => sim.rt.summary_of(a.pid).cmp(&sim.rt.summary_of(b.pid)),
-        };
-        if descending {
-            order.reverse()
-        } else {
-            order
-        }
-    });
-
+    let rows: Vec<&ProcessInfo> = order.iter().filter_map(|&i| procs.get(i)).collect();
     let total = rows.len();
     let first = ((*scroll / ROW_HEIGHT) as usize)
         .saturating_sub(OVERSCAN)

@@ -157,6 +157,9 @@ pub struct Customer {
     pub hash: u64,
     /// The current process (after a crash: the successor, once it registered).
     pub pid: Pid,
+    /// False between its process's crash and its successor's start (or for good, if its
+    /// supervisor gave up).
+    pub live: bool,
     pub items: i64,
     /// Wall ms when it came in (it walks from the door for `WALK_MS`).
     pub arrived: f64,
@@ -297,8 +300,18 @@ pub struct Sim {
     added: u64,
     /// The process table of this frame, taken once and shared by the tree and the table.
     snapshot: Rc<Vec<ProcessInfo>>,
+    /// Wall ms when it was taken.
+    snapshot_at: f64,
+    /// Frames absorbed (to rotate the cart reads in a huge crowd).
+    absorbs: usize,
 }
 
+/// Up to this many processes the process table is read afresh every frame; beyond, every
+/// `LARGE_SNAPSHOT_MS` of wall time (Erlang's observer refreshes its table every 10 s).
+pub const SNAPSHOT_EVERY_FRAME_UP_TO: usize = 20_000;
+pub const LARGE_SNAPSHOT_MS: f64 = 1_000.0;
+/// Carts read per frame, at most (every one, up to this many customers).
+pub const CART_READS_PER_FRAME: usize = 20_000;
 /// How long a restart flashes in the tree, in wall ms.
 pub const EFFECT_MS: f64 = 1_600.0;
 /// How long the walk in from the door (and out without buying) takes, in wall ms.
@@ -351,6 +364,8 @@ impl Sim {
             last_messages: 0,
             added: 0,
             snapshot: Rc::default(),
+            snapshot_at: 0.0,
+            absorbs: 0,
         }
     }
 
@@ -546,12 +561,28 @@ impl Sim {
         if gap || self.session_keys.is_empty() && self.customers.is_empty() {
             self.resync();
         }
-        for c in self.customers.values_mut() {
-            if let Some(items) = self.rt.metric_of(c.pid) {
-                c.items = items;
+        // Carts: every customer each frame in a store of ordinary size; in a huge crowd a
+        // rotating slice of `CART_READS_PER_FRAME`, so each cart is read every few frames.
+        let slices = self.customers.len().div_ceil(CART_READS_PER_FRAME).max(1);
+        let phase = self.absorbs % slices;
+        self.absorbs = self.absorbs.wrapping_add(1);
+        for (i, c) in self.customers.values_mut().enumerate() {
+            if slices == 1 || i % slices == phase {
+                if let Some(items) = self.rt.metric_of(c.pid) {
+                    c.items = items;
+                }
             }
         }
-        self.snapshot = Rc::new(self.rt.snapshot());
+        // The process table, for the table and the tree: every frame up to
+        // `SNAPSHOT_EVERY_FRAME_UP_TO` processes; beyond, once a second of wall time.
+        let large = self.snapshot.len() > SNAPSHOT_EVERY_FRAME_UP_TO;
+        if !large
+            || self.wall_ms - self.snapshot_at >= LARGE_SNAPSHOT_MS
+            || self.wall_ms < self.snapshot_at
+        {
+            self.snapshot = Rc::new(self.rt.snapshot());
+            self.snapshot_at = self.wall_ms;
+        }
         self.sample();
     }
 
@@ -567,6 +598,7 @@ impl Sim {
             Some(c) => {
                 self.session_keys.remove(&c.pid);
                 c.pid = pid;
+                c.live = true;
                 c.items = items;
             }
             None => {
@@ -576,6 +608,7 @@ impl Sim {
                         key: name.clone(),
                         hash: floor_plan::hash(name),
                         pid,
+                        live: true,
                         items,
                         arrived: wall,
                     },
@@ -604,6 +637,9 @@ impl Sim {
                     return;
                 };
                 let at = self.position_of(&c);
+                if let Some(c) = self.customers.get_mut(&key) {
+                    c.live = false;
+                }
                 if !signal::is_clean(reason) {
                     // A crash: the story starts; the supervisor's restart fills it in.
                     self.stories.insert(
@@ -793,7 +829,7 @@ impl Sim {
 
     /// True when the customer's process is alive (not waiting for a restart).
     pub fn is_live(&self, c: &Customer) -> bool {
-        self.session_keys.contains_key(&c.pid)
+        c.live
     }
 
     pub fn walkers(&self) -> impl Iterator<Item = &Walker> {
@@ -805,18 +841,23 @@ impl Sim {
     }
 
     pub fn story(&self, key: &str) -> Option<&CrashStory> {
+        if self.stories.is_empty() {
+            return None;
+        }
         self.stories.get(key)
     }
 
     /// Where a customer is now, in world units: walking in from the door, browsing around
     /// its spot (further along the fuller its cart), or frozen where it was killed.
     pub fn position_of(&self, c: &Customer) -> (f64, f64) {
-        if let Some(story) = self.stories.get(&c.key) {
-            if matches!(story.beat(self.wall_ms), Beat::Killed | Beat::Restarting) {
-                return story.at;
+        if !self.stories.is_empty() {
+            if let Some(story) = self.stories.get(&c.key) {
+                if matches!(story.beat(self.wall_ms), Beat::Killed | Beat::Restarting) {
+                    return story.at;
+                }
             }
         }
-        let (aisle, hx, hy) = floor_plan::home(&c.key, c.items);
+        let (aisle, hx, hy) = floor_plan::home_of(c.hash, c.items);
         let spot = (hx + floor_plan::wander(c.hash, self.wall_ms), hy);
         let t = (self.wall_ms - c.arrived) / WALK_MS;
         if t < 1.0 {

@@ -3,6 +3,7 @@
 //! press Enter) to inspect it; shift-click it (or press Delete) to crash it.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use yew::prelude::*;
 
@@ -13,6 +14,7 @@ use crate::runtime::{Pid, ProcessInfo};
 /// Children shown per supervisor before the rest collapse into one node.
 pub const GROUP_LIMIT: usize = 8;
 
+#[derive(Clone)]
 struct Node {
     pid: Option<Pid>,
     label: String,
@@ -31,7 +33,7 @@ enum Item {
 }
 
 /// Rows of the tree, depth first from `root`, each with the row of its parent.
-fn layout(procs: &[ProcessInfo], root: Pid, flashing: &dyn Fn(Pid) -> bool) -> Vec<Node> {
+fn layout(procs: &[ProcessInfo], root: Pid) -> Vec<Node> {
     let mut children: BTreeMap<Pid, Vec<&ProcessInfo>> = BTreeMap::new();
     let mut by_pid: BTreeMap<Pid, &ProcessInfo> = BTreeMap::new();
     for p in procs {
@@ -76,7 +78,7 @@ fn layout(procs: &[ProcessInfo], root: Pid, flashing: &dyn Fn(Pid) -> bool) -> V
                     row,
                     parent_row,
                     supervisor: info.is_supervisor || depth == 0,
-                    flash: flashing(pid),
+                    flash: false,
                 });
                 let kids = children.get(&pid).map(Vec::as_slice).unwrap_or(&[]);
                 // Last pushed is drawn first: the group goes in before the shown children.
@@ -99,11 +101,22 @@ pub fn tree() -> Html {
     };
     let sim = ctx.sim.borrow();
     let root = sim.rt.applications().first().map(|(_, pid)| *pid);
+    let procs = sim.processes();
+    // Laid out again only when the process table is read afresh (with 100,000 processes,
+    // once a second), not every frame.
+    let laid_out: Rc<Vec<Node>> = {
+        let procs = procs.clone();
+        use_memo((Rc::as_ptr(&procs) as usize, root), move |(_, root)| {
+            root.map(|r| layout(&procs, r)).unwrap_or_default()
+        })
+    };
     let body = match root {
         None => html! { <p class="empty">{ "No application is running." }</p> },
-        Some(root) => {
-            let procs = sim.processes();
-            let nodes = layout(&procs, root, &|p| sim.flashing(p));
+        Some(_) => {
+            let mut nodes: Vec<Node> = (*laid_out).clone();
+            for n in nodes.iter_mut() {
+                n.flash = n.pid.is_some_and(|p| sim.flashing(p));
+            }
             let row_h = 34.0;
             let col_w = 112.0;
             let height = (nodes.len() as f64 * row_h + 10.0).max(60.0);

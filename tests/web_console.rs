@@ -73,16 +73,21 @@ async fn typing_the_seeds_lines_gives_iexs_answers() {
         echoes.item(0).unwrap().text_content().unwrap(),
         "iex(1)> Redfour.Shopping.start_session key: :my_key"
     );
+    // The floor tells the crash: the figure keeps the pid that died while the caption says
+    // so (the successor shows once the story reaches "restarted", 1.2 s of wall time later).
     let figure = root
         .query_selector("[data-testid=session][data-key=my_key]")
         .unwrap()
         .expect("my_key is on the floor");
+    let short = |p: &str| format!("<{}>", p.trim_start_matches("#PID<").trim_end_matches('>'));
+    assert_eq!(figure.get_attribute("data-pid").unwrap(), short(&pid));
+    let caption = root
+        .query_selector("[data-testid=crash-caption][data-key=my_key]")
+        .unwrap()
+        .expect("a crash caption for my_key");
     assert_eq!(
-        figure.get_attribute("data-pid").unwrap(),
-        format!(
-            "<{}>",
-            again.trim_start_matches("#PID<").trim_end_matches('>')
-        )
+        caption.text_content().unwrap(),
+        format!("killed · {}", short(&pid))
     );
 }
 

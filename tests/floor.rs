@@ -76,6 +76,14 @@ fn labels_never_cover_one_another_nor_another_customer() {
         for zoom in [1.0, 2.5] {
             let cam = Camera::fit(760.0, 440.0).zoom_at(380.0, 220.0, zoom);
             let scene = floor_scene::build(&sim, &cam, None, None);
+            for a in &scene.labels {
+                let r = a.rect;
+                assert!(
+                    r.x >= 0.0 && r.y >= 0.0 && r.x + r.w <= cam.width && r.y + r.h <= cam.height,
+                    "{n}: label {} cut off by the floor's edge: {r:?}",
+                    a.key
+                );
+            }
             for (i, a) in scene.labels.iter().enumerate() {
                 for b in &scene.labels[i + 1..] {
                     assert!(

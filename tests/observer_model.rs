@@ -256,9 +256,18 @@ fn a_give_up_is_told_in_otps_words_with_what_it_cost_and_leaves_no_ghosts() {
     // The fourth was killed; the five still running are stopped by the give-up.
     assert_eq!(
         e.text(),
-        "Redfour.SessionSupervisor reached its maximum restart intensity (more than 3 restarts in 5 s) \
-         and shut down with reason :shutdown: 5 sessions stopped, 5 cart items lost. \
-         Redfour.Shopping.Supervisor restarted it, with no children."
+        "Redfour.SessionSupervisor gave up: more than 3 restarts in 5 s. It stopped 5 sessions \
+         (5 cart items lost) and exited with reason :shutdown. Redfour.Shopping.Supervisor \
+         restarted it, with no children."
+    );
+    // As Elixir 1.14 logs it (tests/fixtures/elixir/supervisor_gives_up.txt).
+    let fixture = include_str!("fixtures/elixir/supervisor_gives_up.txt");
+    assert!(fixture.contains(
+        "[error] Child :undefined of Supervisor SessionSupervisor caused shutdown\n** (exit) :reached_max_restart_intensity"
+    ));
+    assert_eq!(
+        e.log(),
+        "[error] Child :undefined of Supervisor Redfour.SessionSupervisor caused shutdown\n** (exit) :reached_max_restart_intensity"
     );
     assert_eq!(sim.session_count(), 0);
     assert_eq!(

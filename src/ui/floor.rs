@@ -544,7 +544,10 @@ pub fn floor() -> Html {
                 { card.unwrap_or_default() }
                 if let Some(e) = sim.escalation.as_ref().filter(|_| running) {
                     <div class="floor-banner" role="alert" data-testid="floor-escalation">
-                        <strong>{ "Supervisor gave up. " }</strong>{ e.text() }
+                        <div>
+                            <strong>{ e.text() }</strong>
+                            <pre class="otp-log">{ e.log() }</pre>
+                        </div>
                         <button onclick={dismiss} aria-label="Dismiss the give-up message">{ "×" }</button>
                     </div>
                 }

@@ -212,7 +212,14 @@ fn radius(camera: &Camera, in_view: usize) -> f64 {
     (10.0 * camera.scale).min(dense).clamp(0.8, 14.0)
 }
 
-fn place_label(text_w: f64, fig: (f64, f64), r: f64, placed: &[Rect]) -> Option<Rect> {
+/// A spot for a label beside its figure, inside the viewport and over nothing in `placed`.
+fn place_label(
+    text_w: f64,
+    fig: (f64, f64),
+    r: f64,
+    placed: &[Rect],
+    view: (f64, f64),
+) -> Option<Rect> {
     let w = text_w;
     let h = LABEL_H;
     let (x, y) = fig;
@@ -222,9 +229,12 @@ fn place_label(text_w: f64, fig: (f64, f64), r: f64, placed: &[Rect]) -> Option<
         Rect::new(x - w / 2.0, y + r + 2.0, w, h),
         Rect::new(x - w / 2.0, y - r - 2.0 - h, w, h),
     ];
+    let inside = |o: &Rect| {
+        o.x >= 2.0 && o.y >= 2.0 && o.x + o.w <= view.0 - 2.0 && o.y + o.h <= view.1 - 2.0
+    };
     options
         .into_iter()
-        .find(|o| !placed.iter().any(|p| p.intersects(o)))
+        .find(|o| inside(o) && !placed.iter().any(|p| p.intersects(o)))
 }
 
 /// Works out the frame. `focused` is the customer whose button has keyboard focus (it keeps
@@ -411,7 +421,13 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
                         .map(|(_, f)| *f),
                 )
                 .collect();
-            if let Some(rect) = place_label(w, (v.sx, v.sy), r, &obstacles) {
+            if let Some(rect) = place_label(
+                w,
+                (v.sx, v.sy),
+                r,
+                &obstacles,
+                (camera.width, camera.height),
+            ) {
                 placed.push(rect);
                 labelled[i] = true;
                 scene.labels.push(Label {

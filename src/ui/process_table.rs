@@ -130,19 +130,27 @@ pub fn process_table() -> Html {
         <section class="region processes" aria-labelledby="processes-title" data-testid="region-processes">
             <h2 id="processes-title">{ format!("Processes ({total})") }</h2>
             <input id="process-filter" class="filter" type="search" placeholder="Filter by name or pid" aria-label="Filter processes by name or pid" value={(*filter).clone()} {oninput} />
-            <div class="table-head" role="row">
+            <div role="table" aria-label="Processes" aria-rowcount={(total + 1).to_string()}>
+            <div role="rowgroup">
+            <div class="table-head" role="row" aria-rowindex="1">
                 { for COLUMNS.iter().map(|&(col, title)| {
                     let sort = sort.clone();
                     let arrow = if column == col { if descending { " ▼" } else { " ▲" } } else { "" };
+                    let aria_sort = if column == col { if descending { "descending" } else { "ascending" } } else { "none" };
                     let onclick = Callback::from(move |_| {
                         let (c, d) = *sort;
                         sort.set((col, if c == col { !d } else { false }));
                     });
-                    html! { <button class="th" role="columnheader" {onclick}>{ format!("{title}{arrow}") }</button> }
+                    html! {
+                        <div class="th-cell" role="columnheader" aria-sort={aria_sort}>
+                            <button class="th" {onclick}>{ format!("{title}{arrow}") }</button>
+                        </div>
+                    }
                 }) }
             </div>
-            <div class="table-body" style={format!("height:{VIEW_HEIGHT}px")} {onscroll} role="table" aria-rowcount={total.to_string()}>
-                <div style={format!("height:{}px;position:relative", total as f64 * ROW_HEIGHT)}>
+            </div>
+            <div class="table-body" style={format!("height:{VIEW_HEIGHT}px")} {onscroll} role="rowgroup" tabindex="-1">
+                <div style={format!("height:{}px;position:relative", total as f64 * ROW_HEIGHT)} role="none">
                     { for rows[first..last].iter().enumerate().map(|(i, p)| {
                         let pid = p.pid;
                         let top = (first + i) as f64 * ROW_HEIGHT;
@@ -157,20 +165,21 @@ pub fn process_table() -> Html {
                         };
                         let class = classes!("tr", (selected == Some(pid)).then_some("selected"));
                         html! {
-                            <div class={class} role="row" data-testid="process-row" data-pid={pid.short()}
+                            <div class={class} role="row" aria-rowindex={(first + i + 2).to_string()} data-testid="process-row" data-pid={pid.short()}
                                 style={format!("top:{top}px;height:{ROW_HEIGHT}px")} {onclick} {onkeydown} tabindex="0">
-                                <span class="td mono">{ pid.short() }</span>
-                                <span class="td name">{ display_name(p) }</span>
-                                <span class="td">{ p.status.to_string() }</span>
-                                <span class="td num">{ p.message_queue_len }</span>
-                                <span class="td num">{ p.reductions }</span>
-                                <span class="td num">{ p.memory }</span>
-                                <span class="td num">{ p.restarts }</span>
-                                <span class="td state">{ sim.rt.summary_of(pid).unwrap_or_default() }</span>
+                                <span role="cell" class="td mono">{ pid.short() }</span>
+                                <span role="cell" class="td name">{ display_name(p) }</span>
+                                <span role="cell" class="td">{ p.status.to_string() }</span>
+                                <span role="cell" class="td num">{ p.message_queue_len }</span>
+                                <span role="cell" class="td num">{ p.reductions }</span>
+                                <span role="cell" class="td num">{ p.memory }</span>
+                                <span role="cell" class="td num">{ p.restarts }</span>
+                                <span role="cell" class="td state">{ sim.rt.summary_of(pid).unwrap_or_default() }</span>
                             </div>
                         }
                     }) }
                 </div>
+            </div>
             </div>
         </section>
     }

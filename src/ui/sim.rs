@@ -218,34 +218,51 @@ pub struct Escalation {
     pub items: i64,
     /// The supervisor above it that restarted it, if one did.
     pub restarted_by: Option<Rc<str>>,
+    /// The child it restarted last (the one restarted too often).
+    pub child: Option<Rc<str>>,
     /// Wall ms.
     pub at: f64,
 }
 
 impl Escalation {
-    /// What happened, in OTP's words.
+    /// What happened, in a sentence.
     pub fn text(&self) -> String {
         let mut s = format!(
-            "{} reached its maximum restart intensity (more than {} restarts in {} s) and shut down with reason :shutdown",
+            "{} gave up: more than {} restarts in {} s.",
             self.supervisor,
             self.restarts,
             self.within_ms / 1000
         );
         if self.sessions > 0 || self.supervisor.as_ref() == shopping::SESSION_SUPERVISOR {
             s.push_str(&format!(
-                ": {} session{} stopped, {} cart item{} lost.",
+                " It stopped {} session{} ({} cart item{} lost) and exited with reason :shutdown.",
                 self.sessions,
                 if self.sessions == 1 { "" } else { "s" },
                 self.items,
                 if self.items == 1 { "" } else { "s" }
             ));
         } else {
-            s.push('.');
+            s.push_str(" It stopped its children and exited with reason :shutdown.");
         }
         if let Some(by) = &self.restarted_by {
             s.push_str(&format!(" {by} restarted it, with no children."));
         }
         s
+    }
+
+    /// The report Elixir 1.14 logs for it (with `--logger-sasl-reports true`; see
+    /// `tests/fixtures/elixir/supervisor_gives_up.txt`). A DynamicSupervisor's children
+    /// have no id: `:undefined`.
+    pub fn log(&self) -> String {
+        let child = if self.supervisor.as_ref() == shopping::SESSION_SUPERVISOR {
+            ":undefined".to_string()
+        } else {
+            self.child.as_deref().unwrap_or(":undefined").to_string()
+        };
+        format!(
+            "[error] Child {child} of Supervisor {} caused shutdown\n** (exit) :reached_max_restart_intensity",
+            self.supervisor
+        )
     }
 }
 
@@ -293,6 +310,8 @@ pub struct Sim {
     bought: BTreeSet<Rc<str>>,
     /// The last supervisor give-up, for the floor's banner.
     pub escalation: Option<Escalation>,
+    /// The child each supervisor restarted last.
+    last_restarted: BTreeMap<Pid, Rc<str>>,
     /// Processes just restarted (or supervisors that just gave up): wall time of the event.
     flashes: BTreeMap<Pid, f64>,
     next_sample: u64,
@@ -359,6 +378,7 @@ impl Sim {
             walkers: VecDeque::new(),
             bought: BTreeSet::new(),
             escalation: None,
+            last_restarted: BTreeMap::new(),
             flashes: BTreeMap::new(),
             next_sample: 0,
             last_messages: 0,
@@ -688,6 +708,7 @@ impl Sim {
                 ..
             } => {
                 self.flashes.insert(*new, wall);
+                self.last_restarted.insert(*supervisor, child.clone());
                 let by = self.names.get(supervisor).cloned();
                 if let Some(story) = self.stories.values_mut().find(|s| s.old == *old) {
                     story.new = Some(*new);
@@ -744,6 +765,7 @@ impl Sim {
                     sessions,
                     items,
                     restarted_by: None,
+                    child: self.last_restarted.get(supervisor).cloned(),
                     at: wall,
                 });
             }

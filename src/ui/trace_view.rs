@@ -97,7 +97,7 @@ pub fn trace_view() -> Html {
                 </select>
                 <input type="search" placeholder="process, e.g. <0.96.0> or customer_3" aria-label="Filter events by process" value={(*who).clone()} oninput={on_who} />
             </div>
-            <ol class="trace-list" data-testid="trace" aria-live="off">
+            <ol class="trace-list" data-testid="trace" aria-live="off" tabindex="0" aria-label="Events, newest first">
                 { for shown.iter().map(|e| html! {
                     <li class={class_of(e)}>
                         <span class="t">{ format!("{:.3}s", e.time as f64 / 1000.0) }</span>

@@ -11,6 +11,9 @@ use super::app::use_sim;
 use super::sim::Action;
 use crate::runtime::{Pid, ProcessInfo};
 
+/// Width of a character of a node's name (12 px monospace).
+const NODE_CHAR_W: f64 = 7.4;
+
 /// Children shown per supervisor before the rest collapse into one node.
 pub const GROUP_LIMIT: usize = 8;
 
@@ -117,18 +120,27 @@ pub fn tree() -> Html {
             for n in nodes.iter_mut() {
                 n.flash = n.pid.is_some_and(|p| sim.flashing(p));
             }
-            let row_h = 34.0;
-            let col_w = 112.0;
+            // One node a row, indented by depth, each as wide as its name (12 px monospace):
+            // names are never cut.
+            let row_h = 40.0;
+            let col_w = 28.0;
+            let node_w = |n: &Node| {
+                (n.label.chars().count().max(n.sub.chars().count()) as f64 * NODE_CHAR_W + 18.0)
+                    .max(110.0)
+            };
             let height = (nodes.len() as f64 * row_h + 10.0).max(60.0);
-            let width =
-                (nodes.iter().map(|n| n.depth).max().unwrap_or(0) as f64 + 1.0) * col_w + 120.0;
+            let width = nodes
+                .iter()
+                .map(|n| n.depth as f64 * col_w + 8.0 + node_w(n))
+                .fold(200.0, f64::max)
+                + 8.0;
             html! {
                 <svg class="tree-svg" viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()} role="tree" aria-label="Supervision tree">
                     { for nodes.iter().filter_map(|n| {
                         let pr = n.parent_row?;
                         let parent = &nodes[pr];
-                        let (x1, y1) = (parent.depth as f64 * col_w + 14.0, pr as f64 * row_h + 22.0);
-                        let (x2, y2) = (n.depth as f64 * col_w + 8.0, n.row as f64 * row_h + 18.0);
+                        let (x1, y1) = (parent.depth as f64 * col_w + 16.0, pr as f64 * row_h + 40.0);
+                        let (x2, y2) = (n.depth as f64 * col_w + 8.0, n.row as f64 * row_h + 23.0);
                         Some(html! { <path class="edge" d={format!("M{x1},{y1} V{y2} H{x2}")} /> })
                     }) }
                     { for nodes.iter().map(|n| {
@@ -154,13 +166,19 @@ pub fn tree() -> Html {
                             })
                         });
                         let tabindex = n.pid.map(|_| "0");
+                        // The name starts with the visible text, as a screen reader user hears it.
+                        let label = match n.pid {
+                            Some(_) => format!("{} {}: Enter inspects it, Delete crashes it", n.label, n.sub),
+                            None => format!("{} {}", n.label, n.sub),
+                        };
+                        let w = node_w(n);
                         html! {
                             <g class={class} transform={format!("translate({x},{y})")} onclick={onclick} {onkeydown} role="treeitem"
-                                {tabindex} aria-label={format!("{} {}. Enter inspects it, Delete crashes it.", n.label, n.sub)} data-pid={n.sub.clone()}>
+                                {tabindex} aria-label={label} data-pid={n.sub.clone()}>
                                 <title>{ format!("{} {} — click or Enter to inspect, shift-click or Delete to crash", n.label, n.sub) }</title>
-                                <rect width="106" height="26" rx="6" />
-                                <text x="8" y="11" class="label">{ truncate(&n.label, 17) }</text>
-                                <text x="8" y="22" class="sub">{ n.sub.clone() }</text>
+                                <rect width={w.to_string()} height="34" rx="6" />
+                                <text x="8" y="14" class="label">{ n.label.clone() }</text>
+                                <text x="8" y="29" class="sub">{ n.sub.clone() }</text>
                             </g>
                         }
                     }) }
@@ -171,15 +189,7 @@ pub fn tree() -> Html {
     html! {
         <section class="region tree" aria-labelledby="tree-title" data-testid="region-tree">
             <h2 id="tree-title">{ "Supervision tree" }</h2>
-            <div class="tree-scroll">{ body }</div>
+            <div class="tree-scroll" tabindex="0" role="region" aria-label="Supervision tree, scrollable">{ body }</div>
         </section>
-    }
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(n - 1).collect::<String>())
     }
 }

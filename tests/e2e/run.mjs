@@ -27,6 +27,14 @@ const test = (name, fn) => tests.push({ name, fn });
 
 const count = async (page, id) => Number(await page.textContent(`[data-testid="${id}"]`));
 
+// axe-core, run in the page: the violations, each with how many elements and the first few.
+const AXE = require.resolve('axe-core/axe.min.js');
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations);
+  return violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
 test('the page renders from a sub-path with its regions and no errors', async ({ page, url }) => {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -207,7 +215,7 @@ test('crashing past the restart intensity escalates until the application stops,
     }
     if (storm === 0) {
       const banner = await page.textContent('[data-testid="floor-escalation"]');
-      if (!banner.includes('Redfour.SessionSupervisor reached its maximum restart intensity (more than 3 restarts in 5 s)')) throw new Error(`banner: ${banner}`);
+      if (!banner.includes('Redfour.SessionSupervisor gave up: more than 3 restarts in 5 s.') || !banner.includes('** (exit) :reached_max_restart_intensity')) throw new Error(`banner: ${banner}`);
       await floorShot(page, 'floor-give-up.png');
       // Stopping 100 sessions floods the trace: show restarts and give-ups only.
       await page.selectOption('select[aria-label="Show events of kind"]', 'restart');
@@ -264,6 +272,23 @@ test('settings survive a reload and travel in the URL', async ({ page, url }) =>
   const speed = await page.inputValue('select[aria-label="Speed"]');
   const persistence = await page.inputValue('select[aria-label="Persistence policy"]');
   if (speed !== '25' || persistence !== 'snapshot') throw new Error(`after reload: speed ${speed}, persistence ${persistence}`);
+});
+
+test('accessibility: axe-core finds no violations on a laptop and a phone, calm or mid-crash', async ({ page, url }) => {
+  const found = [];
+  for (const [w, h] of [[1280, 800], [390, 844]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto(`${url}?seed=3&speed=10&arrivals=60&chaos=0&persistence=none`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length >= 5, null, { timeout: 30000 });
+    await page.waitForTimeout(1600);
+    for (const v of await axeViolations(page)) found.push(`${w}x${h} calm: ${v}`);
+    await page.locator('[data-testid="session"]').first().click();
+    await page.waitForSelector('[data-testid="crash-caption"]');
+    await page.focus('[data-testid="session"]');
+    for (const v of await axeViolations(page)) found.push(`${w}x${h} crash: ${v}`);
+    await page.screenshot({ path: join(artifacts, `axe-${w}x${h}.png`), fullPage: true });
+  }
+  if (found.length) throw new Error(`axe-core violations:\n${found.join('\n')}`);
 });
 
 const { server, url } = await serveDist(dist);

@@ -31,14 +31,51 @@ fn settings_survive_a_round_trip_through_the_url_and_ignore_garbage() {
     };
     assert_eq!(Settings::default().with_query(&s.to_query()), s);
     let odd = Settings::default().with_query("?seed=abc&speed=1e9&chaos=-4&persistence=maybe&x");
-    assert_eq!(
-        odd.seed,
-        Settings::default().seed,
-        "a malformed seed is ignored"
+    assert_eq!(odd, Settings::default(), "every malformed value is refused");
+}
+
+#[test]
+fn hostile_settings_are_refused_with_a_notice_and_never_taken() {
+    // What froze the page: NaN speed, and numbers past the controls' ranges.
+    let (s, notices) = Settings::default().with_query_checked(
+        "?speed=NaN&arrivals=1e309&chaos=1e9&seed=-1&persistence=%3Cb%3E",
+        "the address",
     );
-    assert_eq!(odd.speed, 100.0, "speed is clamped");
-    assert_eq!(odd.chaos_per_minute, 0.0);
-    assert_eq!(odd.persistence, Persistence::None);
+    assert_eq!(s, Settings::default());
+    assert_eq!(notices.len(), 5, "{notices:?}");
+    assert_eq!(
+        notices[0],
+        "Ignored speed=NaN from the address: speed is a number from 0.25 to 100; using 1×."
+    );
+    assert!(
+        notices[1].starts_with("Ignored arrivals=1e309 from the address: arrivals are 0 to 120")
+    );
+    assert!(notices[2].starts_with("Ignored chaos=1e9 from the address: chaos is 0 to 60"));
+    for bad in ["inf", "-inf", "NaN", "0.1", "101", "-3"] {
+        let (s, n) = Settings::default().with_query_checked(&format!("speed={bad}"), "x");
+        assert_eq!(s.speed, 1.0, "speed={bad}");
+        assert_eq!(n.len(), 1);
+    }
+    // In range is taken as is, and the result never holds a non-finite number.
+    let (s, n) = Settings::default().with_query_checked("speed=0.25&arrivals=120&chaos=60", "x");
+    assert!(n.is_empty());
+    assert_eq!(
+        (s.speed, s.arrivals_per_minute, s.chaos_per_minute),
+        (0.25, 120.0, 60.0)
+    );
+    assert!(!s.to_query().contains("NaN") && !s.to_query().contains("inf"));
+    // The controls refuse them too: the clock keeps running.
+    let mut sim = sim(Persistence::None);
+    sim.apply(Action::SetSpeed(f64::NAN));
+    sim.apply(Action::SetArrivals(f64::INFINITY));
+    sim.apply(Action::SetChaos(1e9));
+    assert_eq!(sim.settings.speed, 1.0);
+    assert_eq!(
+        sim.settings.chaos_per_minute, 60.0,
+        "clamped to the slider's maximum"
+    );
+    sim.apply(Action::Frame(100.0));
+    assert_eq!(sim.rt.now(), 100);
 }
 
 /// The live sessions on the floor, as (key, pid).
@@ -325,4 +362,48 @@ fn clicking_a_key_with_no_live_session_says_so() {
         "{:?}",
         sim.message
     );
+}
+
+#[test]
+fn the_inspector_follows_a_restarted_child_to_its_new_pid() {
+    let mut sim = sim(Persistence::None);
+    sim.apply(Action::AddSessions(2));
+    let (key, first) = live(&sim)[0].clone();
+    sim.apply(Action::Select(Some(first)));
+    sim.apply(Action::KillKey(key.clone()));
+    let second = sim.customer(&key).unwrap().pid;
+    assert_ne!(second, first);
+    assert_eq!(
+        sim.selected,
+        Some(second),
+        "the same child, now its successor"
+    );
+    sim.apply(Action::KillKey(key.clone()));
+    let third = sim.customer(&key).unwrap().pid;
+    assert_eq!(sim.selected, Some(third));
+    let history: Vec<_> = sim
+        .selected_restarts
+        .iter()
+        .map(|r| (r.old, r.new, r.by.to_string(), r.reason.clone()))
+        .collect();
+    assert_eq!(
+        history,
+        vec![
+            (
+                first,
+                second,
+                "Redfour.SessionSupervisor".into(),
+                ":killed".into()
+            ),
+            (
+                second,
+                third,
+                "Redfour.SessionSupervisor".into(),
+                ":killed".into()
+            ),
+        ]
+    );
+    // Selecting another process starts a new history.
+    sim.apply(Action::Select(Some(live(&sim)[1].1)));
+    assert!(sim.selected_restarts.is_empty());
 }

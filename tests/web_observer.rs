@@ -70,6 +70,11 @@ async fn the_floor_shows_every_session_and_a_click_tells_its_crash_story() {
     assert!(canvas.width() > 100 && canvas.height() > 100);
 
     let (key, old_pid) = (attr(&figures[2], "data-key"), attr(&figures[2], "data-pid"));
+    // Inspect it first: the inspector follows it through the crash.
+    let selected = sim.borrow().customer(&key).unwrap().pid;
+    sim.borrow_mut()
+        .apply(redfour::ui::sim::Action::Select(Some(selected)));
+    app.frames(1).await;
     figures[2]
         .dyn_ref::<web_sys::HtmlElement>()
         .unwrap()
@@ -98,6 +103,14 @@ async fn the_floor_shows_every_session_and_a_click_tells_its_crash_story() {
         )
     );
     assert_eq!(all(&root, "[data-testid=session]").len(), 5);
+    let restarts = text(&root, "[data-testid=inspector-restarts]");
+    assert!(
+        restarts.contains(&format!(
+            "{old_pid} → {new_pid}  restarted by Redfour.SessionSupervisor after exit :killed"
+        )),
+        "{restarts}"
+    );
+    assert!(text(&root, "[data-testid=region-inspector]").contains(&format!("#PID{new_pid}")));
     app.frames(250).await;
     assert!(
         all(&root, "[data-testid=crash-caption]").is_empty(),

@@ -40,15 +40,20 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// Settings from the last visit, overridden by the page's URL (a shared link wins).
-fn initial_settings() -> Settings {
+/// Settings from the last visit, overridden by the page's URL (a shared link wins), and
+/// notices for whatever was refused (a value that is not a number in its control's range).
+fn initial_settings() -> (Settings, Vec<String>) {
     let saved = local_storage()
         .and_then(|s| s.get_item(SETTINGS_KEY).ok().flatten())
         .unwrap_or_default();
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    Settings::default().with_query(&saved).with_query(&query)
+    let (settings, mut notices) =
+        Settings::default().with_query_checked(&saved, "your saved settings");
+    let (settings, more) = settings.with_query_checked(&query, "the address");
+    notices.extend(more);
+    (settings, notices)
 }
 
 /// Saves the settings and puts them in the address bar, so the page can be shared as is.
@@ -113,7 +118,16 @@ impl PartialEq for AppProps {
 pub fn app(props: &AppProps) -> Html {
     let given = props.sim.clone();
     let sim = use_mut_ref(move || {
-        given.unwrap_or_else(|| Rc::new(RefCell::new(Sim::new(initial_settings(), backend()))))
+        given.unwrap_or_else(|| {
+            let (settings, notices) = initial_settings();
+            let mut sim = Sim::new(settings, backend());
+            if !notices.is_empty() {
+                sim.message = Some(notices.join(" "));
+                // What was refused is not kept: the address and storage get the values used.
+                remember(&sim.settings);
+            }
+            Rc::new(RefCell::new(sim))
+        })
     });
     let sim: Rc<RefCell<Sim>> = sim.borrow().clone();
     let frame = use_reducer(FrameCounter::default);

@@ -35,11 +35,18 @@ pub fn inspector() -> Html {
                             .join(", ")
                     }
                 };
+                // Its events, and its predecessors' (the same child before each restart).
+                let lineage: Vec<crate::runtime::Pid> = sim
+                    .selected_restarts
+                    .iter()
+                    .map(|r| r.old)
+                    .chain([pid])
+                    .collect();
                 let events: Vec<String> = sim
                     .trace
                     .iter()
                     .rev()
-                    .filter(|e| e.event.pids().contains(&pid))
+                    .filter(|e| e.event.pids().iter().any(|p| lineage.contains(p)))
                     .take(12)
                     .map(|e| format!("{:>9.3}s  {}", e.time as f64 / 1000.0, e.event))
                     .collect();
@@ -61,6 +68,14 @@ pub fn inspector() -> Html {
                             <dt>{ "restarts" }</dt><dd>{ info.restarts }</dd>
                         </dl>
                         <button class="danger" onclick={kill}>{ format!("Process.exit({}, :kill)", pid.short()) }</button>
+                        if !sim.selected_restarts.is_empty() {
+                            <h3>{ "Restarts of this child" }</h3>
+                            <ul class="restarts" data-testid="inspector-restarts">
+                                { for sim.selected_restarts.iter().rev().map(|r| html! {
+                                    <li class="mono">{ format!("{:.3}s  {} → {}  restarted by {} after exit {}", r.at_ms as f64 / 1000.0, r.old.short(), r.new.short(), r.by, r.reason) }</li>
+                                }) }
+                            </ul>
+                        }
                         <h3>{ ":sys.get_state" }</h3>
                         <pre class="state" data-testid="inspector-state">{ state }</pre>
                         <h3>{ "Recent events" }</h3>

@@ -69,42 +69,92 @@ impl Settings {
     }
 
     /// Reads a query string over these settings; unknown or malformed values are ignored.
-    pub fn with_query(mut self, query: &str) -> Self {
+    pub fn with_query(self, query: &str) -> Self {
+        self.with_query_checked(query, "the address").0
+    }
+
+    /// Reads a query string over these settings. A value that is not a finite number inside
+    /// its control's range (or not a known policy, or not a seed) is refused: the setting
+    /// keeps its value, and a notice for the person says what was ignored (`source` says
+    /// where it came from: "the address", "your saved settings").
+    pub fn with_query_checked(mut self, query: &str, source: &str) -> (Self, Vec<String>) {
+        let mut notices = Vec::new();
+        let mut refuse = |key: &str, value: &str, rule: &str, kept: String| {
+            let shown: String = value.chars().take(24).collect();
+            notices.push(format!(
+                "Ignored {key}={shown} from {source}: {rule}; using {kept}."
+            ));
+        };
         for pair in query.trim_start_matches('?').split('&') {
             let Some((k, v)) = pair.split_once('=') else {
                 continue;
             };
+            let number = |range: (f64, f64)| {
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite() && *x >= range.0 && *x <= range.1)
+            };
             match k {
-                "seed" => {
-                    if let Ok(x) = v.parse() {
-                        self.seed = x;
-                    }
-                }
-                "speed" => {
-                    if let Ok(x) = v.parse::<f64>() {
-                        self.speed = x.clamp(0.25, 100.0);
-                    }
-                }
-                "arrivals" => {
-                    if let Ok(x) = v.parse::<f64>() {
-                        self.arrivals_per_minute = x.clamp(0.0, 10_000.0);
-                    }
-                }
-                "chaos" => {
-                    if let Ok(x) = v.parse::<f64>() {
-                        self.chaos_per_minute = x.clamp(0.0, 600.0);
-                    }
-                }
+                "seed" => match v.parse() {
+                    Ok(x) => self.seed = x,
+                    Err(_) => refuse(
+                        k,
+                        v,
+                        "the seed is a whole number from 0",
+                        self.seed.to_string(),
+                    ),
+                },
+                "speed" => match number(SPEED_RANGE) {
+                    Some(x) => self.speed = x,
+                    None => refuse(
+                        k,
+                        v,
+                        "speed is a number from 0.25 to 100",
+                        format!("{}×", self.speed),
+                    ),
+                },
+                "arrivals" => match number(ARRIVALS_RANGE) {
+                    Some(x) => self.arrivals_per_minute = x,
+                    None => refuse(
+                        k,
+                        v,
+                        "arrivals are 0 to 120 customers a minute",
+                        format!("{}/min", self.arrivals_per_minute),
+                    ),
+                },
+                "chaos" => match number(CHAOS_RANGE) {
+                    Some(x) => self.chaos_per_minute = x,
+                    None => refuse(
+                        k,
+                        v,
+                        "chaos is 0 to 60 kills a minute",
+                        format!("{}/min", self.chaos_per_minute),
+                    ),
+                },
                 "persistence" => match v {
                     "none" => self.persistence = Persistence::None,
                     "snapshot" => self.persistence = Persistence::Snapshot,
-                    _ => {}
+                    _ => refuse(
+                        k,
+                        v,
+                        "persistence is none or snapshot",
+                        self.persistence.to_term().to_string(),
+                    ),
                 },
                 _ => {}
             }
         }
-        self
+        (self, notices)
     }
+}
+
+/// The controls' own ranges: a setting outside them is never taken, from anywhere.
+pub const SPEED_RANGE: (f64, f64) = (0.25, 100.0);
+pub const ARRIVALS_RANGE: (f64, f64) = (0.0, 120.0);
+pub const CHAOS_RANGE: (f64, f64) = (0.0, 60.0);
+
+fn in_range(x: f64, range: (f64, f64)) -> Option<f64> {
+    x.is_finite().then(|| x.clamp(range.0, range.1))
 }
 
 /// What the page can ask for.
@@ -206,6 +256,17 @@ impl Walker {
     }
 }
 
+/// A restart of the selected process, for the inspector's history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Restarted {
+    pub old: Pid,
+    pub new: Pid,
+    pub by: Rc<str>,
+    pub reason: String,
+    /// Virtual ms.
+    pub at_ms: u64,
+}
+
 /// A supervisor reached its restart intensity and gave up.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Escalation {
@@ -288,6 +349,9 @@ pub struct Sim {
     pub trace: VecDeque<TraceEvent>,
     pub samples: VecDeque<Sample>,
     pub selected: Option<Pid>,
+    /// The selected process's restarts, oldest first: the inspector follows the same child
+    /// from pid to pid.
+    pub selected_restarts: Vec<Restarted>,
     /// A message for the person (a click on a process that had just died, for instance).
     pub message: Option<String>,
     pub console: Console,
@@ -368,6 +432,7 @@ impl Sim {
             trace: VecDeque::new(),
             samples: VecDeque::new(),
             selected: None,
+            selected_restarts: Vec::new(),
             message: None,
             backend,
             last_seq: 0,
@@ -405,14 +470,22 @@ impl Sim {
                 self.rt.advance_bounded(100, FRAME_STEP_BUDGET);
                 self.absorb();
             }
-            Action::SetSpeed(x) => self.settings.speed = x.clamp(0.25, 100.0),
+            Action::SetSpeed(x) => {
+                if let Some(x) = in_range(x, SPEED_RANGE) {
+                    self.settings.speed = x;
+                }
+            }
             Action::SetArrivals(x) => {
-                self.settings.arrivals_per_minute = x.clamp(0.0, 10_000.0);
-                Self::sim_config(&self.settings).apply(&self.rt);
+                if let Some(x) = in_range(x, ARRIVALS_RANGE) {
+                    self.settings.arrivals_per_minute = x;
+                    Self::sim_config(&self.settings).apply(&self.rt);
+                }
             }
             Action::SetChaos(x) => {
-                self.settings.chaos_per_minute = x.clamp(0.0, 600.0);
-                Self::sim_config(&self.settings).apply(&self.rt);
+                if let Some(x) = in_range(x, CHAOS_RANGE) {
+                    self.settings.chaos_per_minute = x;
+                    Self::sim_config(&self.settings).apply(&self.rt);
+                }
             }
             Action::SetPersistence(p) => {
                 self.settings.persistence = p;
@@ -455,7 +528,12 @@ impl Sim {
                 self.rt.run_until_idle();
                 self.absorb();
             }
-            Action::Select(pid) => self.selected = pid,
+            Action::Select(pid) => {
+                if pid != self.selected {
+                    self.selected_restarts.clear();
+                }
+                self.selected = pid;
+            }
             Action::StartApp => {
                 let started = self.rt.block_on(|ctx| async move {
                     crate::runtime::application::start(&ctx, shopping::APP).await
@@ -572,7 +650,7 @@ impl Sim {
             self.last_seq = last.seq;
         }
         for e in &events {
-            self.absorb_event(&e.event);
+            self.absorb_event(&e.event, e.time);
             self.trace.push_back(e.clone());
         }
         while self.trace.len() > TRACE_KEEP {
@@ -638,7 +716,7 @@ impl Sim {
         self.session_keys.insert(pid, name.clone());
     }
 
-    fn absorb_event(&mut self, event: &Event) {
+    fn absorb_event(&mut self, event: &Event, at_ms: u64) {
         let wall = self.wall_ms;
         match event {
             Event::Register { name, pid } => {
@@ -705,11 +783,23 @@ impl Sim {
                 child,
                 old,
                 new,
+                reason,
                 ..
             } => {
                 self.flashes.insert(*new, wall);
                 self.last_restarted.insert(*supervisor, child.clone());
                 let by = self.names.get(supervisor).cloned();
+                if self.selected == Some(*old) {
+                    // The inspector follows the same child to its successor.
+                    self.selected = Some(*new);
+                    self.selected_restarts.push(Restarted {
+                        old: *old,
+                        new: *new,
+                        by: by.clone().unwrap_or_else(|| Rc::from(supervisor.short())),
+                        reason: reason.to_string(),
+                        at_ms,
+                    });
+                }
                 if let Some(story) = self.stories.values_mut().find(|s| s.old == *old) {
                     story.new = Some(*new);
                     story.supervisor = by.clone();

@@ -274,6 +274,20 @@ test('settings survive a reload and travel in the URL', async ({ page, url }) =>
   if (speed !== '25' || persistence !== 'snapshot') throw new Error(`after reload: speed ${speed}, persistence ${persistence}`);
 });
 
+test('a hostile address is refused with a notice: the clock runs and nothing bad is saved', async ({ page, url }) => {
+  await page.goto(`${url}?speed=NaN&arrivals=1e309&chaos=1e9&seed=7`);
+  await page.waitForSelector('[data-testid="play-pause"]');
+  const notice = await page.textContent('.banner.info');
+  if (!notice.includes('Ignored speed=NaN from the address')) throw new Error(`notice: ${notice}`);
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid="clock"]').textContent) > 0.5, null, { timeout: 5000 });
+  const labels = await page.textContent('[aria-label="Simulation controls"]');
+  if (/NaN|10000|600\/min/.test(labels)) throw new Error(`controls show ${labels}`);
+  const saved = await page.evaluate(() => localStorage.getItem('redfour.settings'));
+  if (!saved || /NaN|inf|e309|e9/.test(saved)) throw new Error(`saved: ${saved}`);
+  await page.goto(url); // the bare address, after a reload: still running
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid="clock"]').textContent) > 0.5, null, { timeout: 5000 });
+});
+
 test('accessibility: axe-core finds no violations on a laptop and a phone, calm or mid-crash', async ({ page, url }) => {
   const found = [];
   for (const [w, h] of [[1280, 800], [390, 844]]) {

@@ -407,3 +407,66 @@ fn the_inspector_follows_a_restarted_child_to_its_new_pid() {
     sim.apply(Action::Select(Some(live(&sim)[1].1)));
     assert!(sim.selected_restarts.is_empty());
 }
+
+#[test]
+fn chaos_past_the_supervisors_limit_is_named_on_the_control_and_in_the_give_up() {
+    use redfour::ui::controls::{chaos_note, CHAOS_LIMIT_PER_MINUTE};
+    assert_eq!(CHAOS_LIMIT_PER_MINUTE, 36.0, "3 restarts in 5 s");
+    assert!(chaos_note(36.0).starts_with("past the SessionSupervisor's limit"));
+    assert!(chaos_note(10.0).starts_with("limit 36/min"));
+    // 30 kills a minute at 100x: the SessionSupervisor gives up, and the banner says why.
+    let mut sim = sim(Persistence::None);
+    sim.apply(Action::SetChaos(30.0));
+    sim.apply(Action::AddSessions(50));
+    sim.apply(Action::SetSpeed(100.0));
+    for _ in 0..600 {
+        sim.apply(Action::Frame(16.0));
+        if sim.escalation.is_some() {
+            break;
+        }
+    }
+    let e = sim.escalation.expect("a give-up within 96 virtual seconds");
+    assert!(
+        e.text().ends_with(
+            "Chaos was killing 30 sessions a minute: more than 3 kills in 5 s is past its limit."
+        ),
+        "{}",
+        e.text()
+    );
+}
+
+#[test]
+fn header_figures_count_every_restart_and_loss_and_never_go_back() {
+    let mut sim = sim(Persistence::None);
+    sim.playing = false;
+    sim.apply(Action::AddSessions(3));
+    let sessions = live(&sim);
+    add_items(&sim, &sessions[1].0, "R4-MUG", 2);
+    add_items(&sim, &sessions[2].0, "R4-BOOTS", 3);
+    sim.apply(Action::Frame(16.0));
+    // Restarting the SessionSupervisor itself (what shift-click does) is a restart too.
+    // Its sessions die with it (:killed through their links): their carts are lost.
+    let session_sup = sim.rt.whereis("Redfour.SessionSupervisor").unwrap();
+    sim.apply(Action::Kill(session_sup));
+    let f = sim.books();
+    assert_eq!(f.restarts, 1, "the root restarted the SessionSupervisor");
+    assert_eq!(f.items_lost, 5);
+    // Storms until the root gives up, then the application starts again: nothing resets.
+    for _ in 0..4 {
+        sim.apply(Action::AddSessions(4));
+        for (_, pid) in live(&sim) {
+            sim.apply(Action::Kill(pid));
+        }
+    }
+    assert!(!sim.app_running());
+    let before = sim.books();
+    // 1 (the SessionSupervisor, above), then per storm 3 session restarts and, but for the
+    // last, the SessionSupervisor's restart by the root: 1 + 4 + 4 + 3.
+    assert_eq!(before.restarts, 12, "{before:?}");
+    sim.apply(Action::StartApp);
+    sim.apply(Action::Frame(16.0));
+    let after = sim.books();
+    assert_eq!(after.restarts, before.restarts);
+    assert_eq!(after.items_lost, before.items_lost);
+    assert_eq!(after.sessions_started, before.sessions_started);
+}

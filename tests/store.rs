@@ -416,3 +416,58 @@ fn live_sessions_counts_the_supervisors_children_not_its_links() {
     rt.run_until_idle();
     assert_eq!(shopping::live_sessions(&rt), 3);
 }
+
+/// The seed's Session is a plain `use GenServer`: it does not trap exits, so
+/// `Process.exit(pid, :shutdown)` stops it, and being transient it is not restarted.
+/// (Elixir 1.14: `Process.exit pid, :shutdown` → `true`; then `Process.alive? pid` →
+/// `false` and `Process.whereis :k` → `nil`.)
+#[test]
+fn like_the_seeds_session_a_shutdown_stops_it_for_good_and_the_books_count_its_cart() {
+    let (rt, _) = store(Persistence::None);
+    start_session(&rt, Term::atom("k")).unwrap();
+    select(&rt, "k", "R4-SUIT", 2).unwrap();
+    let pid = rt.whereis("k").unwrap();
+    assert!(!rt.process_info(pid).unwrap().trap_exit);
+    assert_eq!(rt.exit(pid, Term::atom("shutdown")), Ok(true));
+    rt.run_until_idle();
+    assert!(!rt.alive(pid));
+    assert_eq!(
+        rt.whereis("k"),
+        None,
+        "transient: not restarted after :shutdown"
+    );
+    let f = shopping::figures(&rt);
+    assert_eq!((f.sessions_started, f.sessions_ended), (1, 1));
+    assert_eq!(f.items_lost, 2, "its cart is lost");
+    assert_eq!(f.abandoned, 1, "and never bought");
+    assert_eq!(
+        notes(&rt, "lost"),
+        [":k was shut down by its supervisor: 2 items lost"]
+    );
+}
+
+#[test]
+fn a_supervisor_that_gives_up_loses_every_cart_and_the_books_say_so() {
+    let (rt, _) = store(Persistence::None);
+    for k in ["a", "b", "c"] {
+        start_session(&rt, Term::atom(k)).unwrap();
+    }
+    select(&rt, "b", "R4-MUG", 2).unwrap();
+    select(&rt, "c", "R4-BOOTS", 3).unwrap();
+    select(&rt, "a", "R4-VISOR", 1).unwrap();
+    // Four kills of :a in no time: the SessionSupervisor gives up and stops :b and :c.
+    for _ in 0..4 {
+        rt.kill(rt.whereis("a").unwrap()).unwrap();
+        rt.run_until_idle();
+    }
+    assert_eq!(shopping::live_sessions(&rt), 0);
+    let f = shopping::figures(&rt);
+    // Sales is the SessionSupervisor's sibling under a one_for_one root: it keeps counting.
+    assert_eq!(
+        f.items_lost,
+        1 + 2 + 3,
+        "a's cart (not restarted), b's and c's"
+    );
+    assert_eq!(f.abandoned, 2, "b and c never bought");
+    assert_eq!(f.restarts, 3);
+}

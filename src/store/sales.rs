@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::runtime::gen_server::{self, From};
-use crate::runtime::{CallReply, Ctx, Flow, GenServer, Term};
+use crate::runtime::{signal, CallReply, Ctx, Flow, GenServer, Pid, Term};
 
 use super::catalog;
 
@@ -56,6 +56,20 @@ impl Figures {
         })
     }
 
+    /// These figures plus another's (the books of a Sales process that was restarted).
+    pub fn plus(&self, o: &Figures) -> Figures {
+        Figures {
+            sales: self.sales.saturating_add(o.sales),
+            revenue: self.revenue.saturating_add(o.revenue),
+            items_sold: self.items_sold.saturating_add(o.items_sold),
+            sessions_started: self.sessions_started.saturating_add(o.sessions_started),
+            sessions_ended: self.sessions_ended.saturating_add(o.sessions_ended),
+            abandoned: self.abandoned.saturating_add(o.abandoned),
+            restarts: self.restarts.saturating_add(o.restarts),
+            items_lost: self.items_lost.saturating_add(o.items_lost),
+        }
+    }
+
     /// Sales per ended session, in percent.
     pub fn conversion(&self) -> f64 {
         if self.sessions_ended == 0 {
@@ -74,6 +88,10 @@ pub struct Sales {
     recent: Vec<Term>,
     /// Open carts: the last size each session reported.
     carts: BTreeMap<Term, i64>,
+    /// The sessions it monitors, by pid: their key.
+    watching: BTreeMap<Pid, Term>,
+    /// Carts of crashed sessions, counted as lost until a successor says what it restored.
+    crashed: BTreeMap<Term, i64>,
 }
 
 const KEEP: usize = 50;
@@ -133,32 +151,79 @@ impl GenServer for Sales {
         Ok(CallReply::Reply(reply))
     }
 
-    /// `{:started, key}`, `{:cart, key, size}`, `{:restarted, key, restored_size}`,
-    /// `{:abandoned, key}` (idle timeout), `{:closed, key}` (stopped by its supervisor).
+    /// `{:started, key, pid}`, `{:cart, key, size}`, `{:restarted, key, restored_size, pid}`,
+    /// `{:abandoned, key}` (idle timeout). Sales monitors each session it hears of, so the
+    /// `:DOWN` says how it ended (see `handle_info`).
     async fn handle_cast(&mut self, ctx: &Ctx, msg: Term) -> Result<Flow, Term> {
         match msg.as_tuple() {
-            Some([tag, key]) if tag == &Term::atom("started") => {
+            Some([tag, key, Term::Pid(pid)]) if tag == &Term::atom("started") => {
                 self.figures.sessions_started += 1;
                 self.carts.insert(key.clone(), 0);
+                self.watch(ctx, *pid, key);
             }
-            Some([tag, key, Term::Int(n)]) if tag == &Term::atom("cart") => {
+            Some([tag, key, Term::Int(n)])
+                if tag == &Term::atom("cart") && self.carts.contains_key(key) =>
+            {
                 self.carts.insert(key.clone(), *n);
             }
-            Some([tag, key, Term::Int(restored)]) if tag == &Term::atom("restarted") => {
+            Some([tag, key, Term::Int(restored), Term::Pid(pid)])
+                if tag == &Term::atom("restarted") =>
+            {
                 self.figures.restarts += 1;
-                let had = self.carts.insert(key.clone(), *restored).unwrap_or(0);
-                let lost = had.saturating_sub(*restored).max(0);
-                if lost > 0 {
-                    self.figures.items_lost = self.figures.items_lost.saturating_add(lost);
-                    ctx.note(
-                        "lost",
-                        &format!("{key} came back with {restored} of its {had} items: {lost} lost"),
-                    );
+                self.carts.insert(key.clone(), *restored);
+                self.watch(ctx, *pid, key);
+                // Its predecessor's cart was counted as lost when it crashed: what came
+                // back from storage is not.
+                if let Some(had) = self.crashed.remove(key) {
+                    let back = (*restored).clamp(0, had);
+                    self.figures.items_lost = self.figures.items_lost.saturating_sub(back);
+                    let lost = had - back;
+                    if lost > 0 {
+                        ctx.note(
+                            "lost",
+                            &format!(
+                                "{key} came back with {restored} of its {had} items: {lost} lost"
+                            ),
+                        );
+                    }
                 }
             }
             Some([tag, key]) if tag == &Term::atom("abandoned") => self.end(key, true),
-            Some([tag, key]) if tag == &Term::atom("closed") => self.end(key, false),
             _ => {}
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// `{:DOWN, ref, :process, pid, reason}` of a session: `:normal` ended it (a sale or an
+    /// idle timeout already told the books), `:shutdown` was its supervisor stopping it
+    /// (its cart is lost, and abandoned), anything else a crash (its cart is lost unless a
+    /// successor restores it).
+    async fn handle_info(&mut self, ctx: &Ctx, msg: Term) -> Result<Flow, Term> {
+        let Some([tag, _, _, Term::Pid(pid), reason]) = msg.as_tuple() else {
+            return Ok(Flow::Continue);
+        };
+        if *tag != Term::atom("DOWN") {
+            return Ok(Flow::Continue);
+        }
+        let Some(key) = self.watching.remove(pid) else {
+            return Ok(Flow::Continue);
+        };
+        let Some(items) = self.carts.get(&key).copied() else {
+            return Ok(Flow::Continue); // already ended: a sale or an idle timeout
+        };
+        if signal::is_clean(reason) {
+            self.end(&key, signal::is_shutdown(reason));
+            if signal::is_shutdown(reason) && items > 0 {
+                self.figures.items_lost = self.figures.items_lost.saturating_add(items);
+                ctx.note(
+                    "lost",
+                    &format!("{key} was shut down by its supervisor: {items} items lost"),
+                );
+            }
+        } else {
+            self.carts.remove(&key);
+            self.crashed.insert(key, items);
+            self.figures.items_lost = self.figures.items_lost.saturating_add(items);
         }
         Ok(Flow::Continue)
     }
@@ -180,6 +245,11 @@ impl GenServer for Sales {
 }
 
 impl Sales {
+    fn watch(&mut self, ctx: &Ctx, pid: Pid, key: &Term) {
+        ctx.monitor(pid);
+        self.watching.insert(pid, key.clone());
+    }
+
     fn end(&mut self, key: &Term, abandoned: bool) {
         if let Some(items) = self.carts.remove(key) {
             self.figures.sessions_ended += 1;

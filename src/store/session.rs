@@ -310,21 +310,23 @@ impl GenServer for Session {
     const MODULE: &'static str = MODULE;
 
     async fn init(&mut self, ctx: &Ctx) -> Init {
-        // Trap exits so that a supervisor's shutdown runs `terminate` and the books hear of it.
-        ctx.trap_exit(true);
+        // Like the seed's `use GenServer`, it does not trap exits: `Process.exit(pid,
+        // :shutdown)` stops it. The books hear how it ended by monitoring it (see sales.rs).
         if shopping::persistence(ctx) == Persistence::Snapshot {
             self.restore(ctx).await;
             // An open session survives a reload even before its first change.
             self.save(ctx).await;
         }
+        let me = Term::Pid(ctx.pid());
         let msg = if self.restarts > 0 {
             Term::tuple(vec![
                 Term::atom("restarted"),
                 self.key.clone(),
                 Term::Int(self.data.item_count()),
+                me,
             ])
         } else {
-            Term::tuple(vec![Term::atom("started"), self.key.clone()])
+            Term::tuple(vec![Term::atom("started"), self.key.clone(), me])
         };
         gen_server::cast(ctx, sales::NAME, msg);
         Init::OkTimeout(self.idle_ms)
@@ -493,16 +495,6 @@ impl GenServer for Session {
 
     /// Stopped by its supervisor (`:shutdown`): the books close the session. Its snapshot
     /// stays, so a restarted store can bring it back.
-    async fn terminate(&mut self, ctx: &Ctx, reason: &Term) {
-        if signal::is_shutdown(reason) {
-            gen_server::cast(
-                ctx,
-                sales::NAME,
-                Term::tuple(vec![Term::atom("closed"), self.key.clone()]),
-            );
-        }
-    }
-
     fn state(&self) -> Term {
         self.data.to_term()
     }

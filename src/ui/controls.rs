@@ -7,9 +7,24 @@ use yew::prelude::*;
 use super::app::use_sim;
 use super::sim::Action;
 use crate::store::sales::money;
-use crate::store::shopping::{self, Persistence};
+use crate::store::shopping::Persistence;
 
 const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
+
+/// The SessionSupervisor allows 3 restarts in 5 s: on average, 36 kills a minute.
+pub const CHAOS_LIMIT_PER_MINUTE: f64 = 36.0;
+
+/// What the chaos rate means for the SessionSupervisor's restart intensity.
+pub fn chaos_note(per_minute: f64) -> String {
+    if per_minute >= CHAOS_LIMIT_PER_MINUTE {
+        "past the SessionSupervisor's limit (3 restarts in 5 s): it will give up".to_string()
+    } else if per_minute > 0.0 {
+        "limit 36/min (3 restarts in 5 s); a burst of 4 kills in 5 s makes it give up sooner"
+            .to_string()
+    } else {
+        "SessionSupervisor limit: 3 restarts in 5 s (36/min)".to_string()
+    }
+}
 
 fn input_f64(e: &Event) -> Option<f64> {
     e.target_dyn_into::<HtmlInputElement>()?
@@ -106,8 +121,13 @@ pub fn controls() -> Html {
                 <input type="range" min="0" max="120" step="1" value={s.arrivals_per_minute.to_string()} onchange={on_arrivals} aria-label="Customers arriving per virtual minute" />
             </label>
             <label>{ format!("Chaos {}/min ", s.chaos_per_minute) }
-                <input type="range" min="0" max="60" step="1" value={s.chaos_per_minute.to_string()} onchange={on_chaos} aria-label="Random session kills per virtual minute" />
+                <input type="range" min="0" max="60" step="1" value={s.chaos_per_minute.to_string()} onchange={on_chaos}
+                    aria-label="Random session kills per virtual minute" aria-describedby="chaos-limit" list="chaos-marks" />
+                <datalist id="chaos-marks"><option value={CHAOS_LIMIT_PER_MINUTE.to_string()} label="limit" /></datalist>
             </label>
+            <span id="chaos-limit" class={classes!("chaos-limit", (s.chaos_per_minute >= CHAOS_LIMIT_PER_MINUTE).then_some("over"))} data-testid="chaos-limit">
+                { chaos_note(s.chaos_per_minute) }
+            </span>
             <label>{ "Persistence " }
                 <select onchange={on_persistence} aria-label="Persistence policy">
                     <option value="none" selected={s.persistence == Persistence::None}>{ "none (OTP default: restart empty)" }</option>
@@ -130,7 +150,7 @@ pub fn status_bar() -> Html {
         return html! {};
     };
     let sim = ctx.sim.borrow();
-    let f = shopping::figures(&sim.rt);
+    let f = sim.books();
     let clock = sim.rt.now() as f64 / 1000.0;
     let dismiss = ctx.dispatch.reform(|_| Action::DismissMessage);
     let start_app = ctx.dispatch.reform(|_| Action::StartApp);

@@ -14,6 +14,7 @@ use std::rc::Rc;
 use crate::console::{Console, SEED_TRANSCRIPT};
 use crate::runtime::{signal, Event, Pid, ProcessInfo, Runtime, Term, TraceEvent};
 use crate::store::customers::{self, SimConfig};
+use crate::store::sales::Figures;
 use crate::store::session;
 use crate::store::session_store::SharedBackend;
 use crate::store::shopping::{self, Persistence, StoreConfig};
@@ -281,6 +282,8 @@ pub struct Escalation {
     pub restarted_by: Option<Rc<str>>,
     /// The child it restarted last (the one restarted too often).
     pub child: Option<Rc<str>>,
+    /// Random kills a minute at the time (chaos), if any.
+    pub chaos_per_minute: f64,
     /// Wall ms.
     pub at: f64,
 }
@@ -307,6 +310,14 @@ impl Escalation {
         }
         if let Some(by) = &self.restarted_by {
             s.push_str(&format!(" {by} restarted it, with no children."));
+        }
+        if self.chaos_per_minute > 0.0 {
+            s.push_str(&format!(
+                " Chaos was killing {} sessions a minute: more than {} kills in {} s is past its limit.",
+                self.chaos_per_minute,
+                self.restarts,
+                self.within_ms / 1000
+            ));
         }
         s
     }
@@ -376,6 +387,13 @@ pub struct Sim {
     pub escalation: Option<Escalation>,
     /// The child each supervisor restarted last.
     last_restarted: BTreeMap<Pid, Rc<str>>,
+    /// The books over the whole run: those of Sales processes that have gone (an application
+    /// restart starts a new, empty Sales), plus the current one's.
+    books_before: Figures,
+    books_now: Figures,
+    books_pid: Option<Pid>,
+    /// Restarts by any supervisor in this run.
+    restarts_seen: i64,
     /// Processes just restarted (or supervisors that just gave up): wall time of the event.
     flashes: BTreeMap<Pid, f64>,
     next_sample: u64,
@@ -444,6 +462,10 @@ impl Sim {
             bought: BTreeSet::new(),
             escalation: None,
             last_restarted: BTreeMap::new(),
+            books_before: Figures::default(),
+            books_now: Figures::default(),
+            books_pid: None,
+            restarts_seen: 0,
             flashes: BTreeMap::new(),
             next_sample: 0,
             last_messages: 0,
@@ -659,6 +681,7 @@ impl Sim {
         if gap || self.session_keys.is_empty() && self.customers.is_empty() {
             self.resync();
         }
+        self.read_books();
         // Carts: every customer each frame in a store of ordinary size; in a huge crowd a
         // rotating slice of `CART_READS_PER_FRAME`, so each cart is read every few frames.
         let slices = self.customers.len().div_ceil(CART_READS_PER_FRAME).max(1);
@@ -682,6 +705,29 @@ impl Sim {
             self.snapshot_at = self.wall_ms;
         }
         self.sample();
+    }
+
+    /// Reads the Sales books; a new Sales process (after an application restart) starts
+    /// from zero, so the gone one's figures are kept.
+    fn read_books(&mut self) {
+        let pid = self.rt.whereis(crate::store::sales::NAME);
+        if pid != self.books_pid {
+            self.books_before = self.books_before.plus(&self.books_now);
+            self.books_now = Figures::default();
+            self.books_pid = pid;
+        }
+        if pid.is_some() {
+            self.books_now = shopping::figures(&self.rt);
+        }
+    }
+
+    /// The store's figures over the whole run (they never go back), with restarts by any
+    /// supervisor.
+    pub fn books(&self) -> Figures {
+        Figures {
+            restarts: self.restarts_seen,
+            ..self.books_before.plus(&self.books_now)
+        }
     }
 
     fn is_session(&self, pid: Pid) -> bool {
@@ -787,6 +833,7 @@ impl Sim {
                 ..
             } => {
                 self.flashes.insert(*new, wall);
+                self.restarts_seen += 1;
                 self.last_restarted.insert(*supervisor, child.clone());
                 let by = self.names.get(supervisor).cloned();
                 if self.selected == Some(*old) {
@@ -856,6 +903,7 @@ impl Sim {
                     items,
                     restarted_by: None,
                     child: self.last_restarted.get(supervisor).cloned(),
+                    chaos_per_minute: self.settings.chaos_per_minute,
                     at: wall,
                 });
             }
@@ -893,7 +941,7 @@ impl Sim {
         if now < self.next_sample {
             return;
         }
-        let f = shopping::figures(&self.rt);
+        let f = self.books();
         let messages = self.rt.stats().messages;
         let elapsed_s = if self.samples.is_empty() {
             1.0

@@ -312,8 +312,76 @@ fn absurd_numbers_and_endless_sleeps_do_not_break_the_console() {
     c.interrupt();
     assert!(!c.busy());
     assert_eq!(
-        c.entries.last().unwrap().output.as_deref(),
+        c.entries
+            .iter()
+            .rev()
+            .find(|e| !e.notice)
+            .unwrap()
+            .output
+            .as_deref(),
         Some(format!("** (EXIT from {me}) shell process exited with reason: killed").as_str())
     );
     assert_eq!(c.eval("1"), "1", "a new shell answers");
+}
+
+/// The lesson of links (issue 13): the shell linked to a session dies with it. Real iex 1.14
+/// (tests/fixtures/elixir/linked_shell_dies.txt) prints the exit instead of the line's
+/// `true`, then a new shell's banner, and numbers lines from 1 again.
+#[test]
+fn a_shell_linked_to_a_killed_session_dies_with_it_and_says_so() {
+    let fixture = include_str!("fixtures/elixir/linked_shell_dies.txt");
+    assert!(fixture.contains(
+        "iex(3)> ** (EXIT from #PID<0.106.0>) shell process exited with reason: killed\n\nInteractive Elixir (1.14.0)"
+    ));
+    assert!(fixture.ends_with("iex(1)> #PID<0.111.0>\n"));
+
+    let (_rt, mut c) = console();
+    c.eval("Redfour.Shopping.start_session key: :my_key");
+    c.eval("x = 1");
+    let me = c.eval("self()");
+    assert_eq!(c.eval("Process.link Process.whereis(:my_key)"), "true");
+    assert_eq!(
+        c.eval("Process.exit Process.whereis(:my_key), :kill"),
+        format!("** (EXIT from {me}) shell process exited with reason: killed")
+    );
+    let last = c.entries.last().unwrap();
+    assert!(last.notice);
+    assert_eq!(last.output.as_deref(), Some(redfour::console::BANNER));
+    assert_eq!(c.prompt(), "iex(1)>", "a new shell numbers from 1");
+    assert_ne!(c.eval("self()"), me);
+    assert!(c
+        .eval("x")
+        .starts_with("** (CompileError) iex:1: undefined function x/0"));
+    assert!(c.transcript().contains(&format!(
+        "shell process exited with reason: killed\n\n{}\niex(1)> self()",
+        redfour::console::BANNER
+    )));
+}
+
+/// Killed while it waits for input (the session it is linked to crashed later): iex
+/// prints the exit as it happens.
+#[test]
+fn a_shell_killed_while_idle_is_reported_as_it_happens() {
+    let (rt, mut c) = console();
+    c.eval("Redfour.Shopping.start_session key: :my_key");
+    let me = c.eval("self()");
+    assert_eq!(c.eval("Process.link Process.whereis(:my_key)"), "true");
+    let entries = c.entries.len();
+    rt.kill(rt.whereis("my_key").unwrap()).unwrap();
+    rt.run_until_idle();
+    c.poll();
+    let notices: Vec<_> = c.entries[entries..]
+        .iter()
+        .map(|e| (e.notice, e.output.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        notices,
+        vec![
+            (
+                true,
+                format!("** (EXIT from {me}) shell process exited with reason: killed")
+            ),
+            (true, redfour::console::BANNER.to_string()),
+        ]
+    );
 }

@@ -30,7 +30,14 @@ pub struct Entry {
     pub input: String,
     /// `None` while it runs (a call or `Process.sleep` waiting on virtual time).
     pub output: Option<String>,
+    /// Not a typed line but something the shell printed by itself: a shell that died while
+    /// waiting for input, the banner of a new shell. Only `output` is shown.
+    pub notice: bool,
 }
+
+/// What iex prints when it starts a shell (again, after one died).
+pub const BANNER: &str =
+    "Interactive Elixir (1.14.0) - press Ctrl+C to exit (type h() ENTER for help)";
 
 #[derive(Default)]
 struct Io {
@@ -165,6 +172,7 @@ impl Console {
                 number: self.next_number,
                 input: line.clone(),
                 output: None,
+                notice: false,
             });
             self.next_number += 1;
             self.io.borrow_mut().queue.push_back((index, line));
@@ -196,6 +204,7 @@ impl Console {
             )
         };
         self.observer_requested |= observer;
+        let last_done = done.last().map(|(i, _)| *i);
         for (index, output) in done {
             if let Some(e) = self.entries.get_mut(index) {
                 e.output = Some(output);
@@ -213,23 +222,46 @@ impl Console {
                     _ => None,
                 });
             let reason = reason.map_or_else(|| "killed".to_string(), |r| eval::format_exit(&r));
+            let exit = format!("** (EXIT from {pid}) shell process exited with reason: {reason}");
             // The shell runs one line at a time: the unanswered entry that is not queued is
-            // the one it died on. The queued ones go to a new shell.
+            // the one it died on. If it died as a line finished (a link to what that line
+            // killed), iex prints the exit instead of the line's value. Otherwise it died
+            // waiting for input, and iex prints the exit as it happens.
             let queued: Vec<usize> = self.io.borrow().queue.iter().map(|(i, _)| *i).collect();
             let running = self
                 .entries
-                .iter_mut()
+                .iter()
                 .enumerate()
-                .find(|(i, e)| e.output.is_none() && !queued.contains(i));
-            if let Some((_, e)) = running {
-                e.output = Some(format!(
-                    "** (EXIT from {pid}) shell process exited with reason: {reason}"
-                ));
+                .find(|(i, e)| e.output.is_none() && !queued.contains(i) && !e.notice)
+                .map(|(i, _)| i)
+                .or(last_done);
+            match running.and_then(|i| self.entries.get_mut(i)) {
+                Some(e) => e.output = Some(exit),
+                None => self.notice(exit),
             }
+            // A new shell: iex prints its banner and numbers lines from 1 again.
+            self.notice(BANNER.to_string());
+            let mut number = 1;
+            for i in &queued {
+                if let Some(e) = self.entries.get_mut(*i) {
+                    e.number = number;
+                    number += 1;
+                }
+            }
+            self.next_number = number;
             if !queued.is_empty() {
                 self.kick();
             }
         }
+    }
+
+    fn notice(&mut self, text: String) {
+        self.entries.push(Entry {
+            number: 0,
+            input: String::new(),
+            output: Some(text),
+            notice: true,
+        });
     }
 
     /// Ctrl-C: kills the shell, as iex's break does. The running line ends with the shell's
@@ -246,9 +278,10 @@ impl Console {
         }
     }
 
-    /// Called each frame: a running entry may have finished as virtual time moved.
+    /// Called each frame: a running entry may have finished as virtual time moved, or the
+    /// shell may have died waiting for input (a process linked to it crashed).
     pub fn poll(&mut self) {
-        if self.busy() {
+        if self.busy() || self.shell.is_some_and(|p| !self.rt.alive(p)) {
             self.collect();
         }
     }
@@ -257,6 +290,9 @@ impl Console {
     pub fn transcript(&self) -> String {
         let mut out = String::new();
         for e in &self.entries {
+            if e.notice && e.output.as_deref() == Some(BANNER) {
+                out.push('\n'); // iex leaves a blank line before a new shell's banner
+            }
             for (i, line) in e.input.lines().enumerate() {
                 if i == 0 {
                     out.push_str(&format!("iex({})> {line}\n", e.number));
@@ -294,6 +330,7 @@ impl Console {
         }
         self.entries[first..]
             .iter()
+            .filter(|e| !e.notice)
             .map(|e| e.output.clone().unwrap_or_else(|| "(still running)".into()))
             .collect::<Vec<_>>()
             .join("\n")

@@ -134,14 +134,18 @@ pub fn console_view() -> Html {
                 }
             </div>
             <ol class="console-log" ref={list} onclick={focus} aria-live="polite">
-                { for console.entries.iter().map(|e| html! {
+                { for console.entries.iter().map(|e| if e.notice { html! {
+                    <li data-testid="console-notice" class={classes!("notice", e.output.as_deref().is_some_and(|o| o.starts_with("** ")).then_some("error"))}>
+                        <pre class="output">{ e.output.clone().unwrap_or_default() }</pre>
+                    </li>
+                } } else { html! {
                     <li data-testid="console-entry">
                         <div class="echo" data-testid="console-echo"><span class="prompt">{ format!("iex({})>", e.number) }</span>{ format!(" {}", e.input) }</div>
                         <pre data-testid="console-output" class={classes!("output", e.output.as_deref().is_some_and(|o| o.starts_with("** ")).then_some("error"))}>
                             { e.output.clone().unwrap_or_else(|| "…".into()) }
                         </pre>
                     </li>
-                }) }
+                } }) }
             </ol>
             <label class="console-line">
                 <span class="prompt">{ console.prompt() }</span>

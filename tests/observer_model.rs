@@ -470,3 +470,45 @@ fn header_figures_count_every_restart_and_loss_and_never_go_back() {
     assert_eq!(after.items_lost, before.items_lost);
     assert_eq!(after.sessions_started, before.sessions_started);
 }
+
+#[test]
+fn the_trace_names_every_pid_and_puts_a_loss_on_the_session_that_lost_it() {
+    let mut sim = sim(Persistence::None);
+    sim.apply(Action::AddSessions(1));
+    let (key, pid) = live(&sim)[0].clone();
+    add_items(&sim, &key, "R4-MUG", 2);
+    sim.apply(Action::Kill(pid));
+    let exit = sim
+        .trace
+        .iter()
+        .find(|e| matches!(&e.event, redfour::runtime::Event::Exit { pid: p, .. } if *p == pid))
+        .unwrap();
+    assert_eq!(
+        sim.describe(&exit.event),
+        format!("exit {pid} ({key}) reason :killed")
+    );
+    let lost = sim.trace.iter().find(|e| e.event.kind() == "lost").unwrap();
+    let new = sim.customer(&key).unwrap().pid;
+    assert_eq!(
+        lost.event.pids(),
+        vec![new],
+        "the loss is the session's, not Sales's"
+    );
+    assert_eq!(
+        sim.describe(&lost.event),
+        format!("lost {new} ({key}): :{key} came back with 0 of its 2 items: 2 lost")
+    );
+    let restart = sim
+        .trace
+        .iter()
+        .find(|e| e.event.kind() == "restart")
+        .unwrap();
+    assert!(
+        sim.describe(&restart.event).contains("by #PID<0.")
+            && sim
+                .describe(&restart.event)
+                .contains("(Redfour.SessionSupervisor)"),
+        "{}",
+        sim.describe(&restart.event)
+    );
+}

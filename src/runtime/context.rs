@@ -387,6 +387,16 @@ impl Ctx {
         })
     }
 
+    /// A note about another process (the books record a loss against the session that
+    /// lost it, not against themselves).
+    pub fn note_about(&self, about: Pid, kind: &str, text: &str) {
+        self.emit(Event::Note {
+            pid: Some(about),
+            kind: Rc::from(kind),
+            text: Rc::from(text),
+        })
+    }
+
     /// Exposes this process's state to `:sys.get_state` and the observer.
     pub fn set_state_view(&self, view: Rc<dyn StateView>) {
         let me = self.pid;

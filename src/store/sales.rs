@@ -179,7 +179,8 @@ impl GenServer for Sales {
                     self.figures.items_lost = self.figures.items_lost.saturating_sub(back);
                     let lost = had - back;
                     if lost > 0 {
-                        ctx.note(
+                        ctx.note_about(
+                            *pid,
                             "lost",
                             &format!(
                                 "{key} came back with {restored} of its {had} items: {lost} lost"
@@ -215,7 +216,8 @@ impl GenServer for Sales {
             self.end(&key, signal::is_shutdown(reason));
             if signal::is_shutdown(reason) && items > 0 {
                 self.figures.items_lost = self.figures.items_lost.saturating_add(items);
-                ctx.note(
+                ctx.note_about(
+                    *pid,
                     "lost",
                     &format!("{key} was shut down by its supervisor: {items} items lost"),
                 );

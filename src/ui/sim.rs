@@ -387,6 +387,9 @@ pub struct Sim {
     pub escalation: Option<Escalation>,
     /// The child each supervisor restarted last.
     last_restarted: BTreeMap<Pid, Rc<str>>,
+    /// What to call each pid the trace has shown (registered name, a session's key, or its
+    /// module), by pid number: pids are never reused, and the trace keeps dead ones.
+    pid_names: BTreeMap<u32, Rc<str>>,
     /// The books over the whole run: those of Sales processes that have gone (an application
     /// restart starts a new, empty Sales), plus the current one's.
     books_before: Figures,
@@ -411,6 +414,8 @@ pub struct Sim {
 /// `LARGE_SNAPSHOT_MS` of wall time (Erlang's observer refreshes its table every 10 s).
 pub const SNAPSHOT_EVERY_FRAME_UP_TO: usize = 20_000;
 pub const LARGE_SNAPSHOT_MS: f64 = 1_000.0;
+/// Pid names kept for the trace (about a trace's worth of processes).
+pub const PID_NAMES_KEEP: usize = 4 * TRACE_KEEP;
 /// Carts read per frame, at most (every one, up to this many customers).
 pub const CART_READS_PER_FRAME: usize = 20_000;
 /// How long a restart flashes in the tree, in wall ms.
@@ -462,6 +467,7 @@ impl Sim {
             bought: BTreeSet::new(),
             escalation: None,
             last_restarted: BTreeMap::new(),
+            pid_names: BTreeMap::new(),
             books_before: Figures::default(),
             books_now: Figures::default(),
             books_pid: None,
@@ -707,6 +713,36 @@ impl Sim {
         self.sample();
     }
 
+    /// What the trace calls a pid: its registered name (a session's key), else its module.
+    pub fn pid_name(&self, pid: Pid) -> Option<&str> {
+        self.pid_names.get(&pid.number()).map(|s| s.as_ref())
+    }
+
+    /// An event as the trace prints it, each pid followed by its name:
+    /// `exit #PID<0.96.0> (customer_5) reason :killed`.
+    pub fn describe(&self, event: &Event) -> String {
+        let text = event.to_string();
+        let mut out = String::with_capacity(text.len() + 32);
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("#PID<0.") {
+            let after = &rest[at + 7..];
+            let Some(end) = after.find(".0>") else {
+                break;
+            };
+            out.push_str(&rest[..at + 7 + end + 3]);
+            if let Some(name) = after[..end]
+                .parse::<u32>()
+                .ok()
+                .and_then(|n| self.pid_names.get(&n))
+            {
+                out.push_str(&format!(" ({name})"));
+            }
+            rest = &after[end + 3..];
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// Reads the Sales books; a new Sales process (after an application restart) starts
     /// from zero, so the gone one's figures are kept.
     fn read_books(&mut self) {
@@ -765,7 +801,22 @@ impl Sim {
     fn absorb_event(&mut self, event: &Event, at_ms: u64) {
         let wall = self.wall_ms;
         match event {
+            Event::Spawn {
+                pid,
+                label: Some(label),
+                ..
+            } => {
+                self.pid_names.insert(pid.number(), label.clone());
+                if self.pid_names.len() > PID_NAMES_KEEP {
+                    // The oldest pids (lowest numbers) have long left the trace.
+                    let cut = self.pid_names.len() - PID_NAMES_KEEP / 2;
+                    let from = self.pid_names.keys().nth(cut).copied().unwrap_or(u32::MAX);
+                    let keep = self.pid_names.split_off(&from);
+                    self.pid_names = keep;
+                }
+            }
             Event::Register { name, pid } => {
+                self.pid_names.insert(pid.number(), name.clone());
                 if self.is_session(*pid) {
                     self.session_registered(name, *pid);
                 } else {

@@ -58,7 +58,7 @@ pub fn trace_view() -> Html {
         return html! {};
     };
     let sim = ctx.sim.borrow();
-    let needle = who.trim().trim_start_matches("#PID").to_string();
+    let needle = who.trim().trim_start_matches("#PID").to_lowercase();
     // Newest first: what just happened is what a person is looking for.
     let shown: Vec<&TraceEvent> = sim
         .trace
@@ -68,7 +68,7 @@ pub fn trace_view() -> Html {
         .filter(|e| {
             needle.is_empty()
                 || e.event.pids().iter().any(|p| p.short().contains(&needle))
-                || e.event.to_string().contains(&needle)
+                || sim.describe(&e.event).to_lowercase().contains(&needle)
         })
         .take(SHOWN)
         .collect();
@@ -101,7 +101,7 @@ pub fn trace_view() -> Html {
                 { for shown.iter().map(|e| html! {
                     <li class={class_of(e)}>
                         <span class="t">{ format!("{:.3}s", e.time as f64 / 1000.0) }</span>
-                        <span class="text">{ e.event.to_string() }</span>
+                        <span class="text">{ sim.describe(&e.event) }</span>
                     </li>
                 }) }
             </ol>

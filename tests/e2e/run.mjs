@@ -92,7 +92,7 @@ test('customers arrive; a click tells the crash story and the supervisor brings 
   const restartsAfter = await count(page, 'restart-count');
   if (restartsAfter !== restartsBefore + 1) throw new Error(`restarts ${restartsBefore} -> ${restartsAfter}`);
   const trace = await page.textContent('[data-testid="trace"]');
-  if (!trace.includes(`exit #PID${oldPid} reason :killed`)) throw new Error('the trace does not show the kill');
+  if (!trace.includes(`exit #PID${oldPid} (${key}) reason :killed`)) throw new Error(`the trace does not show the kill, named: ${trace.slice(0, 400)}`);
   if (!trace.includes(`now #PID${newPid}`)) throw new Error('the trace does not show the restart');
   await page.screenshot({ path: join(artifacts, 'restored.png') });
 });

@@ -288,6 +288,29 @@ test('a hostile address is refused with a notice: the clock runs and nothing bad
   await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid="clock"]').textContent) > 0.5, null, { timeout: 5000 });
 });
 
+test('no text under 12 px, and no CSS animation under prefers-reduced-motion', async ({ page, url }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto(`${url}?seed=3&speed=10&arrivals=60&chaos=0&persistence=none`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length >= 5, null, { timeout: 30000 });
+  await page.waitForTimeout(1600);
+  await page.locator('[data-testid="session"]').first().click(); // restarts flash in the tree
+  await page.waitForTimeout(100);
+  const small = await page.evaluate(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('body *')) {
+      if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+      const r = el.getBoundingClientRect();
+      if (!r.width || !r.height) continue;
+      const fs = parseFloat(getComputedStyle(el).fontSize);
+      if (fs < 12) out.push(`${el.tagName.toLowerCase()}.${el.className.baseVal ?? el.className} ${fs}px: ${el.textContent.slice(0, 30)}`);
+    }
+    return out;
+  });
+  if (small.length) throw new Error(`text under 12 px:\n${small.slice(0, 10).join('\n')}`);
+  const running = await page.evaluate(() => document.getAnimations().map((a) => a.animationName || a.constructor.name));
+  if (running.length) throw new Error(`animations running with reduced motion: ${running.join(', ')}`);
+});
+
 test('accessibility: axe-core finds no violations on a laptop and a phone, calm or mid-crash', async ({ page, url }) => {
   const found = [];
   for (const [w, h] of [[1280, 800], [390, 844]]) {

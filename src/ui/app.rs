@@ -36,6 +36,9 @@ impl PartialEq for SimCtx {
 
 const SETTINGS_KEY: &str = "redfour.settings";
 
+/// The post the page is built on (its address from the blog's permalink pattern).
+pub const BLOG_POST: &str = "https://rob.conery.io/2016/02/11/red-4-store-part-2/";
+
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
@@ -171,16 +174,18 @@ pub fn app(props: &AppProps) -> Html {
             <div class="app" data-testid="app">
                 <header class="topbar">
                     <h1 class="brand">{ "Red:4 Store" }</h1>
-                    <p class="tagline">{ "Every shopper is a supervised process. Click one to crash it." }</p>
+                    <p class="tagline">{ "Every shopper is a supervised process. Click one to crash it. " }
+                        <a href={BLOG_POST} target="_blank" rel="noopener noreferrer">{ "From Rob Conery's Red:4 Store series, Part 2 ↗" }</a>
+                    </p>
                     <StatusBar />
                 </header>
                 <Controls />
                 <main class="regions">
                     <Floor />
+                    <ConsoleView />
                     <Tree />
                     <ProcessTable />
                     <Inspector />
-                    <ConsoleView />
                     <TraceView />
                     <Charts />
                 </main>

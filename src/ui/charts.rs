@@ -48,6 +48,7 @@ pub fn charts() -> Html {
     html! {
         <section class="region charts" aria-labelledby="charts-title" data-testid="region-charts">
             <h2 id="charts-title">{ "Over the last two virtual minutes" }</h2>
+            <p class="panel-note">{ "The store over time: live sessions, messages a second, restarts, sales and revenue." }</p>
             <div class="chart-grid">
                 { spark("live sessions", &samples, |s| s.sessions, |x| format!("{x:.0}")) }
                 { spark("messages / s", &samples, |s| s.messages_per_s, |x| format!("{x:.0}")) }

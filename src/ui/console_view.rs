@@ -123,8 +123,8 @@ pub fn console_view() -> Html {
     html! {
         <section class="region console" aria-labelledby="console-title" data-testid="region-console">
             <h2 id="console-title">{ "Console" }
-                <span class="hint">{ " — the blog's iex session, against this store (type h for help)" }</span>
             </h2>
+            <p class="panel-note">{ "iex against this running store: type Elixir (h for help), or play the blog post's session line by line." }</p>
             <div class="console-actions">
                 <button onclick={play} title="Types the seed's iex session one line at a time">{ "Play the seed's transcript" }</button>
                 <button onclick={copy}>{ if *copied { "Copied" } else { "Copy transcript" } }</button>

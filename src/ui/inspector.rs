@@ -88,6 +88,7 @@ pub fn inspector() -> Html {
     html! {
         <section class="region inspector" aria-labelledby="inspector-title" data-testid="region-inspector">
             <h2 id="inspector-title">{ "Inspector" }</h2>
+            <p class="panel-note">{ "The selected process: its :sys.get_state, links, monitors and latest events; it follows a child across restarts." }</p>
             { body }
         </section>
     }

@@ -129,6 +129,7 @@ pub fn process_table() -> Html {
     html! {
         <section class="region processes" aria-labelledby="processes-title" data-testid="region-processes">
             <h2 id="processes-title">{ format!("Processes ({total})") }</h2>
+            <p class="panel-note">{ "Every process in the runtime, as in Erlang's observer: sort by a column, filter by name or pid, Enter to inspect." }</p>
             <input id="process-filter" class="filter" type="search" placeholder="Filter by name or pid" aria-label="Filter processes by name or pid" value={(*filter).clone()} {oninput} />
             <div role="table" aria-label="Processes" aria-rowcount={(total + 1).to_string()}>
             <div role="rowgroup">

@@ -91,6 +91,7 @@ pub fn trace_view() -> Html {
     html! {
         <section class="region trace" aria-labelledby="trace-title" data-testid="region-trace">
             <h2 id="trace-title">{ "Event trace" }</h2>
+            <p class="panel-note">{ "What happened, newest first: spawns, exits and their reasons, restarts, give-ups, sales." }</p>
             <div class="trace-filters">
                 <select onchange={on_kind} aria-label="Show events of kind">
                     { for KINDS.iter().map(|(k, label)| html! { <option value={*k} selected={*kind == *k}>{ *label }</option> }) }

@@ -189,6 +189,7 @@ pub fn tree() -> Html {
     html! {
         <section class="region tree" aria-labelledby="tree-title" data-testid="region-tree">
             <h2 id="tree-title">{ "Supervision tree" }</h2>
+            <p class="panel-note">{ "Who supervises whom: the shopping application, its supervisors and their children. Restarts flash amber." }</p>
             <div class="tree-scroll" tabindex="0" role="region" aria-label="Supervision tree, scrollable">{ body }</div>
         </section>
     }

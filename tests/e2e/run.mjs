@@ -311,6 +311,20 @@ test('no text under 12 px, and no CSS animation under prefers-reduced-motion', a
   if (running.length) throw new Error(`animations running with reduced motion: ${running.join(', ')}`);
 });
 
+test('a map for newcomers: the post\'s link, a line per panel, the console in view on a laptop', async ({ page, url }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${url}?seed=3&speed=1&arrivals=12`);
+  await page.waitForSelector('[data-testid="console-input"]');
+  const link = await page.getAttribute('.tagline a', 'href');
+  if (link !== 'https://rob.conery.io/2016/02/11/red-4-store-part-2/') throw new Error(`blog link ${link}`);
+  const notes = await page.$$eval('.region', (rs) => rs.map((r) => [r.dataset.testid, !!r.querySelector('.panel-note, h2 .hint')]));
+  const missing = notes.filter(([, has]) => !has).map(([id]) => id);
+  if (missing.length) throw new Error(`panels without a line saying what they show: ${missing}`);
+  const box = await page.locator('[data-testid="console-input"]').boundingBox();
+  if (!box || box.y + box.height > 800) throw new Error(`the console input is below the fold: ${JSON.stringify(box)}`);
+  await page.screenshot({ path: join(artifacts, 'laptop-1280x800.png') });
+});
+
 test('accessibility: axe-core finds no violations on a laptop and a phone, calm or mid-crash', async ({ page, url }) => {
   const found = [];
   for (const [w, h] of [[1280, 800], [390, 844]]) {

@@ -206,12 +206,23 @@ pub const MAX_ZOOM: f64 = 12.0;
 pub const MIN_ZOOM: f64 = 0.5;
 
 /// Screen pixels "fit" keeps free above the floor (for the supervisor's badge and the zoom
-/// buttons) and below it.
+/// buttons) and below it. On a narrow floor (a phone) the zoom buttons move below the plan
+/// (see style.css), so the band below is as tall as they are.
 pub const FIT_TOP: f64 = 58.0;
 pub const FIT_BOTTOM: f64 = 6.0;
+pub const NARROW: f64 = 600.0;
+pub const FIT_BOTTOM_NARROW: f64 = 56.0;
+
+fn fit_bottom(width: f64) -> f64 {
+    if width < NARROW {
+        FIT_BOTTOM_NARROW
+    } else {
+        FIT_BOTTOM
+    }
+}
 
 fn fit_scale_for(width: f64, height: f64) -> f64 {
-    (width / WIDTH).min((height - FIT_TOP - FIT_BOTTOM).max(1.0) / HEIGHT)
+    (width / WIDTH).min((height - FIT_TOP - fit_bottom(width)).max(1.0) / HEIGHT)
 }
 
 impl Camera {
@@ -220,7 +231,7 @@ impl Camera {
         let width = width.max(1.0);
         let height = height.max(1.0);
         let scale = fit_scale_for(width, height);
-        let free_h = (height - FIT_TOP - FIT_BOTTOM).max(1.0);
+        let free_h = (height - FIT_TOP - fit_bottom(width)).max(1.0);
         Camera {
             scale,
             x: -(width / scale - WIDTH) / 2.0,

@@ -131,6 +131,8 @@ pub fn process_table() -> Html {
             <h2 id="processes-title">{ format!("Processes ({total})") }</h2>
             <p class="panel-note">{ "Every process in the runtime, as in Erlang's observer: sort by a column, filter by name or pid, Enter to inspect." }</p>
             <input id="process-filter" class="filter" type="search" placeholder="Filter by name or pid" aria-label="Filter processes by name or pid" value={(*filter).clone()} {oninput} />
+            <p class="scroll-hint">{ "Eight columns: swipe the table sideways for the rest →" }</p>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Process table, scrolls sideways">
             <div role="table" aria-label="Processes" aria-rowcount={(total + 1).to_string()}>
             <div role="rowgroup">
             <div class="table-head" role="row" aria-rowindex="1">
@@ -180,6 +182,7 @@ pub fn process_table() -> Html {
                         }
                     }) }
                 </div>
+            </div>
             </div>
             </div>
         </section>

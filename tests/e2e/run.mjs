@@ -325,6 +325,34 @@ test('a map for newcomers: the post\'s link, a line per panel, the console in vi
   await page.screenshot({ path: join(artifacts, 'laptop-1280x800.png') });
 });
 
+test('a phone (390x844): nothing off the edge, 44 px touch targets, every column of the table reachable', async ({ page, url }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${url}?seed=3&speed=10&arrivals=60&chaos=0&persistence=none`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length >= 5, null, { timeout: 30000 });
+  const report = await page.evaluate(() => {
+    const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+    const small = [...document.querySelectorAll('button, select, input, [role=columnheader] button')]
+      .filter((e) => visible(e) && !e.classList.contains('customer-target'))
+      .filter((e) => e.getBoundingClientRect().height < 44)
+      .map((e) => `${e.tagName.toLowerCase()} "${(e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 20)}" ${Math.round(e.getBoundingClientRect().height)}px`);
+    const scroller = document.querySelector('.table-scroll');
+    return {
+      pageWidth: document.documentElement.scrollWidth,
+      small,
+      columns: document.querySelectorAll('[role=columnheader]').length,
+      hiddenColumns: [...document.querySelectorAll('[role=columnheader]')].filter((e) => !visible(e)).length,
+      tableScrolls: scroller.scrollWidth > scroller.clientWidth,
+      hint: visible(document.querySelector('.scroll-hint')),
+    };
+  });
+  if (report.pageWidth > 390) throw new Error(`the page is ${report.pageWidth} px wide`);
+  if (report.small.length) throw new Error(`touch targets under 44 px: ${report.small.join('; ')}`);
+  if (report.columns !== 8 || report.hiddenColumns) throw new Error(`columns: ${JSON.stringify(report)}`);
+  if (!report.tableScrolls || !report.hint) throw new Error(`the table does not say it scrolls: ${JSON.stringify(report)}`);
+  await page.screenshot({ path: join(artifacts, 'phone-390x844.png') });
+  await page.locator('[data-testid="region-floor"]').screenshot({ path: join(artifacts, 'phone-floor.png') });
+});
+
 test('accessibility: axe-core finds no violations on a laptop and a phone, calm or mid-crash', async ({ page, url }) => {
   const found = [];
   for (const [w, h] of [[1280, 800], [390, 844]]) {

@@ -23,7 +23,9 @@ const CHROMIUM_ARGS = [
 ];
 
 const tests = [];
-const test = (name, fn) => tests.push({ name, fn });
+// opts.context: extra browser-context options (the axe test bypasses the page's CSP to
+// inject axe-core; every other test fails on any CSP violation).
+const test = (name, fn, opts = {}) => tests.push({ name, fn, opts });
 
 const count = async (page, id) => Number(await page.textContent(`[data-testid="${id}"]`));
 
@@ -279,13 +281,13 @@ test('a hostile address is refused with a notice: the clock runs and nothing bad
   await page.waitForSelector('[data-testid="play-pause"]');
   const notice = await page.textContent('.banner.info');
   if (!notice.includes('Ignored speed=NaN from the address')) throw new Error(`notice: ${notice}`);
-  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid="clock"]').textContent) > 0.5, null, { timeout: 5000 });
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid="clock"]')?.textContent) > 0.5, null, { timeout: 5000 });
   const labels = await page.textContent('[aria-label="Simulation controls"]');
   if (/NaN|10000|600\/min/.test(labels)) throw new Error(`controls show ${labels}`);
   const saved = await page.evaluate(() => localStorage.getItem('redfour.settings'));
   if (!saved || /NaN|inf|e309|e9/.test(saved)) throw new Error(`saved: ${saved}`);
   await page.goto(url); // the bare address, after a reload: still running
-  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid="clock"]').textContent) > 0.5, null, { timeout: 5000 });
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid="clock"]')?.textContent) > 0.5, null, { timeout: 5000 });
 });
 
 test('no text under 12 px, and no CSS animation under prefers-reduced-motion', async ({ page, url }) => {
@@ -353,6 +355,36 @@ test('a phone (390x844): nothing off the edge, 44 px touch targets, every column
   await page.locator('[data-testid="region-floor"]').screenshot({ path: join(artifacts, 'phone-floor.png') });
 });
 
+test('while the wasm loads the page says so; if it cannot load, it says that', async ({ page, url }) => {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/*_bg.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto(url);
+  const loading = await page.textContent('#loading');
+  if (!loading.includes('Loading Redfour')) throw new Error(`loading state: ${loading}`);
+  await page.screenshot({ path: join(artifacts, 'loading.png') });
+  release();
+  await page.waitForSelector('[data-testid="app"]', { timeout: 20000 });
+  await page.waitForSelector('#loading', { state: 'detached' });
+  const failing = await page.context().newPage();
+  await failing.route('**/*_bg.wasm', (route) => route.abort());
+  await failing.goto(url);
+  await failing.waitForSelector('#loading.failed', { timeout: 10000 });
+  const failed = await failing.textContent('#loading');
+  if (!failed.startsWith('Redfour could not start:')) throw new Error(`failure: ${failed}`);
+  await failing.screenshot({ path: join(artifacts, 'load-failed.png') });
+}, { context: { serviceWorkers: 'block' } }); // the worker would serve the wasm past the route
+
+test('after the first visit the page works offline', async ({ page, url }) => {
+  await page.goto(`${url}?seed=3&speed=5&arrivals=60`);
+  await page.waitForSelector('[data-testid="app"]', { timeout: 20000 });
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 20000 });
+  await page.context().setOffline(true);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length >= 2, null, { timeout: 30000 });
+  await page.context().setOffline(false);
+});
+
 test('accessibility: axe-core finds no violations on a laptop and a phone, calm or mid-crash', async ({ page, url }) => {
   const found = [];
   for (const [w, h] of [[1280, 800], [390, 844]]) {
@@ -368,18 +400,26 @@ test('accessibility: axe-core finds no violations on a laptop and a phone, calm 
     await page.screenshot({ path: join(artifacts, `axe-${w}x${h}.png`), fullPage: true });
   }
   if (found.length) throw new Error(`axe-core violations:\n${found.join('\n')}`);
-});
+}, { context: { bypassCSP: true } });
 
 const { server, url } = await serveDist(dist);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 let passed = 0;
 let failed = 0;
 try {
-  for (const { name, fn } of tests) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  for (const { name, fn, opts } of tests) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...(opts.context || {}) });
+    // The page's Content-Security-Policy must hold: any violation fails the test.
+    const violations = [];
+    await context.exposeBinding('__cspViolation', (_, v) => violations.push(v));
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => window.__cspViolation(`${e.violatedDirective} ${e.blockedURI}`));
+    });
     const page = await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/.test(m.text())) violations.push(m.text()); });
     try {
       await fn({ page, url });
+      if (!opts.context?.bypassCSP && violations.length) throw new Error(`CSP violations: ${violations.join('; ')}`);
       passed += 1;
       console.log(`ok - ${name}`);
     } catch (e) {

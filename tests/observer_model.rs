@@ -512,3 +512,38 @@ fn the_trace_names_every_pid_and_puts_a_loss_on_the_session_that_lost_it() {
         sim.describe(&restart.event)
     );
 }
+
+#[test]
+fn while_snapshots_fail_the_page_says_so_and_the_story_says_why_the_cart_is_gone() {
+    use redfour::store::session_store::MemoryBackend;
+    let full = Rc::new(RefCell::new(MemoryBackend::with_quota(10)));
+    let backend: SharedBackend = full.clone();
+    let mut sim = Sim::new(
+        Settings {
+            arrivals_per_minute: 0.0,
+            persistence: Persistence::Snapshot,
+            ..Settings::default()
+        },
+        backend,
+    );
+    sim.apply(Action::AddSessions(1));
+    let (key, _) = live(&sim)[0].clone();
+    add_items(&sim, &key, "R4-MUG", 2);
+    sim.apply(Action::Frame(16.0));
+    let why = sim.storage_failing.clone().expect("saves are failing");
+    assert!(why.contains("quota exceeded"), "{why}");
+    sim.apply(Action::KillKey(key.clone()));
+    animate(&mut sim, 1_300.0);
+    let caption = sim.story(&key).unwrap().caption(sim.wall_ms);
+    assert!(
+        caption.ends_with(&format!(
+            "cart could not be restored: 2 items lost (saves were failing: {why})"
+        )),
+        "{caption}"
+    );
+    // Room again: the next save works and the warning goes.
+    full.borrow_mut().quota = None;
+    add_items(&sim, &key, "R4-MUG", 1);
+    sim.apply(Action::Frame(16.0));
+    assert_eq!(sim.storage_failing, None);
+}

@@ -110,6 +110,8 @@ pub struct SessionStore {
     backend: SharedBackend,
     writes: u64,
     failures: u64,
+    /// True since the last save failed (and until one succeeds).
+    failing: bool,
 }
 
 impl SessionStore {
@@ -118,6 +120,7 @@ impl SessionStore {
             backend,
             writes: 0,
             failures: 0,
+            failing: false,
         }
     }
 }
@@ -141,10 +144,17 @@ impl GenServer for SessionStore {
                 match backend.save(key, json) {
                     Ok(()) => {
                         self.writes += 1;
+                        if std::mem::take(&mut self.failing) {
+                            ctx.note(
+                                "storage",
+                                &format!("saving works again (session {key} saved)"),
+                            );
+                        }
                         Term::ok()
                     }
                     Err(e) => {
                         self.failures += 1;
+                        self.failing = true;
                         ctx.note(
                             "storage",
                             &format!(

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_render::{request_animation_frame, AnimationFrame};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::charts::Charts;
@@ -60,11 +61,30 @@ fn initial_settings() -> (Settings, Vec<String>) {
 }
 
 /// Saves the settings and puts them in the address bar, so the page can be shared as is.
-fn remember(settings: &Settings) {
+/// Says why, if the browser would not store them.
+fn remember(settings: &Settings) -> Result<(), String> {
     let query = settings.to_query();
-    if let Some(storage) = local_storage() {
-        let _ = storage.set_item(SETTINGS_KEY, &query);
-    }
+    let saved = match local_storage() {
+        Some(storage) => storage.set_item(SETTINGS_KEY, &query).map_err(|e| {
+            let name = e
+                .dyn_ref::<web_sys::DomException>()
+                .map(|d| d.name())
+                .unwrap_or_default();
+            if name.contains("Quota") {
+                "storage is full (quota exceeded)".to_string()
+            } else {
+                format!(
+                    "the browser refused ({})",
+                    if name.is_empty() {
+                        "no reason given".into()
+                    } else {
+                        name
+                    }
+                )
+            }
+        }),
+        None => Err("this browser gives the page no storage".to_string()),
+    };
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,
@@ -72,6 +92,7 @@ fn remember(settings: &Settings) {
             Some(&format!("?{query}")),
         );
     }
+    saved
 }
 
 fn backend() -> SharedBackend {
@@ -127,7 +148,7 @@ pub fn app(props: &AppProps) -> Html {
             if !notices.is_empty() {
                 sim.message = Some(notices.join(" "));
                 // What was refused is not kept: the address and storage get the values used.
-                remember(&sim.settings);
+                let _ = remember(&sim.settings);
             }
             Rc::new(RefCell::new(sim))
         })
@@ -144,7 +165,11 @@ pub fn app(props: &AppProps) -> Html {
             sim.borrow_mut().apply(action);
             let after = sim.borrow().settings.clone();
             if !is_frame && before != after {
-                remember(&after);
+                if let Err(why) = remember(&after) {
+                    sim.borrow_mut().message = Some(format!(
+                        "Your settings could not be saved for your next visit: {why}. They apply to this page, and the address bar holds them."
+                    ));
+                }
             }
             frame.dispatch(());
         })

@@ -176,6 +176,12 @@ pub fn status_bar() -> Html {
                     <button class="primary" onclick={start_app} data-testid="start-app">{ "Application.start(:shopping)" }</button>
                 </div>
             }
+            if let Some(why) = sim.storage_failing.clone().filter(|_| sim.settings.persistence == Persistence::Snapshot) {
+                <div class="banner warn" role="alert" data-testid="storage-failing">
+                    <span><strong>{ "Snapshots are not being saved: " }</strong>{ why }
+                    { ". Carts of sessions killed now come back as they were at their last successful save (or empty); this clears once a save works again." }</span>
+                </div>
+            }
             if let Some(message) = sim.message.clone() {
                 <div class="banner info" role="status">
                     { message }

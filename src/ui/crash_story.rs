@@ -43,6 +43,8 @@ pub struct CrashStory {
     pub persistence: Persistence,
     /// True when the supervisor gave up instead of restarting it.
     pub gave_up: bool,
+    /// Why snapshots were not being saved when it came back (storage full, …), if they were not.
+    pub storage_failing: Option<String>,
     /// Wall ms of the kill.
     pub started: f64,
     /// Where it died, in world units (the figure freezes there).
@@ -115,19 +117,27 @@ impl CrashStory {
         let after = self.items_after?;
         let before = self.items_before;
         let items = |n: i64| format!("{n} item{}", if n == 1 { "" } else { "s" });
+        let because = match &self.storage_failing {
+            Some(why) => format!("saves were failing: {why}"),
+            None => "the last save failed".to_string(),
+        };
         Some(match self.persistence {
             _ if before == 0 && after == 0 => "cart was empty: nothing lost".to_string(),
             Persistence::Snapshot if after >= before => {
                 format!("cart restored from snapshot: {}", items(after))
             }
             Persistence::Snapshot if after > 0 => format!(
-                "cart restored from snapshot: {after} of {} ({} lost: the last save failed)",
+                "cart restored from snapshot: {after} of {} ({} lost: {because})",
                 items(before),
                 before - after
             ),
             Persistence::Snapshot => format!(
-                "cart could not be restored: {} lost (no snapshot was saved)",
-                items(before)
+                "cart could not be restored: {} lost ({})",
+                items(before),
+                match &self.storage_failing {
+                    Some(_) => because,
+                    None => "no snapshot was saved".to_string(),
+                }
             ),
             Persistence::None => format!("cart lost: {}", items(before - after)),
         })

@@ -385,6 +385,8 @@ pub struct Sim {
     bought: BTreeSet<Rc<str>>,
     /// The last supervisor give-up, for the floor's banner.
     pub escalation: Option<Escalation>,
+    /// Why snapshots are not being saved, while they are not (storage full, …).
+    pub storage_failing: Option<String>,
     /// The child each supervisor restarted last.
     last_restarted: BTreeMap<Pid, Rc<str>>,
     /// What to call each pid the trace has shown (registered name, a session's key, or its
@@ -466,6 +468,7 @@ impl Sim {
             walkers: VecDeque::new(),
             bought: BTreeSet::new(),
             escalation: None,
+            storage_failing: None,
             last_restarted: BTreeMap::new(),
             pid_names: BTreeMap::new(),
             books_before: Figures::default(),
@@ -849,6 +852,7 @@ impl Sim {
                             items_after: None,
                             persistence: self.settings.persistence,
                             gave_up: false,
+                            storage_failing: None,
                             started: wall,
                             at,
                         },
@@ -902,6 +906,7 @@ impl Sim {
                     story.new = Some(*new);
                     story.supervisor = by.clone();
                     story.items_after = Some(self.rt.metric_of(*new).unwrap_or(0));
+                    story.storage_failing = self.storage_failing.clone();
                 }
                 if let Some(e) = self.escalation.as_mut() {
                     if e.pid == *old && e.restarted_by.is_none() {
@@ -957,6 +962,15 @@ impl Sim {
                     chaos_per_minute: self.settings.chaos_per_minute,
                     at: wall,
                 });
+            }
+            Event::Note { kind, text, .. } if kind.as_ref() == "storage" => {
+                if text.starts_with("saving works again") {
+                    self.storage_failing = None;
+                } else if let Some((_, why)) = text.split_once(": ") {
+                    // "could not save session redfour.session.k: storage is full (…); …"
+                    let why = why.split(';').next().unwrap_or(why);
+                    self.storage_failing = Some(why.to_string());
+                }
             }
             Event::Note { kind, text, .. } if kind.as_ref() == "sale" => {
                 // "sale #3 to :customer_5: 4 items, $56.00"

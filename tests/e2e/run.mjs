@@ -355,6 +355,34 @@ test('a phone (390x844): nothing off the edge, 44 px touch targets, every column
   await page.locator('[data-testid="region-floor"]').screenshot({ path: join(artifacts, 'phone-floor.png') });
 });
 
+test('with localStorage full: a banner while saves fail, the crash story says why, settings say they were not saved', async ({ page, url }) => {
+  await page.goto(`${url}?seed=7&speed=1&arrivals=0&chaos=0&persistence=snapshot`);
+  await page.waitForSelector('[data-testid="console-input"]');
+  await page.evaluate(() => { // fill the origin's storage to its quota
+    let size = 1 << 20;
+    for (let i = 0; size >= 16; i++) {
+      try { localStorage.setItem(`fill.${i}`, 'x'.repeat(size)); } catch (e) { size >>= 1; }
+    }
+  });
+  await typeInConsole(page, [
+    'Redfour.Shopping.start_session key: :alice',
+    'Redfour.Shopping.Session.select_item :alice, "R4-HELMET", 2',
+  ]);
+  await page.waitForSelector('[data-testid="storage-failing"]');
+  const banner = await page.textContent('[data-testid="storage-failing"]');
+  if (!banner.includes('quota exceeded')) throw new Error(`banner: ${banner}`);
+  const alice = page.locator('[data-testid="session"][data-key="alice"]');
+  await page.waitForTimeout(1600);
+  await alice.click();
+  await page.waitForFunction(() => (document.querySelector('[data-testid="crash-caption"][data-key="alice"]')?.textContent || '').includes('cart could not be restored'), null, { timeout: 5000 });
+  const caption = await captionOf(page, 'alice').textContent();
+  if (!/cart could not be restored: 2 items lost \(saves were failing: .*quota exceeded/.test(caption)) throw new Error(`caption: ${caption}`);
+  await page.screenshot({ path: join(artifacts, 'storage-full.png') });
+  await page.selectOption('select[aria-label="Speed"]', '5');
+  await page.waitForFunction(() => (document.querySelector('.banner.info')?.textContent || '').includes('settings could not be saved'));
+  await page.evaluate(() => localStorage.clear());
+});
+
 test('while the wasm loads the page says so; if it cannot load, it says that', async ({ page, url }) => {
   let release;
   const held = new Promise((r) => { release = r; });

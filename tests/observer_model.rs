@@ -547,3 +547,26 @@ fn while_snapshots_fail_the_page_says_so_and_the_story_says_why_the_cart_is_gone
     sim.apply(Action::Frame(16.0));
     assert_eq!(sim.storage_failing, None);
 }
+
+/// Five virtual minutes of the default store: sales come, carts are abandoned, and the
+/// conversion is a real ratio (issue 13: it read 100% and abandoned 0 after 300 s).
+#[test]
+fn after_five_virtual_minutes_sales_abandoned_carts_and_conversion_mean_something() {
+    let backend: SharedBackend = Rc::new(RefCell::new(MemoryBackend::default()));
+    let mut sim = Sim::new(Settings::default(), backend);
+    sim.apply(Action::SetSpeed(100.0));
+    while sim.rt.now() < 300_000 {
+        sim.apply(Action::Frame(16.0));
+    }
+    let f = sim.books();
+    assert!(f.sales > 0, "{f:?}");
+    assert!(f.abandoned > 0, "carts left alone are abandoned: {f:?}");
+    let conversion = f.conversion();
+    assert!(
+        conversion > 0.0 && conversion < 100.0,
+        "{conversion}: {f:?}"
+    );
+    // The chart samples agree with the books.
+    let last = sim.samples.back().unwrap();
+    assert_eq!(last.sales, f.sales as f64);
+}

@@ -412,6 +412,10 @@ pub struct Sim {
     absorbs: usize,
 }
 
+/// A session nobody touches for this long ends by itself, its cart abandoned (virtual ms).
+/// Customers who walk away without buying leave their session behind; after this long the
+/// books count it as abandoned.
+pub const SESSION_IDLE_MS: u64 = 90_000;
 /// Up to this many processes the process table is read afresh every frame; beyond, every
 /// `LARGE_SNAPSHOT_MS` of wall time (Erlang's observer refreshes its table every 10 s).
 pub const SNAPSHOT_EVERY_FRAME_UP_TO: usize = 20_000;
@@ -439,7 +443,7 @@ impl Sim {
             StoreConfig {
                 backend: backend.clone(),
                 persistence: settings.persistence,
-                idle_ms: 5 * 60_000,
+                idle_ms: SESSION_IDLE_MS,
             },
         );
         let _ = shopping::boot(&rt);

@@ -322,6 +322,13 @@ test('a map for newcomers: the post\'s link, a line per panel, the console in vi
   const notes = await page.$$eval('.region', (rs) => rs.map((r) => [r.dataset.testid, !!r.querySelector('.panel-note, h2 .hint')]));
   const missing = notes.filter(([, has]) => !has).map(([id]) => id);
   if (missing.length) throw new Error(`panels without a line saying what they show: ${missing}`);
+  // Charts carry their units, axes and current values.
+  await page.waitForTimeout(2500);
+  const captions = await page.$$eval('.chart figcaption', (fs) => fs.map((f) => f.textContent));
+  if (!captions.some((c) => c.startsWith('live sessions (sessions)')) || !captions.some((c) => c.startsWith('revenue (total, $)'))) throw new Error(`chart captions: ${captions}`);
+  const ticks = await page.$$eval('.chart .tick', (ts) => ts.map((t) => t.textContent));
+  if (ticks.length !== 20 || !ticks.some((t) => /^\d+ s$/.test(t))) throw new Error(`chart ticks: ${ticks}`);
+  await page.locator('[data-testid="region-charts"]').screenshot({ path: join(artifacts, 'charts.png') });
   const box = await page.locator('[data-testid="console-input"]').boundingBox();
   if (!box || box.y + box.height > 800) throw new Error(`the console input is below the fold: ${JSON.stringify(box)}`);
   await page.screenshot({ path: join(artifacts, 'laptop-1280x800.png') });

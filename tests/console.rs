@@ -385,3 +385,24 @@ fn a_shell_killed_while_idle_is_reported_as_it_happens() {
         ]
     );
 }
+
+/// With the application down, `start_session` exits the caller as
+/// `DynamicSupervisor.start_child` does in Elixir 1.14:
+/// `** (exit) exited in: GenServer.call(Redfour.SessionSupervisor, {:start_child, …}, :infinity)`
+/// `    ** (EXIT) no process: the process is not alive or there's no process currently
+/// associated with the given name, possibly because its application isn't started`.
+#[test]
+fn start_session_with_the_application_down_exits_as_elixir_does() {
+    let (rt, mut c) = console();
+    rt.block_on(|ctx| async move { redfour::runtime::application::stop(&ctx, "shopping").await })
+        .unwrap();
+    rt.run_until_idle();
+    let out = c.eval("Redfour.Shopping.start_session key: :late");
+    assert!(
+        out.starts_with(
+            "** (exit) exited in: GenServer.call(Redfour.SessionSupervisor, {:start_child, "
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("\n    ** (EXIT) no process: the process is not alive or there's no process currently associated with the given name, possibly because its application isn't started"), "{out}");
+}

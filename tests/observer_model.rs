@@ -570,3 +570,51 @@ fn after_five_virtual_minutes_sales_abandoned_carts_and_conversion_mean_somethin
     let last = sim.samples.back().unwrap();
     assert_eq!(last.sales, f.sales as f64);
 }
+
+/// The shoppers are the outside world: while the application is down they are turned away
+/// (their `start_session` exits, as in Elixir) and counted; each process says its group.
+#[test]
+fn clients_are_outside_the_application_and_are_turned_away_while_it_is_down() {
+    let backend: SharedBackend = Rc::new(RefCell::new(MemoryBackend::default()));
+    let mut sim = Sim::new(
+        Settings {
+            arrivals_per_minute: 120.0,
+            ..Settings::default()
+        },
+        backend,
+    );
+    sim.apply(Action::SetSpeed(10.0));
+    animate(&mut sim, 1_000.0);
+    let (_, session) = live(&sim)[0].clone();
+    let customer = sim
+        .processes()
+        .iter()
+        .find(|p| p.label.as_deref() == Some("Customer"))
+        .unwrap()
+        .pid;
+    assert_eq!(sim.group_of(session), "shopping");
+    assert_eq!(sim.group_of(customer), "clients");
+    let driver = sim.rt.whereis("Redfour.Customers").unwrap();
+    assert_eq!(sim.group_of(driver), "clients");
+    // Stop the application: customers keep arriving, and are turned away.
+    sim.rt
+        .block_on(|ctx| async move { redfour::runtime::application::stop(&ctx, "shopping").await })
+        .unwrap();
+    sim.rt.run_until_idle();
+    assert!(!sim.app_running());
+    animate(&mut sim, 2_000.0);
+    assert!(
+        sim.turned_away > 0,
+        "arrivals while the store is down are turned away"
+    );
+    let turned = sim
+        .trace
+        .iter()
+        .filter(|e| e.event.kind() == "turned_away")
+        .count();
+    assert_eq!(turned as u64, sim.turned_away);
+    assert!(
+        sim.rt.alive(driver),
+        "the clients are not part of the application"
+    );
+}

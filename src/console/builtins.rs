@@ -341,6 +341,7 @@ pub async fn call(
                 Ok(t) => Ok(t),
                 Err(Raise::Runtime(m)) => Err(Failure::raise("RuntimeError", m)),
                 Err(Raise::FunctionClause(m)) => Err(Failure::raise("FunctionClauseError", m)),
+                Err(Raise::Exit(reason)) => Err(Failure::Exit(reason)),
             }
         }
         ("Redfour.Shopping.Session", "select_item" | "change_item", 3) => {

@@ -17,6 +17,10 @@ use super::catalog;
 use super::shopping::{self, SESSION_SUPERVISOR};
 
 pub const DRIVER: &str = "Redfour.Customers";
+/// The process label of a shopper (the browser, outside the application).
+pub const CUSTOMER: &str = "Customer";
+/// The note kind of a customer turned away while the application is down.
+pub const TURNED_AWAY: &str = "turned_away";
 const ENV: &str = "simulation";
 
 /// The simulation's settings.
@@ -104,7 +108,7 @@ pub fn start(rt: &Runtime, config: &SimConfig) -> Result<Pid, RuntimeError> {
                 {
                     let n = next_customer;
                     next_customer += 1;
-                    ctx.spawn_opts(SpawnOpts::default().labelled("Customer"), move |c: Ctx| {
+                    ctx.spawn_opts(SpawnOpts::default().labelled(CUSTOMER), move |c: Ctx| {
                         customer(c, format!("customer_{n}"))
                     })
                     .ok();
@@ -162,7 +166,7 @@ async fn strike(ctx: &Ctx) {
 pub fn admit(rt: &Runtime, prefix: &str, first: u64, count: u64) -> Result<(), RuntimeError> {
     for n in first..first.saturating_add(count) {
         let key = format!("{prefix}_{n}");
-        rt.spawn_opts(SpawnOpts::default().labelled("Customer"), move |c: Ctx| {
+        rt.spawn_opts(SpawnOpts::default().labelled(CUSTOMER), move |c: Ctx| {
             customer(c, key)
         })?;
     }
@@ -178,6 +182,15 @@ async fn customer(ctx: Ctx, key: String) -> Term {
     let name = atom_name(atom);
     match shopping::start_session(&ctx, &key).await {
         Ok(t) if t.as_tuple().is_some_and(|t| t.first() == Some(&Term::ok())) => {}
+        // The application is down: the store turns the customer away, and, as in Elixir,
+        // the call's exit takes the customer's process with it.
+        Err(shopping::Raise::Exit(reason)) => {
+            ctx.note(
+                TURNED_AWAY,
+                &format!("{key} was turned away: Redfour.SessionSupervisor is not running"),
+            );
+            return reason;
+        }
         _ => return signal::normal(),
     }
     let products = catalog::products();

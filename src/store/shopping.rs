@@ -219,6 +219,9 @@ pub enum Raise {
     Runtime(String),
     /// `** (FunctionClauseError) …`
     FunctionClause(String),
+    /// `** (exit) …`: the call to the SessionSupervisor exited (it is not running: the
+    /// application is down), as `DynamicSupervisor.start_child` exits its caller in Elixir.
+    Exit(Term),
 }
 
 /// The seed's `Redfour.Shopping.start_session(key: key)`: `{:ok, pid}`,
@@ -233,7 +236,7 @@ pub async fn start_session(ctx: &Ctx, key: &Term) -> Result<Term, Raise> {
             ]);
             supervisor::start_child(ctx, SESSION_SUPERVISOR, spec)
                 .await
-                .or_else(|exit| Ok(Term::error_tuple(exit)))
+                .map_err(Raise::Exit)
         }
         _ => Err(Raise::FunctionClause(
             "no function clause matching in Redfour.Shopping.start_session/1".into(),

@@ -167,6 +167,7 @@ pub fn status_bar() -> Html {
                 { stat("conversion", format!("{:.0}%", f.conversion()), "conversion") }
                 { stat("abandoned", f.abandoned.to_string(), "abandoned") }
                 { stat("items lost", f.items_lost.to_string(), "items-lost") }
+                { stat("turned away", sim.turned_away.to_string(), "turned-away") }
                 { stat(if sim.behind { "virtual time (running behind)" } else { "virtual time" }, format!("{clock:.1}s"), "clock") }
             </div>
             if !sim.app_running() {

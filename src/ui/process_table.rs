@@ -131,11 +131,12 @@ pub fn process_table() -> Html {
             <h2 id="processes-title">{ format!("Processes ({total})") }</h2>
             <p class="panel-note">{ "Every process in the runtime, as in Erlang's observer: sort by a column, filter by name or pid, Enter to inspect." }</p>
             <input id="process-filter" class="filter" type="search" placeholder="Filter by name or pid" aria-label="Filter processes by name or pid" value={(*filter).clone()} {oninput} />
-            <p class="scroll-hint">{ "Eight columns: swipe the table sideways for the rest →" }</p>
+            <p class="scroll-hint">{ "Nine columns: swipe the table sideways for the rest →" }</p>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Process table, scrolls sideways">
             <div role="table" aria-label="Processes" aria-rowcount={(total + 1).to_string()}>
             <div role="rowgroup">
             <div class="table-head" role="row" aria-rowindex="1">
+                <div class="th-cell" role="columnheader"><span class="th static">{ "group" }</span></div>
                 { for COLUMNS.iter().map(|&(col, title)| {
                     let sort = sort.clone();
                     let arrow = if column == col { if descending { " ▼" } else { " ▲" } } else { "" };
@@ -170,6 +171,7 @@ pub fn process_table() -> Html {
                         html! {
                             <div class={class} role="row" aria-rowindex={(first + i + 2).to_string()} data-testid="process-row" data-pid={pid.short()}
                                 style={format!("top:{top}px;height:{ROW_HEIGHT}px")} {onclick} {onkeydown} tabindex="0">
+                                <span role="cell" class={classes!("td", "group", sim.group_of(pid))}>{ sim.group_of(pid) }</span>
                                 <span role="cell" class="td mono">{ pid.short() }</span>
                                 <span role="cell" class="td name">{ display_name(p) }</span>
                                 <span role="cell" class="td">{ p.status.to_string() }</span>

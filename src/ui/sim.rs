@@ -399,6 +399,8 @@ pub struct Sim {
     books_pid: Option<Pid>,
     /// Restarts by any supervisor in this run.
     restarts_seen: i64,
+    /// Customers turned away while the application was down.
+    pub turned_away: u64,
     /// Processes just restarted (or supervisors that just gave up): wall time of the event.
     flashes: BTreeMap<Pid, f64>,
     next_sample: u64,
@@ -479,6 +481,7 @@ impl Sim {
             books_now: Figures::default(),
             books_pid: None,
             restarts_seen: 0,
+            turned_away: 0,
             flashes: BTreeMap::new(),
             next_sample: 0,
             last_messages: 0,
@@ -718,6 +721,29 @@ impl Sim {
             self.snapshot_at = self.wall_ms;
         }
         self.sample();
+    }
+
+    /// Which part of the system a process belongs to: the `shopping` application, the
+    /// clients (the shoppers' browsers: `Redfour.Customers` and each `Customer`), or the
+    /// console's shell.
+    pub fn group_of(&self, pid: Pid) -> &'static str {
+        let mut at = Some(pid);
+        for _ in 0..8 {
+            let Some(info) = at.and_then(|p| self.rt.process_info(p)) else {
+                break;
+            };
+            match (info.label.as_deref(), info.name.as_deref()) {
+                (Some(customers::CUSTOMER), _) | (_, Some(customers::DRIVER)) => return "clients",
+                (Some("IEx shell"), _) => return "console",
+                (_, Some(shopping::ROOT)) => return "shopping",
+                _ => {}
+            }
+            if self.rt.applications().iter().any(|(_, p)| *p == info.pid) {
+                return "shopping";
+            }
+            at = info.parent;
+        }
+        "—"
     }
 
     /// What the trace calls a pid: its registered name (a session's key), else its module.
@@ -966,6 +992,9 @@ impl Sim {
                     chaos_per_minute: self.settings.chaos_per_minute,
                     at: wall,
                 });
+            }
+            Event::Note { kind, .. } if kind.as_ref() == customers::TURNED_AWAY => {
+                self.turned_away += 1;
             }
             Event::Note { kind, text, .. } if kind.as_ref() == "storage" => {
                 if text.starts_with("saving works again") {

@@ -105,6 +105,11 @@ pub fn tree() -> Html {
     let sim = ctx.sim.borrow();
     let root = sim.rt.applications().first().map(|(_, pid)| *pid);
     let procs = sim.processes();
+    let driver = sim.rt.whereis(crate::store::customers::DRIVER);
+    let clients = procs
+        .iter()
+        .filter(|p| p.label.as_deref() == Some(crate::store::customers::CUSTOMER))
+        .count();
     // Laid out again only when the process table is read afresh (with 100,000 processes,
     // once a second), not every frame.
     let laid_out: Rc<Vec<Node>> = {
@@ -191,6 +196,14 @@ pub fn tree() -> Html {
             <h2 id="tree-title">{ "Supervision tree" }</h2>
             <p class="panel-note">{ "Who supervises whom: the shopping application, its supervisors and their children. Restarts flash amber." }</p>
             <div class="tree-scroll" tabindex="0" role="region" aria-label="Supervision tree, scrollable">{ body }</div>
+            <div class="clients-group" data-testid="clients-group">
+                <strong>{ "clients" }</strong>{ " — outside the application, like the shoppers' browsers: " }
+                <span class="mono">{ driver.map_or_else(|| "Redfour.Customers is not running".to_string(), |p| format!("Redfour.Customers {}", p.short())) }</span>
+                { format!(" lets customers in; {} Customer process{} call the store.", clients, if clients == 1 { "" } else { "es" }) }
+                if sim.turned_away > 0 || root.is_none() {
+                    { format!(" While the application is down, arriving customers are turned away: {} so far.", sim.turned_away) }
+                }
+            </div>
         </section>
     }
 }

@@ -145,8 +145,9 @@ pub fn process_table() -> Html {
                         let (c, d) = *sort;
                         sort.set((col, if c == col { !d } else { false }));
                     });
+                    let numeric = matches!(col, Column::Queue | Column::Reductions | Column::Memory | Column::Restarts);
                     html! {
-                        <div class="th-cell" role="columnheader" aria-sort={aria_sort}>
+                        <div class={classes!("th-cell", numeric.then_some("num"))} role="columnheader" aria-sort={aria_sort}>
                             <button class="th" {onclick}>{ format!("{title}{arrow}") }</button>
                         </div>
                     }
@@ -173,13 +174,13 @@ pub fn process_table() -> Html {
                                 style={format!("top:{top}px;height:{ROW_HEIGHT}px")} {onclick} {onkeydown} tabindex="0">
                                 <span role="cell" class={classes!("td", "group", sim.group_of(pid))}>{ sim.group_of(pid) }</span>
                                 <span role="cell" class="td mono">{ pid.short() }</span>
-                                <span role="cell" class="td name">{ display_name(p) }</span>
+                                <span role="cell" class="td name" title={display_name(p)}>{ display_name(p) }</span>
                                 <span role="cell" class="td">{ p.status.to_string() }</span>
                                 <span role="cell" class="td num">{ p.message_queue_len }</span>
                                 <span role="cell" class="td num">{ p.reductions }</span>
                                 <span role="cell" class="td num">{ p.memory }</span>
                                 <span role="cell" class="td num">{ p.restarts }</span>
-                                <span role="cell" class="td state">{ sim.rt.summary_of(pid).unwrap_or_default() }</span>
+                                <span role="cell" class="td state" title={sim.rt.summary_of(pid).unwrap_or_default()}>{ sim.rt.summary_of(pid).unwrap_or_default() }</span>
                             </div>
                         }
                     }) }

@@ -309,6 +309,23 @@ test('no text under 12 px, and no CSS animation under prefers-reduced-motion', a
     return out;
   });
   if (small.length) throw new Error(`text under 12 px:\n${small.slice(0, 10).join('\n')}`);
+  // Table numbers sit under their headers (both right-aligned) and never run into the next cell.
+  const table = await page.evaluate(() => {
+    const textRight = (el) => { const r = document.createRange(); r.selectNodeContents(el); return r.getBoundingClientRect().right; };
+    const heads = [...document.querySelectorAll('[role=columnheader]')];
+    const out = [];
+    for (const row of [...document.querySelectorAll('[data-testid=process-row]')].slice(0, 8)) {
+      [...row.querySelectorAll('[role=cell]')].forEach((cell, i) => {
+        if (cell.scrollWidth > cell.clientWidth + 1 && !cell.title) out.push(`cut without a tooltip: ${cell.textContent}`);
+        if (cell.classList.contains('num') && cell.textContent.trim()) {
+          const gap = Math.abs(textRight(cell) - textRight(heads[i].querySelector('button, span')));
+          if (gap > 3) out.push(`${heads[i].textContent}: ${cell.textContent} is ${Math.round(gap)} px off its header`);
+        }
+      });
+    }
+    return out;
+  });
+  if (table.length) throw new Error(`process table:\n${table.slice(0, 8).join('\n')}`);
   const running = await page.evaluate(() => document.getAnimations().map((a) => a.animationName || a.constructor.name));
   if (running.length) throw new Error(`animations running with reduced motion: ${running.join(', ')}`);
 });

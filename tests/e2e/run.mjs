@@ -177,7 +177,8 @@ test('crowds: every customer is drawn at 10, 2,000 and 10,000, with zoom and fit
   await page.click('[aria-label="Zoom in"]');
   const zoom = await page.textContent('.floor-tools .zoom');
   if (zoom !== '225%') throw new Error(`zoom reads ${zoom}`);
-  await page.mouse.move(400, 300);
+  const floorBox = await page.locator('[data-testid="floor"]').boundingBox();
+  await page.mouse.move(floorBox.x + floorBox.width / 2, floorBox.y + floorBox.height / 2);
   await page.mouse.wheel(0, -400); // the wheel zooms the floor, not the page
   const wheeled = await page.textContent('.floor-tools .zoom');
   if (wheeled === '225%') throw new Error('the wheel did not zoom');
@@ -326,6 +327,16 @@ test('no text under 12 px, and no CSS animation under prefers-reduced-motion', a
     return out;
   });
   if (table.length) throw new Error(`process table:\n${table.slice(0, 8).join('\n')}`);
+  // The console input shows underscores (DejaVu Sans Mono's "_" fell outside the input's
+  // text box: "start_session" read "start session"): "a_b" and "a b" must look different.
+  const input = page.locator('[data-testid="console-input"]');
+  const placeholder = await input.getAttribute('placeholder');
+  await input.evaluate((el) => el.setAttribute('placeholder', 'start_session a_b'));
+  const withUnderscore = await input.screenshot();
+  await input.evaluate((el) => el.setAttribute('placeholder', 'start session a b'));
+  const withSpace = await input.screenshot();
+  await input.evaluate((el, p) => el.setAttribute('placeholder', p), placeholder);
+  if (withUnderscore.equals(withSpace)) throw new Error('the console placeholder draws "a_b" as "a b"');
   const running = await page.evaluate(() => document.getAnimations().map((a) => a.animationName || a.constructor.name));
   if (running.length) throw new Error(`animations running with reduced motion: ${running.join(', ')}`);
 });

@@ -1300,6 +1300,17 @@ impl Runtime {
             .flatten()
     }
 
+    /// A process's parent (who spawned it), without a whole `process_info`.
+    pub fn parent_of(&self, pid: Pid) -> Option<Pid> {
+        self.read(|inner| inner.slot(pid)?.parent).flatten()
+    }
+
+    /// A process's registered name, without a whole `process_info`.
+    pub fn name_of(&self, pid: Pid) -> Option<Rc<str>> {
+        self.read(|inner| inner.slot(pid)?.ext.as_ref()?.name.clone())
+            .flatten()
+    }
+
     /// The number a behaviour exposes for badges and charts (a Session's cart size).
     pub fn metric_of(&self, pid: Pid) -> Option<i64> {
         let view = self

@@ -418,9 +418,12 @@ pub struct Sim {
 /// Customers who walk away without buying leave their session behind; after this long the
 /// books count it as abandoned.
 pub const SESSION_IDLE_MS: u64 = 90_000;
-/// Up to this many processes the process table is read afresh every frame; beyond, every
-/// `LARGE_SNAPSHOT_MS` of wall time (Erlang's observer refreshes its table every 10 s).
-pub const SNAPSHOT_EVERY_FRAME_UP_TO: usize = 20_000;
+/// Up to this many processes the process table is read afresh every frame; up to
+/// `SNAPSHOT_LARGE_FROM`, every `SNAPSHOT_MEDIUM_MS` of wall time; beyond, every
+/// `LARGE_SNAPSHOT_MS` (Erlang's observer refreshes its table every 10 s).
+pub const SNAPSHOT_EVERY_FRAME_UP_TO: usize = 5_000;
+pub const SNAPSHOT_LARGE_FROM: usize = 20_000;
+pub const SNAPSHOT_MEDIUM_MS: f64 = 250.0;
 pub const LARGE_SNAPSHOT_MS: f64 = 1_000.0;
 /// Pid names kept for the trace (about a trace's worth of processes).
 pub const PID_NAMES_KEEP: usize = 4 * TRACE_KEEP;
@@ -501,6 +504,15 @@ impl Sim {
     }
 
     pub fn apply(&mut self, action: Action) {
+        let is_frame = matches!(action, Action::Frame(_));
+        self.reduce(action);
+        // After anything but a frame the header's figures are read at once.
+        if !is_frame {
+            self.read_books();
+        }
+    }
+
+    fn reduce(&mut self, action: Action) {
         match action {
             Action::Frame(dt) => self.frame(dt),
             Action::TogglePlay => self.playing = !self.playing,
@@ -697,7 +709,10 @@ impl Sim {
         if gap || self.session_keys.is_empty() && self.customers.is_empty() {
             self.resync();
         }
-        self.read_books();
+        // The books ten times a second (reading Sales's state builds its figures as a term).
+        if self.absorbs % 6 == 0 || self.books_pid.is_none() {
+            self.read_books();
+        }
         // Carts: every customer each frame in a store of ordinary size; in a huge crowd a
         // rotating slice of `CART_READS_PER_FRAME`, so each cart is read every few frames.
         let slices = self.customers.len().div_ceil(CART_READS_PER_FRAME).max(1);
@@ -727,21 +742,23 @@ impl Sim {
     /// clients (the shoppers' browsers: `Redfour.Customers` and each `Customer`), or the
     /// console's shell.
     pub fn group_of(&self, pid: Pid) -> &'static str {
+        let masters: Vec<Pid> = self.rt.applications().iter().map(|(_, p)| *p).collect();
         let mut at = Some(pid);
         for _ in 0..8 {
-            let Some(info) = at.and_then(|p| self.rt.process_info(p)) else {
+            let Some(p) = at.filter(|p| self.rt.alive(*p)) else {
                 break;
             };
-            match (info.label.as_deref(), info.name.as_deref()) {
+            match (
+                self.rt.label_of(p).as_deref(),
+                self.rt.name_of(p).as_deref(),
+            ) {
                 (Some(customers::CUSTOMER), _) | (_, Some(customers::DRIVER)) => return "clients",
                 (Some("IEx shell"), _) => return "console",
                 (_, Some(shopping::ROOT)) => return "shopping",
+                _ if masters.contains(&p) => return "shopping",
                 _ => {}
             }
-            if self.rt.applications().iter().any(|(_, p)| *p == info.pid) {
-                return "shopping";
-            }
-            at = info.parent;
+            at = self.rt.parent_of(p);
         }
         "—"
     }

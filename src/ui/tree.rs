@@ -106,22 +106,23 @@ pub fn tree() -> Html {
     let root = sim.rt.applications().first().map(|(_, pid)| *pid);
     let procs = sim.processes();
     let driver = sim.rt.whereis(crate::store::customers::DRIVER);
-    let clients = procs
-        .iter()
-        .filter(|p| p.label.as_deref() == Some(crate::store::customers::CUSTOMER))
-        .count();
-    // Laid out again only when the process table is read afresh (with 100,000 processes,
-    // once a second), not every frame.
-    let laid_out: Rc<Vec<Node>> = {
+    // Laid out (and the clients counted) again only when the process table is read afresh
+    // (with 100,000 processes, once a second), not every frame.
+    let laid_out: Rc<(Vec<Node>, usize)> = {
         let procs = procs.clone();
         use_memo((Rc::as_ptr(&procs) as usize, root), move |(_, root)| {
-            root.map(|r| layout(&procs, r)).unwrap_or_default()
+            let clients = procs
+                .iter()
+                .filter(|p| p.label.as_deref() == Some(crate::store::customers::CUSTOMER))
+                .count();
+            (root.map(|r| layout(&procs, r)).unwrap_or_default(), clients)
         })
     };
+    let clients = laid_out.1;
     let body = match root {
         None => html! { <p class="empty">{ "No application is running." }</p> },
         Some(_) => {
-            let mut nodes: Vec<Node> = (*laid_out).clone();
+            let mut nodes: Vec<Node> = laid_out.0.clone();
             for n in nodes.iter_mut() {
                 n.flash = n.pid.is_some_and(|p| sim.flashing(p));
             }

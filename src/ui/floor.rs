@@ -527,6 +527,15 @@ pub fn floor() -> Html {
                 <a class="skip" href="#process-filter">{ "Skip to the process table" }</a>
                 <a class="skip" href="#console-input">{ "Skip to the console" }</a>
             </nav>
+            if let Some(e) = sim.escalation.as_ref().filter(|_| running) {
+                <div class="floor-banner" role="alert" data-testid="floor-escalation">
+                    <div>
+                        <strong>{ e.text() }</strong>
+                        <pre class="otp-log">{ e.log() }</pre>
+                    </div>
+                    <button onclick={dismiss} aria-label="Dismiss the give-up message">{ "×" }</button>
+                </div>
+            }
             <div class={classes!("floor-viewport", (!running).then_some("stopped"))} ref={viewport.clone()}
                 data-testid="floor" data-live={scene.live.to_string()} data-drawn={scene.drawn.to_string()}
                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up.clone()}
@@ -542,15 +551,6 @@ pub fn floor() -> Html {
                 <div class="targets">{ for scene.targets.iter().map(target) }</div>
                 <div class="captions" aria-live="polite">{ for captions }</div>
                 { card.unwrap_or_default() }
-                if let Some(e) = sim.escalation.as_ref().filter(|_| running) {
-                    <div class="floor-banner" role="alert" data-testid="floor-escalation">
-                        <div>
-                            <strong>{ e.text() }</strong>
-                            <pre class="otp-log">{ e.log() }</pre>
-                        </div>
-                        <button onclick={dismiss} aria-label="Dismiss the give-up message">{ "×" }</button>
-                    </div>
-                }
                 if !running {
                     <div class="floor-stopped" data-testid="floor-stopped">
                         <p><strong>{ "The shopping application has stopped." }</strong></p>

@@ -630,15 +630,7 @@ fn draw(
         }
     }
     if let Some(ctx) = floor_canvas::context(&crowd) {
-        floor_canvas::draw_crowd(
-            &ctx,
-            &crowd,
-            &scene,
-            &cam,
-            dpr,
-            reduced_motion,
-            &mut u.buffer,
-        );
+        floor_canvas::draw_crowd(&ctx, &crowd, &scene, dpr, reduced_motion, &mut u.buffer);
     }
     if let Some(key) = u.pending_focus.take() {
         let buttons = vp.query_selector_all("[data-testid=session]").ok();

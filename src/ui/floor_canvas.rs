@@ -181,7 +181,6 @@ pub fn draw_crowd(
     ctx: &CanvasRenderingContext2d,
     canvas: &HtmlCanvasElement,
     scene: &Scene,
-    camera: &Camera,
     dpr: f64,
     reduced_motion: bool,
     buffer: &mut Vec<u8>,
@@ -259,7 +258,6 @@ pub fn draw_crowd(
         ctx.set_fill_style_str("#a3b1c9");
         let _ = ctx.fill_text(&label.pid, rc.x + 4.0, rc.y + 17.0);
     }
-    let _ = camera;
 }
 
 fn js_dash(values: &[f64]) -> wasm_bindgen::JsValue {

@@ -651,13 +651,6 @@ impl Sim {
     /// Ends what the wall clock has finished: walks, stories, flashes, the banner.
     fn tidy(&mut self) {
         let wall = self.wall_ms;
-        while self
-            .walkers
-            .front()
-            .is_some_and(|w| wall - w.started >= w.duration())
-        {
-            self.walkers.pop_front();
-        }
         self.walkers.retain(|w| wall - w.started < w.duration());
         let over: Vec<Rc<str>> = self
             .stories

@@ -429,6 +429,14 @@ test('while the wasm loads the page says so; if it cannot load, it says that', a
   release();
   await page.waitForSelector('[data-testid="app"]', { timeout: 20000 });
   await page.waitForSelector('#loading', { state: 'detached' });
+  // The progress counts against the wasm's real size (trunk's figure is before wasm-opt).
+  const sizes = await page.evaluate(async () => {
+    const html = await (await fetch(location.pathname)).text();
+    const [, file, told] = html.match(/__trunkInitializer\(init, '([^']+)', (\d+)/);
+    const real = (await (await fetch(file)).arrayBuffer()).byteLength;
+    return [Number(told), real];
+  });
+  if (sizes[0] !== sizes[1]) throw new Error(`the loader is told ${sizes[0]} bytes, the wasm has ${sizes[1]}`);
   const failing = await page.context().newPage();
   await failing.route('**/*_bg.wasm', (route) => route.abort());
   await failing.goto(url);

@@ -44,7 +44,6 @@ struct FloorUi {
     /// What the plan canvas shows (redrawn only when this changes).
     plan_drawn: Option<(u64, u64, u64, u64, bool, u64)>,
     scene: Rc<Scene>,
-    dpr: f64,
 }
 
 fn window() -> Option<web_sys::Window> {
@@ -81,6 +80,16 @@ fn within(e: &Event, selector: &str) -> bool {
         .and_then(|t| t.dyn_into::<Element>().ok())
         .and_then(|el| el.closest(selector).ok().flatten())
         .is_some()
+}
+
+/// The customer whose button an event came from (the buttons' handlers are delegated to
+/// their container: one set of callbacks a frame, not four per button).
+fn target_key(e: &Event) -> Option<Rc<str>> {
+    e.target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|el| el.closest("[data-testid=session]").ok().flatten())
+        .and_then(|el| el.get_attribute("data-key"))
+        .map(Rc::from)
 }
 
 fn plural(n: i64, word: &str) -> String {
@@ -354,75 +363,79 @@ pub fn floor() -> Html {
             t.pid,
             plural(t.items, "item")
         );
-        let onclick = {
-            let key = key.clone();
-            let ui = ui.clone();
-            let dispatch = dispatch.clone();
-            Callback::from(move |_: MouseEvent| {
-                if !ui.borrow().dragged {
-                    dispatch.emit(Action::KillKey(key.to_string()));
-                }
-            })
-        };
-        let onfocus = {
-            let key = key.clone();
-            let ui = ui.clone();
-            let refresh = refresh.clone();
-            Callback::from(move |_: FocusEvent| {
-                ui.borrow_mut().focused = Some(key.clone());
-                refresh.force_update();
-            })
-        };
-        let onblur = {
-            let ui = ui.clone();
-            let refresh = refresh.clone();
-            Callback::from(move |e: FocusEvent| {
-                let into_card = e
-                    .related_target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
-                    .and_then(|el| el.closest(".customer-card").ok().flatten())
-                    .is_some();
-                if !into_card {
-                    ui.borrow_mut().focused = None;
-                    refresh.force_update();
-                }
-            })
-        };
-        let onkeydown = {
-            let key = key.clone();
-            let ui = ui.clone();
-            let camera = camera.clone();
-            let sim_rc = ctx.sim.clone();
-            let refresh = refresh.clone();
-            Callback::from(move |e: KeyboardEvent| {
-                let dir = match e.key().as_str() {
-                    "ArrowLeft" => (-1.0, 0.0),
-                    "ArrowRight" => (1.0, 0.0),
-                    "ArrowUp" => (0.0, -1.0),
-                    "ArrowDown" => (0.0, 1.0),
-                    _ => return,
-                };
-                e.prevent_default();
-                let next = {
-                    let Ok(sim) = sim_rc.try_borrow() else {
-                        return;
-                    };
-                    floor_scene::neighbour(&sim, &camera.borrow(), &key, dir)
-                };
-                if let Some(next) = next {
-                    let mut u = ui.borrow_mut();
-                    u.focused = Some(next.clone());
-                    u.pending_focus = Some(next);
-                    drop(u);
-                    refresh.force_update();
-                }
-            })
-        };
         html! {
             <button key={key.to_string()} class={classes!("customer-target", (!t.live).then_some("dead"))}
                 style={style} data-testid="session" data-key={key.to_string()} data-pid={t.pid.clone()}
-                aria-label={label} {onclick} {onfocus} {onblur} {onkeydown} />
+                aria-label={label} />
         }
+    };
+
+    // The buttons' handlers, delegated: click crashes, focus shows the card, arrows move.
+    let on_target_click = {
+        let ui = ui.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(key) = target_key(&e).filter(|_| !ui.borrow().dragged) {
+                dispatch.emit(Action::KillKey(key.to_string()));
+            }
+        })
+    };
+    let on_target_focus = {
+        let ui = ui.clone();
+        let refresh = refresh.clone();
+        Callback::from(move |e: FocusEvent| {
+            if let Some(key) = target_key(&e) {
+                ui.borrow_mut().focused = Some(key);
+                refresh.force_update();
+            }
+        })
+    };
+    let on_target_blur = {
+        let ui = ui.clone();
+        let refresh = refresh.clone();
+        Callback::from(move |e: FocusEvent| {
+            let into_card = e
+                .related_target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|el| el.closest(".customer-card").ok().flatten())
+                .is_some();
+            if target_key(&e).is_some() && !into_card {
+                ui.borrow_mut().focused = None;
+                refresh.force_update();
+            }
+        })
+    };
+    let on_target_key = {
+        let ui = ui.clone();
+        let camera = camera.clone();
+        let sim_rc = ctx.sim.clone();
+        let refresh = refresh.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(key) = target_key(&e) else {
+                return;
+            };
+            let dir = match e.key().as_str() {
+                "ArrowLeft" => (-1.0, 0.0),
+                "ArrowRight" => (1.0, 0.0),
+                "ArrowUp" => (0.0, -1.0),
+                "ArrowDown" => (0.0, 1.0),
+                _ => return,
+            };
+            e.prevent_default();
+            let next = {
+                let Ok(sim) = sim_rc.try_borrow() else {
+                    return;
+                };
+                floor_scene::neighbour(&sim, &camera.borrow(), &key, dir)
+            };
+            if let Some(next) = next {
+                let mut u = ui.borrow_mut();
+                u.focused = Some(next.clone());
+                u.pending_focus = Some(next);
+                drop(u);
+                refresh.force_update();
+            }
+        })
     };
 
     // The card for the focused (or hovered) customer.
@@ -548,7 +561,10 @@ pub fn floor() -> Html {
                     <span class="mono sub">{ session_sup.map_or_else(|| "not running".to_string(), |p| p.short()) }
                         { format!(" · {}", plural(scene.live as i64, "session")) }</span>
                 </div>
-                <div class="targets">{ for scene.targets.iter().map(target) }</div>
+                <div class="targets" onclick={on_target_click} onfocusin={on_target_focus}
+                    onfocusout={on_target_blur} onkeydown={on_target_key}>
+                    { for scene.targets.iter().map(target) }
+                </div>
                 <div class="captions" aria-live="polite">{ for captions }</div>
                 { card.unwrap_or_default() }
                 if !running {
@@ -611,7 +627,6 @@ fn draw(
         .map_or(1.0, |w| w.device_pixel_ratio())
         .clamp(1.0, 3.0);
     let mut u = ui.borrow_mut();
-    u.dpr = dpr;
     let scene = u.scene.clone();
     floor_canvas::fit_canvas(&plan, w, h, dpr);
     floor_canvas::fit_canvas(&crowd, w, h, dpr);

@@ -200,7 +200,7 @@ fn plan_label_rects(camera: &Camera) -> Vec<Rect> {
     rects
 }
 
-/// Figure radius: 9 world units, but smaller in a dense crowd so dots do not merge.
+/// Figure radius: 10 world units, but smaller in a dense crowd so dots do not merge.
 fn radius(camera: &Camera, in_view: usize) -> f64 {
     let aisle_area = (floor_plan::SHELF_X1 - floor_plan::SHELF_X0)
         * floor_plan::HEIGHT
@@ -212,12 +212,13 @@ fn radius(camera: &Camera, in_view: usize) -> f64 {
     (10.0 * camera.scale).min(dense).clamp(0.8, 14.0)
 }
 
-/// A spot for a label beside its figure, inside the viewport and over nothing in `placed`.
+/// A spot for a label beside its figure, inside the viewport and where `blocked` says
+/// nothing is.
 fn place_label(
     text_w: f64,
     fig: (f64, f64),
     r: f64,
-    placed: &[Rect],
+    blocked: impl Fn(&Rect) -> bool,
     view: (f64, f64),
 ) -> Option<Rect> {
     let w = text_w;
@@ -232,9 +233,7 @@ fn place_label(
     let inside = |o: &Rect| {
         o.x >= 2.0 && o.y >= 2.0 && o.x + o.w <= view.0 - 2.0 && o.y + o.h <= view.1 - 2.0
     };
-    options
-        .into_iter()
-        .find(|o| inside(o) && !placed.iter().any(|p| p.intersects(o)))
+    options.into_iter().find(|o| inside(o) && !blocked(o))
 }
 
 /// Works out the frame. `focused` is the customer whose button has keyboard focus (it keeps
@@ -254,7 +253,6 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
         sx: f64,
         sy: f64,
         look: Look,
-        live: bool,
         story: bool,
         shatter: f32,
     }
@@ -265,7 +263,6 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
             continue;
         }
         let (sx, sy) = camera.to_screen(wx, wy);
-        let live = sim.is_live(c);
         let story = sim.story(&c.key);
         let (look, shatter) = match story.map(|s| (s.beat(wall), s.progress(wall))) {
             Some((Beat::Killed, p)) => (Look::Killed, p as f32),
@@ -279,12 +276,11 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
             sx,
             sy,
             look,
-            live,
             story: story.is_some(),
             shatter,
         });
     }
-    scene.drawn = in_view.iter().filter(|v| v.live).count();
+    scene.drawn = in_view.iter().filter(|v| v.c.live).count();
     let r = radius(camera, in_view.len());
     scene.radius = r;
     scene.detail = r >= 3.5;
@@ -367,17 +363,17 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
             on_screen,
             text,
         });
-        if matches!(beat, Beat::Restarting | Beat::Back) && story.new.is_some() {
-            let progress = match beat {
-                Beat::Restarting => story.progress(wall),
-                _ => 1.0,
-            };
-            if beat == Beat::Restarting || story.progress(wall) < 0.2 {
-                scene.links.push(Link {
-                    to: (sx, sy),
-                    progress,
-                });
-            }
+        // The restart line: the pulse travels while it restarts, and stays a moment after.
+        let link = match beat {
+            Beat::Restarting => Some(story.progress(wall)),
+            Beat::Back if story.progress(wall) < 0.2 => Some(1.0),
+            _ => None,
+        };
+        if let Some(progress) = link.filter(|_| story.new.is_some()) {
+            scene.links.push(Link {
+                to: (sx, sy),
+                progress,
+            });
         }
     }
 
@@ -392,14 +388,11 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
             2
         }
     };
-    let try_labels = in_view.len() <= LABEL_TRY_LIMIT;
     let mut order: Vec<usize> = Vec::new();
-    if try_labels {
+    if in_view.len() <= LABEL_TRY_LIMIT {
         order = (0..in_view.len()).collect();
         order.sort_by_key(|&i| priority(&in_view[i]));
-    }
-    let mut labelled = vec![false; if try_labels { in_view.len() } else { 0 }];
-    if try_labels {
+        let mut labelled = vec![false; in_view.len()];
         // Figures themselves are obstacles too: a label never covers another customer.
         let figures: Vec<Rect> = in_view
             .iter()
@@ -410,24 +403,16 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
             let pid = sim.shown_pid(v.c).short();
             let key_text = format!(":{}", v.c.key);
             let w = key_text.chars().count().max(pid.len()) as f64 * LABEL_CHAR_W + 8.0;
-            let obstacles: Vec<Rect> = placed
-                .iter()
-                .copied()
-                .chain(
-                    figures
+            let blocked = |o: &Rect| {
+                placed.iter().any(|p| p.intersects(o))
+                    || figures
                         .iter()
                         .enumerate()
-                        .filter(|(j, _)| *j != i)
-                        .map(|(_, f)| *f),
-                )
-                .collect();
-            if let Some(rect) = place_label(
-                w,
-                (v.sx, v.sy),
-                r,
-                &obstacles,
-                (camera.width, camera.height),
-            ) {
+                        .any(|(j, f)| j != i && f.intersects(o))
+            };
+            if let Some(rect) =
+                place_label(w, (v.sx, v.sy), r, blocked, (camera.width, camera.height))
+            {
                 placed.push(rect);
                 labelled[i] = true;
                 scene.labels.push(Label {
@@ -461,7 +446,7 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
             items: v.c.items,
             x: v.sx,
             y: v.sy,
-            live: v.live,
+            live: v.c.live,
         });
     }
     // In key order, so buttons keep their place in the tab order as customers move.

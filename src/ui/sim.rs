@@ -375,8 +375,6 @@ pub struct Sim {
     customers: BTreeMap<Rc<str>, Customer>,
     /// Live Session pids and their keys.
     session_keys: BTreeMap<Pid, Rc<str>>,
-    /// Other registered processes, by pid (to name supervisors in captions).
-    names: BTreeMap<Pid, Rc<str>>,
     /// Crash stories being told, by key.
     stories: BTreeMap<Rc<str>, CrashStory>,
     /// Customers walking out.
@@ -389,9 +387,12 @@ pub struct Sim {
     pub storage_failing: Option<String>,
     /// The child each supervisor restarted last.
     last_restarted: BTreeMap<Pid, Rc<str>>,
-    /// What to call each pid the trace has shown (registered name, a session's key, or its
-    /// module), by pid number: pids are never reused, and the trace keeps dead ones.
-    pid_names: BTreeMap<u32, Rc<str>>,
+    /// What to call each pid (registered name, a session's key, or its module), for the
+    /// trace, captions and banners. Dead pids stay while the kept trace mentions them.
+    pid_names: BTreeMap<Pid, Rc<str>>,
+    /// Size at which they are next pruned (twice what a prune left, so a crowd of live
+    /// processes is not scanned at every spawn).
+    prune_pid_names_at: usize,
     /// The books over the whole run: those of Sales processes that have gone (an application
     /// restart starts a new, empty Sales), plus the current one's.
     books_before: Figures,
@@ -472,7 +473,6 @@ impl Sim {
             last_seq: 0,
             customers: BTreeMap::new(),
             session_keys: BTreeMap::new(),
-            names: BTreeMap::new(),
             stories: BTreeMap::new(),
             walkers: VecDeque::new(),
             bought: BTreeSet::new(),
@@ -480,6 +480,7 @@ impl Sim {
             storage_failing: None,
             last_restarted: BTreeMap::new(),
             pid_names: BTreeMap::new(),
+            prune_pid_names_at: PID_NAMES_KEEP,
             books_before: Figures::default(),
             books_now: Figures::default(),
             books_pid: None,
@@ -549,7 +550,7 @@ impl Sim {
                 *self = Sim::new(settings, self.backend.clone());
             }
             Action::KillKey(key) => match self.customers.get(key.as_str()) {
-                Some(c) if self.session_keys.contains_key(&c.pid) => {
+                Some(c) if c.live => {
                     let pid = c.pid;
                     self.apply(Action::Kill(pid));
                 }
@@ -661,10 +662,8 @@ impl Sim {
         for key in over {
             self.stories.remove(&key);
             // A customer whose supervisor gave up leaves the floor with its story.
-            if let Some(c) = self.customers.get(&key) {
-                if !self.session_keys.contains_key(&c.pid) {
-                    self.customers.remove(&key);
-                }
+            if self.customers.get(&key).is_some_and(|c| !c.live) {
+                self.customers.remove(&key);
             }
         }
         self.flashes.retain(|_, since| wall - *since < EFFECT_MS);
@@ -699,7 +698,7 @@ impl Sim {
         while self.trace.len() > TRACE_KEEP {
             self.trace.pop_front();
         }
-        if gap || self.session_keys.is_empty() && self.customers.is_empty() {
+        if gap {
             self.resync();
         }
         // The books ten times a second (reading Sales's state builds its figures as a term).
@@ -758,32 +757,34 @@ impl Sim {
 
     /// What the trace calls a pid: its registered name (a session's key), else its module.
     pub fn pid_name(&self, pid: Pid) -> Option<&str> {
-        self.pid_names.get(&pid.number()).map(|s| s.as_ref())
+        self.pid_names.get(&pid).map(|s| s.as_ref())
+    }
+
+    /// Forgets the names of dead processes the kept trace no longer mentions (live ones,
+    /// the long-lived supervisors first of all, keep theirs).
+    fn prune_pid_names(&mut self) {
+        let mentioned: BTreeSet<Pid> = self.trace.iter().flat_map(|e| e.event.pids()).collect();
+        let rt = &self.rt;
+        self.pid_names
+            .retain(|pid, _| rt.alive(*pid) || mentioned.contains(pid));
+        self.prune_pid_names_at = (2 * self.pid_names.len()).max(PID_NAMES_KEEP);
     }
 
     /// An event as the trace prints it, each pid followed by its name:
     /// `exit #PID<0.96.0> (customer_5) reason :killed`.
     pub fn describe(&self, event: &Event) -> String {
-        let text = event.to_string();
-        let mut out = String::with_capacity(text.len() + 32);
-        let mut rest = text.as_str();
-        while let Some(at) = rest.find("#PID<0.") {
-            let after = &rest[at + 7..];
-            let Some(end) = after.find(".0>") else {
-                break;
-            };
-            out.push_str(&rest[..at + 7 + end + 3]);
-            if let Some(name) = after[..end]
-                .parse::<u32>()
-                .ok()
-                .and_then(|n| self.pid_names.get(&n))
-            {
-                out.push_str(&format!(" ({name})"));
+        let mut text = event.to_string();
+        let mut pids = event.pids();
+        pids.sort();
+        pids.dedup();
+        for pid in pids {
+            if let Some(name) = self.pid_name(pid) {
+                // `#PID<0.8.0>` is never part of `#PID<0.84.0>`: the form ends in `.0>`.
+                let shown = pid.to_string();
+                text = text.replace(&shown, &format!("{shown} ({name})"));
             }
-            rest = &after[end + 3..];
         }
-        out.push_str(rest);
-        out
+        text
     }
 
     /// Reads the Sales books; a new Sales process (after an application restart) starts
@@ -849,25 +850,18 @@ impl Sim {
                 label: Some(label),
                 ..
             } => {
-                self.pid_names.insert(pid.number(), label.clone());
-                if self.pid_names.len() > PID_NAMES_KEEP {
-                    // The oldest pids (lowest numbers) have long left the trace.
-                    let cut = self.pid_names.len() - PID_NAMES_KEEP / 2;
-                    let from = self.pid_names.keys().nth(cut).copied().unwrap_or(u32::MAX);
-                    let keep = self.pid_names.split_off(&from);
-                    self.pid_names = keep;
+                self.pid_names.insert(*pid, label.clone());
+                if self.pid_names.len() > self.prune_pid_names_at {
+                    self.prune_pid_names();
                 }
             }
             Event::Register { name, pid } => {
-                self.pid_names.insert(pid.number(), name.clone());
+                self.pid_names.insert(*pid, name.clone());
                 if self.is_session(*pid) {
                     self.session_registered(name, *pid);
-                } else {
-                    self.names.insert(*pid, name.clone());
                 }
             }
             Event::Exit { pid, reason } => {
-                self.names.remove(pid);
                 let Some(key) = self.session_keys.remove(pid) else {
                     return;
                 };
@@ -930,7 +924,7 @@ impl Sim {
                 self.flashes.insert(*new, wall);
                 self.restarts_seen += 1;
                 self.last_restarted.insert(*supervisor, child.clone());
-                let by = self.names.get(supervisor).cloned();
+                let by = self.pid_names.get(supervisor).cloned();
                 if self.selected == Some(*old) {
                     // The inspector follows the same child to its successor.
                     self.selected = Some(*new);
@@ -961,18 +955,14 @@ impl Sim {
             } => {
                 self.flashes.insert(*supervisor, wall);
                 let name = self
-                    .names
+                    .pid_names
                     .get(supervisor)
                     .cloned()
                     .unwrap_or_else(|| Rc::from(supervisor.to_string()));
                 let (sessions, items) = if name.as_ref() == shopping::SESSION_SUPERVISOR
                     || name.as_ref() == shopping::ROOT
                 {
-                    let live: Vec<&Customer> = self
-                        .customers
-                        .values()
-                        .filter(|c| self.session_keys.contains_key(&c.pid))
-                        .collect();
+                    let live: Vec<&Customer> = self.customers.values().filter(|c| c.live).collect();
                     (
                         live.len(),
                         live.iter().map(|c| c.items).fold(0i64, i64::saturating_add),
@@ -1032,16 +1022,17 @@ impl Sim {
         let registered = self.rt.registered();
         self.session_keys.clear();
         for (name, pid) in registered {
+            self.pid_names.insert(pid, name.clone());
             if self.is_session(pid) {
                 self.session_registered(&name, pid);
-            } else {
-                self.names.insert(pid, name);
             }
         }
         let live = &self.session_keys;
         let stories = &self.stories;
-        self.customers
-            .retain(|k, c| live.contains_key(&c.pid) || stories.contains_key(k));
+        self.customers.retain(|k, c| {
+            c.live = live.contains_key(&c.pid);
+            c.live || stories.contains_key(k)
+        });
     }
 
     fn sample(&mut self) {
@@ -1075,7 +1066,7 @@ impl Sim {
     pub fn session_pids(&self) -> Vec<(String, Pid)> {
         self.customers
             .values()
-            .filter(|c| self.session_keys.contains_key(&c.pid))
+            .filter(|c| c.live)
             .map(|c| (c.key.to_string(), c.pid))
             .collect()
     }
@@ -1095,11 +1086,6 @@ impl Sim {
         self.customers.get(key)
     }
 
-    /// True when the customer's process is alive (not waiting for a restart).
-    pub fn is_live(&self, c: &Customer) -> bool {
-        c.live
-    }
-
     pub fn walkers(&self) -> impl Iterator<Item = &Walker> {
         self.walkers.iter()
     }
@@ -1109,20 +1095,15 @@ impl Sim {
     }
 
     pub fn story(&self, key: &str) -> Option<&CrashStory> {
-        if self.stories.is_empty() {
-            return None;
-        }
         self.stories.get(key)
     }
 
     /// Where a customer is now, in world units: walking in from the door, browsing around
     /// its spot (further along the fuller its cart), or frozen where it was killed.
     pub fn position_of(&self, c: &Customer) -> (f64, f64) {
-        if !self.stories.is_empty() {
-            if let Some(story) = self.stories.get(&c.key) {
-                if matches!(story.beat(self.wall_ms), Beat::Killed | Beat::Restarting) {
-                    return story.at;
-                }
+        if let Some(story) = self.stories.get(&c.key) {
+            if matches!(story.beat(self.wall_ms), Beat::Killed | Beat::Restarting) {
+                return story.at;
             }
         }
         let (aisle, hx, hy) = floor_plan::home_of(c.hash, c.items);

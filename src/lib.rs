@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod console;
+pub mod elixir;
 pub mod runtime;
 pub mod store;
 pub mod ui;

@@ -50,7 +50,8 @@ fn the_seed_transcript_gives_what_real_elixir_gives() {
         "false",
         "%{active: 2, specs: 2, supervisors: 0, workers: 2}",
         "** (RuntimeError) Please use an atom key",
-        "%Redfour.Shopping.Session{domain: nil, id: nil, key: :another_key, landing: \"/\", ip: \"127.0.0.1\", member_id: nil, items: [], logs: [], discounts: []}",
+        // iex lays a value out in 80 columns (checked against real iex 1.14 with the same struct)
+        "%Redfour.Shopping.Session{\n  domain: nil,\n  id: nil,\n  key: :another_key,\n  landing: \"/\",\n  ip: \"127.0.0.1\",\n  member_id: nil,\n  items: [],\n  logs: [],\n  discounts: []\n}",
     ];
     let (_rt, mut c) = console();
     let actual: Vec<String> = SEED_TRANSCRIPT.iter().map(|line| c.eval(line)).collect();
@@ -58,7 +59,8 @@ fn the_seed_transcript_gives_what_real_elixir_gives() {
         by_identity(&actual.join("\n")),
         by_identity(&expected.join("\n"))
     );
-    assert_eq!(c.prompt(), "iex(11)>");
+    // iex numbers only the inputs that succeeded: one of the ten raised
+    assert_eq!(c.prompt(), "iex(10)>");
 }
 
 #[test]
@@ -152,10 +154,7 @@ fn errors_read_like_iex() {
     ] {
         assert_eq!(c.eval(input), output, "{input}");
     }
-    assert_eq!(
-        c.eval("1 + 1"),
-        "** (SyntaxError) iex:1:3: unexpected token: \"+\""
-    );
+    assert_eq!(c.eval("1 + 1"), "2");
 }
 
 #[test]

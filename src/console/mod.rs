@@ -1,26 +1,17 @@
-//! The console: type the Elixir of the Red:4 posts and get what iex prints, against the
-//! live store.
+//! The console: type Elixir and get what iex prints, against the live store.
 //!
 //! Lines are evaluated by a shell process in the runtime, as in iex: `self()` is its pid,
 //! `flush()` reads its mailbox, a call waits on the virtual clock while the store goes on,
-//! and a shell that is killed is replaced by a new one (its variables are gone).
-//!
-//! - [`lexer`] and [`parser`]: the language subset;
-//! - [`eval`]: variables, matches, errors as iex prints them;
-//! - [`builtins`]: the functions the posts use, and `h`.
-
-pub mod builtins;
-pub mod eval;
-pub mod lexer;
-pub mod parser;
+//! and a shell that is killed is replaced by a new one (its variables are gone; the modules
+//! it defined stay, as on the BEAM). The language itself lives in [`crate::elixir`]; this
+//! module keeps the transcript: entries, prompts, continuation lines, history.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use crate::runtime::{Ctx, Event, Pid, Runtime, SpawnOpts, Term};
-use eval::{Failure, Shell};
-use lexer::SyntaxError;
+use crate::elixir::{self, parser, Machine, Modules, SyntaxError};
+use crate::runtime::{Ctx, Event, Pid, Runtime, SpawnOpts};
 
 /// One finished or running entry of the transcript.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,12 +33,16 @@ pub const BANNER: &str =
 #[derive(Default)]
 struct Io {
     queue: VecDeque<(usize, String)>,
-    done: Vec<(usize, String)>,
+    /// (entry, output, failed)
+    done: Vec<(usize, String, bool)>,
     observer: bool,
+    clear: bool,
 }
 
 pub struct Console {
     rt: Runtime,
+    /// Modules defined in the console: shared by its shells, kept when a shell dies.
+    modules: Modules,
     shell: Option<Pid>,
     io: Rc<RefCell<Io>>,
     pub entries: Vec<Entry>,
@@ -57,37 +52,19 @@ pub struct Console {
     seq_mark: u64,
     /// `:observer.start` was called since the page last looked.
     pub observer_requested: bool,
-}
-
-/// Evaluates one line in the shell: what iex prints for it.
-async fn run_line(shell: &mut Shell, line: &str) -> String {
-    shell.printed.clear();
-    let result = match parser::parse(line) {
-        Err(e) => Err(Failure::Syntax(e)),
-        Ok(exprs) => {
-            let mut last = Ok(Term::atom(builtins::NO_RESULT));
-            for expr in &exprs {
-                last = shell.eval(expr).await;
-                if last.is_err() {
-                    break;
-                }
-            }
-            last
-        }
-    };
-    let mut lines = std::mem::take(&mut shell.printed);
-    match result {
-        Ok(t) if t == Term::atom(builtins::NO_RESULT) => {}
-        Ok(t) => lines.push(t.to_string()),
-        Err(f) => lines.push(f.render()),
-    }
-    lines.join("\n")
+    /// The start of an expression that is not finished yet.
+    pending: String,
+    /// Unfinished expressions given up with `#iex:break`.
+    pub abandoned: Vec<String>,
+    /// `clear` hid the entries before this index.
+    pub cleared_before: usize,
 }
 
 impl Console {
     pub fn new(rt: Runtime) -> Self {
         Console {
             rt,
+            modules: Modules::default(),
             shell: None,
             io: Rc::default(),
             entries: Vec::new(),
@@ -95,12 +72,39 @@ impl Console {
             next_number: 1,
             seq_mark: 0,
             observer_requested: false,
+            pending: String::new(),
+            abandoned: Vec::new(),
+            cleared_before: 0,
         }
     }
 
-    /// The prompt for the next line: `iex(N)>`.
+    /// The prompt for the next line: `iex(N)>`, or `...(N)>` inside an unfinished expression.
     pub fn prompt(&self) -> String {
-        format!("iex({})>", self.next_number)
+        if self.pending.is_empty() {
+            format!("iex({})>", self.next_number)
+        } else {
+            format!("...({})>", self.next_number)
+        }
+    }
+
+    /// The lines typed so far of an unfinished expression.
+    pub fn pending(&self) -> &str {
+        &self.pending
+    }
+
+    /// Ends an unfinished expression as the input stands (Enter on an empty line after a
+    /// paste that never closes would otherwise wait forever): it runs and reports its error.
+    pub fn flush_pending(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        if !pending.is_empty() {
+            self.queue_line(pending);
+            self.kick();
+        }
+    }
+
+    /// Module names and function names that start with `prefix`, for Tab.
+    pub fn complete(&self, prefix: &str) -> Vec<String> {
+        elixir::stdlib::complete(&self.modules, prefix)
     }
 
     /// True while an entry is still running.
@@ -119,20 +123,27 @@ impl Console {
         }
         let io = self.io.clone();
         let rt = self.rt.clone();
+        let modules = self.modules.clone();
         let pid = self
             .rt
             .spawn_opts(
                 SpawnOpts::default().labelled("IEx shell"),
                 move |ctx: Ctx| async move {
-                    let mut shell = Shell::new(ctx.clone(), rt);
+                    let mut machine = Machine::new(ctx.clone(), rt, modules);
+                    // iex's counter: it moves on only when an input succeeds
+                    let mut number = 1;
                     loop {
                         let next = io.borrow_mut().queue.pop_front();
                         match next {
                             Some((index, line)) => {
-                                let output = run_line(&mut shell, &line).await;
+                                let answer = elixir::shell::eval(&mut machine, &line, number).await;
+                                if !answer.failed {
+                                    number += 1;
+                                }
                                 let mut io = io.borrow_mut();
-                                io.done.push((index, output));
-                                io.observer |= std::mem::take(&mut shell.observer_requested);
+                                io.done.push((index, answer.text, answer.failed));
+                                io.observer |= std::mem::take(&mut machine.observer_requested);
+                                io.clear |= std::mem::take(&mut machine.clear_requested);
                             }
                             None => ctx.park().await,
                         }
@@ -147,11 +158,22 @@ impl Console {
     /// Takes what a person typed or pasted: each line is an entry, as in iex; a line that
     /// is not complete yet (an open bracket) continues on the next.
     pub fn submit(&mut self, text: &str) {
-        let text: String = text.chars().take(lexer::MAX_INPUT).collect();
-        let mut pending = String::new();
+        let text: String = text.chars().take(elixir::tokenizer::MAX_INPUT).collect();
+        let mut pending = std::mem::take(&mut self.pending);
         let mut lines: Vec<String> = Vec::new();
+        // an empty line inside an unfinished expression is part of it (iex shows `...(n)>`)
+        if text.is_empty() && !pending.is_empty() {
+            pending.push('\n');
+        }
         for raw in text.lines() {
             if pending.is_empty() && raw.trim().is_empty() {
+                continue;
+            }
+            // iex's escape from an unfinished expression
+            if raw.trim() == "#iex:break" {
+                if !pending.is_empty() {
+                    self.abandoned.push(std::mem::take(&mut pending));
+                }
                 continue;
             }
             if !pending.is_empty() {
@@ -162,22 +184,25 @@ impl Console {
                 lines.push(std::mem::take(&mut pending));
             }
         }
-        if !pending.is_empty() {
-            lines.push(pending);
-        }
+        // An unfinished expression waits for more lines (iex's `...(n)>` prompt).
+        self.pending = pending;
         for line in lines {
-            self.history.push(line.clone());
-            let index = self.entries.len();
-            self.entries.push(Entry {
-                number: self.next_number,
-                input: line.clone(),
-                output: None,
-                notice: false,
-            });
-            self.next_number += 1;
-            self.io.borrow_mut().queue.push_back((index, line));
+            self.queue_line(line);
         }
         self.kick();
+    }
+
+    fn queue_line(&mut self, line: String) {
+        self.history.push(line.clone());
+        let index = self.entries.len();
+        self.entries.push(Entry {
+            number: self.next_number,
+            input: line.clone(),
+            output: None,
+            notice: false,
+        });
+        self.next_number += 1;
+        self.io.borrow_mut().queue.push_back((index, line));
     }
 
     /// Lets the shell work on its queue, then collects what finished.
@@ -196,19 +221,35 @@ impl Console {
 
     /// Moves finished results into the transcript; reports a shell that died.
     pub fn collect(&mut self) {
-        let (done, observer) = {
+        let (done, observer, clear) = {
             let mut io = self.io.borrow_mut();
             (
                 std::mem::take(&mut io.done),
                 std::mem::take(&mut io.observer),
+                std::mem::take(&mut io.clear),
             )
         };
         self.observer_requested |= observer;
-        let last_done = done.last().map(|(i, _)| *i);
-        for (index, output) in done {
+        let last_done = done.last().map(|(i, _, _)| *i);
+        for (index, output, failed) in done {
             if let Some(e) = self.entries.get_mut(index) {
                 e.output = Some(output);
             }
+            // iex counts only inputs that succeed: the next prompt keeps the number
+            if failed {
+                for later in self
+                    .entries
+                    .iter_mut()
+                    .skip(index + 1)
+                    .filter(|e| !e.notice)
+                {
+                    later.number = later.number.saturating_sub(1);
+                }
+                self.next_number = self.next_number.saturating_sub(1).max(1);
+            }
+        }
+        if clear {
+            self.cleared_before = self.entries.len();
         }
         let died = self.shell.filter(|p| !self.rt.alive(*p));
         if let Some(pid) = died {
@@ -221,7 +262,8 @@ impl Console {
                     Event::Exit { pid: p, reason } if p == pid => Some(reason),
                     _ => None,
                 });
-            let reason = reason.map_or_else(|| "killed".to_string(), |r| eval::format_exit(&r));
+            let reason =
+                reason.map_or_else(|| "killed".to_string(), |r| elixir::value::format_exit(&r));
             let exit = format!("** (EXIT from {pid}) shell process exited with reason: {reason}");
             // The shell runs one line at a time: the unanswered entry that is not queued is
             // the one it died on. If it died as a line finished (a link to what that line
@@ -310,14 +352,17 @@ impl Console {
         out
     }
 
-    /// Evaluates `line` and drives the runtime (jumping the virtual clock over waits) until
-    /// it has answered: for tests and scripts, where nothing else moves the clock.
-    pub fn eval(&mut self, line: &str) -> String {
-        let first = self.entries.len();
-        self.submit(line);
-        for _ in 0..10_000 {
+    /// Drives the runtime (jumping the virtual clock over waits) until every entry has
+    /// answered, or a bounded amount of work has been done (an endless loop stays running).
+    pub fn settle(&mut self) {
+        for _ in 0..2_000 {
             if !self.busy() {
                 break;
+            }
+            if self.rt.runnable() {
+                self.rt.run(100_000);
+                self.collect();
+                continue;
             }
             match self.rt.next_deadline() {
                 Some(next) => {
@@ -328,6 +373,15 @@ impl Console {
                 None => break,
             }
         }
+    }
+
+    /// Evaluates `line` and drives the runtime (jumping the virtual clock over waits) until
+    /// it has answered: for tests and scripts, where nothing else moves the clock.
+    pub fn eval(&mut self, line: &str) -> String {
+        let first = self.entries.len();
+        self.submit(line);
+        self.flush_pending();
+        self.settle();
         self.entries[first..]
             .iter()
             .filter(|e| !e.notice)

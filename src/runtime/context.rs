@@ -155,6 +155,26 @@ impl Ctx {
         }
     }
 
+    /// Gives up the rest of this turn: the process goes to the back of the run queue and
+    /// continues when its turn comes again (how an interpreted process is preempted).
+    pub fn yield_now(&self) -> YieldNow<'_> {
+        YieldNow {
+            ctx: self,
+            yielded: false,
+        }
+    }
+
+    /// Counts work done outside of messages (an interpreter's reductions), so the process
+    /// table shows a busy process as busy.
+    pub fn add_reductions(&self, n: u32) {
+        if let Ok(mut inner) = self.inner.try_borrow_mut() {
+            if let Some(slot) = inner.slot_mut(self.pid) {
+                slot.reductions = slot.reductions.wrapping_add(n);
+            }
+            inner.work = inner.work.wrapping_add(n as u64);
+        }
+    }
+
     /// Ends this process now with `reason` (`exit(reason)`); never returns.
     pub async fn exit(&self, reason: Term) -> Term {
         let pid = self.pid;
@@ -554,6 +574,34 @@ impl Future for Park<'_> {
                 this.parked = true;
             }
         }
+        Poll::Pending
+    }
+}
+
+/// The future behind `Ctx::yield_now`.
+pub struct YieldNow<'a> {
+    ctx: &'a Ctx,
+    yielded: bool,
+}
+
+impl Future for YieldNow<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        if this.yielded {
+            return Poll::Ready(());
+        }
+        let pid = this.ctx.pid;
+        let Ok(mut inner) = this.ctx.inner.try_borrow_mut() else {
+            return Poll::Pending;
+        };
+        let Some(slot) = inner.slot_mut(pid) else {
+            return Poll::Pending; // dead: never resumes
+        };
+        slot.status = super::process::Status::Runnable;
+        inner.run_queue.push_back(pid);
+        this.yielded = true;
         Poll::Pending
     }
 }

@@ -166,11 +166,14 @@ pub(crate) struct Inner {
     free: Vec<u32>,
     next_serial: u32,
     next_ref: u64,
-    run_queue: VecDeque<Pid>,
+    pub(crate) run_queue: VecDeque<Pid>,
     /// The process being polled, or `NO_PID`.
     pub(crate) current: Pid,
     turn_msgs: u32,
     budget: u32,
+    /// Work processes reported besides messages (an interpreter's reductions): bounds how
+    /// long one `run` may take when a process computes without waiting.
+    pub(crate) work: u64,
     pub(crate) registry: Registry,
     pub(crate) code: Code,
     pub(crate) applications: std::collections::BTreeMap<Rc<str>, Pid>,
@@ -190,6 +193,11 @@ pub(crate) struct Inner {
 }
 
 /// The first pid numbers are kept for the runtime itself, as the BEAM's are.
+/// Reductions reported by processes (`Ctx::add_reductions`) after which one `run` returns,
+/// even with processes still runnable: an interpreted loop gets its share of a frame, and
+/// the frame ends on time.
+pub const WORK_PER_RUN: u64 = 150_000;
+
 const FIRST_SERIAL: u32 = 80;
 
 /// The serial of a free slot. Only the host (slot 0, which never dies) has it, so a slot
@@ -215,6 +223,7 @@ impl Inner {
             current: NO_PID,
             turn_msgs: 0,
             budget: config.budget.max(1),
+            work: 0,
             registry: Registry::default(),
             code: Code::default(),
             applications: Default::default(),
@@ -1077,7 +1086,8 @@ impl Runtime {
         inner.running = true;
         let mut cx = Context::from_waker(Waker::noop());
         let mut steps = 0;
-        while steps < max_steps {
+        let work_start = inner.work;
+        while steps < max_steps && inner.work.wrapping_sub(work_start) < WORK_PER_RUN {
             let Some((pid, mut future)) = inner.next_to_poll() else {
                 break;
             };
@@ -1103,6 +1113,12 @@ impl Runtime {
         }
         inner.running = false;
         steps
+    }
+
+    /// Whether some process is ready to run.
+    pub fn runnable(&self) -> bool {
+        self.read(|inner| !inner.run_queue.is_empty())
+            .unwrap_or(false)
     }
 
     /// Runs until no process is runnable (at most ten million steps, so that a process that

@@ -193,7 +193,7 @@ impl ChildSpec {
                         let args = if args.len() == 1 {
                             args[0].clone()
                         } else {
-                            Term::List(args.clone())
+                            Term::list(args.to_vec())
                         };
                         (atom_name(*m), args, Some(term))
                     }

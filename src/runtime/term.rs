@@ -176,7 +176,8 @@ pub enum Term {
     /// An Elixir string (a UTF-8 binary).
     Str(Rc<str>),
     Tuple(Rc<[Term]>),
-    List(Rc<[Term]>),
+    /// A proper list. Its tail is a view of the same items, so `[h | t]` costs nothing.
+    List(List),
     /// A map, its keys kept in term order (which is how iex prints them).
     Map(Rc<[(Term, Term)]>),
     /// An Elixir struct: a map with a `__struct__` module, printed with its fields in
@@ -184,6 +185,72 @@ pub enum Term {
     Struct(Atom, Rc<[(Atom, Term)]>),
     Pid(Pid),
     Ref(Ref),
+    /// A function value (an anonymous function or a capture), made by the interpreter.
+    Fun(Rc<dyn FunValue>),
+}
+
+/// A function as a term: the runtime only prints, compares and carries it; what it runs
+/// is the interpreter's business.
+pub trait FunValue: fmt::Display {
+    fn arity(&self) -> usize;
+    /// Orders and identifies funs deterministically (creation order).
+    fn id(&self) -> u64;
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+impl fmt::Debug for dyn FunValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+/// The items of a list term: shared, with a start offset so a tail is a cheap view.
+#[derive(Clone)]
+pub struct List {
+    items: Rc<[Term]>,
+    start: u32,
+}
+
+impl List {
+    /// The list without its first `n` items (empty past the end).
+    pub fn skip(&self, n: usize) -> List {
+        let start = (self.start as usize + n).min(self.items.len()) as u32;
+        List {
+            items: self.items.clone(),
+            start,
+        }
+    }
+}
+
+impl std::ops::Deref for List {
+    type Target = [Term];
+    fn deref(&self) -> &[Term] {
+        &self.items[self.start as usize..]
+    }
+}
+
+impl From<Vec<Term>> for List {
+    fn from(v: Vec<Term>) -> Self {
+        List {
+            items: v.into(),
+            start: 0,
+        }
+    }
+}
+
+impl From<&[Term]> for List {
+    fn from(v: &[Term]) -> Self {
+        List {
+            items: v.into(),
+            start: 0,
+        }
+    }
+}
+
+impl fmt::Debug for List {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 impl Term {
@@ -206,7 +273,7 @@ impl Term {
         Term::Tuple(items.into())
     }
     pub fn list(items: Vec<Term>) -> Term {
-        Term::List(items.into())
+        Term::List(List::from(items))
     }
     /// A map from key/value pairs; a later duplicate key wins, as in `%{a: 1, a: 2}`.
     pub fn map(mut pairs: Vec<(Term, Term)>) -> Term {
@@ -282,7 +349,7 @@ impl Term {
     }
     pub fn as_list(&self) -> Option<&[Term]> {
         match self {
-            Term::List(l) => Some(l),
+            Term::List(l) => Some(&l[..]),
             _ => None,
         }
     }
@@ -320,6 +387,7 @@ impl Term {
             Term::Int(_) | Term::Float(_) => 0,
             Term::Atom(_) => 1,
             Term::Ref(_) => 2,
+            Term::Fun(_) => 3,
             Term::Pid(_) => 4,
             Term::Tuple(_) => 5,
             Term::Map(_) | Term::Struct(..) => 6,
@@ -333,10 +401,10 @@ impl Term {
         let word = std::mem::size_of::<Term>();
         match self {
             Term::Atom(_) | Term::Int(_) | Term::Float(_) | Term::Pid(_) | Term::Ref(_) => 0,
+            Term::Fun(_) => 4 * word,
             Term::Str(s) => s.len(),
-            Term::Tuple(items) | Term::List(items) => {
-                items.iter().map(|t| word + t.heap_size()).sum::<usize>()
-            }
+            Term::Tuple(items) => items.iter().map(|t| word + t.heap_size()).sum::<usize>(),
+            Term::List(items) => items.iter().map(|t| word + t.heap_size()).sum::<usize>(),
             Term::Map(pairs) => pairs
                 .iter()
                 .map(|(k, v)| 2 * word + k.heap_size() + v.heap_size())
@@ -403,7 +471,8 @@ impl Ord for Term {
             (Term::Pid(a), Term::Pid(b)) => a.cmp(b),
             (Term::Ref(a), Term::Ref(b)) => a.cmp(b),
             (Term::Tuple(a), Term::Tuple(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
-            (Term::List(a), Term::List(b)) => a.cmp(b),
+            (Term::List(a), Term::List(b)) => a[..].cmp(&b[..]),
+            (Term::Fun(a), Term::Fun(b)) => a.id().cmp(&b.id()),
             (Term::Map(a), Term::Map(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
             (Term::Struct(ma, fa), Term::Struct(mb, fb)) => ma.cmp(mb).then_with(|| fa.cmp(fb)),
             (Term::Struct(..), Term::Map(_)) => Ordering::Greater,
@@ -476,7 +545,51 @@ fn write_key(f: &mut fmt::Formatter<'_>, a: Atom) -> fmt::Result {
     }
 }
 
-fn is_keyword_list(items: &[Term]) -> bool {
+/// A list of printable character codes prints as a charlist, `'abc'`, as iex does.
+pub fn charlist_text(items: &[Term]) -> Option<String> {
+    if items.is_empty() {
+        return None;
+    }
+    let mut out = String::from("'");
+    for t in items {
+        let Term::Int(c) = t else { return None };
+        match *c {
+            7 => out.push_str("\\a"),
+            8 => out.push_str("\\b"),
+            9 => out.push_str("\\t"),
+            10 => out.push_str("\\n"),
+            11 => out.push_str("\\v"),
+            12 => out.push_str("\\f"),
+            13 => out.push_str("\\r"),
+            27 => out.push_str("\\e"),
+            39 => out.push_str("\\'"),
+            92 => out.push_str("\\\\"),
+            32..=126 => out.push(*c as u8 as char),
+            _ => return None,
+        }
+    }
+    out.push('\'');
+    Some(out)
+}
+
+/// `(first, last, step)` of a `%Range{}`.
+pub fn range_parts(t: &Term) -> Option<(i64, i64, i64)> {
+    let Term::Struct(m, fields) = t else {
+        return None;
+    };
+    if &*m.name() != "Elixir.Range" {
+        return None;
+    }
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(a, _)| &*a.name() == k)
+            .and_then(|(_, v)| v.as_int())
+    };
+    Some((get("first")?, get("last")?, get("step")?))
+}
+
+pub fn is_keyword_list(items: &[Term]) -> bool {
     !items.is_empty()
         && items
             .iter()
@@ -534,6 +647,10 @@ impl fmt::Display for Term {
                 }
                 f.write_str("}")
             }
+            Term::Fun(fun) => write!(f, "{fun}"),
+            Term::List(items) if charlist_text(items).is_some() => {
+                f.write_str(&charlist_text(items).unwrap_or_default())
+            }
             Term::List(items) => {
                 f.write_str("[")?;
                 let keyword = is_keyword_list(items);
@@ -567,6 +684,15 @@ impl fmt::Display for Term {
                     }
                 }
                 f.write_str("}")
+            }
+            Term::Struct(_, fields) if range_parts(self).is_some() => {
+                let _ = fields;
+                let (first, last, step) = range_parts(self).unwrap_or_default();
+                if step == 1 {
+                    write!(f, "{first}..{last}")
+                } else {
+                    write!(f, "{first}..{last}//{step}")
+                }
             }
             Term::Struct(module, fields) => {
                 f.write_str("%")?;

@@ -1,0 +1,269 @@
+//! Pattern matching: `=`, function heads, `case`, `fn` and `with` clauses. Variables bind
+//! (a name twice in one pattern must match equal values), `^pin` compares with the
+//! variable's current value, `_` ignores, maps match partially, `"prefix" <> rest` splits a
+//! string, `[h | t]` takes a list's head and tail (a cheap view).
+
+use super::ast::{Expr, Kind, Part};
+use super::machine::Machine;
+use super::value::{compile_error, Exc, R};
+use crate::runtime::{Atom, Term};
+
+impl Machine {
+    /// Matches `value` against `pat`, pushing bindings onto the environment. On `Ok(false)`
+    /// the caller truncates the environment back to where it was.
+    pub fn pattern(&mut self, pat: &Expr, value: &Term, base: usize) -> R<bool> {
+        match &pat.kind {
+            Kind::Var(name) => {
+                let n = name.name();
+                if n.starts_with('_') {
+                    return Ok(true);
+                }
+                // bound earlier in this same pattern: must be equal
+                if let Some((_, v)) = self.env[base..].iter().rev().find(|(k, _)| k == name) {
+                    return Ok(v == value && strict_eq(v, value));
+                }
+                self.env.push((*name, value.clone()));
+                Ok(true)
+            }
+            Kind::Lit(t) => Ok(strict_eq(t, value)),
+            Kind::Pin(inner) => {
+                let Kind::Var(name) = &inner.kind else {
+                    return Err(compile_error("invalid argument for unary operator ^"));
+                };
+                match self.env[..base].iter().rev().find(|(k, _)| k == name) {
+                    Some((_, v)) => Ok(strict_eq(v, value)),
+                    None => Err(compile_error(format!(
+                        "undefined variable ^{}",
+                        name.name()
+                    ))),
+                }
+            }
+            Kind::Tuple(items) => match value {
+                Term::Tuple(vs) if vs.len() == items.len() => {
+                    for (p, v) in items.iter().zip(vs.iter()) {
+                        if !self.pattern(p, v, base)? {
+                            return Ok(false);
+                        }
+                    }
+                    Ok(true)
+                }
+                _ => Ok(false),
+            },
+            Kind::List(items, tail) => {
+                let Term::List(vs) = value else {
+                    return Ok(false);
+                };
+                match tail {
+                    None if vs.len() != items.len() => Ok(false),
+                    Some(_) if vs.len() < items.len() => Ok(false),
+                    _ => {
+                        for (p, v) in items.iter().zip(vs.iter()) {
+                            if !self.pattern(p, v, base)? {
+                                return Ok(false);
+                            }
+                        }
+                        match tail {
+                            Some(t) => self.pattern(t, &Term::List(vs.skip(items.len())), base),
+                            None => Ok(true),
+                        }
+                    }
+                }
+            }
+            Kind::Map(pairs) => {
+                let (Term::Map(_) | Term::Struct(..)) = value else {
+                    return Ok(false);
+                };
+                for (k, p) in pairs {
+                    let key = self.pattern_key(k)?;
+                    match map_get(value, &key) {
+                        Some(v) => {
+                            if !self.pattern(p, &v, base)? {
+                                return Ok(false);
+                            }
+                        }
+                        None => return Ok(false),
+                    }
+                }
+                Ok(true)
+            }
+            Kind::Struct(name, None, pairs) => {
+                let Term::Struct(m, _) = value else {
+                    return Ok(false);
+                };
+                match &name.kind {
+                    Kind::Var(v) => {
+                        if !self.pattern(
+                            &Expr {
+                                kind: Kind::Var(*v),
+                                line: pat.line,
+                                simple: Default::default(),
+                            },
+                            &Term::Atom(*m),
+                            base,
+                        )? {
+                            return Ok(false);
+                        }
+                    }
+                    _ => {
+                        let want = match &name.kind {
+                            Kind::Alias(a) => self.resolve_alias(*a),
+                            _ => match self.eval_simple(name)? {
+                                Term::Atom(a) => a,
+                                _ => return Ok(false),
+                            },
+                        };
+                        if want != *m {
+                            return Ok(false);
+                        }
+                    }
+                }
+                for (k, p) in pairs {
+                    let key = self.pattern_key(k)?;
+                    match map_get(value, &key) {
+                        Some(v) => {
+                            if !self.pattern(p, &v, base)? {
+                                return Ok(false);
+                            }
+                        }
+                        None => return Ok(false),
+                    }
+                }
+                Ok(true)
+            }
+            Kind::Match(a, b) => Ok(self.pattern(a, value, base)? && self.pattern(b, value, base)?),
+            Kind::Binary("<>", prefix, rest) => {
+                let Term::Str(s) = value else {
+                    return Ok(false);
+                };
+                let p = match &prefix.kind {
+                    Kind::Lit(Term::Str(p)) => p.clone(),
+                    _ => {
+                        return Err(compile_error(
+                            "the left argument of <> operator inside a match should always be a literal binary",
+                        ))
+                    }
+                };
+                match s.strip_prefix(&*p) {
+                    Some(r) => self.pattern(rest, &Term::str(r), base),
+                    None => Ok(false),
+                }
+            }
+            Kind::Unary("-", x) => match (&x.kind, value) {
+                (Kind::Lit(Term::Int(i)), Term::Int(v)) => Ok(-i == *v),
+                (Kind::Lit(Term::Float(f)), Term::Float(v)) => Ok(-f == *v),
+                _ => Ok(false),
+            },
+            Kind::Alias(_) | Kind::Module | Kind::Attr(_) => {
+                let t = self.eval_simple(pat)?;
+                Ok(strict_eq(&t, value))
+            }
+            Kind::Interp(parts, false) if parts.iter().all(|p| matches!(p, Part::Lit(_))) => {
+                let t = self.eval_simple(pat)?;
+                Ok(strict_eq(&t, value))
+            }
+            Kind::Call(name, args, _) if &*name.name() == ".." || (args.is_empty() && false) => {
+                let t = self.eval_simple(pat)?;
+                Ok(t == *value)
+            }
+            Kind::Binary("..", _, _) => {
+                let t = self.eval_simple(pat)?;
+                Ok(t == *value)
+            }
+            Kind::Call(name, args, _) if super::stdlib::exists("erlang", &name.name(), args.len()) => Err(compile_error(format!(
+                "cannot invoke remote function :erlang.{}/{} inside a match",
+                name.name(),
+                args.len()
+            ))),
+            Kind::Call(name, args, _) => Err(compile_error(format!(
+                "cannot find or invoke local {}/{} inside match. Only macros can be invoked in a match and they must be defined before their invocation. Called as: {}",
+                name.name(),
+                args.len(),
+                super::source::to_source(pat)
+            ))),
+            Kind::Remote(m, name, args, _) => Err(compile_error(format!(
+                "cannot invoke remote function {}.{}/{} inside a match",
+                super::source::to_source(m),
+                name.name(),
+                args.len()
+            ))),
+            Kind::Binary("when", _, _) => Err(compile_error("invalid use of when in a match")),
+            _ => Err(compile_error(format!(
+                "invalid pattern in match, {} is not allowed in matches",
+                super::source::to_source(pat)
+            ))),
+        }
+    }
+
+    fn pattern_key(&mut self, k: &Expr) -> R<Term> {
+        match &k.kind {
+            Kind::Lit(t) => Ok(t.clone()),
+            Kind::Pin(_) | Kind::Alias(_) | Kind::Module | Kind::Attr(_) | Kind::Tuple(_) => {
+                match &k.kind {
+                    Kind::Pin(inner) => self.eval_simple(inner),
+                    _ => self.eval_simple(k),
+                }
+            }
+            Kind::Var(name) => Err(compile_error(format!(
+                "cannot use variable {} as map key inside a pattern. Map keys in patterns can only be literals (such as atoms, strings, tuples, and the like) or an existing variable matched with the pin operator (such as ^some_var)",
+                name.name()
+            ))),
+            _ => self.eval_simple(k),
+        }
+    }
+}
+
+/// A value in a map or struct by key.
+pub fn map_get(t: &Term, key: &Term) -> Option<Term> {
+    match t {
+        Term::Map(pairs) => pairs
+            .binary_search_by(|(k, _)| k.cmp(key))
+            .ok()
+            .and_then(|i| {
+                // term order treats 1 and 1.0 as equal; keys must match strictly
+                let (k, v) = &pairs[i];
+                strict_eq(k, key).then(|| v.clone())
+            })
+            .or_else(|| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| strict_eq(k, key))
+                    .map(|(_, v)| v.clone())
+            }),
+        Term::Struct(m, fields) => match key {
+            Term::Atom(a) if &*a.name() == "__struct__" => Some(Term::Atom(*m)),
+            Term::Atom(a) => fields.iter().find(|(k, _)| k == a).map(|(_, v)| v.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `===`: like `==` but 1 and 1.0 differ.
+pub fn strict_eq(a: &Term, b: &Term) -> bool {
+    match (a, b) {
+        (Term::Int(_), Term::Float(_)) | (Term::Float(_), Term::Int(_)) => false,
+        (Term::Tuple(x), Term::Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| strict_eq(p, q))
+        }
+        (Term::List(x), Term::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| strict_eq(p, q))
+        }
+        (Term::Map(x), Term::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|((k1, v1), (k2, v2))| strict_eq(k1, k2) && strict_eq(v1, v2))
+        }
+        _ => a == b,
+    }
+}
+
+pub fn atom_is(t: &Term, name: &str) -> bool {
+    matches!(t, Term::Atom(a) if &*a.name() == name)
+}
+
+pub fn module_atom(name: &str) -> Atom {
+    Atom::module(name)
+}
+
+pub fn unused(_: Exc) {}

@@ -1,0 +1,26 @@
+//! The Elixir interpreter: what a learner types in the console, evaluated inside a process
+//! of the runtime, printing what iex 1.14 prints.
+//!
+//! - [`tokenizer`] and [`parser`]: source to the syntax tree of [`ast`];
+//! - [`matcher`]: pattern matching;
+//! - [`machine`]: the evaluator, an explicit-stack machine that yields to the scheduler
+//!   (preemption by reductions) and runs tail calls in constant space;
+//! - [`ops`]: operators; [`value`]: functions and exceptions as terms;
+//! - [`inspect`]: values printed as iex prints them (80 columns, limit 50);
+//! - [`stdlib`]: `Kernel`, `Enum`, `Map`, `String`… one file per module, and iex's helpers;
+//! - [`shell`]: one input in, iex's answer out.
+
+pub mod ast;
+pub mod inspect;
+pub mod machine;
+pub mod matcher;
+pub mod ops;
+pub mod parser;
+pub mod shell;
+pub mod source;
+pub mod stdlib;
+pub mod tokenizer;
+pub mod value;
+
+pub use machine::{Machine, Modules, Step};
+pub use tokenizer::SyntaxError;

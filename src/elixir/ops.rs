@@ -1,0 +1,353 @@
+//! Elixir's operators on terms: arithmetic (64-bit integers, checked), comparison in
+//! Erlang's term order, `<>`, `++`, `--`, `in`, ranges, and `to_string` (String.Chars).
+
+use super::inspect;
+use super::matcher::strict_eq;
+use super::value::{argument_error, exception, protocol_undefined, Exc, R};
+use crate::runtime::term::range_parts;
+use crate::runtime::{Atom, Term};
+
+/// The longest list or string an operation may build (a guard against a tab running out of
+/// memory; Elixir itself would grow until the VM's memory is gone).
+pub const MAX_ITEMS: usize = 10_000_000;
+
+pub fn too_big(what: &str, n: usize) -> Exc {
+    exception(
+        "SystemLimitError",
+        vec![(
+            "message",
+            Term::str(&format!(
+                "a system limit has been reached: {what} of {n} items is more than this console holds ({MAX_ITEMS})"
+            )),
+        )],
+    )
+}
+
+fn overflow() -> Exc {
+    exception(
+        "SystemLimitError",
+        vec![(
+            "message",
+            Term::str("a system limit has been reached: integer overflow (this console's integers are 64-bit)"),
+        )],
+    )
+}
+
+pub fn arith_error(op: &str, a: &Term, b: Option<&Term>) -> Exc {
+    let expr = match b {
+        Some(b) if op.chars().all(|c| c.is_alphabetic()) => {
+            format!("{op}({}, {})", inspect::inspect(a), inspect::inspect(b))
+        }
+        Some(b) => format!("{} {op} {}", inspect::inspect(a), inspect::inspect(b)),
+        None => format!("{op}({})", inspect::inspect(a)),
+    };
+    exception(
+        "ArithmeticError",
+        vec![(
+            "message",
+            Term::str(&format!("bad argument in arithmetic expression: {expr}")),
+        )],
+    )
+}
+
+pub fn num(t: &Term) -> Option<f64> {
+    match t {
+        Term::Int(i) => Some(*i as f64),
+        Term::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
+    match op {
+        "+" | "-" | "*" => {
+            if let (Term::Int(x), Term::Int(y)) = (a, b) {
+                let r = match op {
+                    "+" => x.checked_add(*y),
+                    "-" => x.checked_sub(*y),
+                    _ => x.checked_mul(*y),
+                };
+                return r.map(Term::Int).ok_or_else(overflow);
+            }
+            match (num(a), num(b)) {
+                (Some(x), Some(y)) => Ok(Term::Float(match op {
+                    "+" => x + y,
+                    "-" => x - y,
+                    _ => x * y,
+                })),
+                _ => Err(arith_error(op, a, Some(b))),
+            }
+        }
+        "/" => match (num(a), num(b)) {
+            (Some(_), Some(y)) if y == 0.0 => Err(arith_error("/", a, Some(b))),
+            (Some(x), Some(y)) => Ok(Term::Float(x / y)),
+            _ => Err(arith_error("/", a, Some(b))),
+        },
+        "**" => match (a, b) {
+            (Term::Int(x), Term::Int(y)) if *y >= 0 => {
+                let e = u32::try_from(*y).map_err(|_| overflow())?;
+                x.checked_pow(e).map(Term::Int).ok_or_else(overflow)
+            }
+            _ => match (num(a), num(b)) {
+                (Some(x), Some(y)) => Ok(Term::Float(x.powf(y))),
+                _ => Err(arith_error("**", a, Some(b))),
+            },
+        },
+        "==" => Ok(Term::bool(a == b)),
+        "!=" => Ok(Term::bool(a != b)),
+        "===" => Ok(Term::bool(strict_eq(a, b))),
+        "!==" => Ok(Term::bool(!strict_eq(a, b))),
+        "<" => Ok(Term::bool(a < b)),
+        ">" => Ok(Term::bool(a > b)),
+        "<=" => Ok(Term::bool(a <= b)),
+        ">=" => Ok(Term::bool(a >= b)),
+        "<>" => match (a, b) {
+            (Term::Str(x), Term::Str(y)) => {
+                if x.len() + y.len() > MAX_ITEMS * 10 {
+                    return Err(too_big("a string", x.len() + y.len()));
+                }
+                let mut s = String::with_capacity(x.len() + y.len());
+                s.push_str(x);
+                s.push_str(y);
+                Ok(Term::str(&s))
+            }
+            (Term::Str(_), other) | (other, _) => Err(argument_error(format!(
+                "errors were found at the given arguments:\n\n  * 1st argument: not a bitstring\n"
+            ))
+            .with_blame(other)),
+        },
+        "++" => match (a, b) {
+            (Term::List(x), Term::List(y)) => {
+                if x.is_empty() {
+                    return Ok(b.clone());
+                }
+                if x.len() + y.len() > MAX_ITEMS {
+                    return Err(too_big("a list", x.len() + y.len()));
+                }
+                let mut v = Vec::with_capacity(x.len() + y.len());
+                v.extend(x.iter().cloned());
+                v.extend(y.iter().cloned());
+                Ok(Term::list(v))
+            }
+            (Term::List(_), _) => Err(exception(
+                "ArgumentError",
+                vec![(
+                    "message",
+                    Term::str(&format!(
+                        "improper lists are not supported by this console: {} ++ {}",
+                        inspect::inspect(a),
+                        inspect::inspect(b)
+                    )),
+                )],
+            )),
+            _ => Err(argument_error(
+                "errors were found at the given arguments:\n\n  * 1st argument: not a list\n",
+            )),
+        },
+        "--" => match (a, b) {
+            (Term::List(x), Term::List(y)) => {
+                let mut remove: Vec<Term> = y.to_vec();
+                let mut out = Vec::with_capacity(x.len());
+                for item in x.iter() {
+                    if let Some(i) = remove.iter().position(|r| strict_eq(r, item)) {
+                        remove.remove(i);
+                    } else {
+                        out.push(item.clone());
+                    }
+                }
+                Ok(Term::list(out))
+            }
+            (Term::List(_), _) => Err(argument_error(
+                "errors were found at the given arguments:\n\n  * 2nd argument: not a list\n",
+            )),
+            _ => Err(argument_error(
+                "errors were found at the given arguments:\n\n  * 1st argument: not a list\n",
+            )),
+        },
+        ".." => range(a, b, None),
+        "in" => member(b, a).map(Term::bool),
+        "not in" => member(b, a).map(|m| Term::bool(!m)),
+        "=~" => match (a, b) {
+            (Term::Str(x), Term::Str(y)) => Ok(Term::bool(x.contains(&**y))),
+            _ => Err(exception(
+                "FunctionClauseError",
+                vec![
+                    ("module", Term::Atom(Atom::module("Kernel"))),
+                    ("function", Term::atom("=~")),
+                    ("arity", Term::Int(2)),
+                    ("kind", Term::nil()),
+                    ("args", Term::nil()),
+                    ("clauses", Term::nil()),
+                ],
+            )),
+        },
+        _ => Err(exception(
+            "CompileError",
+            vec![
+                ("file", Term::str("iex")),
+                ("line", Term::Int(1)),
+                (
+                    "description",
+                    Term::str(&format!(
+                        "undefined function {op}/2 (there is no such import)"
+                    )),
+                ),
+            ],
+        )),
+    }
+}
+
+trait Blame {
+    fn with_blame(self, t: &Term) -> Exc;
+}
+impl Blame for Exc {
+    fn with_blame(self, _t: &Term) -> Exc {
+        self
+    }
+}
+
+pub fn unary(op: &str, a: &Term) -> R<Term> {
+    match op {
+        "-" => match a {
+            Term::Int(i) => i.checked_neg().map(Term::Int).ok_or_else(overflow),
+            Term::Float(f) => Ok(Term::Float(-f)),
+            _ => Err(arith_error("-", a, None)),
+        },
+        "+" => match a {
+            Term::Int(_) | Term::Float(_) => Ok(a.clone()),
+            _ => Err(arith_error("+", a, None)),
+        },
+        "!" => Ok(Term::bool(!a.is_truthy())),
+        "not" => match a {
+            Term::Atom(x) if *x == Atom::TRUE => Ok(Term::bool(false)),
+            Term::Atom(x) if *x == Atom::FALSE => Ok(Term::bool(true)),
+            _ => Err(argument_error(
+                "errors were found at the given arguments:\n\n  * 1st argument: not a boolean\n",
+            )),
+        },
+        _ => Err(argument_error(format!("unknown operator {op}"))),
+    }
+}
+
+pub fn range(a: &Term, b: &Term, step: Option<&Term>) -> R<Term> {
+    match (a, b) {
+        (Term::Int(x), Term::Int(y)) => {
+            let step = match step {
+                None => {
+                    if x <= y {
+                        1
+                    } else {
+                        -1
+                    }
+                }
+                Some(Term::Int(s)) if *s != 0 => *s,
+                Some(s) => {
+                    return Err(argument_error(format!(
+                        "the step to be a non-zero integer, got: {}",
+                        inspect::inspect(s)
+                    )))
+                }
+            };
+            Ok(make_range(*x, *y, step))
+        }
+        _ => Err(argument_error(format!(
+            "ranges (first..last) expect both sides to be integers, got: {}..{}",
+            inspect::inspect(a),
+            inspect::inspect(b)
+        ))),
+    }
+}
+
+pub fn make_range(first: i64, last: i64, step: i64) -> Term {
+    Term::structure(
+        "Range",
+        vec![
+            ("first", Term::Int(first)),
+            ("last", Term::Int(last)),
+            ("step", Term::Int(step)),
+        ],
+    )
+}
+
+/// The integers of a range, without building them.
+pub fn range_iter(t: &Term) -> Option<impl Iterator<Item = i64>> {
+    let (first, last, step) = range_parts(t)?;
+    let count = range_len(first, last, step);
+    Some((0..count).map(move |i| first + (i as i64) * step))
+}
+
+pub fn range_len(first: i64, last: i64, step: i64) -> usize {
+    if step > 0 && first <= last {
+        ((last as i128 - first as i128) / step as i128 + 1) as usize
+    } else if step < 0 && first >= last {
+        ((first as i128 - last as i128) / (-step) as i128 + 1) as usize
+    } else {
+        0
+    }
+}
+
+pub fn member(coll: &Term, x: &Term) -> R<bool> {
+    match coll {
+        Term::List(items) => Ok(items.iter().any(|i| strict_eq(i, x))),
+        Term::Map(pairs) => Ok(match x.as_tuple() {
+            Some([k, v]) => pairs
+                .iter()
+                .any(|(pk, pv)| strict_eq(pk, k) && strict_eq(pv, v)),
+            _ => false,
+        }),
+        t if range_parts(t).is_some() => {
+            let (first, last, step) = range_parts(t).unwrap_or((0, 0, 1));
+            Ok(match x {
+                Term::Int(i) => {
+                    let inside = if step > 0 {
+                        *i >= first && *i <= last
+                    } else {
+                        *i <= first && *i >= last
+                    };
+                    inside && (i - first) % step == 0
+                }
+                _ => false,
+            })
+        }
+        other => Err(protocol_undefined("Enumerable", other)),
+    }
+}
+
+/// `to_string/1` (the `String.Chars` protocol), also used by interpolation.
+pub fn to_string(t: &Term) -> R<String> {
+    match t {
+        Term::Str(s) => Ok(s.to_string()),
+        Term::Atom(a) if *a == Atom::NIL => Ok(String::new()),
+        Term::Atom(a) => {
+            let n = a.name();
+            Ok(n.strip_prefix("Elixir.").unwrap_or(&n).to_string())
+        }
+        Term::Int(i) => Ok(i.to_string()),
+        Term::Float(_) => Ok(inspect::inspect(t)),
+        Term::List(items) => {
+            let mut s = String::new();
+            chardata(items, &mut s, 0)?;
+            Ok(s)
+        }
+        Term::Struct(..) if range_parts(t).is_some() => Ok(inspect::inspect(t)),
+        other => Err(protocol_undefined("String.Chars", other)),
+    }
+}
+
+fn chardata(items: &[Term], out: &mut String, depth: usize) -> R<()> {
+    if depth > 100 {
+        return Err(argument_error("chardata nested too deep"));
+    }
+    for i in items {
+        match i {
+            Term::Int(c) => match u32::try_from(*c).ok().and_then(char::from_u32) {
+                Some(ch) => out.push(ch),
+                None => return Err(argument_error("invalid codepoint in chardata")),
+            },
+            Term::Str(s) => out.push_str(s),
+            Term::List(inner) => chardata(inner, out, depth + 1)?,
+            other => return Err(protocol_undefined("String.Chars", other)),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! One input of the shell: parse, evaluate in the machine (yielding to the scheduler when its
+//! budget is spent, awaiting the runtime when a call waits), and render what iex prints:
+//! the output the code printed, then the value or the error.
+
+use super::machine::{Machine, Step};
+use super::stdlib::iex::NO_RESULT;
+use super::value::{render, Exc};
+use super::{inspect, parser};
+use crate::runtime::Term;
+
+/// Steps the machine runs before it lets other processes have a turn.
+pub const BUDGET: u64 = 4_000;
+
+/// The answer to one input.
+pub struct Answer {
+    pub text: String,
+    /// An error (iex does not count the line: the prompt number stays).
+    pub failed: bool,
+}
+
+/// Evaluates `line`, the shell's input number `number`, in the machine, suspending as the
+/// BEAM would.
+pub async fn eval(m: &mut Machine, line: &str, number: usize) -> Answer {
+    m.out.clear();
+    let exprs = match parser::parse_at(line, number) {
+        Ok(e) => e,
+        Err(e) => {
+            return Answer {
+                text: e.to_string(),
+                failed: true,
+            }
+        }
+    };
+    if exprs.is_empty() {
+        return Answer {
+            text: String::new(),
+            failed: false,
+        };
+    }
+    m.start(exprs);
+    let ctx = m.ctx.clone();
+    let result: Result<Term, Exc> = loop {
+        match m.run(BUDGET) {
+            Step::Done(v) => break Ok(v),
+            Step::Failed(x) => break Err(x),
+            Step::Yield => {
+                ctx.add_reductions(BUDGET as u32);
+                ctx.yield_now().await;
+            }
+            Step::Await(op) => {
+                let r = op(ctx.clone()).await;
+                m.resume(r);
+            }
+        }
+    };
+    let mut text = std::mem::take(&mut m.out);
+    let failed = result.is_err();
+    match result {
+        Ok(v) if v == Term::atom(NO_RESULT) => {
+            if text.ends_with('\n') {
+                text.pop();
+            }
+        }
+        Ok(v) => {
+            text.push_str(&inspect::pretty(&v));
+            m.results.push(v);
+            if m.results.len() > 100 {
+                m.results.remove(0);
+            }
+        }
+        Err(x) => text.push_str(&render(&at_line(x, number))),
+    }
+    Answer { text, failed }
+}
+
+/// iex reports compile errors at the input's number, as lines of a file named `iex`.
+fn at_line(x: Exc, number: usize) -> Exc {
+    match x {
+        Exc::Error(Term::Struct(m, fields)) if &*m.name() == "Elixir.CompileError" => {
+            let fields: Vec<_> = fields
+                .iter()
+                .map(|(k, v)| {
+                    if &*k.name() == "line" {
+                        (*k, Term::Int(number as i64))
+                    } else {
+                        (*k, v.clone())
+                    }
+                })
+                .collect();
+            Exc::Error(Term::Struct(m, fields.into()))
+        }
+        other => other,
+    }
+}

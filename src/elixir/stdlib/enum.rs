@@ -1,0 +1,1211 @@
+//! `Enum` over lists, ranges and maps. Functions that take a function call it through the
+//! machine, item by item ([`walk`]), so a user's `fn` can be as slow as it likes.
+
+use std::rc::Rc;
+
+use super::super::inspect;
+use super::super::machine::{Machine, NRet};
+use super::super::matcher::strict_eq;
+use super::super::ops;
+use super::super::value::{as_fun, badarg, exception, protocol_undefined, Exc, R};
+use super::enumerable::{item_arg, to_vec, walk, Items, Walk};
+use super::value;
+use crate::runtime::Term;
+
+pub const FUNS: super::Table = &[
+    ("to_list", 1, true),
+    ("count", 1, true),
+    ("sum", 1, true),
+    ("product", 1, true),
+    ("min", 1, true),
+    ("max", 1, true),
+    ("min_max", 1, true),
+    ("sort", 1, true),
+    ("reverse", 1, true),
+    ("take", 2, true),
+    ("drop", 2, true),
+    ("zip", 2, true),
+    ("zip", 1, true),
+    ("unzip", 1, true),
+    ("with_index", 1, true),
+    ("with_index", 2, false),
+    ("into", 2, true),
+    ("into", 3, false),
+    ("join", 1, true),
+    ("join", 2, true),
+    ("member?", 2, true),
+    ("uniq", 1, true),
+    ("chunk_every", 2, true),
+    ("chunk_every", 3, true),
+    ("chunk_every", 4, true),
+    ("frequencies", 1, true),
+    ("at", 2, true),
+    ("at", 3, true),
+    ("empty?", 1, true),
+    ("fetch", 2, true),
+    ("fetch!", 2, true),
+    ("slice", 2, true),
+    ("slice", 3, true),
+    ("split", 2, true),
+    ("concat", 1, true),
+    ("concat", 2, true),
+    ("dedup", 1, true),
+    ("shuffle", 1, true),
+    ("random", 1, true),
+    ("intersperse", 2, true),
+    ("take_every", 2, true),
+    ("any?", 1, true),
+    ("all?", 1, true),
+    ("reverse", 2, true),
+    ("map", 2, false),
+    ("filter", 2, false),
+    ("reject", 2, false),
+    ("reduce", 2, false),
+    ("reduce", 3, false),
+    ("each", 2, false),
+    ("count", 2, false),
+    ("sort", 2, false),
+    ("sort_by", 2, false),
+    ("sort_by", 3, false),
+    ("any?", 2, false),
+    ("all?", 2, false),
+    ("find", 2, false),
+    ("find", 3, false),
+    ("find_index", 2, false),
+    ("find_value", 2, false),
+    ("uniq_by", 2, false),
+    ("group_by", 2, false),
+    ("group_by", 3, false),
+    ("flat_map", 2, false),
+    ("frequencies_by", 2, false),
+    ("split_with", 2, false),
+    ("map_join", 2, false),
+    ("map_join", 3, false),
+    ("min_by", 2, false),
+    ("max_by", 2, false),
+    ("reduce_while", 3, false),
+    ("map_reduce", 3, false),
+    ("take_while", 2, false),
+    ("drop_while", 2, false),
+    ("zip_with", 3, false),
+    ("scan", 2, false),
+    ("scan", 3, false),
+    ("dedup_by", 2, false),
+    ("chunk_by", 2, false),
+    ("filter_map", 3, false),
+    ("sum_by", 2, false),
+    ("each_with_index", 2, false),
+    ("min", 2, false),
+    ("max", 2, false),
+];
+
+fn empty_error() -> Exc {
+    exception(
+        "Enum.EmptyError",
+        vec![("message", Term::str("empty error"))],
+    )
+}
+
+fn ints(t: &Term, which: usize) -> R<i64> {
+    t.as_int().ok_or_else(|| badarg(which, "not an integer"))
+}
+
+fn list(v: Vec<Term>) -> R<Option<NRet>> {
+    if v.len() > ops::MAX_ITEMS {
+        return Err(ops::too_big("a list", v.len()));
+    }
+    value(Term::list(v))
+}
+
+fn need_fun(t: &Term, arity: usize, name: &str, n: usize) -> R<()> {
+    match as_fun(t) {
+        Some(f) if f.arity == arity => Ok(()),
+        Some(_) => Err(exception(
+            "BadArityError",
+            vec![
+                ("function", t.clone()),
+                ("args", Term::list(vec![Term::nil(); arity])),
+            ],
+        )),
+        None => Err(exception(
+            "FunctionClauseError",
+            vec![(
+                "message",
+                Term::str(&format!("no function clause matching in Enum.{name}/{n}")),
+            )],
+        )),
+    }
+}
+
+/// A walk over `t` calling `fun` on each item.
+fn start<S: 'static>(
+    m: &mut Machine,
+    t: &Term,
+    fun: &Term,
+    state: S,
+    step: super::enumerable::StepFn<S>,
+    done: fn(S) -> R<Term>,
+) -> R<Option<NRet>> {
+    let items = Items::of(t)?;
+    Ok(Some(walk(
+        m,
+        Walk {
+            items,
+            i: 0,
+            fun: fun.clone(),
+            state,
+            args: item_arg,
+            step,
+            done,
+        },
+    )?))
+}
+
+fn sorted(mut v: Vec<Term>) -> Vec<Term> {
+    v.sort();
+    v
+}
+
+pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    let a = &args;
+    let n = a.len();
+    match (name, n) {
+        ("to_list", 1) => list(to_vec(&a[0])?),
+        ("count", 1) => value(Term::Int(Items::of(&a[0])?.len() as i64)),
+        ("empty?", 1) => value(Term::bool(Items::of(&a[0])?.is_empty())),
+        ("sum", 1) => {
+            let items = Items::of(&a[0])?;
+            if let Items::Range(first, step, len) = items {
+                let len = len as i128;
+                let total = len * first as i128 + step as i128 * (len * (len - 1) / 2);
+                return match i64::try_from(total) {
+                    Ok(t) => value(Term::Int(t)),
+                    Err(_) => Err(ops::arith_error("+", &Term::Int(0), Some(&Term::Int(0)))),
+                };
+            }
+            let mut acc = Term::Int(0);
+            for i in 0..items.len() {
+                acc = ops::binary("+", &acc, &items.get(i))?;
+            }
+            value(acc)
+        }
+        ("product", 1) => {
+            let items = Items::of(&a[0])?;
+            let mut acc = Term::Int(1);
+            for i in 0..items.len() {
+                acc = ops::binary("*", &acc, &items.get(i))?;
+            }
+            value(acc)
+        }
+        ("min" | "max", 1) => {
+            let v = to_vec(&a[0])?;
+            let r = if name == "min" {
+                v.iter().min_by(|x, y| x.cmp(y))
+            } else {
+                v.iter().fold(None, |best: Option<&Term>, x| match best {
+                    Some(b) if b >= x => Some(b),
+                    _ => Some(x),
+                })
+            };
+            r.cloned()
+                .map(|t| Some(NRet::Value(t)))
+                .ok_or_else(empty_error)
+        }
+        ("min_max", 1) => {
+            let v = to_vec(&a[0])?;
+            let min = v.iter().min().cloned().ok_or_else(empty_error)?;
+            let max = v
+                .iter()
+                .fold(v[0].clone(), |b, x| if *x > b { x.clone() } else { b });
+            value(Term::tuple(vec![min, max]))
+        }
+        ("sort", 1) => list(sorted(to_vec(&a[0])?)),
+        ("reverse", 1) => {
+            let mut v = to_vec(&a[0])?;
+            v.reverse();
+            list(v)
+        }
+        ("reverse", 2) => {
+            let mut v = to_vec(&a[0])?;
+            v.reverse();
+            v.extend(to_vec(&a[1])?);
+            list(v)
+        }
+        ("take", 2) => {
+            let k = ints(&a[1], 2)?;
+            let v = to_vec(&a[0])?;
+            if k >= 0 {
+                list(v.into_iter().take(k as usize).collect())
+            } else {
+                let skip = v.len().saturating_sub((-k) as usize);
+                list(v.into_iter().skip(skip).collect())
+            }
+        }
+        ("drop", 2) => {
+            let k = ints(&a[1], 2)?;
+            let v = to_vec(&a[0])?;
+            if k >= 0 {
+                list(v.into_iter().skip(k as usize).collect())
+            } else {
+                let keep = v.len().saturating_sub((-k) as usize);
+                list(v.into_iter().take(keep).collect())
+            }
+        }
+        ("split", 2) => {
+            let k = ints(&a[1], 2)?;
+            let mut v = to_vec(&a[0])?;
+            let at = if k >= 0 {
+                (k as usize).min(v.len())
+            } else {
+                v.len().saturating_sub((-k) as usize)
+            };
+            let rest = v.split_off(at);
+            value(Term::tuple(vec![Term::list(v), Term::list(rest)]))
+        }
+        ("take_every", 2) => {
+            let k = ints(&a[1], 2)?;
+            if k <= 0 {
+                return list(vec![]);
+            }
+            list(to_vec(&a[0])?.into_iter().step_by(k as usize).collect())
+        }
+        ("slice", 2) => {
+            let v = to_vec(&a[0])?;
+            let Some((f, l, s)) = crate::runtime::term::range_parts(&a[1]) else {
+                return Err(badarg(2, "not a range"));
+            };
+            let len = v.len() as i64;
+            let norm = |i: i64| if i < 0 { len + i } else { i };
+            let (f, l) = (norm(f), norm(l));
+            if f < 0 || f >= len || l < f {
+                return list(vec![]);
+            }
+            list(
+                v.into_iter()
+                    .skip(f as usize)
+                    .take((l - f + 1) as usize)
+                    .step_by(s.max(1) as usize)
+                    .collect(),
+            )
+        }
+        ("slice", 3) => {
+            let v = to_vec(&a[0])?;
+            let start = ints(&a[1], 2)?;
+            let count = ints(&a[2], 3)?.max(0) as usize;
+            let len = v.len() as i64;
+            let start = if start < 0 {
+                (len + start).max(0)
+            } else {
+                start
+            };
+            list(v.into_iter().skip(start as usize).take(count).collect())
+        }
+        ("zip", 2) => {
+            let x = to_vec(&a[0])?;
+            let y = to_vec(&a[1])?;
+            list(
+                x.into_iter()
+                    .zip(y)
+                    .map(|(p, q)| Term::tuple(vec![p, q]))
+                    .collect(),
+            )
+        }
+        ("zip", 1) => {
+            let lists: Vec<Vec<Term>> = to_vec(&a[0])?.iter().map(to_vec).collect::<R<_>>()?;
+            let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
+            list(
+                (0..n)
+                    .map(|i| Term::tuple(lists.iter().map(|l| l[i].clone()).collect()))
+                    .collect(),
+            )
+        }
+        ("unzip", 1) => {
+            let (mut xs, mut ys) = (vec![], vec![]);
+            for t in to_vec(&a[0])? {
+                match t.as_tuple() {
+                    Some([x, y]) => {
+                        xs.push(x.clone());
+                        ys.push(y.clone());
+                    }
+                    _ => return Err(badarg(1, "not a list of 2-tuples")),
+                }
+            }
+            value(Term::tuple(vec![Term::list(xs), Term::list(ys)]))
+        }
+        ("with_index", 1) => list(
+            to_vec(&a[0])?
+                .into_iter()
+                .enumerate()
+                .map(|(i, t)| Term::tuple(vec![t, Term::Int(i as i64)]))
+                .collect(),
+        ),
+        ("with_index", 2) if a[1].as_int().is_some() => {
+            let off = ints(&a[1], 2)?;
+            list(
+                to_vec(&a[0])?
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, t)| Term::tuple(vec![t, Term::Int(i as i64 + off)]))
+                    .collect(),
+            )
+        }
+        ("with_index" | "each_with_index", 2) => {
+            need_fun(&a[1], 2, name, 2)?;
+            let items = Items::of(&a[0])?;
+            Ok(Some(walk(
+                m,
+                Walk {
+                    items,
+                    i: 0,
+                    fun: a[1].clone(),
+                    state: (0i64, Vec::new()),
+                    args: |item, s: &(i64, Vec<Term>)| vec![item.clone(), Term::Int(s.0)],
+                    step: |s, _, r| {
+                        s.0 += 1;
+                        s.1.push(r);
+                        Ok(None)
+                    },
+                    done: |s| Ok(Term::list(s.1)),
+                },
+            )?))
+        }
+        ("into", 2) => value(super::enumerable::into(&a[1], to_vec(&a[0])?)?),
+        ("into", 3) => {
+            let target = a[1].clone();
+            start(
+                m,
+                &a[0],
+                &a[2],
+                (target, Vec::new()),
+                |s, _, r| {
+                    s.1.push(r);
+                    Ok(None)
+                },
+                |s| super::enumerable::into(&s.0, s.1),
+            )
+        }
+        ("join", 1 | 2) => {
+            let sep = match a.get(1) {
+                Some(Term::Str(s)) => s.to_string(),
+                Some(_) => return Err(badarg(2, "not a binary")),
+                None => String::new(),
+            };
+            let parts: Vec<String> = to_vec(&a[0])?
+                .iter()
+                .map(ops::to_string)
+                .collect::<R<_>>()?;
+            value(Term::str(&parts.join(&sep)))
+        }
+        ("member?", 2) => value(Term::bool(ops::member(&a[0], &a[1])?)),
+        ("uniq", 1) => {
+            let mut seen: Vec<Term> = Vec::new();
+            for t in to_vec(&a[0])? {
+                if !seen.iter().any(|s| strict_eq(s, &t)) {
+                    seen.push(t);
+                }
+            }
+            list(seen)
+        }
+        ("dedup", 1) => {
+            let mut out: Vec<Term> = Vec::new();
+            for t in to_vec(&a[0])? {
+                if out.last().is_none_or(|l| !strict_eq(l, &t)) {
+                    out.push(t);
+                }
+            }
+            list(out)
+        }
+        ("chunk_every", 2 | 3 | 4) => {
+            let count = ints(&a[1], 2)?;
+            let step = match a.get(2) {
+                Some(s) => ints(s, 3)?,
+                None => count,
+            };
+            if count <= 0 || step <= 0 {
+                return Err(exception(
+                    "FunctionClauseError",
+                    vec![(
+                        "message",
+                        Term::str(&format!(
+                            "no function clause matching in Enum.chunk_every/{n}"
+                        )),
+                    )],
+                ));
+            }
+            let v = to_vec(&a[0])?;
+            let leftover = a.get(3).cloned();
+            let mut out = Vec::new();
+            let mut i = 0usize;
+            while i < v.len() {
+                let end = (i + count as usize).min(v.len());
+                let mut chunk: Vec<Term> = v[i..end].to_vec();
+                if chunk.len() < count as usize {
+                    match &leftover {
+                        Some(Term::List(pad)) => {
+                            chunk.extend(pad.iter().take(count as usize - chunk.len()).cloned());
+                            out.push(Term::list(chunk));
+                        }
+                        Some(t) if t == &Term::atom("discard") => {}
+                        _ => out.push(Term::list(chunk)),
+                    }
+                    break;
+                }
+                out.push(Term::list(chunk));
+                if end == v.len() {
+                    break;
+                }
+                i += step as usize;
+            }
+            list(out)
+        }
+        ("frequencies", 1) => {
+            let mut counts: Vec<(Term, i64)> = Vec::new();
+            for t in to_vec(&a[0])? {
+                match counts.iter_mut().find(|(k, _)| strict_eq(k, &t)) {
+                    Some(c) => c.1 += 1,
+                    None => counts.push((t, 1)),
+                }
+            }
+            value(Term::map(
+                counts.into_iter().map(|(k, c)| (k, Term::Int(c))).collect(),
+            ))
+        }
+        ("at", 2 | 3) => {
+            let v = to_vec(&a[0])?;
+            let i = ints(&a[1], 2)?;
+            let i = if i < 0 { v.len() as i64 + i } else { i };
+            value(
+                (i >= 0)
+                    .then(|| v.get(i as usize).cloned())
+                    .flatten()
+                    .unwrap_or_else(|| a.get(2).cloned().unwrap_or_else(Term::nil)),
+            )
+        }
+        ("fetch" | "fetch!", 2) => {
+            let v = to_vec(&a[0])?;
+            let i = ints(&a[1], 2)?;
+            let i2 = if i < 0 { v.len() as i64 + i } else { i };
+            let got = (i2 >= 0).then(|| v.get(i2 as usize).cloned()).flatten();
+            match (got, name) {
+                (Some(t), "fetch") => value(Term::ok_tuple(t)),
+                (Some(t), _) => value(t),
+                (None, "fetch") => value(Term::atom("error")),
+                (None, _) => Err(exception(
+                    "Enum.OutOfBoundsError",
+                    vec![(
+                        "message",
+                        Term::str(&format!(
+                            "out of bounds error at position {i} when traversing enumerable {}",
+                            inspect::inspect(&a[0])
+                        )),
+                    )],
+                )),
+            }
+        }
+        ("concat", 1) => {
+            let mut out = Vec::new();
+            for l in to_vec(&a[0])? {
+                out.extend(to_vec(&l)?);
+                if out.len() > ops::MAX_ITEMS {
+                    return Err(ops::too_big("a list", out.len()));
+                }
+            }
+            list(out)
+        }
+        ("concat", 2) => {
+            let mut out = to_vec(&a[0])?;
+            out.extend(to_vec(&a[1])?);
+            list(out)
+        }
+        ("intersperse", 2) => {
+            let mut out = Vec::new();
+            for (i, t) in to_vec(&a[0])?.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(a[1].clone());
+                }
+                out.push(t);
+            }
+            list(out)
+        }
+        ("shuffle", 1) => {
+            let mut v = to_vec(&a[0])?;
+            for i in (1..v.len()).rev() {
+                let j = m.ctx.random_below(i as u64 + 1) as usize;
+                v.swap(i, j);
+            }
+            list(v)
+        }
+        ("random", 1) => {
+            let items = Items::of(&a[0])?;
+            if items.is_empty() {
+                return Err(empty_error());
+            }
+            value(items.get(m.ctx.random_below(items.len() as u64) as usize))
+        }
+        ("any?", 1) => value(Term::bool(to_vec(&a[0])?.iter().any(|t| t.is_truthy()))),
+        ("all?", 1) => value(Term::bool(to_vec(&a[0])?.iter().all(|t| t.is_truthy()))),
+
+        // ------------------------------------------------------------ with a function
+        ("map", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            Vec::new(),
+            |s, _, r| {
+                s.push(r);
+                Ok(None)
+            },
+            |s| Ok(Term::list(s)),
+        ),
+        ("flat_map", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            Vec::new(),
+            |s, _, r| {
+                s.extend(to_vec(&r)?);
+                if s.len() > ops::MAX_ITEMS {
+                    return Err(ops::too_big("a list", s.len()));
+                }
+                Ok(None)
+            },
+            |s| Ok(Term::list(s)),
+        ),
+        ("filter", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            Vec::new(),
+            |s, item, r| {
+                if r.is_truthy() {
+                    s.push(item.clone());
+                }
+                Ok(None)
+            },
+            |s| Ok(Term::list(s)),
+        ),
+        ("reject", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            Vec::new(),
+            |s, item, r| {
+                if !r.is_truthy() {
+                    s.push(item.clone());
+                }
+                Ok(None)
+            },
+            |s| Ok(Term::list(s)),
+        ),
+        ("filter_map", 3) => Ok(None),
+        ("each", 2) => start(m, &a[0], &a[1], (), |_, _, _| Ok(None), |_| Ok(Term::ok())),
+        ("count", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            0i64,
+            |s, _, r| {
+                if r.is_truthy() {
+                    *s += 1;
+                }
+                Ok(None)
+            },
+            |s| Ok(Term::Int(s)),
+        ),
+        ("sum_by", 2) => Ok(None),
+        ("any?", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            (),
+            |_, _, r| Ok(r.is_truthy().then(|| Term::bool(true))),
+            |_| Ok(Term::bool(false)),
+        ),
+        ("all?", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            (),
+            |_, _, r| Ok((!r.is_truthy()).then(|| Term::bool(false))),
+            |_| Ok(Term::bool(true)),
+        ),
+        ("find", 2 | 3) => {
+            let default = a.get(2).cloned().unwrap_or_else(Term::nil);
+            let fun = a.last().cloned().unwrap_or_else(Term::nil);
+            start(
+                m,
+                &a[0],
+                &fun,
+                default,
+                |_, item, r| Ok(r.is_truthy().then(|| item.clone())),
+                Ok,
+            )
+        }
+        ("find_index", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            0i64,
+            |s, _, r| {
+                if r.is_truthy() {
+                    return Ok(Some(Term::Int(*s)));
+                }
+                *s += 1;
+                Ok(None)
+            },
+            |_| Ok(Term::nil()),
+        ),
+        ("find_value", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            (),
+            |_, _, r| Ok(r.is_truthy().then_some(r)),
+            |_| Ok(Term::nil()),
+        ),
+        ("take_while", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            Vec::new(),
+            |s, item, r| {
+                if r.is_truthy() {
+                    s.push(item.clone());
+                    Ok(None)
+                } else {
+                    Ok(Some(Term::list(std::mem::take(s))))
+                }
+            },
+            |s| Ok(Term::list(s)),
+        ),
+        ("drop_while", 2) => {
+            let all = Rc::new(to_vec(&a[0])?);
+            start(
+                m,
+                &a[0],
+                &a[1],
+                (all, 0usize),
+                |s, _, r| {
+                    if r.is_truthy() {
+                        s.1 += 1;
+                        Ok(None)
+                    } else {
+                        Ok(Some(Term::list(s.0[s.1..].to_vec())))
+                    }
+                },
+                |_| Ok(Term::list(vec![])),
+            )
+        }
+        ("split_with", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            (Vec::new(), Vec::new()),
+            |s, item, r| {
+                if r.is_truthy() {
+                    s.0.push(item.clone());
+                } else {
+                    s.1.push(item.clone());
+                }
+                Ok(None)
+            },
+            |s| Ok(Term::tuple(vec![Term::list(s.0), Term::list(s.1)])),
+        ),
+        ("uniq_by", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            (Vec::new(), Vec::new()),
+            |s: &mut (Vec<Term>, Vec<Term>), item, r| {
+                if !s.0.iter().any(|k| strict_eq(k, &r)) {
+                    s.0.push(r);
+                    s.1.push(item.clone());
+                }
+                Ok(None)
+            },
+            |s| Ok(Term::list(s.1)),
+        ),
+        ("dedup_by", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            (None::<Term>, Vec::new()),
+            |s, item, r| {
+                if s.0.as_ref().is_none_or(|k| !strict_eq(k, &r)) {
+                    s.1.push(item.clone());
+                }
+                s.0 = Some(r);
+                Ok(None)
+            },
+            |s| Ok(Term::list(s.1)),
+        ),
+        ("chunk_by", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            (None::<Term>, Vec::<Term>::new(), Vec::<Term>::new()),
+            |s, item, r| {
+                if s.0.as_ref().is_some_and(|k| !strict_eq(k, &r)) {
+                    let chunk = std::mem::take(&mut s.1);
+                    s.2.push(Term::list(chunk));
+                }
+                s.1.push(item.clone());
+                s.0 = Some(r);
+                Ok(None)
+            },
+            |mut s| {
+                if !s.1.is_empty() {
+                    s.2.push(Term::list(s.1));
+                }
+                Ok(Term::list(s.2))
+            },
+        ),
+        ("frequencies_by", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            Vec::<(Term, i64)>::new(),
+            |s, _, r| {
+                match s.iter_mut().find(|(k, _)| strict_eq(k, &r)) {
+                    Some(c) => c.1 += 1,
+                    None => s.push((r, 1)),
+                }
+                Ok(None)
+            },
+            |s| {
+                Ok(Term::map(
+                    s.into_iter().map(|(k, c)| (k, Term::Int(c))).collect(),
+                ))
+            },
+        ),
+        ("group_by", 2) => start(
+            m,
+            &a[0],
+            &a[1],
+            Vec::<(Term, Vec<Term>)>::new(),
+            |s, item, r| {
+                match s.iter_mut().find(|(k, _)| strict_eq(k, &r)) {
+                    Some(g) => g.1.push(item.clone()),
+                    None => s.push((r, vec![item.clone()])),
+                }
+                Ok(None)
+            },
+            |s| {
+                Ok(Term::map(
+                    s.into_iter().map(|(k, v)| (k, Term::list(v))).collect(),
+                ))
+            },
+        ),
+        ("group_by", 3) => {
+            // keys first, then values
+            let items = to_vec(&a[0])?;
+            let values_fun = a[2].clone();
+            let key_fun = a[1].clone();
+            let list_term = Term::list(items);
+            let keys = start(
+                m,
+                &list_term,
+                &key_fun,
+                Vec::new(),
+                |s, _, r| {
+                    s.push(r);
+                    Ok(None)
+                },
+                |s| Ok(Term::list(s)),
+            )?;
+            let keys = keys.unwrap_or(NRet::Value(Term::list(vec![])));
+            Ok(Some(
+                then_map(keys, move |m, keys| {
+                    let lt = list_term.clone();
+                    let vals = start(
+                        m,
+                        &lt,
+                        &values_fun,
+                        Vec::new(),
+                        |s, _, r| {
+                            s.push(r);
+                            Ok(None)
+                        },
+                        |s| Ok(Term::list(s)),
+                    )?;
+                    Ok(then_map(
+                        vals.unwrap_or(NRet::Value(Term::list(vec![]))),
+                        move |_, vals| {
+                            let mut groups: Vec<(Term, Vec<Term>)> = Vec::new();
+                            for (k, v) in keys
+                                .as_list()
+                                .unwrap_or(&[])
+                                .iter()
+                                .zip(vals.as_list().unwrap_or(&[]))
+                            {
+                                match groups.iter_mut().find(|(g, _)| strict_eq(g, k)) {
+                                    Some(g) => g.1.push(v.clone()),
+                                    None => groups.push((k.clone(), vec![v.clone()])),
+                                }
+                            }
+                            Ok(NRet::Value(Term::map(
+                                groups
+                                    .into_iter()
+                                    .map(|(k, v)| (k, Term::list(v)))
+                                    .collect(),
+                            )))
+                        },
+                    )
+                    .unwrap_or(NRet::Value(Term::nil())))
+                })
+                .unwrap_or(NRet::Value(Term::nil())),
+            ))
+        }
+        ("map_join", 2 | 3) => {
+            let sep = if n == 3 {
+                ops::to_string(&a[1])?
+            } else {
+                String::new()
+            };
+            let fun = a[n - 1].clone();
+            start(
+                m,
+                &a[0],
+                &fun,
+                (sep, Vec::new()),
+                |s, _, r| {
+                    s.1.push(ops::to_string(&r)?);
+                    Ok(None)
+                },
+                |s| Ok(Term::str(&s.1.join(&s.0))),
+            )
+        }
+        ("min_by" | "max_by", 2) => {
+            let items = to_vec(&a[0])?;
+            if items.is_empty() {
+                return Err(empty_error());
+            }
+            let max = name == "max_by";
+            start(
+                m,
+                &Term::list(items),
+                &a[1],
+                (max, None::<(Term, Term)>),
+                |s, item, r| {
+                    let better = match &s.1 {
+                        None => true,
+                        Some((_, best)) => {
+                            if s.0 {
+                                r > *best
+                            } else {
+                                r < *best
+                            }
+                        }
+                    };
+                    if better {
+                        s.1 = Some((item.clone(), r));
+                    }
+                    Ok(None)
+                },
+                |s| Ok(s.1.map(|(i, _)| i).unwrap_or_else(Term::nil)),
+            )
+        }
+        ("min" | "max", 2) => {
+            // Enum.max(list, empty_fallback) or sorter
+            let v = to_vec(&a[0])?;
+            if v.is_empty() {
+                return Ok(Some(NRet::Call(a[1].clone(), vec![])));
+            }
+            call(m, name, vec![a[0].clone()])
+        }
+        ("reduce", 2) => {
+            let items = to_vec(&a[0])?;
+            let Some((first, rest)) = items.split_first() else {
+                return Err(empty_error());
+            };
+            reduce(m, Term::list(rest.to_vec()), first.clone(), &a[1])
+        }
+        ("reduce", 3) => {
+            need_fun(&a[2], 2, "reduce", 3)?;
+            reduce(m, a[0].clone(), a[1].clone(), &a[2])
+        }
+        ("reduce_while", 3) => {
+            let items = Items::of(&a[0])?;
+            Ok(Some(walk(
+                m,
+                Walk {
+                    items,
+                    i: 0,
+                    fun: a[2].clone(),
+                    state: a[1].clone(),
+                    args: |item, acc| vec![item.clone(), acc.clone()],
+                    step: |acc, _, r| match r.as_tuple() {
+                        Some([Term::Atom(k), v]) if &*k.name() == "cont" => {
+                            *acc = v.clone();
+                            Ok(None)
+                        }
+                        Some([Term::Atom(k), v]) if &*k.name() == "halt" => Ok(Some(v.clone())),
+                        _ => Err(exception("CaseClauseError", vec![("term", r.clone())])),
+                    },
+                    done: Ok,
+                },
+            )?))
+        }
+        ("map_reduce", 3) => {
+            let items = Items::of(&a[0])?;
+            Ok(Some(walk(
+                m,
+                Walk {
+                    items,
+                    i: 0,
+                    fun: a[2].clone(),
+                    state: (a[1].clone(), Vec::new()),
+                    args: |item, s| vec![item.clone(), s.0.clone()],
+                    step: |s, _, r| match r.as_tuple() {
+                        Some([x, acc]) => {
+                            s.1.push(x.clone());
+                            s.0 = acc.clone();
+                            Ok(None)
+                        }
+                        _ => Err(exception("MatchError", vec![("term", r.clone())])),
+                    },
+                    done: |s| Ok(Term::tuple(vec![Term::list(s.1), s.0])),
+                },
+            )?))
+        }
+        ("scan", 2 | 3) => {
+            let items = to_vec(&a[0])?;
+            let (acc, rest, fun) = if n == 3 {
+                (a[1].clone(), items, a[2].clone())
+            } else {
+                match items.split_first() {
+                    None => return list(vec![]),
+                    Some((f, r)) => (f.clone(), r.to_vec(), a[1].clone()),
+                }
+            };
+            let first = if n == 2 { Some(acc.clone()) } else { None };
+            Ok(Some(walk(
+                m,
+                Walk {
+                    items: Items::of(&Term::list(rest))?,
+                    i: 0,
+                    fun,
+                    state: (acc, first.into_iter().collect::<Vec<_>>()),
+                    args: |item, s| vec![item.clone(), s.0.clone()],
+                    step: |s, _, r| {
+                        s.0 = r.clone();
+                        s.1.push(r);
+                        Ok(None)
+                    },
+                    done: |s| Ok(Term::list(s.1)),
+                },
+            )?))
+        }
+        ("zip_with", 3) => {
+            let pairs: Vec<Term> = to_vec(&a[0])?
+                .into_iter()
+                .zip(to_vec(&a[1])?)
+                .map(|(x, y)| Term::tuple(vec![x, y]))
+                .collect();
+            Ok(Some(walk(
+                m,
+                Walk {
+                    items: Items::of(&Term::list(pairs))?,
+                    i: 0,
+                    fun: a[2].clone(),
+                    state: Vec::new(),
+                    args: |item, _| item.as_tuple().map(|t| t.to_vec()).unwrap_or_default(),
+                    step: |s, _, r| {
+                        s.push(r);
+                        Ok(None)
+                    },
+                    done: |s| Ok(Term::list(s)),
+                },
+            )?))
+        }
+        ("sort", 2) => sort_with(m, to_vec(&a[0])?, &a[1]),
+        ("sort_by", 2 | 3) => {
+            let items = to_vec(&a[0])?;
+            let order = a.get(2).cloned();
+            let keyed = Term::list(items.clone());
+            let keys = start(
+                m,
+                &keyed,
+                &a[1],
+                Vec::new(),
+                |s, _, r| {
+                    s.push(r);
+                    Ok(None)
+                },
+                |s| Ok(Term::list(s)),
+            )?;
+            Ok(keys.map(|k| {
+                then_map(k, move |m, keys| {
+                    let keys = keys.as_list().unwrap_or(&[]).to_vec();
+                    let mut pairs: Vec<(Term, Term)> = keys.into_iter().zip(items).collect();
+                    match &order {
+                        None => {
+                            pairs.sort_by(|x, y| x.0.cmp(&y.0));
+                            Ok(NRet::Value(Term::list(
+                                pairs.into_iter().map(|p| p.1).collect(),
+                            )))
+                        }
+                        Some(o) if o == &Term::atom("asc") => {
+                            pairs.sort_by(|x, y| x.0.cmp(&y.0));
+                            Ok(NRet::Value(Term::list(
+                                pairs.into_iter().map(|p| p.1).collect(),
+                            )))
+                        }
+                        Some(o) if o == &Term::atom("desc") => {
+                            pairs.sort_by(|x, y| y.0.cmp(&x.0));
+                            Ok(NRet::Value(Term::list(
+                                pairs.into_iter().map(|p| p.1).collect(),
+                            )))
+                        }
+                        Some(f) => {
+                            // sort the keys with the sorter function, carrying the items
+                            let tagged: Vec<Term> = pairs
+                                .into_iter()
+                                .map(|(k, v)| Term::tuple(vec![k, v]))
+                                .collect();
+                            let sorter = f.clone();
+                            let r = sort_with_key(m, tagged, sorter)?;
+                            Ok(r.unwrap_or(NRet::Value(Term::list(vec![]))))
+                        }
+                    }
+                })
+                .unwrap_or(NRet::Value(Term::nil()))
+            }))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Applies `f` to the value an [`NRet`] eventually produces.
+fn then_map(n: NRet, f: impl FnOnce(&mut Machine, Term) -> R<NRet> + 'static) -> Option<NRet> {
+    Some(match n {
+        NRet::Value(v) => NRet::Continue(Box::new(move |m, _| f(m, v))),
+        NRet::CallThen(fun, args, then) => NRet::CallThen(
+            fun,
+            args,
+            Box::new(move |m, r| match then(m, r)? {
+                NRet::Value(v) => f(m, v),
+                other => Ok(then_map(other, f).unwrap_or(NRet::Value(Term::nil()))),
+            }),
+        ),
+        NRet::Continue(then) => NRet::Continue(Box::new(move |m, r| match then(m, r)? {
+            NRet::Value(v) => f(m, v),
+            other => Ok(then_map(other, f).unwrap_or(NRet::Value(Term::nil()))),
+        })),
+        other => other,
+    })
+}
+
+fn reduce(m: &mut Machine, items: Term, acc: Term, fun: &Term) -> R<Option<NRet>> {
+    let items = Items::of(&items)?;
+    Ok(Some(walk(
+        m,
+        Walk {
+            items,
+            i: 0,
+            fun: fun.clone(),
+            state: acc,
+            args: |item, acc| vec![item.clone(), acc.clone()],
+            step: |acc, _, r| {
+                *acc = r;
+                Ok(None)
+            },
+            done: Ok,
+        },
+    )?))
+}
+
+/// `Enum.sort(list, fun)` and `:asc`/`:desc`: a stable binary-insertion sort whose
+/// comparisons go through the machine.
+fn sort_with(m: &mut Machine, items: Vec<Term>, how: &Term) -> R<Option<NRet>> {
+    if how == &Term::atom("asc") {
+        return list(sorted(items));
+    }
+    if how == &Term::atom("desc") {
+        let mut v = items;
+        v.sort_by(|a, b| b.cmp(a));
+        return list(v);
+    }
+    if as_fun(how).is_none() {
+        return Err(protocol_undefined("Enumerable", how));
+    }
+    let tagged: Vec<Term> = items
+        .into_iter()
+        .map(|t| Term::tuple(vec![t.clone(), t]))
+        .collect();
+    sort_with_key(m, tagged, how.clone())
+}
+
+struct Insertion {
+    pending: Vec<Term>,
+    next: usize,
+    sorted: Vec<Term>,
+    lo: usize,
+    hi: usize,
+    sorter: Term,
+}
+
+/// Items are `{key, value}`; the sorter compares keys (`fun(a, b)` true: `a` goes first).
+fn sort_with_key(_m: &mut Machine, items: Vec<Term>, sorter: Term) -> R<Option<NRet>> {
+    let st = Insertion {
+        pending: items,
+        next: 0,
+        sorted: Vec::new(),
+        lo: 0,
+        hi: 0,
+        sorter,
+    };
+    Ok(Some(insertion_step(st)))
+}
+
+fn key(t: &Term) -> Term {
+    t.as_tuple()
+        .and_then(|p| p.first().cloned())
+        .unwrap_or_else(Term::nil)
+}
+
+fn insertion_step(mut st: Insertion) -> NRet {
+    loop {
+        if st.lo >= st.hi {
+            // place the current item (if any) at lo, take the next
+            if st.next > 0 && st.next <= st.pending.len() {
+                let item = st.pending[st.next - 1].clone();
+                st.sorted.insert(st.lo, item);
+            }
+            if st.next >= st.pending.len() {
+                let out: Vec<Term> = st
+                    .sorted
+                    .iter()
+                    .map(|t| {
+                        t.as_tuple()
+                            .and_then(|p| p.get(1).cloned())
+                            .unwrap_or_else(Term::nil)
+                    })
+                    .collect();
+                return NRet::Value(Term::list(out));
+            }
+            st.next += 1;
+            st.lo = 0;
+            st.hi = st.sorted.len();
+            continue;
+        }
+        let mid = (st.lo + st.hi) / 2;
+        let x = key(&st.pending[st.next - 1]);
+        let y = key(&st.sorted[mid]);
+        let sorter = st.sorter.clone();
+        // does sorted[mid] go before x?  fun(sorted[mid], x)
+        return NRet::CallThen(
+            sorter,
+            vec![y, x],
+            Box::new(move |_, r| {
+                let mut st = st;
+                if r.is_truthy() {
+                    st.lo = mid + 1;
+                } else {
+                    st.hi = mid;
+                }
+                Ok(insertion_step(st))
+            }),
+        );
+    }
+}

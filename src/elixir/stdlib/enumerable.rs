@@ -1,0 +1,249 @@
+//! The `Enumerable` and `Collectable` protocols for lists, maps and ranges, and [`walk`]:
+//! calling a function on each item through the machine (so a user's `fn` may take as long
+//! as it likes: the process is preempted between items).
+
+use std::rc::Rc;
+
+use super::super::machine::{Machine, NRet};
+use super::super::ops;
+use super::super::value::{as_fun, protocol_undefined, FunKind, R};
+use crate::runtime::term::range_parts;
+use crate::runtime::{Atom, Term};
+
+/// Items of an enumerable without copying: a list view, a range, or a map's pairs.
+#[derive(Clone)]
+pub enum Items {
+    List(Term),
+    Range(i64, i64, usize),
+    Vec(Rc<Vec<Term>>),
+}
+
+impl Items {
+    pub fn of(t: &Term) -> R<Items> {
+        match t {
+            Term::List(_) => Ok(Items::List(t.clone())),
+            Term::Map(pairs) => Ok(Items::Vec(Rc::new(
+                pairs
+                    .iter()
+                    .map(|(k, v)| Term::tuple(vec![k.clone(), v.clone()]))
+                    .collect(),
+            ))),
+            _ => match range_parts(t) {
+                Some((first, last, step)) => {
+                    Ok(Items::Range(first, step, ops::range_len(first, last, step)))
+                }
+                None => Err(protocol_undefined("Enumerable", t)),
+            },
+        }
+    }
+    pub fn len(&self) -> usize {
+        match self {
+            Items::List(Term::List(l)) => l.len(),
+            Items::List(_) => 0,
+            Items::Range(_, _, n) => *n,
+            Items::Vec(v) => v.len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub fn get(&self, i: usize) -> Term {
+        match self {
+            Items::List(Term::List(l)) => l[i].clone(),
+            Items::List(_) => Term::nil(),
+            Items::Range(first, step, _) => Term::Int(first + step * i as i64),
+            Items::Vec(v) => v[i].clone(),
+        }
+    }
+}
+
+pub fn to_vec(t: &Term) -> R<Vec<Term>> {
+    match t {
+        Term::List(l) => Ok(l.to_vec()),
+        _ => {
+            let items = Items::of(t)?;
+            if items.len() > ops::MAX_ITEMS {
+                return Err(ops::too_big("a list", items.len()));
+            }
+            Ok((0..items.len()).map(|i| items.get(i)).collect())
+        }
+    }
+}
+
+/// `Enum.into/2` and `for … into:`.
+pub fn into(target: &Term, items: Vec<Term>) -> R<Term> {
+    match target {
+        Term::List(l) => {
+            let mut v = l.to_vec();
+            v.extend(items);
+            Ok(Term::list(v))
+        }
+        Term::Map(existing) => {
+            let mut pairs: Vec<(Term, Term)> = existing.to_vec();
+            for i in items {
+                match i.as_tuple() {
+                    Some([k, v]) => pairs.push((k.clone(), v.clone())),
+                    _ => {
+                        return Err(super::super::value::argument_error(format!(
+                            "collecting into a map requires {{key, value}} tuples, got: {}",
+                            super::super::inspect::inspect(&i)
+                        )))
+                    }
+                }
+            }
+            Ok(Term::map(pairs))
+        }
+        Term::Str(s) => {
+            let mut out = s.to_string();
+            for i in items {
+                out.push_str(&ops::to_string(&i)?);
+            }
+            Ok(Term::str(&out))
+        }
+        other => Err(protocol_undefined("Collectable", other)),
+    }
+}
+
+/// What [`walk`] does with each answer of the function.
+pub type StepFn<S> = fn(&mut S, &Term, Term) -> R<Option<Term>>;
+
+pub struct Walk<S> {
+    pub items: Items,
+    pub i: usize,
+    pub fun: Term,
+    pub state: S,
+    /// The arguments for an item (the item itself, or item and accumulator).
+    pub args: fn(&Term, &S) -> Vec<Term>,
+    /// Takes an answer; `Some` stops the walk with that result.
+    pub step: StepFn<S>,
+    pub done: fn(S) -> R<Term>,
+}
+
+/// A Kernel operator a capture stands for (`&+/2`), to apply without dispatch.
+fn fast_op(fun: &Term) -> Option<&'static str> {
+    let f = as_fun(fun)?;
+    let FunKind::Capture { module, name } = &f.kind else {
+        return None;
+    };
+    let m = module.name();
+    if &*m != "erlang" && &*m != "Elixir.Kernel" {
+        return None;
+    }
+    const OPS: &[&str] = &[
+        "+", "-", "*", "/", "==", "!=", "<", ">", "<=", ">=", "<>", "++", "===", "!==",
+    ];
+    let n = name.name();
+    OPS.iter()
+        .find(|o| **o == &*n)
+        .copied()
+        .filter(|_| f.arity == 2)
+}
+
+/// A native function a capture stands for (`&String.upcase/1`), called without frames.
+fn native_capture(m: &Machine, fun: &Term) -> Option<(Atom, Atom)> {
+    let f = as_fun(fun)?;
+    match &f.kind {
+        FunKind::Capture { module, name } if !m.modules.borrow().contains_key(module) => {
+            Some((*module, *name))
+        }
+        _ => None,
+    }
+}
+
+/// Items handled natively before the scheduler gets a turn.
+const SLICE: usize = 20_000;
+
+pub fn walk<S: 'static>(m: &mut Machine, mut w: Walk<S>) -> R<NRet> {
+    let op = fast_op(&w.fun);
+    let native = if op.is_none() {
+        native_capture(m, &w.fun)
+    } else {
+        None
+    };
+    let mut slice = 0;
+    loop {
+        if w.i >= w.items.len() {
+            return Ok(NRet::Value((w.done)(w.state)?));
+        }
+        let item = w.items.get(w.i);
+        let args = (w.args)(&item, &w.state);
+        if op.is_some() || native.is_some() {
+            slice += 1;
+            if slice > SLICE {
+                m.reductions += slice as u64;
+                return Ok(NRet::Continue(Box::new(move |m, _| walk(m, w))));
+            }
+            let r = match (op, native) {
+                (Some(op), _) if args.len() == 2 => ops::binary(op, &args[0], &args[1])?,
+                (_, Some((module, name))) => match super::call(m, module, name, args)? {
+                    Some(NRet::Value(v)) => v,
+                    Some(other) => return Ok(chain(other, w, item)),
+                    None => {
+                        return Ok(NRet::Call(w.fun.clone(), (w.args)(&item, &w.state)));
+                    }
+                },
+                _ => return Ok(NRet::Call(w.fun.clone(), args)),
+            };
+            w.i += 1;
+            if let Some(stop) = (w.step)(&mut w.state, &item, r)? {
+                return Ok(NRet::Value(stop));
+            }
+            continue;
+        }
+        let fun = w.fun.clone();
+        return Ok(NRet::CallThen(
+            fun,
+            args,
+            Box::new(move |m, r| {
+                let mut w = w;
+                w.i += 1;
+                if let Some(stop) = (w.step)(&mut w.state, &item, r)? {
+                    return Ok(NRet::Value(stop));
+                }
+                walk(m, w)
+            }),
+        ));
+    }
+}
+
+/// A native function that itself needs the machine: run it, then go on walking.
+fn chain<S: 'static>(n: NRet, w: Walk<S>, item: Term) -> NRet {
+    let cont = move |m: &mut Machine, r: Term| -> R<NRet> {
+        let mut w = w;
+        w.i += 1;
+        if let Some(stop) = (w.step)(&mut w.state, &item, r)? {
+            return Ok(NRet::Value(stop));
+        }
+        walk(m, w)
+    };
+    match n {
+        NRet::Call(f, args) => NRet::CallThen(f, args, Box::new(cont)),
+        NRet::CallThen(f, args, then) => NRet::CallThen(
+            f,
+            args,
+            Box::new(move |m, r| match then(m, r)? {
+                NRet::Value(v) => cont(m, v),
+                other => Ok(other),
+            }),
+        ),
+        other => other,
+    }
+}
+
+/// The common case: one argument, the item.
+pub fn item_arg<S>(item: &Term, _: &S) -> Vec<Term> {
+    vec![item.clone()]
+}
+
+/// Calls `fun` once and hands its answer to `then`.
+pub fn call_then(
+    fun: Term,
+    args: Vec<Term>,
+    then: impl FnOnce(&mut Machine, Term) -> R<Term> + 'static,
+) -> NRet {
+    NRet::CallThen(
+        fun,
+        args,
+        Box::new(move |m, r| Ok(NRet::Value(then(m, r)?))),
+    )
+}

@@ -1,0 +1,289 @@
+//! iex's helpers: `h`, `i`, `v`, `clear`, `flush`, `respawn`, `pid`, and what `h` says.
+
+use super::super::ast::{Expr, Kind};
+use super::super::inspect;
+use super::super::machine::{Machine, NRet};
+use super::super::value::{badarg, exception, Exc, R};
+use crate::runtime::{Atom, Term};
+
+/// What iex prints nothing for (the answer of `h`, `clear`).
+pub const NO_RESULT: &str = "$iex_no_result";
+
+fn hidden() -> R<NRet> {
+    Ok(NRet::Value(Term::atom(NO_RESULT)))
+}
+
+struct Doc {
+    module: &'static str,
+    name: &'static str,
+    arities: &'static [usize],
+    doc: &'static str,
+    example: &'static str,
+}
+
+/// The store's functions, with what they do here.
+const STORE_DOCS: &[Doc] = &[
+    Doc { module: "Redfour.Shopping", name: "start_session", arities: &[1], doc: "Starts a customer's Session under Redfour.SessionSupervisor, registered under its key (an atom).", example: "Redfour.Shopping.start_session key: :my_key" },
+    Doc { module: "Redfour.Shopping.Session", name: "select_item", arities: &[3], doc: "Puts a quantity of a product (a SKU) in the session's cart; the price comes from the Catalog.", example: "Redfour.Shopping.Session.select_item :my_key, \"R4-HELMET\", 2" },
+    Doc { module: "Redfour.Shopping.Session", name: "remove_item", arities: &[2], doc: "Takes a product out of the cart.", example: "Redfour.Shopping.Session.remove_item :my_key, \"R4-HELMET\"" },
+    Doc { module: "Redfour.Shopping.Session", name: "change_item", arities: &[3], doc: "Sets a product's quantity (0 removes it).", example: "Redfour.Shopping.Session.change_item :my_key, \"R4-HELMET\", 1" },
+    Doc { module: "Redfour.Shopping.Session", name: "apply_discount", arities: &[2], doc: "Applies a discount code: LAUNCH10, ORBIT20 or CREW5.", example: "Redfour.Shopping.Session.apply_discount :my_key, \"LAUNCH10\"" },
+    Doc { module: "Redfour.Shopping.Session", name: "checkout", arities: &[1], doc: "Records the sale with Redfour.Sales; the session then ends normally (not restarted).", example: "Redfour.Shopping.Session.checkout :my_key" },
+    Doc { module: "Process", name: "whereis", arities: &[1], doc: "The pid registered under a name, or nil.", example: "Process.whereis :my_key" },
+    Doc { module: "Process", name: "exit", arities: &[2], doc: "Sends an exit signal: :kill cannot be trapped; :normal is ignored by a process that does not trap exits.", example: "Process.exit pid, :kill" },
+    Doc { module: "Process", name: "alive?", arities: &[1], doc: "Whether the process is alive.", example: "Process.alive? pid" },
+    Doc { module: "Process", name: "sleep", arities: &[1], doc: "Waits this many virtual milliseconds (the store keeps running).", example: "Process.sleep 1000" },
+    Doc { module: "Process", name: "info", arities: &[1], doc: "What the runtime knows of a process, or nil when it is dead.", example: "Process.info pid" },
+    Doc { module: "Process", name: "monitor", arities: &[1], doc: "Monitors a process: a {:DOWN, ref, :process, pid, reason} message comes when it exits (see flush).", example: "Process.monitor pid" },
+    Doc { module: "Supervisor", name: "which_children", arities: &[1], doc: "[{id, pid, type, modules}] of a supervisor.", example: "Supervisor.which_children Redfour.Shopping.Supervisor" },
+    Doc { module: "DynamicSupervisor", name: "count_children", arities: &[1], doc: "%{active, specs, supervisors, workers} of a DynamicSupervisor.", example: "DynamicSupervisor.count_children Redfour.SessionSupervisor" },
+    Doc { module: "GenServer", name: "call", arities: &[2, 3], doc: "Sends a request and waits for the reply (default timeout 5000 virtual ms).", example: "GenServer.call :my_key, :get" },
+    Doc { module: ":sys", name: "get_state", arities: &[1], doc: "A GenServer's state: a session prints as its %Redfour.Shopping.Session{} struct.", example: ":sys.get_state :my_key" },
+    Doc { module: "Application", name: "stop", arities: &[1], doc: "Stops an application and its whole supervision tree.", example: "Application.stop :shopping" },
+    Doc { module: ":observer", name: "start", arities: &[0], doc: "Brings the observer (the tree and the process table) into view.", example: ":observer.start" },
+];
+
+fn print(m: &mut Machine, s: &str) {
+    super::io::print(m, s);
+    super::io::print(m, "\n");
+}
+
+/// `h` with no argument.
+pub fn help(m: &mut Machine) -> R<NRet> {
+    print(m, "IEx.Helpers");
+    print(m, "");
+    print(
+        m,
+        "This console interprets Elixir in the page: values, operators, pattern matching,",
+    );
+    print(
+        m,
+        "fn, case/cond/with/try, for, defmodule, and these modules:",
+    );
+    print(m, &format!("  {}", super::MODULES.join(", ")));
+    print(m, "");
+    print(m, "Try the Red:4 store:");
+    for d in STORE_DOCS {
+        print(m, &format!("  {:<58} # {}", d.example, d.doc));
+    }
+    print(m, "");
+    print(m, "`h Module` or `h Module.fun` describes one; `v()` is the last result; `clear` wipes the screen.");
+    hidden()
+}
+
+/// `h Something`: the argument is not evaluated.
+pub fn help_on(m: &mut Machine, e: &Expr) -> R<NRet> {
+    let (module, fun) = match &e.kind {
+        Kind::Remote(target, name, _, _) => match &target.kind {
+            Kind::Alias(a) => (m.resolve_alias(*a), Some(name.name().to_string())),
+            Kind::Lit(Term::Atom(a)) => (*a, Some(name.name().to_string())),
+            _ => return Err(h_usage()),
+        },
+        Kind::Alias(a) => (m.resolve_alias(*a), None),
+        Kind::Binary("/", f, _) => return help_on(m, f),
+        Kind::Var(n) | Kind::Call(n, _, _) => (Atom::module("Kernel"), Some(n.name().to_string())),
+        _ => return Err(h_usage()),
+    };
+    let shown = Term::Atom(module).to_string();
+    // modules typed in the console
+    if let Some((moduledoc, funs)) = m.module_doc(module) {
+        match fun {
+            None => {
+                print(m, &format!("                                  {shown}"));
+                print(m, "");
+                print(
+                    m,
+                    moduledoc.as_deref().unwrap_or("(no @moduledoc)").trim_end(),
+                );
+            }
+            Some(f) => {
+                let found: Vec<_> = funs
+                    .into_iter()
+                    .filter(|(n, _, _)| &*n.name() == f)
+                    .collect();
+                if found.is_empty() {
+                    print(m, &format!("No documentation for {shown}.{f} was found"));
+                }
+                for (n, arity, doc) in found {
+                    print(
+                        m,
+                        &format!("                                  def {}/{arity}", n.name()),
+                    );
+                    print(m, "");
+                    print(m, doc.as_deref().unwrap_or("(no @doc)").trim_end());
+                }
+            }
+        }
+        return hidden();
+    }
+    let short = shown.trim_start_matches(':');
+    let docs: Vec<&Doc> = STORE_DOCS
+        .iter()
+        .filter(|d| {
+            d.module.trim_start_matches(':') == short && fun.as_deref().is_none_or(|f| d.name == f)
+        })
+        .collect();
+    let key = module.name();
+    match (super::table(&key), fun) {
+        (Some(table), Some(f)) => {
+            let arities: Vec<usize> = table
+                .iter()
+                .filter(|(n, _, _)| *n == f)
+                .map(|(_, a, _)| *a)
+                .collect();
+            if arities.is_empty() {
+                print(m, &format!("No documentation for {shown}.{f} was found"));
+                return hidden();
+            }
+            let heads: Vec<String> = arities.iter().map(|a| format!("{f}/{a}")).collect();
+            print(
+                m,
+                &format!(
+                    "                                  def {shown}.{}",
+                    heads.join(", ")
+                ),
+            );
+            print(m, "");
+            match docs.first() {
+                Some(d) => {
+                    print(m, d.doc);
+                    print(m, "");
+                    print(m, &format!("    iex> {}", d.example));
+                }
+                None => print(m, &format!(
+                    "Available in this console. Its documentation: https://hexdocs.pm/elixir/{}.html#{f}/{}",
+                    short, arities[0]
+                )),
+            }
+            hidden()
+        }
+        (Some(table), None) => {
+            let mut names: Vec<String> = table.iter().map(|(n, a, _)| format!("{n}/{a}")).collect();
+            names.dedup();
+            print(m, &format!("                                  {shown}"));
+            print(m, "");
+            print(m, &format!("In this console: {}", names.join(", ")));
+            hidden()
+        }
+        (None, _) => {
+            print(m, &format!("Could not load module {shown}, got: nofile"));
+            hidden()
+        }
+    }
+}
+
+fn h_usage() -> Exc {
+    exception(
+        "ArgumentError",
+        vec![(
+            "message",
+            Term::str("h/1 expects a module or a function, such as h Enum or h Enum.map"),
+        )],
+    )
+}
+
+fn type_of(t: &Term) -> &'static str {
+    match t {
+        Term::Int(_) => "Integer",
+        Term::Float(_) => "Float",
+        Term::Atom(_) => "Atom",
+        Term::Str(_) => "BitString",
+        Term::Tuple(_) => "Tuple",
+        Term::List(_) => "List",
+        Term::Map(_) => "Map",
+        Term::Struct(..) => "Struct",
+        Term::Pid(_) => "PID",
+        Term::Ref(_) => "Reference",
+        Term::Fun(_) => "Function",
+    }
+}
+
+pub fn call(m: &mut Machine, name: &str, args: &[Term]) -> Option<R<NRet>> {
+    Some(match (name, args.len()) {
+        ("h", 0) => help(m),
+        ("v", 0 | 1) => {
+            let n = args.first().and_then(|t| t.as_int()).unwrap_or(-1);
+            let len = m.results.len() as i64;
+            let idx = if n < 0 { len + n } else { n - 1 };
+            match (idx >= 0)
+                .then(|| m.results.get(idx as usize).cloned())
+                .flatten()
+            {
+                Some(t) => Ok(NRet::Value(t)),
+                None => Err(exception(
+                    "RuntimeError",
+                    vec![("message", Term::str(&format!("v({n}) is out of bounds")))],
+                )),
+            }
+        }
+        ("clear", 0) => {
+            m.clear_requested = true;
+            hidden()
+        }
+        ("respawn", 0) => {
+            let me = m.ctx.pid();
+            m.ctx.exit_signal(me, Term::atom("kill"));
+            Ok(NRet::Await(Box::new(|ctx| {
+                Box::pin(async move {
+                    ctx.sleep(0).await;
+                    Ok(Term::bool(true))
+                })
+            })))
+        }
+        ("flush", 0) => Ok(NRet::AwaitThen(
+            Box::new(|ctx| {
+                Box::pin(async move {
+                    let mut lines = String::new();
+                    while let Some(msg) = ctx.receive_timeout(0).await {
+                        lines.push_str(&inspect::pretty(&msg));
+                        lines.push('\n');
+                    }
+                    Ok(Term::str(&lines))
+                })
+            }),
+            Box::new(|m, lines| {
+                super::io::print(m, lines.as_str().unwrap_or(""));
+                Ok(NRet::Value(Term::ok()))
+            }),
+        )),
+        ("pid", 1) => {
+            let text = match args[0].as_str() {
+                Some(t) => t.to_string(),
+                None => return Some(Err(badarg(1, "not a string"))),
+            };
+            let parts: Vec<&str> = text.split('.').collect();
+            match parts.as_slice() {
+                ["0", n, "0"] => match n.parse() {
+                    Ok(n) => Ok(NRet::Value(Term::Pid(m.rt.pid_from_number(n)))),
+                    Err(_) => Err(badarg(1, "not a textual representation of a pid")),
+                },
+                _ => Err(badarg(1, "not a textual representation of a pid")),
+            }
+        }
+        ("pid", 3) => match (&args[0], &args[1], &args[2]) {
+            (Term::Int(0), Term::Int(n), Term::Int(0)) if *n >= 0 && *n <= u32::MAX as i64 => {
+                Ok(NRet::Value(Term::Pid(m.rt.pid_from_number(*n as u32))))
+            }
+            _ => Err(badarg(1, "not a textual representation of a pid")),
+        },
+        ("i", 1) => {
+            let t = &args[0];
+            print(m, "Term");
+            print(m, &format!("  {}", inspect::inspect(t)));
+            print(m, "Data type");
+            print(m, &format!("  {}", type_of(t)));
+            if let Term::Str(s) = t {
+                print(m, "Byte size");
+                print(m, &format!("  {}", s.len()));
+            }
+            if let Term::List(l) = t {
+                print(m, "Length");
+                print(m, &format!("  {}", l.len()));
+            }
+            print(m, "Reference modules");
+            print(m, &format!("  {}", type_of(t)));
+            hidden()
+        }
+        _ => return None,
+    })
+}

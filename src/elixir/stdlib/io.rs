@@ -1,0 +1,118 @@
+//! `IO`: what a process prints appears in the console above the result, as in iex.
+
+use super::super::inspect;
+use super::super::machine::{Machine, NRet};
+use super::super::ops;
+use super::super::value::R;
+use super::value;
+use crate::runtime::Term;
+
+pub const FUNS: super::Table = &[
+    ("puts", 1, true),
+    ("puts", 2, true),
+    ("write", 1, true),
+    ("write", 2, true),
+    ("inspect", 1, true),
+    ("inspect", 2, true),
+    ("inspect", 3, true),
+    ("gets", 1, true),
+    ("iodata_to_binary", 1, true),
+];
+
+/// Bounded so that a loop printing forever cannot exhaust memory; the console shows the
+/// cut.
+pub const MAX_OUTPUT: usize = 1_000_000;
+
+pub fn print(m: &mut Machine, s: &str) {
+    if m.out.len() + s.len() > MAX_OUTPUT {
+        if !m.out.ends_with("[output cut: more than 1 MB]\n") {
+            m.out.push_str("\n[output cut: more than 1 MB]\n");
+        }
+        return;
+    }
+    m.out.push_str(s);
+}
+
+fn device_and(args: &[Term]) -> (bool, &Term) {
+    // IO.puts(:stderr, x) prints too; IO.puts(x)
+    if args.len() == 2 {
+        (true, &args[1])
+    } else {
+        (false, &args[0])
+    }
+}
+
+fn inspect_opts(t: &Term, opts: Option<&Term>) -> String {
+    let mut o = inspect::Opts::default();
+    let mut label = None;
+    if let Some(Term::List(kv)) = opts {
+        for item in kv.iter() {
+            if let Some([Term::Atom(k), v]) = item.as_tuple() {
+                match &*k.name() {
+                    "label" => label = ops::to_string(v).ok(),
+                    "width" => o.width = v.as_int().unwrap_or(80).max(1) as usize,
+                    "limit" => o.limit = v.as_int().map_or(usize::MAX, |l| l.max(0) as usize),
+                    "pretty" => o.pretty = v.is_truthy(),
+                    _ => {}
+                }
+            }
+        }
+    }
+    let body = inspect::render(t, o);
+    match label {
+        Some(l) => format!("{l}: {body}"),
+        None => body,
+    }
+}
+
+pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    match (name, args.len()) {
+        ("puts", 1 | 2) => {
+            let (_, x) = device_and(&args);
+            let s = ops::to_string(x)?;
+            print(m, &s);
+            print(m, "\n");
+            value(Term::ok())
+        }
+        ("write", 1 | 2) => {
+            let (_, x) = device_and(&args);
+            let s = ops::to_string(x)?;
+            print(m, &s);
+            value(Term::ok())
+        }
+        ("inspect", 1) => {
+            let s = inspect_opts(&args[0], None);
+            print(m, &s);
+            print(m, "\n");
+            value(args[0].clone())
+        }
+        ("inspect", 2) => {
+            // IO.inspect(item, opts) or IO.inspect(device, item)
+            let (item, opts) = if matches!(&args[1], Term::List(_))
+                && !matches!(&args[0], Term::Atom(a) if &*a.name() == "stderr" || &*a.name() == "stdio")
+            {
+                (&args[0], Some(&args[1]))
+            } else {
+                (&args[1], None)
+            };
+            let s = inspect_opts(item, opts);
+            print(m, &s);
+            print(m, "\n");
+            value(item.clone())
+        }
+        ("inspect", 3) => {
+            let s = inspect_opts(&args[1], Some(&args[2]));
+            print(m, &s);
+            print(m, "\n");
+            value(args[1].clone())
+        }
+        ("gets", 1) => {
+            let s = ops::to_string(&args[0])?;
+            print(m, &s);
+            print(m, "\n");
+            value(Term::atom("eof"))
+        }
+        ("iodata_to_binary", 1) => value(Term::str(&ops::to_string(&args[0])?)),
+        _ => Ok(None),
+    }
+}

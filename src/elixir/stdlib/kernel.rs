@@ -1,0 +1,621 @@
+//! `Kernel`: arithmetic, type checks, tuples, `inspect`, `to_string`, `raise`/`throw`/`exit`,
+//! `apply`, `binding`, `self`, `send`; and `Exception`.
+
+use super::super::inspect;
+use super::super::machine::{Machine, NRet};
+use super::super::ops;
+use super::super::value::{
+    argument_error, badarg, exception, function_clause, message, runtime_error, Exc, Fun, R,
+};
+use super::enumerable::call_then;
+use super::value;
+use crate::runtime::term::range_parts;
+use crate::runtime::{Atom, Term};
+
+pub const FUNS: super::Table = &[
+    ("abs", 1, true),
+    ("div", 2, true),
+    ("rem", 2, true),
+    ("max", 2, true),
+    ("min", 2, true),
+    ("round", 1, true),
+    ("trunc", 1, true),
+    ("ceil", 1, true),
+    ("floor", 1, true),
+    ("hd", 1, true),
+    ("tl", 1, true),
+    ("length", 1, true),
+    ("elem", 2, true),
+    ("put_elem", 3, true),
+    ("tuple_size", 1, true),
+    ("map_size", 1, true),
+    ("byte_size", 1, true),
+    ("is_atom", 1, true),
+    ("is_binary", 1, true),
+    ("is_bitstring", 1, true),
+    ("is_boolean", 1, true),
+    ("is_float", 1, true),
+    ("is_function", 1, true),
+    ("is_function", 2, true),
+    ("is_integer", 1, true),
+    ("is_list", 1, true),
+    ("is_map", 1, true),
+    ("is_map_key", 2, true),
+    ("is_nil", 1, true),
+    ("is_number", 1, true),
+    ("is_pid", 1, true),
+    ("is_reference", 1, true),
+    ("is_tuple", 1, true),
+    ("is_struct", 1, true),
+    ("is_struct", 2, true),
+    ("is_exception", 1, true),
+    ("to_string", 1, true),
+    ("to_charlist", 1, true),
+    ("inspect", 1, true),
+    ("inspect", 2, true),
+    ("self", 0, true),
+    ("node", 0, true),
+    ("make_ref", 0, true),
+    ("raise", 1, true),
+    ("raise", 2, true),
+    ("reraise", 2, true),
+    ("throw", 1, true),
+    ("exit", 1, true),
+    ("binding", 0, true),
+    ("not", 1, true),
+    ("send", 2, true),
+    ("struct", 1, true),
+    ("struct", 2, true),
+    ("get_in", 2, true),
+    ("put_in", 3, true),
+    ("function_exported?", 3, true),
+    ("apply", 2, false),
+    ("apply", 3, false),
+    ("then", 2, false),
+    ("tap", 2, false),
+    ("update_in", 3, false),
+    ("+", 2, true),
+    ("-", 2, true),
+    ("*", 2, true),
+    ("/", 2, true),
+    ("-", 1, true),
+    ("+", 1, true),
+    ("==", 2, true),
+    ("!=", 2, true),
+    ("===", 2, true),
+    ("!==", 2, true),
+    ("<", 2, true),
+    (">", 2, true),
+    ("<=", 2, true),
+    (">=", 2, true),
+    ("<>", 2, true),
+    ("++", 2, true),
+    ("--", 2, true),
+    ("!", 1, true),
+    ("..", 2, true),
+    ("..", 3, true),
+    ("=~", 2, true),
+    ("**", 2, true),
+    ("in", 2, true),
+];
+
+/// What `&+/2` and friends show as (`&:erlang.+/2`).
+pub const ERLANG: super::Table = &[
+    ("+", 2, true),
+    ("-", 2, true),
+    ("*", 2, true),
+    ("/", 2, true),
+    ("==", 2, true),
+    ("!=", 2, true),
+    ("=:=", 2, true),
+    ("<", 2, true),
+    (">", 2, true),
+    ("=<", 2, true),
+    (">=", 2, true),
+    ("++", 2, true),
+    ("--", 2, true),
+    ("abs", 1, true),
+    ("div", 2, true),
+    ("rem", 2, true),
+    ("hd", 1, true),
+    ("tl", 1, true),
+    ("length", 1, true),
+    ("elem", 2, true),
+    ("is_atom", 1, true),
+    ("is_binary", 1, true),
+    ("is_integer", 1, true),
+    ("is_list", 1, true),
+    ("is_map", 1, true),
+    ("is_tuple", 1, true),
+    ("is_float", 1, true),
+    ("is_number", 1, true),
+    ("is_pid", 1, true),
+    ("is_function", 1, true),
+    ("tuple_size", 1, true),
+    ("map_size", 1, true),
+    ("max", 2, true),
+    ("min", 2, true),
+    ("round", 1, true),
+    ("trunc", 1, true),
+    ("self", 0, true),
+    ("make_ref", 0, true),
+    ("node", 0, true),
+    ("atom_to_binary", 1, true),
+    ("binary_to_atom", 1, true),
+    ("integer_to_binary", 1, true),
+    ("list_to_tuple", 1, true),
+    ("tuple_to_list", 1, true),
+    ("system_time", 0, true),
+    ("phash2", 1, true),
+];
+
+pub const EXCEPTION: super::Table = &[
+    ("message", 1, true),
+    ("format", 2, true),
+    ("format", 3, true),
+];
+
+fn int(t: &Term) -> Option<i64> {
+    t.as_int()
+}
+
+fn is(b: bool) -> R<Option<NRet>> {
+    value(Term::bool(b))
+}
+
+fn erl_arith(op: &str, args: &[Term]) -> Exc {
+    ops::arith_error(op, &args[0], args.get(1))
+}
+
+pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    let a = &args;
+    match (name, a.len()) {
+        (
+            "+" | "-" | "*" | "/" | "==" | "!=" | "===" | "!==" | "<" | ">" | "<=" | ">=" | "<>"
+            | "++" | "--" | "=~" | "**" | ".." | "in",
+            2,
+        ) => value(ops::binary(name, &a[0], &a[1])?),
+        ("=<", 2) => value(Term::bool(a[0] <= a[1])),
+        ("=:=", 2) => value(Term::bool(super::super::matcher::strict_eq(&a[0], &a[1]))),
+        ("-" | "+", 1) => value(ops::unary(name, &a[0])?),
+        ("!", 1) => value(Term::bool(!a[0].is_truthy())),
+        ("not", 1) => value(ops::unary("not", &a[0])?),
+        ("..", 3) => value(ops::range(&a[0], &a[1], Some(&a[2]))?),
+        ("abs", 1) => match &a[0] {
+            Term::Int(i) => value(Term::Int(
+                i.checked_abs().ok_or_else(|| erl_arith("abs", a))?,
+            )),
+            Term::Float(f) => value(Term::Float(f.abs())),
+            _ => Err(badarg(1, "not a number")),
+        },
+        ("div" | "rem", 2) => match (int(&a[0]), int(&a[1])) {
+            (Some(_), Some(0)) => Err(erl_arith(name, a)),
+            (Some(x), Some(y)) => value(Term::Int(if name == "div" {
+                x.wrapping_div(y)
+            } else {
+                x.wrapping_rem(y)
+            })),
+            _ => Err(erl_arith(name, a)),
+        },
+        ("max", 2) => value(if a[0] >= a[1] {
+            a[0].clone()
+        } else {
+            a[1].clone()
+        }),
+        ("min", 2) => value(if a[0] <= a[1] {
+            a[0].clone()
+        } else {
+            a[1].clone()
+        }),
+        ("round" | "trunc" | "ceil" | "floor", 1) => match &a[0] {
+            Term::Int(i) => value(Term::Int(*i)),
+            Term::Float(f) => {
+                let r = match name {
+                    "round" => f.round(),
+                    "trunc" => f.trunc(),
+                    "ceil" => f.ceil(),
+                    _ => f.floor(),
+                };
+                if r.abs() > 9.0e18 {
+                    return Err(ops::arith_error(name, &a[0], None));
+                }
+                value(Term::Int(r as i64))
+            }
+            _ => Err(badarg(1, "not a number")),
+        },
+        ("hd", 1) => match &a[0] {
+            Term::List(l) if !l.is_empty() => value(l[0].clone()),
+            _ => Err(badarg(1, "not a nonempty list")),
+        },
+        ("tl", 1) => match &a[0] {
+            Term::List(l) if !l.is_empty() => value(Term::List(l.skip(1))),
+            _ => Err(badarg(1, "not a nonempty list")),
+        },
+        ("length", 1) => match &a[0] {
+            Term::List(l) => value(Term::Int(l.len() as i64)),
+            _ => Err(badarg(1, "not a list")),
+        },
+        ("elem", 2) => match (&a[0], int(&a[1])) {
+            (Term::Tuple(t), Some(i)) if i >= 0 && (i as usize) < t.len() => {
+                value(t[i as usize].clone())
+            }
+            (Term::Tuple(_), Some(_)) => Err(badarg(1, "out of range")),
+            (Term::Tuple(_), None) => Err(badarg(1, "not an integer")),
+            _ => Err(badarg(1, "not a tuple")),
+        },
+        ("put_elem", 3) => match (&a[0], int(&a[1])) {
+            (Term::Tuple(t), Some(i)) if i >= 0 && (i as usize) < t.len() => {
+                let mut v = t.to_vec();
+                v[i as usize] = a[2].clone();
+                value(Term::tuple(v))
+            }
+            (Term::Tuple(_), _) => Err(badarg(2, "out of range")),
+            _ => Err(badarg(1, "not a tuple")),
+        },
+        ("tuple_size", 1) => match &a[0] {
+            Term::Tuple(t) => value(Term::Int(t.len() as i64)),
+            _ => Err(badarg(1, "not a tuple")),
+        },
+        ("map_size", 1) => match &a[0] {
+            Term::Map(p) => value(Term::Int(p.len() as i64)),
+            Term::Struct(_, f) => value(Term::Int(f.len() as i64 + 1)),
+            _ => Err(exception("BadMapError", vec![("term", a[0].clone())])),
+        },
+        ("byte_size", 1) => match &a[0] {
+            Term::Str(s) => value(Term::Int(s.len() as i64)),
+            _ => Err(badarg(1, "not a bitstring")),
+        },
+        ("is_atom", 1) => is(matches!(a[0], Term::Atom(_))),
+        ("is_binary" | "is_bitstring", 1) => is(matches!(a[0], Term::Str(_))),
+        ("is_boolean", 1) => is(a[0] == Term::bool(true) || a[0] == Term::bool(false)),
+        ("is_float", 1) => is(matches!(a[0], Term::Float(_))),
+        ("is_integer", 1) => is(matches!(a[0], Term::Int(_))),
+        ("is_number", 1) => is(matches!(a[0], Term::Int(_) | Term::Float(_))),
+        ("is_list", 1) => is(matches!(a[0], Term::List(_))),
+        ("is_map", 1) => is(matches!(a[0], Term::Map(_) | Term::Struct(..))),
+        ("is_tuple", 1) => is(matches!(a[0], Term::Tuple(_))),
+        ("is_pid", 1) => is(matches!(a[0], Term::Pid(_))),
+        ("is_reference", 1) => is(matches!(a[0], Term::Ref(_))),
+        ("is_nil", 1) => is(a[0].is_nil()),
+        ("is_function", 1) => is(matches!(a[0], Term::Fun(_))),
+        ("is_function", 2) => {
+            is(matches!(&a[0], Term::Fun(f) if Some(f.arity() as i64) == int(&a[1])))
+        }
+        ("is_map_key", 2) => match &a[0] {
+            Term::Map(_) | Term::Struct(..) => {
+                is(super::super::matcher::map_get(&a[0], &a[1]).is_some())
+            }
+            _ => Err(exception("BadMapError", vec![("term", a[0].clone())])),
+        },
+        ("is_struct", 1) => is(matches!(a[0], Term::Struct(..))),
+        ("is_struct", 2) => is(matches!(&a[0], Term::Struct(m, _) if Term::Atom(*m) == a[1])),
+        ("is_exception", 1) => is(matches!(&a[0], Term::Struct(m, _) if is_exception_module(m))),
+        ("to_string", 1) => value(Term::str(&ops::to_string(&a[0])?)),
+        ("to_charlist", 1) => {
+            let s = ops::to_string(&a[0])?;
+            value(Term::list(s.chars().map(|c| Term::Int(c as i64)).collect()))
+        }
+        ("inspect", 1) => value(Term::str(&inspect::inspect(&a[0]))),
+        ("inspect", 2) => value(Term::str(&inspect_with(&a[0], &a[1]))),
+        ("self", 0) => value(Term::Pid(m.ctx.pid())),
+        ("node", 0) => value(Term::atom("nonode@nohost")),
+        ("make_ref", 0) => value(Term::Ref(m.ctx.make_ref())),
+        ("send", 2) => {
+            let dest = match &a[0] {
+                Term::Pid(p) => Some(*p),
+                Term::Atom(n) => m.ctx.whereis(&crate::runtime::registry::atom_name(*n)),
+                _ => None,
+            };
+            match dest {
+                Some(p) => {
+                    m.ctx.send(p, a[1].clone());
+                    value(a[1].clone())
+                }
+                None if matches!(a[0], Term::Atom(_)) => Err(badarg(1, "invalid destination")),
+                None => Err(badarg(1, "invalid destination")),
+            }
+        }
+        ("raise", 1) => Err(raise(m, &a[0], None)?),
+        ("raise", 2) => Err(raise(m, &a[0], Some(&a[1]))?),
+        ("reraise", 2) => Err(raise(m, &a[0], None)?),
+        ("throw", 1) => Err(Exc::Throw(a[0].clone())),
+        ("exit", 1) => Err(Exc::Exit(a[0].clone())),
+        ("binding", 0) => {
+            let mut seen: Vec<Atom> = Vec::new();
+            let mut out = Vec::new();
+            for (k, v) in m.env.iter().rev() {
+                if k.name().starts_with('&') || k.name().ends_with('@') || seen.contains(k) {
+                    continue;
+                }
+                seen.push(*k);
+                out.push(Term::tuple(vec![Term::Atom(*k), v.clone()]));
+            }
+            out.sort();
+            value(Term::list(out))
+        }
+        ("struct", 1 | 2) => {
+            let name = match &a[0] {
+                Term::Atom(n) => *n,
+                Term::Struct(n, _) => *n,
+                _ => return Err(badarg(1, "not a struct module")),
+            };
+            let Some(mut fields) = m.struct_fields(name) else {
+                return Err(undefined_struct(name));
+            };
+            if let Term::Struct(_, f) = &a[0] {
+                fields = f.to_vec();
+            }
+            if let Some(Term::List(kv)) = a.get(1) {
+                for t in kv.iter() {
+                    if let Some([Term::Atom(k), v]) = t.as_tuple() {
+                        if let Some(slot) = fields.iter_mut().find(|(f, _)| f == k) {
+                            slot.1 = v.clone();
+                        }
+                    }
+                }
+            }
+            value(Term::Struct(name, fields.into()))
+        }
+        ("get_in", 2) => {
+            let mut cur = a[0].clone();
+            for k in a[1].as_list().unwrap_or(&[]) {
+                cur = super::super::machine::access(&cur, k)?;
+            }
+            value(cur)
+        }
+        ("put_in", 3) => value(put_in(&a[0], a[1].as_list().unwrap_or(&[]), a[2].clone())?),
+        ("function_exported?", 3) => {
+            let (Term::Atom(md), Term::Atom(f), Some(n)) = (&a[0], &a[1], int(&a[2])) else {
+                return is(false);
+            };
+            let user = m
+                .modules
+                .borrow()
+                .get(md)
+                .map(|x| x.funs.get(&(*f, n as usize)).is_some_and(|d| !d.private));
+            is(user.unwrap_or_else(|| super::exists(&md.name(), &f.name(), n as usize)))
+        }
+        ("apply", 2) => match &a[1] {
+            Term::List(l) => Ok(Some(NRet::Call(a[0].clone(), l.to_vec()))),
+            _ => Err(badarg(2, "not a list")),
+        },
+        ("apply", 3) => match (&a[0], &a[1], &a[2]) {
+            (Term::Atom(md), Term::Atom(f), Term::List(l)) => {
+                Ok(Some(NRet::Call(Fun::capture(*md, *f, l.len()), l.to_vec())))
+            }
+            _ => Err(badarg(1, "not an atom")),
+        },
+        ("then", 2) => Ok(Some(NRet::Call(a[1].clone(), vec![a[0].clone()]))),
+        ("tap", 2) => {
+            let v = a[0].clone();
+            Ok(Some(call_then(
+                a[1].clone(),
+                vec![a[0].clone()],
+                move |_, _| Ok(v),
+            )))
+        }
+        ("update_in", 3) => {
+            let path: Vec<Term> = a[1].as_list().unwrap_or(&[]).to_vec();
+            let mut cur = a[0].clone();
+            for k in &path {
+                cur = super::super::machine::access(&cur, k)?;
+            }
+            let data = a[0].clone();
+            Ok(Some(call_then(a[2].clone(), vec![cur], move |_, new| {
+                put_in(&data, &path, new)
+            })))
+        }
+        // :erlang
+        ("atom_to_binary", 1) => match &a[0] {
+            Term::Atom(x) => value(Term::str(&x.name())),
+            _ => Err(badarg(1, "not an atom")),
+        },
+        ("binary_to_atom", 1) => match &a[0] {
+            Term::Str(s) => value(Term::atom(s)),
+            _ => Err(badarg(1, "not a binary")),
+        },
+        ("integer_to_binary", 1) => match &a[0] {
+            Term::Int(i) => value(Term::str(&i.to_string())),
+            _ => Err(badarg(1, "not an integer")),
+        },
+        ("list_to_tuple", 1) => match &a[0] {
+            Term::List(l) => value(Term::tuple(l.to_vec())),
+            _ => Err(badarg(1, "not a list")),
+        },
+        ("tuple_to_list", 1) => match &a[0] {
+            Term::Tuple(t) => value(Term::list(t.to_vec())),
+            _ => Err(badarg(1, "not a tuple")),
+        },
+        ("system_time", 0) => value(Term::Int(m.ctx.now() as i64 * 1_000_000)),
+        ("phash2", 1) => value(Term::Int(
+            (inspect::inspect(&a[0])
+                .bytes()
+                .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
+                % (1 << 27)) as i64,
+        )),
+        _ => Ok(None),
+    }
+}
+
+pub fn is_exception_module(m: &Atom) -> bool {
+    let n = m.name();
+    n.ends_with("Error") || n.ends_with("Exception") || n.contains("Error.")
+}
+
+fn undefined_struct(name: Atom) -> Exc {
+    exception(
+        "UndefinedFunctionError",
+        vec![
+            ("module", Term::Atom(name)),
+            ("function", Term::atom("__struct__")),
+            ("arity", Term::Int(0)),
+            ("reason", Term::nil()),
+            ("message", Term::nil()),
+        ],
+    )
+}
+
+fn put_in(data: &Term, path: &[Term], v: Term) -> R<Term> {
+    let Some((k, rest)) = path.split_first() else {
+        return Ok(v);
+    };
+    let inner = super::super::machine::access(data, k)?;
+    let new = put_in(&inner, rest, v)?;
+    match data {
+        Term::Map(p) => {
+            let mut pairs = p.to_vec();
+            pairs.push((k.clone(), new));
+            Ok(Term::map(pairs))
+        }
+        Term::Struct(..) => super::super::machine::map_update(data, vec![(k.clone(), new)]),
+        Term::List(items) => {
+            let mut v: Vec<Term> = items
+                .iter()
+                .filter(|t| !matches!(t.as_tuple(), Some([kk, _]) if kk == k))
+                .cloned()
+                .collect();
+            v.insert(0, Term::tuple(vec![k.clone(), new]));
+            Ok(Term::list(v))
+        }
+        Term::Atom(a) if *a == Atom::NIL => Err(argument_error(format!(
+            "could not put/update key {} on a nil value",
+            inspect::inspect(k)
+        ))),
+        other => Err(exception("BadMapError", vec![("term", other.clone())])),
+    }
+}
+
+fn inspect_with(t: &Term, opts: &Term) -> String {
+    let mut o = inspect::Opts {
+        pretty: false,
+        ..Default::default()
+    };
+    if let Some(Term::Int(w)) = opts.get("width") {
+        o.width = (*w).max(1) as usize;
+    }
+    if let Some(p) = opts.get("pretty") {
+        o.pretty = p.is_truthy();
+    }
+    if let Some(l) = opts.get("limit") {
+        o.limit = match l {
+            Term::Int(n) => (*n).max(0) as usize,
+            _ => usize::MAX,
+        };
+    }
+    if opts.get("charlists") == Some(&Term::atom("as_lists")) {
+        if let Term::List(items) = t {
+            let parts: Vec<String> = items.iter().map(inspect::inspect).collect();
+            return format!("[{}]", parts.join(", "));
+        }
+    }
+    inspect::render(t, o)
+}
+
+/// The exception `raise` raises for its arguments.
+fn raise(m: &mut Machine, what: &Term, arg: Option<&Term>) -> R<Exc> {
+    match (what, arg) {
+        (Term::Str(s), None) => Ok(runtime_error(s)),
+        (Term::Struct(..), None) => Ok(Exc::Error(what.clone())),
+        (Term::Atom(module), arg) => {
+            let name = module.name();
+            let short = name.trim_start_matches("Elixir.");
+            let msg: Option<Term> = match arg {
+                Some(Term::Str(s)) => Some(Term::Str(s.clone())),
+                _ => None,
+            };
+            let kw: Vec<(Atom, Term)> = match arg {
+                Some(Term::List(kv)) => kv
+                    .iter()
+                    .filter_map(|t| match t.as_tuple() {
+                        Some([Term::Atom(k), v]) => Some((*k, v.clone())),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => vec![],
+            };
+            if let Some(fields) = m.struct_fields(*module) {
+                let is_exc = m.modules.borrow().get(module).is_some_and(|md| md.exception)
+                    || super::builtin_struct(&name).is_none();
+                if !is_exc {
+                    return Err(argument_error(format!("expected an exception, got: {}", inspect::inspect(what))));
+                }
+                let mut fields = fields;
+                for (k, v) in kw {
+                    match fields.iter_mut().find(|(f, _)| *f == k) {
+                        Some(slot) => slot.1 = v,
+                        None => {
+                            return Err(super::super::value::key_error(&Term::Atom(k), &Term::Struct(*module, fields.clone().into())))
+                        }
+                    }
+                }
+                if let Some(msg) = msg {
+                    if let Some(slot) = fields.iter_mut().find(|(f, _)| &*f.name() == "message") {
+                        slot.1 = msg;
+                    }
+                }
+                return Ok(Exc::Error(Term::Struct(*module, fields.into())));
+            }
+            let default = match short {
+                "RuntimeError" => "runtime error",
+                "ArgumentError" => "argument error",
+                "ArithmeticError" => "bad argument in arithmetic expression",
+                "SystemLimitError" => "a system limit has been reached",
+                _ if is_exception_module(module) => "",
+                _ => {
+                    return Err(exception(
+                        "UndefinedFunctionError",
+                        vec![
+                            ("module", what.clone()),
+                            ("function", Term::atom("exception")),
+                            ("arity", Term::Int(1)),
+                            ("reason", Term::atom("module_not_available")),
+                            ("message", Term::nil()),
+                        ],
+                    ))
+                }
+            };
+            let mut fields: Vec<(Atom, Term)> = vec![];
+            let message = msg
+                .or_else(|| kw.iter().find(|(k, _)| &*k.name() == "message").map(|(_, v)| v.clone()))
+                .unwrap_or_else(|| Term::str(default));
+            for (k, v) in &kw {
+                if &*k.name() != "message" {
+                    fields.push((*k, v.clone()));
+                }
+            }
+            fields.push((Atom::new("message"), message));
+            Ok(Exc::Error(Term::Struct(*module, fields.into())))
+        }
+        _ => Ok(argument_error(format!(
+            "raise/1 and raise/2 expect a module name, string or exception as the first argument, got: {}",
+            inspect::inspect(what)
+        ))),
+    }
+}
+
+pub fn exception_call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    match (name, args.len()) {
+        ("message", 1) => value(Term::str(&message(&args[0]))),
+        ("format", 2 | 3) => {
+            let exc = match args[0].as_atom().map(|a| a.name().to_string()).as_deref() {
+                Some("error") => Exc::Error(args[1].clone()),
+                Some("throw") => Exc::Throw(args[1].clone()),
+                _ => Exc::Exit(args[1].clone()),
+            };
+            value(Term::str(
+                super::super::value::render(&exc).trim_start_matches("** "),
+            ))
+        }
+        _ => Ok(None),
+    }
+}
+
+#[allow(dead_code)]
+fn range_or(t: &Term) -> bool {
+    range_parts(t).is_some()
+}
+
+#[allow(dead_code)]
+fn clause(name: &str, arity: usize) -> Exc {
+    function_clause(Atom::module("Kernel"), name, arity)
+}

@@ -1,0 +1,281 @@
+//! `List` (and the few `:lists` functions learners meet).
+
+use super::super::machine::{Machine, NRet};
+use super::super::matcher::strict_eq;
+use super::super::ops;
+use super::super::value::{badarg, exception, R};
+use super::enumerable::{to_vec, walk, Items, Walk};
+use super::value;
+use crate::runtime::Term;
+
+pub const FUNS: super::Table = &[
+    ("first", 1, true),
+    ("first", 2, true),
+    ("last", 1, true),
+    ("last", 2, true),
+    ("flatten", 1, true),
+    ("delete", 2, true),
+    ("delete_at", 2, true),
+    ("insert_at", 3, true),
+    ("replace_at", 3, true),
+    ("duplicate", 2, true),
+    ("wrap", 1, true),
+    ("zip", 1, true),
+    ("to_tuple", 1, true),
+    ("to_string", 1, true),
+    ("to_atom", 1, true),
+    ("to_integer", 1, true),
+    ("keyfind", 3, true),
+    ("keydelete", 3, true),
+    ("keysort", 2, true),
+    ("pop_at", 2, true),
+    ("update_at", 3, false),
+    ("foldl", 3, false),
+    ("foldr", 3, false),
+    ("ascii_printable?", 1, true),
+];
+
+pub const LISTS: super::Table = &[
+    ("reverse", 1, true),
+    ("seq", 2, true),
+    ("sum", 1, true),
+    ("max", 1, true),
+    ("min", 1, true),
+    ("sort", 1, true),
+    ("append", 2, true),
+    ("nth", 2, true),
+];
+
+fn items(t: &Term) -> R<Vec<Term>> {
+    match t {
+        Term::List(l) => Ok(l.to_vec()),
+        _ => Err(exception(
+            "FunctionClauseError",
+            vec![("message", Term::str("no function clause matching in List"))],
+        )),
+    }
+}
+
+fn flatten(t: &[Term], out: &mut Vec<Term>, depth: usize) -> R<()> {
+    if depth > 10_000 {
+        return Err(badarg(1, "nested too deep"));
+    }
+    for i in t {
+        match i {
+            Term::List(inner) => flatten(inner, out, depth + 1)?,
+            other => out.push(other.clone()),
+        }
+        if out.len() > ops::MAX_ITEMS {
+            return Err(ops::too_big("a list", out.len()));
+        }
+    }
+    Ok(())
+}
+
+fn index(i: &Term, len: usize) -> R<Option<usize>> {
+    let i = i.as_int().ok_or_else(|| badarg(2, "not an integer"))?;
+    let i = if i < 0 { len as i64 + i } else { i };
+    Ok((i >= 0 && (i as usize) < len).then_some(i as usize))
+}
+
+pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    let a = &args;
+    match (name, a.len()) {
+        ("first", 1 | 2) => value(
+            items(&a[0])?
+                .first()
+                .cloned()
+                .unwrap_or_else(|| a.get(1).cloned().unwrap_or_else(Term::nil)),
+        ),
+        ("last", 1 | 2) => value(
+            items(&a[0])?
+                .last()
+                .cloned()
+                .unwrap_or_else(|| a.get(1).cloned().unwrap_or_else(Term::nil)),
+        ),
+        ("flatten", 1) => {
+            let mut out = Vec::new();
+            flatten(&items(&a[0])?, &mut out, 0)?;
+            value(Term::list(out))
+        }
+        ("delete", 2) => {
+            let mut v = items(&a[0])?;
+            if let Some(i) = v.iter().position(|x| strict_eq(x, &a[1])) {
+                v.remove(i);
+            }
+            value(Term::list(v))
+        }
+        ("delete_at", 2) => {
+            let mut v = items(&a[0])?;
+            if let Some(i) = index(&a[1], v.len())? {
+                v.remove(i);
+            }
+            value(Term::list(v))
+        }
+        ("pop_at", 2) => {
+            let mut v = items(&a[0])?;
+            match index(&a[1], v.len())? {
+                Some(i) => {
+                    let x = v.remove(i);
+                    value(Term::tuple(vec![x, Term::list(v)]))
+                }
+                None => value(Term::tuple(vec![Term::nil(), Term::list(v)])),
+            }
+        }
+        ("insert_at", 3) => {
+            let mut v = items(&a[0])?;
+            let i = a[1].as_int().ok_or_else(|| badarg(2, "not an integer"))?;
+            let at = if i < 0 {
+                (v.len() as i64 + i + 1).max(0) as usize
+            } else {
+                (i as usize).min(v.len())
+            };
+            v.insert(at, a[2].clone());
+            value(Term::list(v))
+        }
+        ("replace_at", 3) => {
+            let mut v = items(&a[0])?;
+            if let Some(i) = index(&a[1], v.len())? {
+                v[i] = a[2].clone();
+            }
+            value(Term::list(v))
+        }
+        ("duplicate", 2) => {
+            let n = a[1]
+                .as_int()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| badarg(2, "not a non-negative integer"))?
+                as usize;
+            if n > ops::MAX_ITEMS {
+                return Err(ops::too_big("a list", n));
+            }
+            value(Term::list(vec![a[0].clone(); n]))
+        }
+        ("wrap", 1) => value(match &a[0] {
+            Term::List(_) => a[0].clone(),
+            t if t.is_nil() => Term::list(vec![]),
+            other => Term::list(vec![other.clone()]),
+        }),
+        ("zip", 1) => super::r#enum::call(m, "zip", args),
+        ("to_tuple", 1) => value(Term::tuple(items(&a[0])?)),
+        ("to_string", 1) => value(Term::str(&ops::to_string(&a[0])?)),
+        ("to_atom", 1) => value(Term::atom(&ops::to_string(&a[0])?)),
+        ("to_integer", 1) => ops::to_string(&a[0])?
+            .parse::<i64>()
+            .map(|i| Some(NRet::Value(Term::Int(i))))
+            .map_err(|_| badarg(1, "not a textual representation of an integer")),
+        ("ascii_printable?", 1) => value(Term::bool(
+            crate::runtime::term::charlist_text(&items(&a[0])?).is_some()
+                || a[0].as_list().is_some_and(|l| l.is_empty()),
+        )),
+        ("keyfind", 3) => {
+            let pos = a[2].as_int().unwrap_or(0) as usize;
+            value(
+                items(&a[0])?
+                    .into_iter()
+                    .find(|t| {
+                        t.as_tuple()
+                            .and_then(|x| x.get(pos))
+                            .is_some_and(|k| *k == a[1])
+                    })
+                    .unwrap_or_else(|| Term::bool(false)),
+            )
+        }
+        ("keydelete", 3) => {
+            let pos = a[2].as_int().unwrap_or(0) as usize;
+            let mut v = items(&a[0])?;
+            if let Some(i) = v.iter().position(|t| {
+                t.as_tuple()
+                    .and_then(|x| x.get(pos))
+                    .is_some_and(|k| *k == a[1])
+            }) {
+                v.remove(i);
+            }
+            value(Term::list(v))
+        }
+        ("keysort", 2) => {
+            let pos = a[1].as_int().unwrap_or(0) as usize;
+            let mut v = items(&a[0])?;
+            v.sort_by(|x, y| {
+                let kx = x
+                    .as_tuple()
+                    .and_then(|t| t.get(pos))
+                    .cloned()
+                    .unwrap_or_else(Term::nil);
+                let ky = y
+                    .as_tuple()
+                    .and_then(|t| t.get(pos))
+                    .cloned()
+                    .unwrap_or_else(Term::nil);
+                kx.cmp(&ky)
+            });
+            value(Term::list(v))
+        }
+        ("update_at", 3) => {
+            let v = items(&a[0])?;
+            match index(&a[1], v.len())? {
+                None => value(a[0].clone()),
+                Some(i) => Ok(Some(super::enumerable::call_then(
+                    a[2].clone(),
+                    vec![v[i].clone()],
+                    move |_, new| {
+                        let mut v = v;
+                        v[i] = new;
+                        Ok(Term::list(v))
+                    },
+                ))),
+            }
+        }
+        ("foldl" | "foldr", 3) => {
+            let mut v = to_vec(&a[0])?;
+            if name == "foldr" {
+                v.reverse();
+            }
+            Ok(Some(walk(
+                m,
+                Walk {
+                    items: Items::of(&Term::list(v))?,
+                    i: 0,
+                    fun: a[2].clone(),
+                    state: a[1].clone(),
+                    args: |item, acc| vec![item.clone(), acc.clone()],
+                    step: |acc, _, r| {
+                        *acc = r;
+                        Ok(None)
+                    },
+                    done: Ok,
+                },
+            )?))
+        }
+        // :lists
+        ("reverse", 1) => {
+            let mut v = items(&a[0])?;
+            v.reverse();
+            value(Term::list(v))
+        }
+        ("seq", 2) => match (a[0].as_int(), a[1].as_int()) {
+            (Some(f), Some(l)) if l >= f - 1 => {
+                if (l - f) as usize > ops::MAX_ITEMS {
+                    return Err(ops::too_big("a list", (l - f) as usize));
+                }
+                value(Term::list((f..=l).map(Term::Int).collect()))
+            }
+            _ => Err(badarg(1, "not an integer")),
+        },
+        ("sum", 1) => super::r#enum::call(m, "sum", args),
+        ("max", 1) => super::r#enum::call(m, "max", args),
+        ("min", 1) => super::r#enum::call(m, "min", args),
+        ("sort", 1) => super::r#enum::call(m, "sort", args),
+        ("append", 2) => value(ops::binary("++", &a[0], &a[1])?),
+        ("nth", 2) => {
+            let v = items(&a[1])?;
+            let i = a[0].as_int().unwrap_or(0);
+            v.get((i - 1).max(0) as usize)
+                .cloned()
+                .filter(|_| i >= 1)
+                .map(|t| Some(NRet::Value(t)))
+                .ok_or_else(|| badarg(1, "out of range"))
+        }
+        _ => Ok(None),
+    }
+}

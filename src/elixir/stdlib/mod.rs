@@ -1,0 +1,209 @@
+//! Elixir's standard library, one file per module, as native Rust on terms.
+//!
+//! Each module file has a table `FUNS` of `(name, arity, sync)`: `sync` functions answer
+//! at once (they can run inside simple expressions); the others call functions given to
+//! them (`Enum.map`) or wait on the runtime (`GenServer.call`), through the machine.
+
+pub mod atom;
+pub mod r#enum;
+pub mod enumerable;
+pub mod iex;
+pub mod integer;
+pub mod io;
+pub mod kernel;
+pub mod keyword;
+pub mod list;
+pub mod map;
+pub mod otp;
+pub mod range;
+pub mod string;
+pub mod tuple;
+
+use super::machine::{Machine, NRet};
+use super::value::R;
+use crate::runtime::{Atom, Term};
+
+pub type Table = &'static [(&'static str, usize, bool)];
+
+/// The modules the console knows natively, by their Elixir names.
+pub fn table(module: &str) -> Option<Table> {
+    Some(match module {
+        "Elixir.Kernel" => kernel::FUNS,
+        "erlang" => kernel::ERLANG,
+        "Elixir.Enum" => r#enum::FUNS,
+        "Elixir.Map" => map::FUNS,
+        "Elixir.Keyword" => keyword::FUNS,
+        "Elixir.List" => list::FUNS,
+        "Elixir.String" => string::FUNS,
+        "Elixir.Integer" => integer::FUNS,
+        "Elixir.Float" => integer::FLOAT,
+        "Elixir.Tuple" => tuple::FUNS,
+        "Elixir.Atom" => atom::FUNS,
+        "Elixir.Range" => range::FUNS,
+        "Elixir.IO" => io::FUNS,
+        "Elixir.Exception" => kernel::EXCEPTION,
+        "lists" => list::LISTS,
+        "math" => integer::MATH,
+        _ => otp::table(module)?,
+    })
+}
+
+/// Module names for completion and `h`.
+pub const MODULES: &[&str] = &[
+    "Kernel",
+    "Enum",
+    "Map",
+    "Keyword",
+    "List",
+    "String",
+    "Integer",
+    "Float",
+    "Tuple",
+    "Atom",
+    "Range",
+    "IO",
+    "Exception",
+    "Process",
+    "GenServer",
+    "Supervisor",
+    "DynamicSupervisor",
+    "Application",
+    "Redfour.Shopping",
+    "Redfour.Shopping.Session",
+];
+
+pub fn module_exists(module: &str) -> bool {
+    table(module).is_some()
+}
+
+pub fn exists(module: &str, name: &str, arity: usize) -> bool {
+    table(module).is_some_and(|t| t.iter().any(|(n, a, _)| *n == name && *a == arity))
+}
+
+pub fn is_sync(module: &str, name: &str, arity: usize) -> bool {
+    table(module).is_some_and(|t| t.iter().any(|(n, a, s)| *n == name && *a == arity && *s))
+}
+
+pub fn kernel_exists(name: &str, arity: usize) -> bool {
+    exists("Elixir.Kernel", name, arity)
+}
+
+pub fn kernel_is_sync(name: &str, arity: usize) -> bool {
+    is_sync("Elixir.Kernel", name, arity)
+}
+
+/// How iex shows a capture of a Kernel function that the compiler inlines: `&:erlang.+/2`.
+pub fn erlang_name(name: &str, arity: usize) -> Atom {
+    if exists(":erlang", name, arity) {
+        Atom::new("erlang")
+    } else {
+        Atom::module("Kernel")
+    }
+}
+
+/// Structs the library defines.
+pub fn builtin_struct(module: &str) -> Option<Vec<(Atom, Term)>> {
+    let fields: &[(&str, Term)] = match module {
+        "Elixir.Range" => &[],
+        _ => return None,
+    };
+    let _ = fields;
+    Some(vec![
+        (Atom::new("first"), Term::nil()),
+        (Atom::new("last"), Term::nil()),
+        (Atom::new("step"), Term::nil()),
+    ])
+}
+
+/// Calls `module.name(args)`: `Ok(None)` when there is no such function.
+pub fn call(m: &mut Machine, module: Atom, name: Atom, args: Vec<Term>) -> R<Option<NRet>> {
+    let mname = module.name();
+    let n = name.name();
+    let r = match &*mname {
+        "Elixir.Kernel" | "erlang" => kernel::call(m, &n, args)?,
+        "Elixir.Enum" => r#enum::call(m, &n, args)?,
+        "Elixir.Map" => map::call(m, &n, args)?,
+        "Elixir.Keyword" => keyword::call(m, &n, args)?,
+        "Elixir.List" | "lists" => list::call(m, &n, args)?,
+        "Elixir.String" => string::call(m, &n, args)?,
+        "Elixir.Integer" | "Elixir.Float" | "math" => integer::call(m, &mname, &n, args)?,
+        "Elixir.Tuple" => tuple::call(m, &n, args)?,
+        "Elixir.Atom" => atom::call(m, &n, args)?,
+        "Elixir.Range" => range::call(m, &n, args)?,
+        "Elixir.IO" => io::call(m, &n, args)?,
+        "Elixir.Exception" => kernel::exception_call(m, &n, args)?,
+        _ => otp::call(m, &mname, &n, args)?,
+    };
+    Ok(r)
+}
+
+/// iex's helpers (only in the shell): `h`, `i`, `v`, `clear`, `flush`, `respawn`, `pid`.
+pub fn iex_helper(m: &mut Machine, name: &str, args: &[Term]) -> Option<R<NRet>> {
+    iex::call(m, name, args)
+}
+
+pub fn value(t: Term) -> R<Option<NRet>> {
+    Ok(Some(NRet::Value(t)))
+}
+
+/// Tab completion: `En` → `Enum`, `Enum.ma` → `Enum.map`, `Enum.map_` → `Enum.map_join`…
+pub fn complete(modules: &super::Modules, prefix: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    match prefix.rsplit_once('.') {
+        Some((module, fun)) => {
+            let key = match module.strip_prefix(':') {
+                Some(erl) => erl.to_string(),
+                None => format!("Elixir.{module}"),
+            };
+            if let Some(t) = table(&key) {
+                out.extend(
+                    t.iter()
+                        .filter(|(n, _, _)| n.starts_with(fun))
+                        .map(|(n, _, _)| format!("{module}.{n}")),
+                );
+            }
+            if let Some(m) = modules.borrow().get(&Atom::new(&key)) {
+                out.extend(
+                    m.funs
+                        .values()
+                        .filter(|d| !d.private && d.name.name().starts_with(fun))
+                        .map(|d| format!("{module}.{}", d.name.name())),
+                );
+            }
+            // nested modules: `Redfour.Sh` → `Redfour.Shopping`
+            for name in MODULES.iter().map(|m| m.to_string()).chain(
+                modules
+                    .borrow()
+                    .keys()
+                    .map(|a| a.name().trim_start_matches("Elixir.").to_string()),
+            ) {
+                if name.starts_with(prefix) && name != prefix {
+                    out.push(name);
+                }
+            }
+        }
+        None => {
+            for name in MODULES.iter().map(|m| m.to_string()).chain(
+                modules
+                    .borrow()
+                    .keys()
+                    .map(|a| a.name().trim_start_matches("Elixir.").to_string()),
+            ) {
+                if name.starts_with(prefix) && !prefix.is_empty() {
+                    out.push(name);
+                }
+            }
+            if !prefix.is_empty() && prefix.chars().next().is_some_and(|c| c.is_lowercase()) {
+                out.extend(
+                    kernel::FUNS
+                        .iter()
+                        .filter(|(n, _, _)| n.starts_with(prefix))
+                        .map(|(n, _, _)| n.to_string()),
+                );
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}

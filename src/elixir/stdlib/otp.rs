@@ -1,0 +1,402 @@
+//! `Process`, `GenServer`, `Supervisor`, `DynamicSupervisor`, `Application`, `:sys`,
+//! `:observer` and the store's own `Redfour.Shopping` modules, against the live runtime.
+//! Calls that wait (a `GenServer.call`, `Process.sleep`) suspend the console's process on
+//! the virtual clock while the store goes on.
+
+use super::super::machine::{Machine, NRet};
+use super::super::value::{badarg, exception, function_clause, runtime_error, Exc, R};
+use super::value;
+use crate::runtime::gen_server::{self, Server};
+use crate::runtime::registry::{atom_name, name_term};
+use crate::runtime::{application, supervisor, Atom, Pid, Term};
+use crate::store::shopping::{self, Raise};
+
+const PROCESS: super::Table = &[
+    ("whereis", 1, true),
+    ("exit", 2, false),
+    ("alive?", 1, true),
+    ("sleep", 1, false),
+    ("list", 0, true),
+    ("info", 1, true),
+    ("monitor", 1, true),
+    ("link", 1, true),
+    ("unlink", 1, true),
+    ("registered", 0, true),
+    ("register", 2, true),
+    ("unregister", 1, true),
+    ("flag", 2, true),
+    ("send", 3, true),
+    ("demonitor", 1, true),
+    ("demonitor", 2, true),
+    ("send_after", 3, true),
+    ("cancel_timer", 1, true),
+];
+const GENSERVER: super::Table = &[("call", 2, false), ("call", 3, false), ("cast", 2, true)];
+const SUPERVISOR: super::Table = &[("count_children", 1, false), ("which_children", 1, false)];
+const DYNSUP: super::Table = &[
+    ("count_children", 1, false),
+    ("which_children", 1, false),
+    ("start_child", 2, false),
+    ("terminate_child", 2, false),
+];
+const SYS: super::Table = &[("get_state", 1, true)];
+const APPLICATION: super::Table = &[
+    ("start", 1, false),
+    ("stop", 1, false),
+    ("started_applications", 0, true),
+];
+const OBSERVER: super::Table = &[("start", 0, true)];
+const SHOPPING: super::Table = &[("start_session", 1, false)];
+const SESSION: super::Table = &[
+    ("select_item", 3, false),
+    ("remove_item", 2, false),
+    ("change_item", 3, false),
+    ("apply_discount", 2, false),
+    ("checkout", 1, false),
+];
+
+pub fn table(module: &str) -> Option<super::Table> {
+    Some(match module {
+        "Elixir.Process" => PROCESS,
+        "Elixir.GenServer" => GENSERVER,
+        "Elixir.Supervisor" => SUPERVISOR,
+        "Elixir.DynamicSupervisor" => DYNSUP,
+        "sys" => SYS,
+        "Elixir.Application" => APPLICATION,
+        "observer" => OBSERVER,
+        "Elixir.Redfour.Shopping" => SHOPPING,
+        "Elixir.Redfour.Shopping.Session" => SESSION,
+        _ => return None,
+    })
+}
+
+/// A pid or a registered name, as GenServer and Process functions take them.
+fn server(t: &Term) -> Option<Server> {
+    match t {
+        Term::Pid(p) => Some(Server::Pid(*p)),
+        Term::Atom(a) if !t.is_nil() => Some(Server::Name(atom_name(*a))),
+        _ => None,
+    }
+}
+
+fn pid_arg(t: &Term, which: usize) -> R<Pid> {
+    t.as_pid().ok_or_else(|| badarg(which, "not a pid"))
+}
+
+fn resolve(m: &Machine, t: &Term) -> Option<Pid> {
+    match server(t)? {
+        Server::Pid(p) => Some(p),
+        Server::Name(n) => m.rt.whereis(&n),
+    }
+}
+
+fn clause(module: &str, fun: &str, arity: usize) -> Exc {
+    function_clause(Atom::module(module), fun, arity)
+}
+
+fn await_op<F, Fut>(f: F) -> R<Option<NRet>>
+where
+    F: FnOnce(crate::runtime::Ctx) -> Fut + 'static,
+    Fut: std::future::Future<Output = R<Term>> + 'static,
+{
+    Ok(Some(NRet::Await(Box::new(move |ctx| Box::pin(f(ctx))))))
+}
+
+fn call_exit(dest: Term, request: Term, timeout: Term) -> Exc {
+    Exc::Exit(Term::tuple(vec![
+        Term::atom("noproc"),
+        Term::tuple(vec![
+            Term::Atom(Atom::GEN_SERVER),
+            Term::atom("call"),
+            Term::list(vec![dest, request, timeout]),
+        ]),
+    ]))
+}
+
+fn session_call(key: &Term, request: Term) -> R<Option<NRet>> {
+    let Some(dest) = server(key) else {
+        return Err(call_exit(key.clone(), request, Term::Int(5000)));
+    };
+    await_op(move |ctx| async move {
+        gen_server::call(&ctx, dest, request, Some(5000))
+            .await
+            .map_err(Exc::Exit)
+    })
+}
+
+pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    let a = |i: usize| args.get(i).cloned().unwrap_or_else(Term::nil);
+    let arity = args.len();
+    match (module, name, arity) {
+        ("Elixir.Process", "whereis", 1) => match &args[0] {
+            Term::Atom(n) => value(
+                m.ctx
+                    .whereis(&atom_name(*n))
+                    .map_or_else(Term::nil, Term::Pid),
+            ),
+            _ => Err(badarg(1, "not an atom")),
+        },
+        ("Elixir.Process", "exit", 2) => {
+            let pid = pid_arg(&args[0], 1)?;
+            m.ctx.exit_signal(pid, a(1));
+            if pid == m.ctx.pid() {
+                // a signal to the shell itself takes effect before it can answer
+                return await_op(|ctx| async move {
+                    ctx.sleep(0).await;
+                    Ok(Term::bool(true))
+                });
+            }
+            value(Term::bool(true))
+        }
+        ("Elixir.Process", "alive?", 1) => value(Term::bool(m.ctx.alive(pid_arg(&args[0], 1)?))),
+        ("Elixir.Process", "sleep", 1) => match args[0] {
+            Term::Int(ms) if ms >= 0 => await_op(move |ctx| async move {
+                ctx.sleep(ms as u64).await;
+                Ok(Term::ok())
+            }),
+            Term::Atom(a) if a == Atom::INFINITY => await_op(|ctx| async move {
+                ctx.sleep(u64::MAX / 4).await;
+                Ok(Term::ok())
+            }),
+            _ => Err(clause("Process", "sleep", 1)),
+        },
+        ("Elixir.Process", "list", 0) => {
+            value(Term::list(m.rt.pids().into_iter().map(Term::Pid).collect()))
+        }
+        ("Elixir.Process", "registered", 0) => value(Term::list(
+            m.rt.registered()
+                .into_iter()
+                .map(|(n, _)| name_term(&n))
+                .collect(),
+        )),
+        ("Elixir.Process", "register", 2) => {
+            let pid = pid_arg(&args[0], 1)?;
+            let Term::Atom(n) = &args[1] else {
+                return Err(badarg(2, "not an atom"));
+            };
+            if pid != m.ctx.pid() {
+                return Err(runtime_error(
+                    "Process.register/2 in this console registers the shell itself only",
+                ));
+            }
+            m.ctx
+                .register(&atom_name(*n))
+                .map_err(|_| badarg(2, "this name is already registered to another process"))?;
+            value(Term::bool(true))
+        }
+        ("Elixir.Process", "unregister", 1) => match &args[0] {
+            Term::Atom(n) => {
+                if m.ctx.unregister(&atom_name(*n)) {
+                    value(Term::bool(true))
+                } else {
+                    Err(badarg(1, "not a registered name"))
+                }
+            }
+            _ => Err(badarg(1, "not an atom")),
+        },
+        ("Elixir.Process", "flag", 2) => match (&args[0], &args[1]) {
+            (Term::Atom(f), v) if &*f.name() == "trap_exit" => {
+                let old = m.ctx.trap_exit(v.is_truthy());
+                value(Term::bool(old))
+            }
+            _ => Err(badarg(1, "invalid flag")),
+        },
+        ("Elixir.Process", "info", 1) => {
+            let pid = pid_arg(&args[0], 1)?;
+            value(match m.rt.process_info(pid) {
+                None => Term::nil(),
+                Some(i) => {
+                    let mut kw: Vec<(&str, Term)> = Vec::new();
+                    if let Some(name) = &i.name {
+                        kw.push(("registered_name", name_term(name)));
+                    }
+                    kw.push(("status", Term::atom(&i.status.to_string())));
+                    kw.push(("message_queue_len", Term::Int(i.message_queue_len as i64)));
+                    kw.push((
+                        "links",
+                        Term::list(i.links.iter().map(|p| Term::Pid(*p)).collect()),
+                    ));
+                    kw.push(("trap_exit", Term::bool(i.trap_exit)));
+                    kw.push(("reductions", Term::Int(i.reductions as i64)));
+                    kw.push(("memory", Term::Int(i.memory as i64)));
+                    Term::list(
+                        kw.into_iter()
+                            .map(|(k, v)| Term::tuple(vec![Term::atom(k), v]))
+                            .collect(),
+                    )
+                }
+            })
+        }
+        ("Elixir.Process", "monitor", 1) => {
+            let pid = resolve(m, &args[0]).ok_or_else(|| badarg(1, "not a pid"))?;
+            value(Term::Ref(m.ctx.monitor(pid)))
+        }
+        ("Elixir.Process", "demonitor", 1 | 2) => match &args[0] {
+            Term::Ref(r) => {
+                let flush = args
+                    .get(1)
+                    .and_then(|o| o.as_list())
+                    .is_some_and(|l| l.contains(&Term::atom("flush")));
+                m.ctx.demonitor(*r, flush);
+                value(Term::bool(true))
+            }
+            _ => Err(badarg(1, "not a reference")),
+        },
+        ("Elixir.Process", "link", 1) => {
+            m.ctx.link(pid_arg(&args[0], 1)?);
+            value(Term::bool(true))
+        }
+        ("Elixir.Process", "unlink", 1) => {
+            m.ctx.unlink(pid_arg(&args[0], 1)?);
+            value(Term::bool(true))
+        }
+        ("Elixir.Process", "send", 3) => {
+            super::kernel::call(m, "send", vec![a(0), a(1)]).map(|_| Some(NRet::Value(Term::ok())))
+        }
+        ("Elixir.Process", "send_after", 3) => {
+            let pid = resolve(m, &args[0]).ok_or_else(|| badarg(1, "not a pid"))?;
+            let ms = args[2]
+                .as_int()
+                .filter(|x| *x >= 0)
+                .ok_or_else(|| badarg(3, "not a non-negative integer"))?;
+            m.ctx.send_after(ms as u64, pid, a(1));
+            value(Term::Ref(m.ctx.make_ref()))
+        }
+        ("Elixir.Process", "cancel_timer", 1) => value(Term::bool(false)),
+        ("Elixir.GenServer", "call", 2 | 3) => {
+            let timeout = match args.get(2) {
+                None => Some(5000),
+                Some(Term::Int(ms)) if *ms >= 0 => Some(*ms as u64),
+                Some(t) if t == &Term::Atom(Atom::INFINITY) => None,
+                Some(_) => return Err(clause("GenServer", "call", 3)),
+            };
+            let timeout_term = timeout.map_or(Term::Atom(Atom::INFINITY), |t| Term::Int(t as i64));
+            match server(&args[0]) {
+                Some(dest) => {
+                    let req = a(1);
+                    await_op(move |ctx| async move {
+                        gen_server::call(&ctx, dest, req, timeout)
+                            .await
+                            .map_err(Exc::Exit)
+                    })
+                }
+                None => Err(call_exit(a(0), a(1), timeout_term)),
+            }
+        }
+        ("Elixir.GenServer", "cast", 2) => {
+            if let Some(dest) = server(&args[0]) {
+                gen_server::cast(&m.ctx, dest, a(1));
+            }
+            value(Term::ok())
+        }
+        ("sys", "get_state", 1) => {
+            let exit = |reason: &str| {
+                Exc::Exit(Term::tuple(vec![
+                    Term::atom(reason),
+                    Term::tuple(vec![
+                        Term::atom("sys"),
+                        Term::atom("get_state"),
+                        Term::list(vec![a(0)]),
+                    ]),
+                ]))
+            };
+            let pid = resolve(m, &args[0])
+                .filter(|p| m.rt.alive(*p))
+                .ok_or_else(|| exit("noproc"))?;
+            m.rt.state_of(pid)
+                .map(|t| Some(NRet::Value(t)))
+                .ok_or_else(|| exit("timeout"))
+        }
+        (
+            "Elixir.Supervisor" | "Elixir.DynamicSupervisor",
+            "count_children" | "which_children",
+            1,
+        ) => {
+            let short = module.trim_start_matches("Elixir.");
+            let dest = server(&args[0]).ok_or_else(|| clause(short, name, 1))?;
+            let count = name == "count_children";
+            await_op(move |ctx| async move {
+                let r = if count {
+                    supervisor::count_children(&ctx, dest).await
+                } else {
+                    supervisor::which_children(&ctx, dest).await
+                };
+                r.map_err(Exc::Exit)
+            })
+        }
+        ("Elixir.DynamicSupervisor", "start_child", 2) => {
+            let dest = server(&args[0]).ok_or_else(|| clause("DynamicSupervisor", name, 2))?;
+            let spec = a(1);
+            await_op(move |ctx| async move {
+                supervisor::start_child(&ctx, dest, spec)
+                    .await
+                    .map_err(Exc::Exit)
+            })
+        }
+        ("Elixir.DynamicSupervisor", "terminate_child", 2) => {
+            if args[1].as_pid().is_none() {
+                return Err(clause("DynamicSupervisor", "terminate_child", 2));
+            }
+            let dest = server(&args[0]).ok_or_else(|| clause("DynamicSupervisor", name, 2))?;
+            let child = a(1);
+            await_op(move |ctx| async move {
+                supervisor::terminate_child(&ctx, dest, child)
+                    .await
+                    .map_err(Exc::Exit)
+            })
+        }
+        ("Elixir.Application", "start" | "stop", 1) => {
+            let Some(app) = args[0].as_atom() else {
+                return Err(clause("Application", name, 1));
+            };
+            let start = name == "start";
+            await_op(move |ctx| async move {
+                Ok(if start {
+                    application::start(&ctx, &app.name()).await
+                } else {
+                    application::stop(&ctx, &app.name()).await
+                })
+            })
+        }
+        ("Elixir.Application", "started_applications", 0) => value(Term::list(
+            m.rt.applications()
+                .into_iter()
+                .map(|(n, _)| Term::tuple(vec![Term::atom(&n), Term::str(""), Term::str("")]))
+                .collect(),
+        )),
+        ("observer", "start", 0) => {
+            m.observer_requested = true;
+            value(Term::ok())
+        }
+        ("Elixir.Redfour.Shopping", "start_session", 1) => {
+            let key = match &args[0] {
+                Term::List(kw) if kw.len() == 1 => args[0].get("key").cloned(),
+                _ => None,
+            };
+            let Some(key) = key else {
+                return Err(clause("Redfour.Shopping", "start_session", 1));
+            };
+            await_op(move |ctx| async move {
+                match shopping::start_session(&ctx, &key).await {
+                    Ok(t) => Ok(t),
+                    Err(Raise::Runtime(msg)) => Err(runtime_error(msg)),
+                    Err(Raise::FunctionClause(msg)) => Err(exception(
+                        "FunctionClauseError",
+                        vec![("message", Term::str(&msg))],
+                    )),
+                    Err(Raise::Exit(reason)) => Err(Exc::Exit(reason)),
+                }
+            })
+        }
+        ("Elixir.Redfour.Shopping.Session", "select_item" | "change_item", 3) => {
+            session_call(&args[0], Term::tuple(vec![Term::atom(name), a(1), a(2)]))
+        }
+        ("Elixir.Redfour.Shopping.Session", "remove_item" | "apply_discount", 2) => {
+            session_call(&args[0], Term::tuple(vec![Term::atom(name), a(1)]))
+        }
+        ("Elixir.Redfour.Shopping.Session", "checkout", 1) => {
+            session_call(&args[0], Term::atom("checkout"))
+        }
+        _ => Ok(None),
+    }
+}

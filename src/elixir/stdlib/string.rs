@@ -1,0 +1,341 @@
+//! `String`. Lengths and positions count characters (Unicode scalar values), which is what
+//! Elixir's graphemes are for the text learners type.
+
+use super::super::machine::{Machine, NRet};
+use super::super::ops;
+use super::super::value::{argument_error, badarg, exception, R};
+use super::value;
+use crate::runtime::term::range_parts;
+use crate::runtime::{Atom, Term};
+
+pub const FUNS: super::Table = &[
+    ("length", 1, true),
+    ("upcase", 1, true),
+    ("downcase", 1, true),
+    ("capitalize", 1, true),
+    ("split", 1, true),
+    ("split", 2, true),
+    ("split", 3, true),
+    ("trim", 1, true),
+    ("trim", 2, true),
+    ("trim_leading", 1, true),
+    ("trim_trailing", 1, true),
+    ("contains?", 2, true),
+    ("starts_with?", 2, true),
+    ("ends_with?", 2, true),
+    ("replace", 3, true),
+    ("replace", 4, true),
+    ("reverse", 1, true),
+    ("duplicate", 2, true),
+    ("to_atom", 1, true),
+    ("to_existing_atom", 1, true),
+    ("to_integer", 1, true),
+    ("to_integer", 2, true),
+    ("to_float", 1, true),
+    ("slice", 2, true),
+    ("slice", 3, true),
+    ("at", 2, true),
+    ("first", 1, true),
+    ("last", 1, true),
+    ("graphemes", 1, true),
+    ("codepoints", 1, true),
+    ("pad_leading", 2, true),
+    ("pad_leading", 3, true),
+    ("pad_trailing", 2, true),
+    ("pad_trailing", 3, true),
+    ("split_at", 2, true),
+    ("to_charlist", 1, true),
+    ("valid?", 1, true),
+    ("printable?", 1, true),
+    ("equivalent?", 2, true),
+    ("byte_size", 1, true),
+];
+
+fn s(t: &Term, name: &str, arity: usize) -> R<String> {
+    match t {
+        Term::Str(x) => Ok(x.to_string()),
+        _ => Err(exception(
+            "FunctionClauseError",
+            vec![(
+                "message",
+                Term::str(&format!(
+                    "no function clause matching in String.{name}/{arity}"
+                )),
+            )],
+        )),
+    }
+}
+
+fn str_list(v: Vec<String>) -> Term {
+    Term::list(v.iter().map(|x| Term::str(x)).collect())
+}
+
+fn patterns(t: &Term) -> Vec<String> {
+    match t {
+        Term::Str(p) => vec![p.to_string()],
+        Term::List(ps) => ps
+            .iter()
+            .filter_map(|p| p.as_str().map(String::from))
+            .collect(),
+        _ => vec![],
+    }
+}
+
+fn slice_chars(chars: &[char], start: i64, len: i64) -> String {
+    let n = chars.len() as i64;
+    let start = if start < 0 { n + start } else { start };
+    if start < 0 || start > n || len <= 0 {
+        return String::new();
+    }
+    chars[start as usize..(start + len).min(n) as usize]
+        .iter()
+        .collect()
+}
+
+fn pad(m: &str, x: &str, count: i64, padding: &str, leading: bool) -> String {
+    let len = x.chars().count() as i64;
+    if count <= len || padding.is_empty() {
+        return x.to_string();
+    }
+    let need = (count - len) as usize;
+    let fill: String = padding.chars().cycle().take(need).collect();
+    let _ = m;
+    if leading {
+        format!("{fill}{x}")
+    } else {
+        format!("{x}{fill}")
+    }
+}
+
+pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    let a = &args;
+    let n = a.len();
+    let st = |i: usize| s(&a[i], name, n);
+    match (name, n) {
+        ("length", 1) => value(Term::Int(st(0)?.chars().count() as i64)),
+        ("byte_size", 1) => value(Term::Int(st(0)?.len() as i64)),
+        ("upcase", 1) => value(Term::str(&st(0)?.to_uppercase())),
+        ("downcase", 1) => value(Term::str(&st(0)?.to_lowercase())),
+        ("capitalize", 1) => {
+            let x = st(0)?;
+            let mut c = x.chars();
+            let out = match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase(),
+                None => String::new(),
+            };
+            value(Term::str(&out))
+        }
+        ("split", 1) => value(str_list(
+            st(0)?.split_whitespace().map(String::from).collect(),
+        )),
+        ("split", 2 | 3) => {
+            let x = st(0)?;
+            let pats = patterns(&a[1]);
+            let trim = a
+                .get(2)
+                .and_then(|o| o.get("trim"))
+                .is_some_and(|t| t.is_truthy());
+            let parts_limit = a
+                .get(2)
+                .and_then(|o| o.get("parts"))
+                .and_then(|p| p.as_int());
+            if pats.iter().any(|p| p.is_empty()) || (matches!(&a[1], Term::Str(p) if p.is_empty()))
+            {
+                let mut v: Vec<String> = x.chars().map(|c| c.to_string()).collect();
+                if !trim {
+                    v.insert(0, String::new());
+                    v.push(String::new());
+                }
+                return value(str_list(v));
+            }
+            if pats.is_empty() {
+                return Err(argument_error(format!(
+                    "invalid pattern: {}",
+                    super::super::inspect::inspect(&a[1])
+                )));
+            }
+            let mut out = Vec::new();
+            let mut rest = x.as_str();
+            loop {
+                if parts_limit.is_some_and(|l| out.len() as i64 + 1 >= l) {
+                    break;
+                }
+                let hit = pats
+                    .iter()
+                    .filter_map(|p| rest.find(p.as_str()).map(|i| (i, p.len())))
+                    .min();
+                match hit {
+                    Some((i, len)) => {
+                        out.push(rest[..i].to_string());
+                        rest = &rest[i + len..];
+                    }
+                    None => break,
+                }
+            }
+            out.push(rest.to_string());
+            if trim {
+                out.retain(|p| !p.is_empty());
+            }
+            value(str_list(out))
+        }
+        ("trim", 1) => value(Term::str(st(0)?.trim())),
+        ("trim", 2) => {
+            let x = st(0)?;
+            let chars = s(&a[1], name, n)?;
+            let set: Vec<char> = chars.chars().collect();
+            value(Term::str(x.trim_matches(|c| set.contains(&c))))
+        }
+        ("trim_leading", 1) => value(Term::str(st(0)?.trim_start())),
+        ("trim_trailing", 1) => value(Term::str(st(0)?.trim_end())),
+        ("contains?", 2) => {
+            let x = st(0)?;
+            value(Term::bool(
+                patterns(&a[1]).iter().any(|p| x.contains(p.as_str())),
+            ))
+        }
+        ("starts_with?", 2) => {
+            let x = st(0)?;
+            value(Term::bool(
+                patterns(&a[1]).iter().any(|p| x.starts_with(p.as_str())),
+            ))
+        }
+        ("ends_with?", 2) => {
+            let x = st(0)?;
+            value(Term::bool(
+                patterns(&a[1]).iter().any(|p| x.ends_with(p.as_str())),
+            ))
+        }
+        ("replace", 3 | 4) => {
+            let x = st(0)?;
+            let pat = s(&a[1], name, n)?;
+            let rep = s(&a[2], name, n)?;
+            let global = a
+                .get(3)
+                .and_then(|o| o.get("global"))
+                .is_none_or(|g| g.is_truthy());
+            if pat.is_empty() {
+                return Err(argument_error(
+                    "an empty pattern is not supported by this console",
+                ));
+            }
+            let out = if global {
+                x.replace(&pat, &rep)
+            } else {
+                x.replacen(&pat, &rep, 1)
+            };
+            if out.len() > ops::MAX_ITEMS * 10 {
+                return Err(ops::too_big("a string", out.len()));
+            }
+            value(Term::str(&out))
+        }
+        ("reverse", 1) => value(Term::str(&st(0)?.chars().rev().collect::<String>())),
+        ("duplicate", 2) => {
+            let x = st(0)?;
+            let k = a[1]
+                .as_int()
+                .filter(|k| *k >= 0)
+                .ok_or_else(|| badarg(2, "not a non-negative integer"))?
+                as usize;
+            if x.len().saturating_mul(k) > ops::MAX_ITEMS * 10 {
+                return Err(ops::too_big("a string", x.len().saturating_mul(k)));
+            }
+            value(Term::str(&x.repeat(k)))
+        }
+        ("to_atom" | "to_existing_atom", 1) => value(Term::Atom(Atom::new(&st(0)?))),
+        ("to_integer", 1 | 2) => {
+            let x = st(0)?;
+            let base = a.get(1).and_then(|b| b.as_int()).unwrap_or(10) as u32;
+            i64::from_str_radix(&x, base)
+                .map(|i| Some(NRet::Value(Term::Int(i))))
+                .map_err(|_| badarg(1, "not a textual representation of an integer"))
+        }
+        ("to_float", 1) => {
+            let x = st(0)?;
+            if !x.contains('.') {
+                return Err(badarg(1, "not a textual representation of a float"));
+            }
+            x.parse::<f64>()
+                .map(|f| Some(NRet::Value(Term::Float(f))))
+                .map_err(|_| badarg(1, "not a textual representation of a float"))
+        }
+        ("slice", 3) => {
+            let chars: Vec<char> = st(0)?.chars().collect();
+            let start = a[1].as_int().ok_or_else(|| badarg(2, "not an integer"))?;
+            let len = a[2].as_int().ok_or_else(|| badarg(3, "not an integer"))?;
+            value(Term::str(&slice_chars(&chars, start, len)))
+        }
+        ("slice", 2) => {
+            let chars: Vec<char> = st(0)?.chars().collect();
+            let (f, l, _) = range_parts(&a[1]).ok_or_else(|| badarg(2, "not a range"))?;
+            let len = chars.len() as i64;
+            let f2 = if f < 0 { len + f } else { f };
+            let l2 = if l < 0 { len + l } else { l };
+            value(Term::str(&slice_chars(
+                &chars,
+                f2.max(0),
+                l2 - f2.max(0) + 1,
+            )))
+        }
+        ("at", 2) => {
+            let chars: Vec<char> = st(0)?.chars().collect();
+            let i = a[1].as_int().ok_or_else(|| badarg(2, "not an integer"))?;
+            let r = slice_chars(&chars, i, 1);
+            value(if r.is_empty() {
+                Term::nil()
+            } else {
+                Term::str(&r)
+            })
+        }
+        ("first", 1) => value(
+            st(0)?
+                .chars()
+                .next()
+                .map_or_else(Term::nil, |c| Term::str(&c.to_string())),
+        ),
+        ("last", 1) => value(
+            st(0)?
+                .chars()
+                .last()
+                .map_or_else(Term::nil, |c| Term::str(&c.to_string())),
+        ),
+        ("graphemes" | "codepoints", 1) => {
+            value(str_list(st(0)?.chars().map(|c| c.to_string()).collect()))
+        }
+        ("to_charlist", 1) => value(Term::list(
+            st(0)?.chars().map(|c| Term::Int(c as i64)).collect(),
+        )),
+        ("pad_leading" | "pad_trailing", 2 | 3) => {
+            let x = st(0)?;
+            let count = a[1].as_int().ok_or_else(|| badarg(2, "not an integer"))?;
+            let padding = match a.get(2) {
+                Some(p) => s(p, name, n)?,
+                None => " ".into(),
+            };
+            value(Term::str(&pad(
+                name,
+                &x,
+                count,
+                &padding,
+                name == "pad_leading",
+            )))
+        }
+        ("split_at", 2) => {
+            let chars: Vec<char> = st(0)?.chars().collect();
+            let i = a[1].as_int().ok_or_else(|| badarg(2, "not an integer"))?;
+            let len = chars.len() as i64;
+            let at = if i < 0 { (len + i).max(0) } else { i.min(len) } as usize;
+            value(Term::tuple(vec![
+                Term::str(&chars[..at].iter().collect::<String>()),
+                Term::str(&chars[at..].iter().collect::<String>()),
+            ]))
+        }
+        ("valid?", 1) => value(Term::bool(matches!(a[0], Term::Str(_)))),
+        ("printable?", 1) => value(Term::bool(
+            st(0)?
+                .chars()
+                .all(|c| !c.is_control() || c == '\n' || c == '\t'),
+        )),
+        ("equivalent?", 2) => value(Term::bool(st(0)? == s(&a[1], name, n)?)),
+        _ => Ok(None),
+    }
+}

@@ -1,0 +1,279 @@
+//! The console against real iex: each `tests/fixtures/iex/*.exs` was piped into iex 1.14 on
+//! OTP 25 (`scripts/capture-iex.sh`), and the `.out` next to it is what iex printed. Here the
+//! same lines go into the console and its transcript, printed the way piped iex prints it,
+//! must be the same.
+//!
+//! Compared after removing what cannot or need not match: stacktrace lines (iex prints the
+//! BEAM's frames), compiler warnings, the numbers inside `#Function<…>`, pid and reference
+//! numbers (compared by identity), and the bytes of a compiled module.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeMap;
+
+use redfour::console::{Console, BANNER};
+use redfour::runtime::Runtime;
+use redfour::store::shopping::{self, StoreConfig};
+
+fn console() -> Console {
+    let rt = Runtime::new(9);
+    shopping::install(&rt, StoreConfig::in_memory());
+    shopping::boot(&rt).unwrap();
+    Console::new(rt)
+}
+
+/// Runs a corpus file through the console and prints the transcript as piped iex does:
+/// prompts without the input echoed, then the output.
+fn transcript(input: &str) -> String {
+    let mut c = console();
+    let mut out = format!("{BANNER}\n");
+    let mut seen = 0;
+    for line in input.lines() {
+        c.submit(line);
+        c.settle();
+        // every finished entry since the last line
+        while seen < c.entries.len() {
+            let e = &c.entries[seen];
+            if e.output.is_none() {
+                break;
+            }
+            seen += 1;
+            if e.notice {
+                out.push_str(e.output.as_deref().unwrap_or(""));
+                out.push('\n');
+                continue;
+            }
+            out.push_str(&format!("iex({})> ", e.number));
+            for _ in 1..e.input.lines().count() {
+                out.push_str(&format!("...({})> ", e.number));
+            }
+            out.push_str(e.output.as_deref().unwrap_or(""));
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!("{} ", c.prompt()));
+    out
+}
+
+/// Replaces each distinct `prefix…>` by a numbered placeholder in order of appearance.
+fn by_identity(text: &str, prefix: &str, tag: &str) -> String {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(prefix) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail.find('>').map_or(tail.len(), |e| e + 1);
+        let n = seen.len() + 1;
+        let id = *seen.entry(tail[..end].to_string()).or_insert(n);
+        out.push_str(&format!("{tag}{id}>"));
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_stack_line(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix("    ") else {
+        return false;
+    };
+    if rest.starts_with(' ') {
+        return false;
+    }
+    rest.starts_with('(')
+        || rest.starts_with("iex:")
+        || rest.starts_with(':')
+        || rest.starts_with("expanding macro")
+        || rest.starts_with("expanding struct")
+        || rest.split('(').next().is_some_and(|head| {
+            head.contains('.')
+                && head.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && !head.contains(' ')
+        })
+}
+
+fn normalize(text: &str) -> Vec<String> {
+    // warnings: "warning: …" then indented lines, then a blank line
+    let mut lines: Vec<&str> = Vec::new();
+    let mut skipping = false;
+    for line in text.split('\n') {
+        let (prefix, body) = match line.find("warning: ") {
+            Some(i) if line[..i].ends_with("> ") || i == 0 => (&line[..i], &line[i..]),
+            _ => ("", line),
+        };
+        if body.starts_with("warning: ") {
+            skipping = true;
+            if !prefix.is_empty() {
+                lines.push(prefix);
+            }
+            continue;
+        }
+        if skipping {
+            if line.starts_with("  ") || line.trim().is_empty() {
+                if line.trim().is_empty() {
+                    skipping = false;
+                }
+                continue;
+            }
+            skipping = false;
+        }
+        if is_stack_line(line) {
+            continue;
+        }
+        lines.push(line);
+    }
+    // a prompt left alone by a warning continues on its line
+    let mut joined = String::new();
+    for l in lines {
+        joined.push_str(l.trim_end());
+        if !(l.ends_with("> ") && (l.starts_with("iex(") || l.starts_with("...("))) {
+            joined.push('\n');
+        } else {
+            joined.push(' ');
+        }
+    }
+    let text = by_identity(&joined, "#PID<", "#PID<P");
+    let text = by_identity(&text, "#Reference<", "#Reference<R");
+    // `#Function<42.3316493/1 in :erl_eval.expr/6>`: keep the arity and where it was made
+    let mut text = text;
+    let mut from = 0;
+    while let Some(i) = text[from..].find("#Function<").map(|i| i + from) {
+        let start = i + "#Function<".len();
+        match text[start..].find('/') {
+            Some(slash) => text.replace_range(start..start + slash, ""),
+            None => break,
+        }
+        from = start;
+    }
+    // compiled module bytes
+    let mut text = text;
+    while let Some(start) = text.find("<<70, 79, 82, 49") {
+        let end = text[start..]
+            .find(">>")
+            .map_or(text.len(), |e| start + e + 2);
+        text.replace_range(start..end, "<<BEAM>>");
+    }
+    let text = text
+        .replace(",\n <<BEAM>>", ", <<BEAM>>")
+        .replace("<<BEAM>>,\n ", "<<BEAM>>, ");
+    // split into entries at prompts
+    let mut entries = Vec::new();
+    let mut cur = String::new();
+    for line in text.split('\n') {
+        let mut l = line;
+        while let Some(pos) = find_prompt(l) {
+            cur.push_str(&l[..pos]);
+            entries.push(cur.trim_end().to_string());
+            cur = String::new();
+            let after = &l[pos..];
+            let close = after.find("> ").map_or(after.len(), |e| e + 2);
+            cur.push_str(&after[..close]);
+            l = &after[close..];
+        }
+        cur.push_str(l);
+        cur.push('\n');
+    }
+    entries.push(cur.trim_end().to_string());
+    entries
+        .into_iter()
+        .map(|e| {
+            let mut out: Vec<&str> = Vec::new();
+            for l in e.lines() {
+                if l.trim().is_empty() && out.last().is_some_and(|p: &&str| p.trim().is_empty()) {
+                    continue;
+                }
+                out.push(l);
+            }
+            while out.last().is_some_and(|l| l.trim().is_empty()) {
+                out.pop();
+            }
+            out.join("\n")
+        })
+        .collect()
+}
+
+fn find_prompt(l: &str) -> Option<usize> {
+    let p = l.find("iex(")?;
+    let rest = &l[p..];
+    let close = rest.find(")> ")?;
+    rest[..close].split('(').nth(1)?.parse::<u32>().ok()?;
+    Some(p)
+}
+
+fn check(name: &str) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/iex/");
+    let input = std::fs::read_to_string(format!("{dir}{name}.exs")).unwrap();
+    let expected = std::fs::read_to_string(format!("{dir}{name}.out")).unwrap();
+    let actual = transcript(&input);
+    let (e, a) = (normalize(&expected), normalize(&actual));
+    let mut report = String::new();
+    let mut shown = 0;
+    for i in 0..e.len().max(a.len()) {
+        let (x, y) = (
+            e.get(i).map_or("<missing>", |s| s),
+            a.get(i).map_or("<missing>", |s| s),
+        );
+        if x != y {
+            shown += 1;
+            if shown <= 8 {
+                report.push_str(&format!("--- entry {i}\nreal iex:\n{x}\nconsole:\n{y}\n"));
+            }
+        }
+    }
+    if shown > 8 {
+        report.push_str(&format!("… and {} more\n", shown - 8));
+    }
+    assert!(
+        report.is_empty(),
+        "{name}: the console differs from iex 1.14:\n{report}"
+    );
+}
+
+#[test]
+fn basic_types() {
+    check("basic_types");
+}
+
+#[test]
+fn operators() {
+    check("operators");
+}
+
+#[test]
+fn pattern_matching() {
+    check("pattern_matching");
+}
+
+#[test]
+fn case_cond_if() {
+    check("case_cond_if");
+}
+
+#[test]
+fn strings() {
+    check("strings");
+}
+
+#[test]
+fn keywords_and_maps() {
+    check("keywords_maps");
+}
+
+#[test]
+fn modules_and_functions() {
+    check("modules");
+}
+
+#[test]
+fn enum_functions() {
+    check("enum");
+}
+
+#[test]
+fn comprehensions_and_errors() {
+    check("comprehensions_errors");
+}
+
+#[test]
+fn structs_and_attributes() {
+    check("structs_attributes");
+}

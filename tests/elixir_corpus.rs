@@ -277,3 +277,13 @@ fn comprehensions_and_errors() {
 fn structs_and_attributes() {
     check("structs_attributes");
 }
+
+#[test]
+fn more_of_the_guide() {
+    check("guide_more");
+}
+
+#[test]
+fn the_posts_session_struct() {
+    check("post_struct");
+}

@@ -39,6 +39,8 @@ pub struct Module {
     pub exception: bool,
     pub aliases: Vec<(Atom, Atom)>,
     pub imports: Vec<Atom>,
+    /// `only:`/`except:` of each import.
+    pub import_opts: Vec<(Atom, Term)>,
     pub moduledoc: Option<String>,
     pub docs: BTreeMap<(Atom, usize), String>,
     /// `use GenServer` and friends (for the next issue's behaviours).
@@ -162,6 +164,7 @@ pub struct Machine {
     /// The shell's `alias` and `import`s.
     pub aliases: Vec<(Atom, Atom)>,
     pub imports: Vec<Atom>,
+    pub import_opts: Vec<(Atom, Term)>,
     /// Results of earlier lines, for `v/0,1`.
     pub results: Vec<Term>,
     /// Asked for by `:observer.start`.
@@ -189,6 +192,7 @@ impl Machine {
             defining: Vec::new(),
             aliases: Vec::new(),
             imports: Vec::new(),
+            import_opts: Vec::new(),
             results: Vec::new(),
             observer_requested: false,
             clear_requested: false,
@@ -335,6 +339,9 @@ impl Machine {
                     && stdlib::kernel_is_sync(&name.name(), args.len())
                     && args.iter().all(s)
                     && !self.local_defined(*name, args.len())
+                    && self.all_imports().iter().all(|m| {
+                        !stdlib::exists(&m.name(), &name.name(), args.len()) && self.user_fun(*m, *name, args.len()).is_none()
+                    })
             }
             Kind::Remote(target, name, args, parens) => {
                 let module = match &target.kind {
@@ -672,6 +679,9 @@ impl Machine {
                         )))
                     }
                 };
+                if &*module.name() == "Elixir.Kernel" {
+                    return Ok(Fun::capture(stdlib::erlang_name(&name.name(), arity), name, arity));
+                }
                 Ok(Fun::capture(module, name, arity))
             }
             None => {
@@ -710,6 +720,31 @@ impl Machine {
             v.extend(b.module.imports.iter().copied());
         }
         v
+    }
+
+    /// Whether `import module, only: …/except: …` brings `name/arity`.
+    fn imported(&self, module: Atom, name: Atom, arity: usize) -> bool {
+        let opts: Vec<Term> = self
+            .import_opts
+            .iter()
+            .chain(self.defining.iter().flat_map(|b| b.module.import_opts.iter()))
+            .filter(|(m, _)| *m == module)
+            .map(|(_, o)| o.clone())
+            .collect();
+        let listed = |l: &Term| {
+            l.as_list().unwrap_or(&[]).iter().any(|t| {
+                matches!(t.as_tuple(), Some([Term::Atom(n), Term::Int(a)]) if *n == name && *a as usize == arity)
+            })
+        };
+        opts.iter().all(|o| {
+            let only_ok = match o.get("only") {
+                Some(l @ Term::List(_)) => listed(l),
+                Some(Term::Atom(a)) if &*a.name() == "functions" => true,
+                _ => true,
+            };
+            let except_ok = o.get("except").is_none_or(|l| !listed(l));
+            only_ok && except_ok
+        })
     }
 
     fn user_fun(&self, module: Atom, name: Atom, arity: usize) -> Option<Rc<FunDef>> {
@@ -1395,6 +1430,15 @@ impl Machine {
                     if let Some(r) = self.struct_helpers(&m, module, name, &args) {
                         return r;
                     }
+                    // a console module in place of a library one (the post's own
+                    // `Redfour.Shopping.Session`): what it does not define, the library does
+                    if stdlib::exists(&module.name(), &name.name(), args.len()) {
+                        return match stdlib::call(self, module, name, args) {
+                            Ok(Some(n)) => self.nret(n),
+                            Ok(None) => Ctl::Throw(undefined_function(module, &name.name(), 0, None)),
+                            Err(x) => Ctl::Throw(x),
+                        };
+                    }
                     Ctl::Throw(undefined_function(module, &name.name(), args.len(), None))
                 }
             };
@@ -1464,6 +1508,9 @@ impl Machine {
             }
         }
         for imp in self.all_imports() {
+            if !self.imported(imp, name, arity) {
+                continue;
+            }
             if let Some(def) = self.user_fun(imp, name, arity) {
                 if !def.private {
                     return self.call_def(imp, def, args);
@@ -1472,6 +1519,13 @@ impl Machine {
             if !self.modules.borrow().contains_key(&imp)
                 && stdlib::exists(&imp.name(), &name.name(), arity)
             {
+                if stdlib::kernel_exists(&name.name(), arity) && &*imp.name() != "Elixir.Kernel" {
+                    return Ctl::Throw(compile_error(format!(
+                        "function {}/{arity} imported from both {} and Kernel, call is ambiguous",
+                        name.name(),
+                        Term::Atom(imp)
+                    )));
+                }
                 return self.call_remote(imp, name, args);
             }
         }
@@ -1545,6 +1599,9 @@ impl Machine {
                     Ok(n) => self.nret(n),
                     Err(x) => Ctl::Throw(x),
                 }
+            }
+            ("put_in" | "update_in" | "get_in", 1 | 2) if path_parts(&args[0]).is_some() => {
+                return Some(self.path_macro(&n, args));
             }
             ("match?", 2) => {
                 self.stack.push(Kont::MatchQ(args[0].clone()));
@@ -1622,9 +1679,24 @@ impl Machine {
                             Term::Atom(full)
                         ))));
                     }
+                    let opts = match args.get(1).map(|a| self.eval_simple(a)) {
+                        Some(Ok(o)) => Some(o),
+                        Some(Err(x)) => return Some(Ctl::Throw(x)),
+                        None => None,
+                    };
                     match self.defining.last_mut() {
-                        Some(b) => b.module.imports.push(full),
-                        None => self.imports.push(full),
+                        Some(b) => {
+                            b.module.imports.push(full);
+                            if let Some(o) = opts {
+                                b.module.import_opts.push((full, o));
+                            }
+                        }
+                        None => {
+                            self.imports.push(full);
+                            if let Some(o) = opts {
+                                self.import_opts.push((full, o));
+                            }
+                        }
                     }
                 }
                 Ctl::Ret(Term::Atom(full))
@@ -1907,6 +1979,86 @@ impl Machine {
         }
     }
 
+    /// `put_in users[:john].age, 31` and `update_in …, fun`: the path is syntax.
+    fn path_macro(&mut self, which: &str, args: &[P]) -> Ctl {
+        let Some((root, steps)) = path_parts(&args[0]) else {
+            return Ctl::Throw(compile_error("expected a path such as data[:key].field"));
+        };
+        let mut keys = Vec::new();
+        let r = (|| -> R<(Term, Vec<(Term, bool)>)> {
+            let root = self.eval_simple(&root)?;
+            for (k, field) in &steps {
+                keys.push((self.eval_simple(k)?, *field));
+            }
+            Ok((root, std::mem::take(&mut keys)))
+        })();
+        let (data, keys) = match r {
+            Ok(x) => x,
+            Err(x) => return Ctl::Throw(x),
+        };
+        // the values along the path
+        let mut values = vec![data.clone()];
+        for (k, field) in &keys {
+            let cur = values.last().cloned().unwrap_or_else(Term::nil);
+            let next = if *field {
+                match map_get(&cur, k) {
+                    Some(v) => v,
+                    None => return Ctl::Throw(key_error(k, &cur)),
+                }
+            } else {
+                match access(&cur, k) {
+                    Ok(v) => v,
+                    Err(x) => return Ctl::Throw(x),
+                }
+            };
+            values.push(next);
+        }
+        let current = values.last().cloned().unwrap_or_else(Term::nil);
+        let rebuild = move |new: Term| -> R<Term> {
+            let mut acc = new;
+            for i in (0..keys.len()).rev() {
+                let (k, field) = &keys[i];
+                let parent = &values[i];
+                acc = if *field {
+                    map_update(parent, vec![(k.clone(), acc)])?
+                } else {
+                    match parent {
+                        Term::Map(_) => {
+                            let mut p = parent_pairs(parent);
+                            p.push((k.clone(), acc));
+                            Term::map(p)
+                        }
+                        Term::List(items) => keyword_put(items, k, acc),
+                        other => return Err(super::value::bad_map(other)),
+                    }
+                };
+            }
+            Ok(acc)
+        };
+        match which {
+            "get_in" => Ctl::Ret(current),
+            "put_in" => {
+                let v = match args.get(1).map(|a| self.eval_simple(a)) {
+                    Some(Ok(v)) => v,
+                    Some(Err(x)) => return Ctl::Throw(x),
+                    None => return Ctl::Throw(compile_error("put_in/2 expects a value")),
+                };
+                match rebuild(v) {
+                    Ok(t) => Ctl::Ret(t),
+                    Err(x) => Ctl::Throw(x),
+                }
+            }
+            _ => {
+                let f = match args.get(1).map(|a| self.eval_simple(a)) {
+                    Some(Ok(v)) => v,
+                    Some(Err(x)) => return Ctl::Throw(x),
+                    None => return Ctl::Throw(compile_error("update_in/2 expects a function")),
+                };
+                self.nret(NRet::CallThen(f, vec![current], Box::new(move |_, new| Ok(NRet::Value(rebuild(new)?)))))
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- modules
 
     fn begin_module(&mut self, args: &[P], blocks: &Rc<Blocks>) -> Ctl {
@@ -1981,9 +2133,14 @@ impl Machine {
             .borrow_mut()
             .insert(name, Rc::new(module))
             .is_some();
-        if replaced || stdlib::module_exists(&name.name()) {
+        if replaced {
             self.out.push_str(&format!(
                 "warning: redefining module {} (current version defined in memory)\n  iex:1\n\n",
+                Term::Atom(name)
+            ));
+        } else if stdlib::module_exists(&name.name()) {
+            self.out.push_str(&format!(
+                "warning: redefining module {} (the store's own processes keep running its code; console calls use yours, and the store's functions for what yours does not define)\n  iex:1\n\n",
                 Term::Atom(name)
             ));
         }
@@ -2219,6 +2376,60 @@ fn child(e: &Expr, i: usize) -> Option<P> {
             }
         }
         _ => None,
+    }
+}
+
+/// `data[:a].b` as its root and steps (key, is a `.field`).
+fn path_parts(e: &P) -> Option<(P, Vec<(P, bool)>)> {
+    let mut steps = Vec::new();
+    let mut cur = e.clone();
+    loop {
+        let next = match &cur.kind {
+            Kind::Access(t, k) => {
+                steps.push((k.clone(), false));
+                t.clone()
+            }
+            Kind::Remote(t, name, args, false) if args.is_empty() && !matches!(t.kind, Kind::Alias(_)) => {
+                steps.push((Expr::new(Kind::Lit(Term::Atom(*name)), cur.line as usize), true));
+                t.clone()
+            }
+            _ => break,
+        };
+        cur = next;
+    }
+    if steps.is_empty() {
+        return None;
+    }
+    steps.reverse();
+    Some((cur, steps))
+}
+
+/// A keyword list with `k` set: in place of its first occurrence (later ones dropped), or
+/// in front, as Access does.
+pub fn keyword_put(items: &[Term], k: &Term, v: Term) -> Term {
+    let mut out = Vec::with_capacity(items.len() + 1);
+    let mut done = false;
+    for t in items {
+        match t.as_tuple() {
+            Some([kk, _]) if kk == k => {
+                if !done {
+                    out.push(Term::tuple(vec![k.clone(), v.clone()]));
+                    done = true;
+                }
+            }
+            _ => out.push(t.clone()),
+        }
+    }
+    if !done {
+        out.insert(0, Term::tuple(vec![k.clone(), v]));
+    }
+    Term::list(out)
+}
+
+fn parent_pairs(t: &Term) -> Vec<(Term, Term)> {
+    match t {
+        Term::Map(p) => p.to_vec(),
+        _ => Vec::new(),
     }
 }
 

@@ -540,6 +540,17 @@ impl Parser {
                                 e = Expr::new(Kind::Remote(e, name_atom, vec![], false), n.line);
                             }
                         }
+                        // `Kernel.+(1, 2)`, `&Kernel.+/2`
+                        Tok::Op(op @ ("+" | "-" | "*" | "/" | "==" | "!=" | "<" | ">" | "<=" | ">=" | "<>" | "++" | "--" | "===" | "!==" | "..")) => {
+                            let name_atom = Atom::new(op);
+                            if self.is_op("(") && !self.peek().space_before {
+                                self.next();
+                                let args = self.paren_args(n.line)?;
+                                e = Expr::new(Kind::Remote(e, name_atom, args, true), n.line);
+                            } else {
+                                e = Expr::new(Kind::Remote(e, name_atom, vec![], false), n.line);
+                            }
+                        }
                         Tok::Atom(_) | Tok::Str(_) | Tok::Int(_) => {
                             return Err(SyntaxError::Invalid {
                                 line: n.line,

@@ -131,9 +131,10 @@ fn matches_bind_and_a_failed_match_keeps_the_variables() {
         format!("** (MatchError) no match of right hand side value: {{:error, {{:already_started, {}}}}}", c.eval("pid"))
     );
     assert!(c.eval("pid").starts_with("#PID<0."), "pid is still bound");
+    // iex reports the error at the input's number (a successful line moved it to 5)
     assert_eq!(
         c.eval("other"),
-        "** (CompileError) iex:1: undefined function other/0 (there is no such import)"
+        "** (CompileError) iex:5: undefined function other/0 (there is no such import)"
     );
 }
 
@@ -202,9 +203,10 @@ fn killing_the_shell_gives_a_new_one_and_forgets_the_variables() {
         format!("** (EXIT from {me}) shell process exited with reason: killed")
     );
     assert_ne!(c.eval("self()"), me);
+    // the new shell's second input
     assert_eq!(
         c.eval("x"),
-        "** (CompileError) iex:1: undefined function x/0 (there is no such import)"
+        "** (CompileError) iex:2: undefined function x/0 (there is no such import)"
     );
 }
 
@@ -350,7 +352,7 @@ fn a_shell_linked_to_a_killed_session_dies_with_it_and_says_so() {
     assert_ne!(c.eval("self()"), me);
     assert!(c
         .eval("x")
-        .starts_with("** (CompileError) iex:1: undefined function x/0"));
+        .starts_with("** (CompileError) iex:2: undefined function x/0"));
     assert!(c.transcript().contains(&format!(
         "shell process exited with reason: killed\n\n{}\niex(1)> self()",
         redfour::console::BANNER

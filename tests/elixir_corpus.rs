@@ -145,7 +145,6 @@ fn normalize(text: &str) -> Vec<String> {
         from = start;
     }
     // compiled module bytes
-    let mut text = text;
     while let Some(start) = text.find("<<70, 79, 82, 49") {
         let end = text[start..]
             .find(">>")

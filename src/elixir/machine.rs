@@ -27,7 +27,7 @@ use super::value::{
 use crate::runtime::{Atom, Ctx, Runtime, Term};
 
 /// Continuation frames one evaluation may hold (non-tail recursion depth, roughly).
-pub const MAX_FRAMES: usize = 400_000;
+pub const MAX_FRAMES: usize = 600_000;
 
 /// A module defined in the console.
 #[derive(Debug, Default)]
@@ -144,7 +144,7 @@ struct Builder {
     module: Module,
     name: Atom,
     /// Clauses in definition order, grouped by name and arity.
-    defs: Vec<((Atom, usize), bool, Vec<Rc<Clause>>)>,
+    defs: Vec<Def>,
     pending_doc: Option<String>,
 }
 
@@ -340,7 +340,8 @@ impl Machine {
                     && args.iter().all(s)
                     && !self.local_defined(*name, args.len())
                     && self.all_imports().iter().all(|m| {
-                        !stdlib::exists(&m.name(), &name.name(), args.len()) && self.user_fun(*m, *name, args.len()).is_none()
+                        !stdlib::exists(&m.name(), &name.name(), args.len())
+                            && self.user_fun(*m, *name, args.len()).is_none()
                     })
             }
             Kind::Remote(target, name, args, parens) => {
@@ -680,7 +681,11 @@ impl Machine {
                     }
                 };
                 if &*module.name() == "Elixir.Kernel" {
-                    return Ok(Fun::capture(stdlib::erlang_name(&name.name(), arity), name, arity));
+                    return Ok(Fun::capture(
+                        stdlib::erlang_name(&name.name(), arity),
+                        name,
+                        arity,
+                    ));
                 }
                 Ok(Fun::capture(module, name, arity))
             }
@@ -727,7 +732,11 @@ impl Machine {
         let opts: Vec<Term> = self
             .import_opts
             .iter()
-            .chain(self.defining.iter().flat_map(|b| b.module.import_opts.iter()))
+            .chain(
+                self.defining
+                    .iter()
+                    .flat_map(|b| b.module.import_opts.iter()),
+            )
             .filter(|(m, _)| *m == module)
             .map(|(_, o)| o.clone())
             .collect();
@@ -1054,9 +1063,11 @@ impl Machine {
                     _ => Ctl::Ret(Term::nil()),
                 }
             }
-            Kont::Case(clauses, line) => self.match_clauses(&clauses, &[v.clone()], line, |v| {
-                exception("CaseClauseError", vec![("term", v[0].clone())])
-            }),
+            Kont::Case(clauses, line) => {
+                self.match_clauses(&clauses, std::slice::from_ref(&v), line, |v| {
+                    exception("CaseClauseError", vec![("term", v[0].clone())])
+                })
+            }
             Kont::Cond(clauses, i) => {
                 if v.is_truthy() {
                     self.stack.push(Kont::Truncate(self.env.len()));
@@ -1435,7 +1446,9 @@ impl Machine {
                     if stdlib::exists(&module.name(), &name.name(), args.len()) {
                         return match stdlib::call(self, module, name, args) {
                             Ok(Some(n)) => self.nret(n),
-                            Ok(None) => Ctl::Throw(undefined_function(module, &name.name(), 0, None)),
+                            Ok(None) => {
+                                Ctl::Throw(undefined_function(module, &name.name(), 0, None))
+                            }
                             Err(x) => Ctl::Throw(x),
                         };
                     }
@@ -1750,7 +1763,7 @@ impl Machine {
         Some(c)
     }
 
-    fn with_step(&mut self, e: P, mut i: usize, base: usize, v: Option<Term>) -> Ctl {
+    fn with_step(&mut self, e: P, i: usize, base: usize, v: Option<Term>) -> Ctl {
         let Kind::Call(_, quals, blocks) = &e.kind else {
             return Ctl::Ret(Term::nil());
         };
@@ -1776,26 +1789,22 @@ impl Machine {
                 }
             }
         }
-        loop {
-            match quals.get(i) {
-                None => {
-                    let body = match blocks.get("do") {
-                        Some(Body::Expr(b)) => b.clone(),
-                        _ => return Ctl::Throw(compile_error("missing :do option in \"with\"")),
-                    };
-                    self.stack.push(Kont::Truncate(base));
-                    return Ctl::Eval(body);
-                }
-                Some(q) => {
-                    let src = match &q.kind {
-                        Kind::Binary("<-", _, src) => src.clone(),
-                        _ => q.clone(),
-                    };
-                    self.stack.push(Kont::With(e.clone(), i + 1, base));
-                    i += 1;
-                    let _ = i;
-                    return Ctl::Eval(src);
-                }
+        match quals.get(i) {
+            None => {
+                let body = match blocks.get("do") {
+                    Some(Body::Expr(b)) => b.clone(),
+                    _ => return Ctl::Throw(compile_error("missing :do option in \"with\"")),
+                };
+                self.stack.push(Kont::Truncate(base));
+                Ctl::Eval(body)
+            }
+            Some(q) => {
+                let src = match &q.kind {
+                    Kind::Binary("<-", _, src) => src.clone(),
+                    _ => q.clone(),
+                };
+                self.stack.push(Kont::With(e.clone(), i + 1, base));
+                Ctl::Eval(src)
             }
         }
     }
@@ -1953,7 +1962,9 @@ impl Machine {
         }
     }
 
+    #[allow(clippy::boxed_local)]
     fn for_finish(&mut self, st: Box<ForState>) -> Ctl {
+        let st = *st;
         self.env.truncate(st.base);
         if st.reduce {
             return Ctl::Ret(st.acc);
@@ -2054,7 +2065,11 @@ impl Machine {
                     Some(Err(x)) => return Ctl::Throw(x),
                     None => return Ctl::Throw(compile_error("update_in/2 expects a function")),
                 };
-                self.nret(NRet::CallThen(f, vec![current], Box::new(move |_, new| Ok(NRet::Value(rebuild(new)?)))))
+                self.nret(NRet::CallThen(
+                    f,
+                    vec![current],
+                    Box::new(move |_, new| Ok(NRet::Value(rebuild(new)?))),
+                ))
             }
         }
     }
@@ -2257,10 +2272,7 @@ impl Machine {
     }
 
     /// `h Mod`'s and `h Mod.fun`'s documentation of console modules.
-    pub fn module_doc(
-        &self,
-        module: Atom,
-    ) -> Option<(Option<String>, Vec<(Atom, usize, Option<String>)>)> {
+    pub fn module_doc(&self, module: Atom) -> Option<ModuleDoc> {
         let mods = self.modules.borrow();
         let m = mods.get(&module)?;
         let funs = m
@@ -2273,12 +2285,13 @@ impl Machine {
     }
 }
 
-fn push_def(
-    defs: &mut Vec<((Atom, usize), bool, Vec<Rc<Clause>>)>,
-    key: (Atom, usize),
-    private: bool,
-    clause: Rc<Clause>,
-) {
+/// A function being defined: name and arity, private, its clauses so far.
+type Def = ((Atom, usize), bool, Vec<Rc<Clause>>);
+
+/// A console module's documentation: its `@moduledoc`, and each public function's `@doc`.
+pub type ModuleDoc = (Option<String>, Vec<(Atom, usize, Option<String>)>);
+
+fn push_def(defs: &mut Vec<Def>, key: (Atom, usize), private: bool, clause: Rc<Clause>) {
     match defs.iter_mut().find(|(k, _, _)| *k == key) {
         Some(entry) => entry.2.push(clause),
         None => defs.push((key, private, vec![clause])),
@@ -2389,8 +2402,13 @@ fn path_parts(e: &P) -> Option<(P, Vec<(P, bool)>)> {
                 steps.push((k.clone(), false));
                 t.clone()
             }
-            Kind::Remote(t, name, args, false) if args.is_empty() && !matches!(t.kind, Kind::Alias(_)) => {
-                steps.push((Expr::new(Kind::Lit(Term::Atom(*name)), cur.line as usize), true));
+            Kind::Remote(t, name, args, false)
+                if args.is_empty() && !matches!(t.kind, Kind::Alias(_)) =>
+            {
+                steps.push((
+                    Expr::new(Kind::Lit(Term::Atom(*name)), cur.line as usize),
+                    true,
+                ));
                 t.clone()
             }
             _ => break,

@@ -161,7 +161,7 @@ impl Machine {
                 let t = self.eval_simple(pat)?;
                 Ok(strict_eq(&t, value))
             }
-            Kind::Call(name, args, _) if &*name.name() == ".." || (args.is_empty() && false) => {
+            Kind::Call(name, _, _) if &*name.name() == ".." => {
                 let t = self.eval_simple(pat)?;
                 Ok(t == *value)
             }
@@ -238,24 +238,52 @@ pub fn map_get(t: &Term, key: &Term) -> Option<Term> {
     }
 }
 
-/// `===`: like `==` but 1 and 1.0 differ.
+/// `===`: like `==` but 1 and 1.0 differ. Iterative: no nesting is too deep.
 pub fn strict_eq(a: &Term, b: &Term) -> bool {
-    match (a, b) {
-        (Term::Int(_), Term::Float(_)) | (Term::Float(_), Term::Int(_)) => false,
-        (Term::Tuple(x), Term::Tuple(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| strict_eq(p, q))
+    let mut stack: Vec<(&Term, &Term)> = vec![(a, b)];
+    while let Some((a, b)) = stack.pop() {
+        match (a, b) {
+            (Term::Int(_), Term::Float(_)) | (Term::Float(_), Term::Int(_)) => return false,
+            (Term::Tuple(x), Term::Tuple(y)) => {
+                if x.len() != y.len() {
+                    return false;
+                }
+                stack.extend(x.iter().zip(y.iter()));
+            }
+            (Term::List(x), Term::List(y)) => {
+                if x.len() != y.len() {
+                    return false;
+                }
+                stack.extend(x.iter().zip(y.iter()));
+            }
+            (Term::Map(x), Term::Map(y)) => {
+                if x.len() != y.len() {
+                    return false;
+                }
+                for ((k1, v1), (k2, v2)) in x.iter().zip(y.iter()) {
+                    stack.push((k1, k2));
+                    stack.push((v1, v2));
+                }
+            }
+            (Term::Struct(m1, x), Term::Struct(m2, y)) => {
+                if m1 != m2 || x.len() != y.len() {
+                    return false;
+                }
+                for ((k1, v1), (k2, v2)) in x.iter().zip(y.iter()) {
+                    if k1 != k2 {
+                        return false;
+                    }
+                    stack.push((v1, v2));
+                }
+            }
+            _ => {
+                if a != b {
+                    return false;
+                }
+            }
         }
-        (Term::List(x), Term::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| strict_eq(p, q))
-        }
-        (Term::Map(x), Term::Map(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y.iter())
-                    .all(|((k1, v1), (k2, v2))| strict_eq(k1, k2) && strict_eq(v1, v2))
-        }
-        _ => a == b,
     }
+    true
 }
 
 pub fn atom_is(t: &Term, name: &str) -> bool {

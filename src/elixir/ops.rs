@@ -79,7 +79,7 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
             }
         }
         "/" => match (num(a), num(b)) {
-            (Some(_), Some(y)) if y == 0.0 => Err(arith_error("/", a, Some(b))),
+            (Some(_), Some(0.0)) => Err(arith_error("/", a, Some(b))),
             (Some(x), Some(y)) => Ok(Term::Float(x / y)),
             _ => Err(arith_error("/", a, Some(b))),
         },
@@ -111,9 +111,9 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
                 s.push_str(y);
                 Ok(Term::str(&s))
             }
-            (Term::Str(_), other) | (other, _) => Err(argument_error(format!(
-                "errors were found at the given arguments:\n\n  * 1st argument: not a bitstring\n"
-            ))
+            (Term::Str(_), other) | (other, _) => Err(argument_error(
+                "errors were found at the given arguments:\n\n  * 1st argument: not a bitstring\n",
+            )
             .with_blame(other)),
         },
         "++" => match (a, b) {

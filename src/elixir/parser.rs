@@ -10,7 +10,9 @@ use super::ast::{Blocks, Body, Clause, Expr, Kind, Part, P};
 use super::tokenizer::{self, Part as TPart, SyntaxError, Tok, Token};
 use crate::runtime::{Atom, Term};
 
-pub const MAX_DEPTH: usize = 150;
+pub const MAX_DEPTH: usize = 100;
+/// Operators in one left-associative chain (`1 + 2 + …`): the tree they make is that deep.
+pub const MAX_CHAIN: usize = 2_000;
 
 /// Binary operators: (token, precedence, right-associative).
 const BINARY: &[(&str, u8, bool)] = &[
@@ -263,6 +265,7 @@ impl Parser {
 
     fn expr_inner(&mut self, min: u8) -> Result<P, SyntaxError> {
         let mut left = self.unary()?;
+        let mut chain = 0;
         loop {
             // A pipe at the start of the next line continues the expression.
             if self.peek().tok == Tok::Eol {
@@ -287,6 +290,17 @@ impl Parser {
                 break;
             }
             let line = self.line();
+            chain += 1;
+            if chain > MAX_CHAIN {
+                let t = self.peek();
+                return Err(SyntaxError::Invalid {
+                    line: t.line,
+                    col: t.col,
+                    message: format!(
+                        "more than {MAX_CHAIN} operators in one expression: split it up"
+                    ),
+                });
+            }
             for _ in 0..width {
                 self.next();
             }
@@ -308,18 +322,16 @@ impl Parser {
         Ok(match op {
             "=" => Expr::new(Kind::Match(left, right), line),
             "|>" => pipe(left, right, line)?,
-            "//" => match &right.kind {
-                _ => match &left.kind {
-                    Kind::Binary("..", a, b) => Expr::new(
-                        Kind::Call(
-                            Atom::new(".."),
-                            vec![a.clone(), b.clone(), right],
-                            Rc::default(),
-                        ),
-                        line,
+            "//" => match &left.kind {
+                Kind::Binary("..", a, b) => Expr::new(
+                    Kind::Call(
+                        Atom::new(".."),
+                        vec![a.clone(), b.clone(), right],
+                        Rc::default(),
                     ),
-                    _ => Expr::new(Kind::Binary("//", left, right), line),
-                },
+                    line,
+                ),
+                _ => Expr::new(Kind::Binary("//", left, right), line),
             },
             ".." => match &right.kind {
                 // `a..b//c` parsed right-associatively as `a..(b//c)`
@@ -472,7 +484,7 @@ impl Parser {
             | Tok::Alias(_)
             | Tok::Key(_) => true,
             Tok::Ident(s) => {
-                !matches!(
+                let word = matches!(
                     s.as_str(),
                     "do" | "end"
                         | "when"
@@ -483,7 +495,10 @@ impl Parser {
                         | "after"
                         | "rescue"
                         | "catch"
-                ) && !(s == "not" && matches!(&self.peek_at(1).tok, Tok::Ident(n) if n == "in"))
+                );
+                let not_in =
+                    s == "not" && matches!(&self.peek_at(1).tok, Tok::Ident(n) if n == "in");
+                !word && !not_in
             }
             Tok::Op("[" | "{" | "%" | "&" | "!" | "^" | "@" | "(" | "<<") => true,
             Tok::Op("-" | "+") => !self.peek_at(1).space_before,
@@ -541,7 +556,10 @@ impl Parser {
                             }
                         }
                         // `Kernel.+(1, 2)`, `&Kernel.+/2`
-                        Tok::Op(op @ ("+" | "-" | "*" | "/" | "==" | "!=" | "<" | ">" | "<=" | ">=" | "<>" | "++" | "--" | "===" | "!==" | "..")) => {
+                        Tok::Op(
+                            op @ ("+" | "-" | "*" | "/" | "==" | "!=" | "<" | ">" | "<=" | ">="
+                            | "<>" | "++" | "--" | "===" | "!==" | ".."),
+                        ) => {
                             let name_atom = Atom::new(op);
                             if self.is_op("(") && !self.peek().space_before {
                                 self.next();
@@ -736,6 +754,14 @@ impl Parser {
 
     /// After `do`: sections until `end`.
     fn do_blocks(&mut self, line: usize) -> Result<Blocks, SyntaxError> {
+        self.enter()?;
+        self.depth += 2;
+        let r = self.do_blocks_inner(line);
+        self.depth -= 3;
+        r
+    }
+
+    fn do_blocks_inner(&mut self, line: usize) -> Result<Blocks, SyntaxError> {
         let mut blocks = Blocks::default();
         let mut name = Atom::new("do");
         loop {
@@ -943,6 +969,8 @@ impl Parser {
                 block(exprs, line)
             }
             Tok::Op("[") => {
+                self.enter()?;
+                self.depth -= 1;
                 let mut items = Vec::new();
                 let mut tail = None;
                 loop {
@@ -983,7 +1011,10 @@ impl Parser {
                 Expr::new(Kind::List(items, tail), line)
             }
             Tok::Op("{") => {
-                let items = self.items_until("}", line)?;
+                self.enter()?;
+                let items = self.items_until("}", line);
+                self.depth -= 1;
+                let items = items?;
                 Expr::new(Kind::Tuple(items), line)
             }
             Tok::Op("%") => return self.map_or_struct(line),
@@ -1047,6 +1078,14 @@ impl Parser {
     }
 
     fn fn_expr(&mut self, line: usize) -> Result<P, SyntaxError> {
+        self.enter()?;
+        self.depth += 2;
+        let r = self.fn_inner(line);
+        self.depth -= 3;
+        r
+    }
+
+    fn fn_inner(&mut self, line: usize) -> Result<P, SyntaxError> {
         let saved = self.no_do;
         self.no_do = 0;
         let r = (|| {

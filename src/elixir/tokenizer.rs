@@ -88,6 +88,13 @@ const OP_ATOMS: &[&str] = &[
     "<", ">", "!", "|>",
 ];
 
+/// Strings inside `#{}` inside strings…, at most this deep.
+const MAX_INTERPOLATION_DEPTH: usize = 32;
+
+thread_local! {
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 struct Lexer<'a> {
     chars: Vec<char>,
     pos: usize,
@@ -109,6 +116,23 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
 }
 
 pub fn tokenize_at(src: &str, line: usize, col: usize) -> Result<Vec<Token>, SyntaxError> {
+    let depth = DEPTH.with(|d| d.get());
+    if depth >= MAX_INTERPOLATION_DEPTH {
+        return Err(SyntaxError::Invalid {
+            line,
+            col,
+            message: format!(
+                "interpolation nested more than {MAX_INTERPOLATION_DEPTH} levels deep"
+            ),
+        });
+    }
+    DEPTH.with(|d| d.set(depth + 1));
+    let r = tokenize_inner(src, line, col);
+    DEPTH.with(|d| d.set(depth));
+    r
+}
+
+fn tokenize_inner(src: &str, line: usize, col: usize) -> Result<Vec<Token>, SyntaxError> {
     let mut lx = Lexer {
         chars: src.chars().collect(),
         pos: 0,

@@ -71,15 +71,7 @@ impl fmt::Display for Fun {
             FunKind::Capture { module, name } => {
                 let m = Term::Atom(*module).to_string();
                 let n = name.name();
-                let plain = n
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_alphabetic() || c == '_');
-                if plain {
-                    write!(f, "&{m}.{n}/{}", self.arity)
-                } else {
-                    write!(f, "&{m}.{n}/{}", self.arity)
-                }
+                write!(f, "&{m}.{n}/{}", self.arity)
             }
         }
     }
@@ -308,15 +300,7 @@ pub fn message(exc: &Term) -> String {
                 .unwrap_or_default();
             let arity = field(exc, "arity").and_then(|a| a.as_int()).unwrap_or(0);
             let m = inspect::inspect(&module);
-            let fun_text = if fun
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_alphabetic() || c == '_')
-            {
-                fun
-            } else {
-                format!("{fun}")
-            };
+            let fun_text = fun;
             match field(exc, "reason")
                 .and_then(|r| r.as_atom())
                 .map(|a| a.name().to_string())

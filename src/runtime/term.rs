@@ -175,14 +175,14 @@ pub enum Term {
     Float(f64),
     /// An Elixir string (a UTF-8 binary).
     Str(Rc<str>),
-    Tuple(Rc<[Term]>),
+    Tuple(Seq<Term>),
     /// A proper list. Its tail is a view of the same items, so `[h | t]` costs nothing.
     List(List),
     /// A map, its keys kept in term order (which is how iex prints them).
-    Map(Rc<[(Term, Term)]>),
+    Map(Seq<(Term, Term)>),
     /// An Elixir struct: a map with a `__struct__` module, printed with its fields in
     /// declaration order.
-    Struct(Atom, Rc<[(Atom, Term)]>),
+    Struct(Atom, Seq<(Atom, Term)>),
     Pid(Pid),
     Ref(Ref),
     /// A function value (an anonymous function or a capture), made by the interpreter.
@@ -244,6 +244,127 @@ impl From<&[Term]> for List {
             items: v.into(),
             start: 0,
         }
+    }
+}
+
+impl Drop for List {
+    fn drop(&mut self) {
+        if let Some(items) = Rc::get_mut(&mut self.items) {
+            dismantle(items);
+        }
+    }
+}
+
+/// The shared items of a tuple, map or struct. Like [`List`], it drops deep nesting
+/// iteratively, so no term is too deep to free.
+#[derive(Clone)]
+pub struct Seq<T: Nested>(Rc<[T]>);
+
+impl<T: Nested> std::ops::Deref for Seq<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<T: Nested> From<Vec<T>> for Seq<T> {
+    fn from(v: Vec<T>) -> Self {
+        Seq(v.into())
+    }
+}
+
+impl<T: Nested + Clone> From<&[T]> for Seq<T> {
+    fn from(v: &[T]) -> Self {
+        Seq(v.into())
+    }
+}
+
+impl<T: Nested + fmt::Debug> fmt::Debug for Seq<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.iter()).finish()
+    }
+}
+
+impl<T: Nested> Drop for Seq<T> {
+    fn drop(&mut self) {
+        if let Some(items) = Rc::get_mut(&mut self.0) {
+            dismantle(items);
+        }
+    }
+}
+
+/// What holds terms: a term, a map pair, a struct field.
+pub trait Nested {
+    /// Moves out the compound terms it holds (leaving small ones in their place).
+    fn take_compound(&mut self, out: &mut Vec<Term>);
+}
+
+fn take(t: &mut Term, out: &mut Vec<Term>) {
+    if matches!(
+        t,
+        Term::Tuple(_) | Term::List(_) | Term::Map(_) | Term::Struct(..)
+    ) {
+        out.push(std::mem::replace(t, Term::Int(0)));
+    }
+}
+
+impl Nested for Term {
+    fn take_compound(&mut self, out: &mut Vec<Term>) {
+        take(self, out);
+    }
+}
+impl Nested for (Term, Term) {
+    fn take_compound(&mut self, out: &mut Vec<Term>) {
+        take(&mut self.0, out);
+        take(&mut self.1, out);
+    }
+}
+impl Nested for (Atom, Term) {
+    fn take_compound(&mut self, out: &mut Vec<Term>) {
+        take(&mut self.1, out);
+    }
+}
+
+/// Frees a term's contents without recursion: every compound child this is the last owner
+/// of is emptied before it is dropped, so each drop is shallow.
+fn dismantle<T: Nested>(items: &mut [T]) {
+    let mut pending: Vec<Term> = Vec::new();
+    for i in items.iter_mut() {
+        i.take_compound(&mut pending);
+    }
+    while let Some(mut t) = pending.pop() {
+        match &mut t {
+            Term::List(l) => {
+                if let Some(items) = Rc::get_mut(&mut l.items) {
+                    for i in items.iter_mut() {
+                        i.take_compound(&mut pending);
+                    }
+                }
+            }
+            Term::Tuple(s) => {
+                if let Some(items) = Rc::get_mut(&mut s.0) {
+                    for i in items.iter_mut() {
+                        i.take_compound(&mut pending);
+                    }
+                }
+            }
+            Term::Map(s) => {
+                if let Some(items) = Rc::get_mut(&mut s.0) {
+                    for i in items.iter_mut() {
+                        i.take_compound(&mut pending);
+                    }
+                }
+            }
+            Term::Struct(_, s) => {
+                if let Some(items) = Rc::get_mut(&mut s.0) {
+                    for i in items.iter_mut() {
+                        i.take_compound(&mut pending);
+                    }
+                }
+            }
+            _ => {}
+        }
+        // `t` is shallow now
     }
 }
 
@@ -459,26 +580,97 @@ impl PartialOrd for Term {
 
 impl Ord for Term {
     /// Erlang's term order. Integers and floats compare by value; `1 == 1.0` is false in
-    /// Elixir's `===` but true here, as with `==`.
+    /// Elixir's `===` but true here, as with `==`. Iterative: no nesting is too deep.
     fn cmp(&self, other: &Self) -> Ordering {
-        match (self, other) {
-            (Term::Int(a), Term::Int(b)) => a.cmp(b),
-            (Term::Float(a), Term::Float(b)) => a.total_cmp(b),
-            (Term::Int(a), Term::Float(b)) => (*a as f64).total_cmp(b),
-            (Term::Float(a), Term::Int(b)) => a.total_cmp(&(*b as f64)),
-            (Term::Atom(a), Term::Atom(b)) => a.cmp(b),
-            (Term::Str(a), Term::Str(b)) => a.cmp(b),
-            (Term::Pid(a), Term::Pid(b)) => a.cmp(b),
-            (Term::Ref(a), Term::Ref(b)) => a.cmp(b),
-            (Term::Tuple(a), Term::Tuple(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
-            (Term::List(a), Term::List(b)) => a[..].cmp(&b[..]),
-            (Term::Fun(a), Term::Fun(b)) => a.id().cmp(&b.id()),
-            (Term::Map(a), Term::Map(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
-            (Term::Struct(ma, fa), Term::Struct(mb, fb)) => ma.cmp(mb).then_with(|| fa.cmp(fb)),
-            (Term::Struct(..), Term::Map(_)) => Ordering::Greater,
-            (Term::Map(_), Term::Struct(..)) => Ordering::Less,
-            _ => self.rank().cmp(&other.rank()),
+        enum Work<'a> {
+            Pair(&'a Term, &'a Term),
+            Items(&'a [Term], &'a [Term], usize),
+            Pairs(&'a [(Term, Term)], &'a [(Term, Term)], usize),
+            Fields(&'a [(Atom, Term)], &'a [(Atom, Term)], usize),
         }
+        let mut stack = vec![Work::Pair(self, other)];
+        while let Some(w) = stack.pop() {
+            match w {
+                Work::Pair(a, b) => {
+                    let o = match (a, b) {
+                        (Term::Int(a), Term::Int(b)) => a.cmp(b),
+                        (Term::Float(a), Term::Float(b)) => a.total_cmp(b),
+                        (Term::Int(a), Term::Float(b)) => (*a as f64).total_cmp(b),
+                        (Term::Float(a), Term::Int(b)) => a.total_cmp(&(*b as f64)),
+                        (Term::Atom(a), Term::Atom(b)) => a.cmp(b),
+                        (Term::Str(a), Term::Str(b)) => a.cmp(b),
+                        (Term::Pid(a), Term::Pid(b)) => a.cmp(b),
+                        (Term::Ref(a), Term::Ref(b)) => a.cmp(b),
+                        (Term::Fun(a), Term::Fun(b)) => a.id().cmp(&b.id()),
+                        (Term::Tuple(a), Term::Tuple(b)) => {
+                            let o = a.len().cmp(&b.len());
+                            if o == Ordering::Equal {
+                                stack.push(Work::Items(a, b, 0));
+                            }
+                            o
+                        }
+                        (Term::List(a), Term::List(b)) => {
+                            stack.push(Work::Items(a, b, 0));
+                            Ordering::Equal
+                        }
+                        (Term::Map(a), Term::Map(b)) => {
+                            let o = a.len().cmp(&b.len());
+                            if o == Ordering::Equal {
+                                stack.push(Work::Pairs(a, b, 0));
+                            }
+                            o
+                        }
+                        (Term::Struct(ma, fa), Term::Struct(mb, fb)) => {
+                            let o = ma.cmp(mb);
+                            if o == Ordering::Equal {
+                                stack.push(Work::Fields(fa, fb, 0));
+                            }
+                            o
+                        }
+                        (Term::Struct(..), Term::Map(_)) => Ordering::Greater,
+                        (Term::Map(_), Term::Struct(..)) => Ordering::Less,
+                        _ => a.rank().cmp(&b.rank()),
+                    };
+                    if o != Ordering::Equal {
+                        return o;
+                    }
+                }
+                Work::Items(a, b, i) => {
+                    if i < a.len() && i < b.len() {
+                        stack.push(Work::Items(a, b, i + 1));
+                        stack.push(Work::Pair(&a[i], &b[i]));
+                    } else {
+                        let o = a.len().cmp(&b.len());
+                        if o != Ordering::Equal {
+                            return o;
+                        }
+                    }
+                }
+                Work::Pairs(a, b, i) => {
+                    if i < a.len() && i < b.len() {
+                        stack.push(Work::Pairs(a, b, i + 1));
+                        stack.push(Work::Pair(&a[i].1, &b[i].1));
+                        stack.push(Work::Pair(&a[i].0, &b[i].0));
+                    }
+                }
+                Work::Fields(a, b, i) => {
+                    if i < a.len() && i < b.len() {
+                        let o = a[i].0.cmp(&b[i].0);
+                        if o != Ordering::Equal {
+                            return o;
+                        }
+                        stack.push(Work::Fields(a, b, i + 1));
+                        stack.push(Work::Pair(&a[i].1, &b[i].1));
+                    } else {
+                        let o = a.len().cmp(&b.len());
+                        if o != Ordering::Equal {
+                            return o;
+                        }
+                    }
+                }
+            }
+        }
+        Ordering::Equal
     }
 }
 
@@ -615,7 +807,23 @@ fn write_float(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
 
 impl fmt::Display for Term {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        write!(f, "{}", Depth(self, 0))
+    }
+}
+
+/// A term printed at a nesting depth: past [`MAX_PRINT_DEPTH`] it prints `…`, so printing
+/// never recurses without bound.
+struct Depth<'a>(&'a Term, usize);
+
+const MAX_PRINT_DEPTH: usize = 100;
+
+impl fmt::Display for Depth<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.1 + 1;
+        if d > MAX_PRINT_DEPTH {
+            return f.write_str("…");
+        }
+        match self.0 {
             Term::Atom(a) => {
                 let name = a.name();
                 match &*name {
@@ -643,7 +851,7 @@ impl fmt::Display for Term {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{t}")?;
+                    write!(f, "{}", Depth(t, d))?;
                 }
                 f.write_str("}")
             }
@@ -661,9 +869,9 @@ impl fmt::Display for Term {
                     match (keyword, t.as_tuple()) {
                         (true, Some([Term::Atom(k), v])) => {
                             write_key(f, *k)?;
-                            write!(f, " {v}")?;
+                            write!(f, " {}", Depth(v, d))?;
                         }
-                        _ => write!(f, "{t}")?,
+                        _ => write!(f, "{}", Depth(t, d))?,
                     }
                 }
                 f.write_str("]")
@@ -678,16 +886,16 @@ impl fmt::Display for Term {
                     match (atom_keys, k) {
                         (true, Term::Atom(a)) => {
                             write_key(f, *a)?;
-                            write!(f, " {v}")?;
+                            write!(f, " {}", Depth(v, d))?;
                         }
-                        _ => write!(f, "{k} => {v}")?,
+                        _ => write!(f, "{} => {}", Depth(k, d), Depth(v, d))?,
                     }
                 }
                 f.write_str("}")
             }
-            Term::Struct(_, fields) if range_parts(self).is_some() => {
+            Term::Struct(_, fields) if range_parts(self.0).is_some() => {
                 let _ = fields;
-                let (first, last, step) = range_parts(self).unwrap_or_default();
+                let (first, last, step) = range_parts(self.0).unwrap_or_default();
                 if step == 1 {
                     write!(f, "{first}..{last}")
                 } else {
@@ -703,7 +911,7 @@ impl fmt::Display for Term {
                         f.write_str(", ")?;
                     }
                     write_key(f, *k)?;
-                    write!(f, " {v}")?;
+                    write!(f, " {}", Depth(v, d))?;
                 }
                 f.write_str("}")
             }

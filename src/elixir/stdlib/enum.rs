@@ -415,7 +415,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             }
             list(out)
         }
-        ("chunk_every", 2 | 3 | 4) => {
+        ("chunk_every", 2..=4) => {
             let count = ints(&a[1], 2)?;
             let step = match a.get(2) {
                 Some(s) => ints(s, 3)?,

@@ -16,31 +16,30 @@ fn hidden() -> R<NRet> {
 struct Doc {
     module: &'static str,
     name: &'static str,
-    arities: &'static [usize],
     doc: &'static str,
     example: &'static str,
 }
 
 /// The store's functions, with what they do here.
 const STORE_DOCS: &[Doc] = &[
-    Doc { module: "Redfour.Shopping", name: "start_session", arities: &[1], doc: "Starts a customer's Session under Redfour.SessionSupervisor, registered under its key (an atom).", example: "Redfour.Shopping.start_session key: :my_key" },
-    Doc { module: "Redfour.Shopping.Session", name: "select_item", arities: &[3], doc: "Puts a quantity of a product (a SKU) in the session's cart; the price comes from the Catalog.", example: "Redfour.Shopping.Session.select_item :my_key, \"R4-HELMET\", 2" },
-    Doc { module: "Redfour.Shopping.Session", name: "remove_item", arities: &[2], doc: "Takes a product out of the cart.", example: "Redfour.Shopping.Session.remove_item :my_key, \"R4-HELMET\"" },
-    Doc { module: "Redfour.Shopping.Session", name: "change_item", arities: &[3], doc: "Sets a product's quantity (0 removes it).", example: "Redfour.Shopping.Session.change_item :my_key, \"R4-HELMET\", 1" },
-    Doc { module: "Redfour.Shopping.Session", name: "apply_discount", arities: &[2], doc: "Applies a discount code: LAUNCH10, ORBIT20 or CREW5.", example: "Redfour.Shopping.Session.apply_discount :my_key, \"LAUNCH10\"" },
-    Doc { module: "Redfour.Shopping.Session", name: "checkout", arities: &[1], doc: "Records the sale with Redfour.Sales; the session then ends normally (not restarted).", example: "Redfour.Shopping.Session.checkout :my_key" },
-    Doc { module: "Process", name: "whereis", arities: &[1], doc: "The pid registered under a name, or nil.", example: "Process.whereis :my_key" },
-    Doc { module: "Process", name: "exit", arities: &[2], doc: "Sends an exit signal: :kill cannot be trapped; :normal is ignored by a process that does not trap exits.", example: "Process.exit pid, :kill" },
-    Doc { module: "Process", name: "alive?", arities: &[1], doc: "Whether the process is alive.", example: "Process.alive? pid" },
-    Doc { module: "Process", name: "sleep", arities: &[1], doc: "Waits this many virtual milliseconds (the store keeps running).", example: "Process.sleep 1000" },
-    Doc { module: "Process", name: "info", arities: &[1], doc: "What the runtime knows of a process, or nil when it is dead.", example: "Process.info pid" },
-    Doc { module: "Process", name: "monitor", arities: &[1], doc: "Monitors a process: a {:DOWN, ref, :process, pid, reason} message comes when it exits (see flush).", example: "Process.monitor pid" },
-    Doc { module: "Supervisor", name: "which_children", arities: &[1], doc: "[{id, pid, type, modules}] of a supervisor.", example: "Supervisor.which_children Redfour.Shopping.Supervisor" },
-    Doc { module: "DynamicSupervisor", name: "count_children", arities: &[1], doc: "%{active, specs, supervisors, workers} of a DynamicSupervisor.", example: "DynamicSupervisor.count_children Redfour.SessionSupervisor" },
-    Doc { module: "GenServer", name: "call", arities: &[2, 3], doc: "Sends a request and waits for the reply (default timeout 5000 virtual ms).", example: "GenServer.call :my_key, :get" },
-    Doc { module: ":sys", name: "get_state", arities: &[1], doc: "A GenServer's state: a session prints as its %Redfour.Shopping.Session{} struct.", example: ":sys.get_state :my_key" },
-    Doc { module: "Application", name: "stop", arities: &[1], doc: "Stops an application and its whole supervision tree.", example: "Application.stop :shopping" },
-    Doc { module: ":observer", name: "start", arities: &[0], doc: "Brings the observer (the tree and the process table) into view.", example: ":observer.start" },
+    Doc { module: "Redfour.Shopping", name: "start_session", doc: "Starts a customer's Session under Redfour.SessionSupervisor, registered under its key (an atom).", example: "Redfour.Shopping.start_session key: :my_key" },
+    Doc { module: "Redfour.Shopping.Session", name: "select_item", doc: "Puts a quantity of a product (a SKU) in the session's cart; the price comes from the Catalog.", example: "Redfour.Shopping.Session.select_item :my_key, \"R4-HELMET\", 2" },
+    Doc { module: "Redfour.Shopping.Session", name: "remove_item", doc: "Takes a product out of the cart.", example: "Redfour.Shopping.Session.remove_item :my_key, \"R4-HELMET\"" },
+    Doc { module: "Redfour.Shopping.Session", name: "change_item", doc: "Sets a product's quantity (0 removes it).", example: "Redfour.Shopping.Session.change_item :my_key, \"R4-HELMET\", 1" },
+    Doc { module: "Redfour.Shopping.Session", name: "apply_discount", doc: "Applies a discount code: LAUNCH10, ORBIT20 or CREW5.", example: "Redfour.Shopping.Session.apply_discount :my_key, \"LAUNCH10\"" },
+    Doc { module: "Redfour.Shopping.Session", name: "checkout", doc: "Records the sale with Redfour.Sales; the session then ends normally (not restarted).", example: "Redfour.Shopping.Session.checkout :my_key" },
+    Doc { module: "Process", name: "whereis", doc: "The pid registered under a name, or nil.", example: "Process.whereis :my_key" },
+    Doc { module: "Process", name: "exit", doc: "Sends an exit signal: :kill cannot be trapped; :normal is ignored by a process that does not trap exits.", example: "Process.exit pid, :kill" },
+    Doc { module: "Process", name: "alive?", doc: "Whether the process is alive.", example: "Process.alive? pid" },
+    Doc { module: "Process", name: "sleep", doc: "Waits this many virtual milliseconds (the store keeps running).", example: "Process.sleep 1000" },
+    Doc { module: "Process", name: "info", doc: "What the runtime knows of a process, or nil when it is dead.", example: "Process.info pid" },
+    Doc { module: "Process", name: "monitor", doc: "Monitors a process: a {:DOWN, ref, :process, pid, reason} message comes when it exits (see flush).", example: "Process.monitor pid" },
+    Doc { module: "Supervisor", name: "which_children", doc: "[{id, pid, type, modules}] of a supervisor.", example: "Supervisor.which_children Redfour.Shopping.Supervisor" },
+    Doc { module: "DynamicSupervisor", name: "count_children", doc: "%{active, specs, supervisors, workers} of a DynamicSupervisor.", example: "DynamicSupervisor.count_children Redfour.SessionSupervisor" },
+    Doc { module: "GenServer", name: "call", doc: "Sends a request and waits for the reply (default timeout 5000 virtual ms).", example: "GenServer.call :my_key, :get" },
+    Doc { module: ":sys", name: "get_state", doc: "A GenServer's state: a session prints as its %Redfour.Shopping.Session{} struct.", example: ":sys.get_state :my_key" },
+    Doc { module: "Application", name: "stop", doc: "Stops an application and its whole supervision tree.", example: "Application.stop :shopping" },
+    Doc { module: ":observer", name: "start", doc: "Brings the observer (the tree and the process table) into view.", example: ":observer.start" },
 ];
 
 fn print(m: &mut Machine, s: &str) {
@@ -99,7 +98,7 @@ pub fn help_on(m: &mut Machine, e: &Expr) -> R<NRet> {
             Some(f) => {
                 let found: Vec<_> = funs
                     .into_iter()
-                    .filter(|(n, _, _)| &*n.name() == f)
+                    .filter(|(n, _, _)| *n.name() == *f)
                     .collect();
                 if found.is_empty() {
                     print(m, &format!("No documentation for {shown}.{f} was found"));

@@ -57,7 +57,7 @@ fn items(t: &Term) -> R<Vec<Term>> {
 }
 
 fn flatten(t: &[Term], out: &mut Vec<Term>, depth: usize) -> R<()> {
-    if depth > 10_000 {
+    if depth > 500 {
         return Err(badarg(1, "nested too deep"));
     }
     for i in t {

@@ -104,7 +104,11 @@ pub fn erlang_name(name: &str, arity: usize) -> Atom {
 /// Structs the library defines.
 pub fn builtin_struct(module: &str) -> Option<Vec<(Atom, Term)>> {
     let fields: Vec<(&str, Term)> = match module {
-        "Elixir.Range" => vec![("first", Term::nil()), ("last", Term::nil()), ("step", Term::nil())],
+        "Elixir.Range" => vec![
+            ("first", Term::nil()),
+            ("last", Term::nil()),
+            ("step", Term::nil()),
+        ],
         // the seed's struct, as the store defines it
         "Elixir.Redfour.Shopping.Session" => vec![
             ("domain", Term::nil()),

@@ -1,0 +1,177 @@
+//! What protects the tab: whatever is typed, the console answers without a panic, a stack
+//! overflow or a frozen page. Endless loops are preempted and can be interrupted; tail calls
+//! run in constant space; deep recursion and huge allocations end in a clear error.
+#![cfg(not(target_arch = "wasm32"))]
+
+use proptest::prelude::*;
+use redfour::console::Console;
+use redfour::runtime::Runtime;
+use redfour::store::shopping::{self, StoreConfig};
+
+fn console() -> (Runtime, Console) {
+    let rt = Runtime::new(3);
+    shopping::install(&rt, StoreConfig::in_memory());
+    shopping::boot(&rt).unwrap();
+    let c = Console::new(rt.clone());
+    (rt, c)
+}
+
+#[test]
+fn deep_nesting_in_the_input_is_refused_with_a_message() {
+    let (_rt, mut c) = console();
+    for input in [
+        format!("{}1{}", "(".repeat(20_000), ")".repeat(20_000)),
+        format!("{}{}", "[".repeat(20_000), "]".repeat(20_000)),
+        format!("{}{}", "{".repeat(20_000), "}".repeat(20_000)),
+        format!("{}1{}", "\"#{".repeat(5_000), "}\"".repeat(5_000)),
+        format!("{}1{}", "fn -> ".repeat(5_000), " end".repeat(5_000)),
+        format!("{}1", "- ".repeat(50_000)),
+        format!("{}1{}", "if true do ".repeat(5_000), " end".repeat(5_000)),
+        format!("{}1{}", "%{a: ".repeat(5_000), "}".repeat(5_000)),
+        format!("{}1", "1 <> ".repeat(50_000)),
+    ] {
+        let out = c.eval(&input);
+        assert!(
+            out.starts_with("** (SyntaxError)"),
+            "{}…: {out}",
+            &input[..20]
+        );
+        assert!(out.contains("nested") || out.contains("operators"), "{out}");
+    }
+    // just under the limits, nesting is fine
+    for input in [
+        format!("{}1{}", "(".repeat(99), ")".repeat(99)),
+        format!("{}{}", "[".repeat(99), "]".repeat(99)),
+        format!("{}{}", "{".repeat(49), "}".repeat(49)),
+        format!("{}1{}", "fn -> ".repeat(24), " end".repeat(24)),
+        format!("{}1{}", "if true do ".repeat(24), " end".repeat(24)),
+    ] {
+        assert!(!c.eval(&input).starts_with("**"), "{input}");
+    }
+    // a long left-associative chain is fine up to the limit, and evaluates
+    let sum = format!("1{}", " + 1".repeat(1_999));
+    assert_eq!(c.eval(&sum), "2000");
+    let too_long = format!("1{}", " + 1".repeat(5_000));
+    assert!(c.eval(&too_long).contains("more than 2000 operators"));
+}
+
+#[test]
+fn an_endless_loop_is_preempted_the_store_goes_on_and_ctrl_c_stops_it() {
+    let (rt, mut c) = console();
+    c.eval("defmodule Spin do\n  def spin, do: spin()\nend");
+    c.submit("Spin.spin()");
+    let shell = c.shell_pid().unwrap();
+    // The store answers while the shell spins: a session starts and takes an item.
+    let t0 = rt.now();
+    for _ in 0..20 {
+        rt.advance_bounded(100, 20_000);
+        c.poll();
+    }
+    assert!(c.busy(), "still spinning");
+    assert!(rt.now() >= t0 + 2_000, "virtual time went on");
+    let info = rt.process_info(shell).unwrap();
+    assert!(
+        info.reductions > 1_000_000,
+        "reductions grow: {}",
+        info.reductions
+    );
+    c.interrupt();
+    assert!(!c.busy());
+    assert_eq!(c.eval("1 + 1"), "2", "a new shell answers");
+}
+
+#[test]
+fn tail_calls_run_in_constant_space_for_millions_of_iterations() {
+    let (_rt, mut c) = console();
+    c.eval(
+        "defmodule Count do\n  def down(0, acc), do: acc\n  def down(n, acc) do\n    case rem(n, 2) do\n      0 -> down(n - 1, acc + 1)\n      _ -> if true, do: down(n - 1, acc), else: :never\n    end\n  end\nend",
+    );
+    c.submit("Count.down(1_000_000, 0)");
+    for _ in 0..400 {
+        c.settle();
+        if !c.busy() {
+            break;
+        }
+    }
+    assert_eq!(c.entries.last().unwrap().output.as_deref(), Some("500000"));
+    // an anonymous function's recursion through a module, and Enum over a big range
+    assert_eq!(c.eval("Enum.reduce(1..1_000_000, 0, &+/2)"), "500000500000");
+}
+
+#[test]
+fn deep_non_tail_recursion_ends_in_a_clear_error() {
+    let (_rt, mut c) = console();
+    c.eval("defmodule Deep do\n  def sum(0), do: 0\n  def sum(n), do: n + sum(n - 1)\nend");
+    assert_eq!(
+        c.eval("Deep.sum(100_000)"),
+        "5000050000",
+        "a deep recursion learners write works"
+    );
+    c.submit("Deep.sum(10_000_000)");
+    for _ in 0..400 {
+        c.settle();
+        if !c.busy() {
+            break;
+        }
+    }
+    let out = c.entries.last().unwrap().output.clone().unwrap_or_default();
+    assert!(out.starts_with("** (SystemLimitError)"), "{out}");
+    assert!(out.contains("not a tail call"), "{out}");
+    assert_eq!(c.eval("Deep.sum(10)"), "55", "the shell goes on");
+}
+
+#[test]
+fn huge_allocations_end_in_a_clear_error() {
+    let (_rt, mut c) = console();
+    for input in [
+        "Enum.to_list(1..100_000_000)",
+        "String.duplicate(\"abc\", 1_000_000_000)",
+        "Enum.reduce(1..40, [1], fn _, acc -> acc ++ acc end)",
+        "List.duplicate(:x, 50_000_000)",
+    ] {
+        let out = c.eval(input);
+        assert!(
+            out.starts_with("** (SystemLimitError) a system limit has been reached"),
+            "{input}: {out}"
+        );
+    }
+    // deeply nested values are built, compared, printed and freed without recursion
+    assert_eq!(
+        c.eval("x = Enum.reduce(1..300_000, nil, fn i, acc -> {i, acc} end); x == x"),
+        "true"
+    );
+    assert!(c.eval("x").starts_with("{300000,\n {299999,\n  {299998,"));
+    assert_eq!(c.eval("x = nil"), "nil");
+}
+
+#[test]
+fn printing_forever_is_cut_and_loses_nothing_else() {
+    let (_rt, mut c) = console();
+    let out = c.eval("Enum.each(1..300_000, fn i -> IO.puts(\"line #{i}\") end)");
+    assert!(out.len() < 1_100_000, "{}", out.len());
+    assert!(out.contains("[output cut: more than 1 MB]"));
+    assert!(out.ends_with(":ok"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Random soup of the language's tokens: always an answer, never a panic or a hang.
+    #[test]
+    fn elixir_token_soup_ends_in_an_answer(parts in proptest::collection::vec(prop_oneof![
+        Just("fn"), Just("->"), Just("end"), Just("do"), Just("case"), Just("cond"), Just("if"),
+        Just("else"), Just("x"), Just("y"), Just("="), Just("+"), Just("*"), Just("<>"), Just("++"),
+        Just(".."), Just("&"), Just("&1"), Just("("), Just(")"), Just("["), Just("]"), Just("{"),
+        Just("}"), Just("%{"), Just(","), Just("|"), Just("|>"), Just("when"), Just("1"), Just("2.5"),
+        Just(":a"), Just("\"s\""), Just("\"#{"), Just("}\""), Just("Enum.map"), Just("String.upcase"),
+        Just("for"), Just("<-"), Just("with"), Just("try"), Just("rescue"), Just("raise"), Just("a:"),
+        Just("\n"), Just(";"), Just("^"), Just("_"), Just("defmodule M do"), Just("def f(n)"),
+        Just("f(n)"), Just("M.f"), Just("@a"), Just("\\\\"), Just("'c'"), Just("~w(a b)"), Just("."),
+    ], 0..30)) {
+        let (_rt, mut c) = console();
+        let input = parts.join(" ");
+        c.eval(&input);
+        prop_assert!(!c.busy(), "still running after {:?}", input);
+        prop_assert!(c.entries.iter().all(|e| e.output.is_some()));
+    }
+}

@@ -87,6 +87,11 @@ impl Console {
         }
     }
 
+    /// The number the next input gets (`iex(n)>`).
+    pub fn next_number(&self) -> usize {
+        self.next_number
+    }
+
     /// The lines typed so far of an unfinished expression.
     pub fn pending(&self) -> &str {
         &self.pending

@@ -171,6 +171,24 @@ pub struct Machine {
     pub observer_requested: bool,
     /// `clear` was called.
     pub clear_requested: bool,
+    /// Emptied environments kept for the next calls (a call then allocates nothing).
+    env_pool: Vec<Env>,
+}
+
+/// The forms evaluated from their syntax (their arguments are not evaluated first).
+const SPECIAL: &[&str] = &[
+    "if", "unless", "case", "cond", "with", "for", "try", "match?", "defmodule", "def", "defp",
+    "defstruct", "defexception", "alias", "import", "require", "use", "@", "receive", "quote",
+    "unquote", "defmacro", "defmacrop", "defguard", "defguardp", "defprotocol", "defimpl",
+    "defdelegate", "defoverridable", "h", "put_in", "update_in", "get_in",
+];
+
+thread_local! {
+    static SPECIAL_ATOMS: Vec<Atom> = SPECIAL.iter().map(|s| Atom::new(s)).collect();
+}
+
+fn is_special(name: Atom) -> bool {
+    SPECIAL_ATOMS.with(|s| s.contains(&name))
 }
 
 fn var(name: &str) -> Atom {
@@ -196,6 +214,7 @@ impl Machine {
             results: Vec::new(),
             observer_requested: false,
             clear_requested: false,
+            env_pool: Vec::new(),
         }
     }
 
@@ -852,13 +871,52 @@ impl Machine {
                 Ctl::Eval(a)
             }
             Kind::Call(name, args, blocks) => {
-                if let Some(c) = self.special_form(&e, *name, args, blocks) {
-                    return c;
+                if is_special(*name) {
+                    if let Some(c) = self.special_form(&e, *name, args, blocks) {
+                        return c;
+                    }
+                }
+                // arguments that need no frames: evaluate them here and call at once
+                if let Some(vals) = self.simple_args(args) {
+                    return self.call_local(*name, vals, e.line);
                 }
                 self.build(e.clone())
             }
+            Kind::Remote(target, name, args, true) if matches!(target.kind, Kind::Alias(_)) => {
+                let module = match &target.kind {
+                    Kind::Alias(a) => self.resolve_alias(*a),
+                    _ => Atom::NIL,
+                };
+                match self.simple_args(args) {
+                    Some(vals) => self.call_remote(module, *name, vals),
+                    None => self.build(e.clone()),
+                }
+            }
+            Kind::Apply(f, args) if self.is_simple(f) => match self.simple_args(args) {
+                Some(vals) => match self.eval_simple(f) {
+                    Ok(fun) => self.call_fun(fun, vals),
+                    Err(x) => Ctl::Throw(x),
+                },
+                None => self.build(e.clone()),
+            },
             _ => self.build(e.clone()),
         }
+    }
+
+    /// The values of arguments that are all simple expressions (`fib(n - 1)`), or `None`
+    /// when one needs the machine (or names an unbound variable iex would call).
+    fn simple_args(&mut self, args: &[P]) -> Option<Vec<Term>> {
+        if !args.iter().all(|a| self.is_simple(a)) {
+            return None;
+        }
+        let mut vals = Vec::with_capacity(args.len());
+        for a in args {
+            match self.eval_simple(a) {
+                Ok(v) => vals.push(v),
+                Err(_) => return None,
+            }
+        }
+        Some(vals)
     }
 
     /// A variable that is not bound: in iex 1.14, a call of a zero-arity function of that
@@ -971,7 +1029,11 @@ impl Machine {
     fn resume_kont(&mut self, k: Kont, v: Term) -> Ctl {
         match k {
             Kont::Restore(env, module) => {
-                self.env = env;
+                let mut done = std::mem::replace(&mut self.env, env);
+                if self.env_pool.len() < 256 {
+                    done.clear();
+                    self.env_pool.push(done);
+                }
                 self.module = module;
                 Ctl::Ret(v)
             }
@@ -1360,7 +1422,8 @@ impl Machine {
                 )))],
             ));
         }
-        let env = std::mem::take(&mut self.env);
+        let fresh = self.env_pool.pop().unwrap_or_default();
+        let env = std::mem::replace(&mut self.env, fresh);
         self.stack.push(Kont::Restore(env, self.module));
         Ok(())
     }
@@ -1392,7 +1455,8 @@ impl Machine {
                     return Ctl::Throw(x);
                 }
                 self.reductions += 1;
-                self.env = (*env).clone();
+                self.env.clear();
+                self.env.extend_from_slice(&env);
                 self.module = module;
                 let base = self.env.len();
                 for c in clauses.iter() {

@@ -11,6 +11,8 @@ use super::sim::Action;
 pub fn console_view() -> Html {
     let input = use_node_ref();
     let history_at = use_state(|| None::<usize>);
+    // Tab's candidates when more than one name fits
+    let hints = use_state(Vec::<String>::new);
     let copied = use_state(|| false);
     let list = use_node_ref();
     let ctx_opt = use_sim();
@@ -41,22 +43,61 @@ pub fn console_view() -> Html {
     let console = &sim.console;
     let history = console.history.clone();
 
+    let pending = console.pending().to_string();
     let onkeydown = {
         let input = input.clone();
         let history_at = history_at.clone();
         let dispatch = ctx.dispatch.clone();
+        let hints = hints.clone();
+        let sim = ctx.sim.clone();
+        let pending = pending.clone();
+        let busy = console.busy();
         Callback::from(move |e: KeyboardEvent| {
             let Some(field) = input.cast::<HtmlInputElement>() else {
                 return;
             };
+            if e.key() != "Tab" && !hints.is_empty() {
+                hints.set(Vec::new());
+            }
             match e.key().as_str() {
                 "Enter" => {
                     let text = field.value();
-                    if !text.trim().is_empty() {
+                    // inside an unfinished expression an empty line is part of it
+                    if !text.trim().is_empty() || !pending.is_empty() {
                         dispatch.emit(Action::ConsoleSubmit(text));
                     }
                     field.set_value("");
                     history_at.set(None);
+                }
+                // Ctrl-C with nothing selected: iex's break
+                "c" if e.ctrl_key() && busy && field.selection_start().ok().flatten() == field.selection_end().ok().flatten() => {
+                    e.prevent_default();
+                    dispatch.emit(Action::ConsoleInterrupt);
+                }
+                "Tab" => {
+                    let text = field.value();
+                    let cursor = field.selection_start().ok().flatten().map_or(text.len(), |c| c as usize);
+                    let (before, after) = text.split_at(text.char_indices().map(|(i, _)| i).chain([text.len()]).find(|i| *i >= cursor).unwrap_or(text.len()));
+                    let start = before
+                        .char_indices()
+                        .rev()
+                        .take_while(|(_, c)| c.is_alphanumeric() || matches!(c, '_' | '.' | ':' | '?' | '!'))
+                        .last()
+                        .map_or(before.len(), |(i, _)| i);
+                    let word = &before[start..];
+                    if word.is_empty() {
+                        return;
+                    }
+                    e.prevent_default();
+                    let found = sim.borrow().console.complete(word);
+                    let common = common_prefix(&found);
+                    if common.len() > word.len() {
+                        let new = format!("{}{common}{after}", &before[..start]);
+                        field.set_value(&new);
+                        let at = (start + common.len()) as u32;
+                        let _ = field.set_selection_range(at, at);
+                    }
+                    hints.set(if found.len() > 1 { found } else { Vec::new() });
                 }
                 "ArrowUp" if !history.is_empty() => {
                     e.prevent_default();
@@ -134,25 +175,63 @@ pub fn console_view() -> Html {
                 }
             </div>
             <ol class="console-log" ref={list} onclick={focus} aria-live="polite">
-                { for console.entries.iter().map(|e| if e.notice { html! {
+                { for console.entries.iter().skip(console.cleared_before).map(|e| if e.notice { html! {
                     <li data-testid="console-notice" class={classes!("notice", e.output.as_deref().is_some_and(|o| o.starts_with("** ")).then_some("error"))}>
                         <pre class="output">{ e.output.clone().unwrap_or_default() }</pre>
                     </li>
                 } } else { html! {
                     <li data-testid="console-entry">
-                        <div class="echo" data-testid="console-echo"><span class="prompt">{ format!("iex({})>", e.number) }</span>{ format!(" {}", e.input) }</div>
+                        { echo(e.number, &e.input) }
                         <pre data-testid="console-output" class={classes!("output", e.output.as_deref().is_some_and(|o| o.starts_with("** ")).then_some("error"))}>
-                            { e.output.clone().unwrap_or_else(|| "…".into()) }
+                            { e.output.clone().unwrap_or_else(|| "running… (Interrupt or Ctrl-C stops it)".into()) }
                         </pre>
                     </li>
                 } }) }
+                if !pending.is_empty() {
+                    <li data-testid="console-pending">{ echo(console.next_number(), &pending) }</li>
+                }
             </ol>
+            if !hints.is_empty() {
+                <p class="console-hints" data-testid="console-hints">{ hints.iter().take(40).cloned().collect::<Vec<_>>().join("  ") }</p>
+            }
             <label class="console-line">
                 <span class="prompt">{ console.prompt() }</span>
                 <input ref={input} id="console-input" data-testid="console-input" type="text" spellcheck="false" autocomplete="off"
-                    aria-label="Elixir input; Enter runs it, up and down walk the history" {onkeydown} {onpaste}
+                    aria-label="Elixir input; Enter runs it, Tab completes a name, up and down walk the history, Ctrl-C interrupts" {onkeydown} {onpaste}
                     placeholder="Redfour.Shopping.start_session key: :my_key" />
             </label>
         </section>
     }
+}
+
+/// An input as iex echoes it: `iex(n)>` on its first line, `...(n)>` on the others.
+fn echo(number: usize, input: &str) -> Html {
+    html! {
+        <div class="echo" data-testid="console-echo">
+            { for input.split('\n').enumerate().map(|(i, line)| html! {
+                <div class="echo-line">
+                    <span class="prompt">{ if i == 0 { format!("iex({number})>") } else { format!("...({number})>") } }</span>
+                    { format!(" {line}") }
+                </div>
+            }) }
+        </div>
+    }
+}
+
+/// The longest start all candidates share.
+fn common_prefix(words: &[String]) -> String {
+    let Some(first) = words.first() else {
+        return String::new();
+    };
+    let mut end = first.len();
+    for w in &words[1..] {
+        end = first
+            .char_indices()
+            .zip(w.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, c), _)| i + c.len_utf8())
+            .min(end);
+    }
+    first[..end].to_string()
 }

@@ -265,6 +265,59 @@ test('the console plays the seed transcript and answers as iex does', async ({ p
   await page.screenshot({ path: join(artifacts, 'console-seed-transcript.png'), fullPage: true });
 });
 
+test('the console speaks Elixir: values, a module typed over several lines, Tab, and Ctrl-C on an endless loop', async ({ page, url }) => {
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="console-input"]');
+  const input = page.locator('[data-testid="console-input"]');
+  const lastOutput = () => page.$$eval('[data-testid="console-output"]', (els) => els.length ? els[els.length - 1].textContent : '');
+  await typeInConsole(page, ['1 + 2', 'Enum.map([1, 2, 3], fn x -> x * 2 end)', '"abc" <> "def"']);
+  const outs = await page.$$eval('[data-testid="console-output"]', (els) => els.map((e) => e.textContent));
+  const want = ['3', '[2, 4, 6]', '"abcdef"'];
+  if (JSON.stringify(outs.slice(-3)) !== JSON.stringify(want)) throw new Error(`answers ${JSON.stringify(outs)}`);
+  // A module typed line by line: the prompt turns into ...(n)> until `end`.
+  for (const line of ['defmodule Greeter do', '  def hello(name), do: "Hello, #{name}!"']) {
+    await input.fill(line);
+    await input.press('Enter');
+  }
+  await page.waitForSelector('[data-testid="console-pending"]');
+  const prompt = await page.textContent('.console-line .prompt');
+  if (!/^\.\.\.\(\d+\)>$/.test(prompt)) throw new Error(`continuation prompt is ${prompt}`);
+  const before = await page.locator('[data-testid="console-output"]').count();
+  await input.fill('end');
+  await input.press('Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="console-output"]').length > n, before);
+  if (!(await lastOutput()).startsWith('{:module, Greeter,')) throw new Error(`defmodule answered ${await lastOutput()}`);
+  await typeInConsole(page, ['Greeter.hello("Ada")']);
+  if ((await lastOutput()) !== '"Hello, Ada!"') throw new Error(`Greeter.hello answered ${await lastOutput()}`);
+  // Tab completes a module and lists the functions that fit.
+  await input.fill('Gree');
+  await input.press('Tab');
+  if ((await input.inputValue()) !== 'Greeter') throw new Error(`Tab gave ${await input.inputValue()}`);
+  await input.fill('Enum.red');
+  await input.press('Tab');
+  const hints = await page.textContent('[data-testid="console-hints"]');
+  if (!hints.includes('Enum.reduce') || !hints.includes('Enum.reduce_while')) throw new Error(`hints: ${hints}`);
+  // An endless loop keeps the page alive; Ctrl-C stops it and a new shell answers.
+  await typeInConsole(page, ['defmodule Spin do def spin, do: spin() end']);
+  await input.fill('Spin.spin()');
+  await input.press('Enter');
+  await page.waitForSelector('[data-testid="console-interrupt"]');
+  const t0 = await page.evaluate(() => performance.now());
+  const frames = await page.evaluate(() => new Promise((resolve) => {
+    let n = 0; const start = performance.now();
+    const tick = () => { n += 1; if (performance.now() - start < 1000) requestAnimationFrame(tick); else resolve(n); };
+    requestAnimationFrame(tick);
+  }));
+  if (frames < 20) throw new Error(`only ${frames} frames in a second while the loop spins`);
+  await page.locator('[data-testid="region-console"]').screenshot({ path: join(artifacts, 'console-elixir-spinning.png') });
+  await input.press('Control+c');
+  await page.waitForSelector('[data-testid="console-interrupt"]', { state: 'detached' });
+  await typeInConsole(page, ['1 + 1']);
+  if ((await lastOutput()) !== '2') throw new Error(`after Ctrl-C: ${await lastOutput()}`);
+  await page.locator('[data-testid="region-console"]').screenshot({ path: join(artifacts, 'console-elixir.png') });
+  void t0;
+});
+
 test('settings survive a reload and travel in the URL', async ({ page, url }) => {
   await page.goto(`${url}?seed=11&speed=5&arrivals=7&chaos=0&persistence=snapshot`);
   await page.waitForSelector('[data-testid="play-pause"]');

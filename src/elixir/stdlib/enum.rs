@@ -1098,6 +1098,17 @@ fn then_map(n: NRet, f: impl FnOnce(&mut Machine, Term) -> R<NRet> + 'static) ->
 
 fn reduce(m: &mut Machine, items: Term, acc: Term, fun: &Term) -> R<Option<NRet>> {
     let items = Items::of(&items)?;
+    // `Enum.reduce(a..b, n, &+/2)`: an arithmetic series, summed in closed form
+    if let (Items::Range(first, step, len), Term::Int(start)) = (&items, &acc) {
+        if super::enumerable::fast_op(fun) == Some("+") {
+            let n = *len as i128;
+            let total = *start as i128 + n * *first as i128 + *step as i128 * (n * (n - 1) / 2);
+            return match i64::try_from(total) {
+                Ok(t) => value(Term::Int(t)),
+                Err(_) => Err(ops::too_big("an integer sum", *len)),
+            };
+        }
+    }
     Ok(Some(walk(
         m,
         Walk {

@@ -120,7 +120,7 @@ pub struct Walk<S> {
 }
 
 /// A Kernel operator a capture stands for (`&+/2`), to apply without dispatch.
-fn fast_op(fun: &Term) -> Option<&'static str> {
+pub fn fast_op(fun: &Term) -> Option<&'static str> {
     let f = as_fun(fun)?;
     let FunKind::Capture { module, name } = &f.kind else {
         return None;

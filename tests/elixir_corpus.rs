@@ -286,3 +286,8 @@ fn more_of_the_guide() {
 fn the_posts_session_struct() {
     check("post_struct");
 }
+
+#[test]
+fn what_learners_type_next() {
+    check("misc");
+}

@@ -171,3 +171,37 @@ async fn observer_frame_time() {
         root.remove();
     }
 }
+
+/// The console's Elixir in the browser: the lines of `benches/interpreter.rs`, typed into a
+/// console (parse, evaluate in the shell process, print), medians after warm-up.
+#[wasm_bindgen_test]
+#[ignore]
+fn interpreter_benchmark() {
+    use redfour::console::Console;
+    use redfour::runtime::Runtime;
+    const RUNS: usize = 7;
+    const WARM_UP: usize = 2;
+    let mut c = Console::new(Runtime::new(1));
+    c.eval("defmodule Fib do\n  def fib(0), do: 0\n  def fib(1), do: 1\n  def fib(n), do: fib(n - 1) + fib(n - 2)\nend");
+    c.eval("fib = fn f, n -> if n < 2, do: n, else: f.(f, n - 1) + f.(f, n - 2) end");
+    for (name, line, expect) in [
+        ("reduce &+/2", "Enum.reduce(1..1_000_000, 0, &+/2)", "500000500000"),
+        ("reduce fn", "Enum.reduce(1..1_000_000, 0, fn x, acc -> x + acc end)", "500000500000"),
+        ("fib(25) in a module", "Fib.fib(25)", "75025"),
+        ("fib(25) as a fn", "fib.(fib, 25)", "75025"),
+    ] {
+        for _ in 0..WARM_UP {
+            assert_eq!(c.eval(line), expect);
+        }
+        let (m, lo, hi) = spread(
+            (0..RUNS)
+                .map(|_| {
+                    let t0 = now_ms();
+                    assert_eq!(c.eval(line), expect);
+                    now_ms() - t0
+                })
+                .collect(),
+        );
+        console_log!("wasm interpreter {name}: {m:.1} ms [{lo:.1}..{hi:.1}] (median of {RUNS} after {WARM_UP} warm-up runs)");
+    }
+}

@@ -413,11 +413,12 @@ impl Parser {
     }
 
     fn capture(&mut self, line: usize) -> Result<P, SyntaxError> {
-        // &1
+        // &1 (and what follows it: `&1.name`, `&1[:key]`)
         if let Tok::Int(n) = self.peek().tok {
             if !self.peek().space_before {
                 self.next();
-                return Ok(Expr::new(Kind::CaptureArg(n.max(0) as usize), line));
+                let arg = Expr::new(Kind::CaptureArg(n.max(0) as usize), line);
+                return self.postfix_from(arg);
             }
         }
         // &+/2
@@ -507,7 +508,12 @@ impl Parser {
     }
 
     fn postfix(&mut self) -> Result<P, SyntaxError> {
-        let mut e = self.primary()?;
+        let e = self.primary()?;
+        self.postfix_from(e)
+    }
+
+    /// Field access, remote calls, `.()` and `[key]` after `e`.
+    fn postfix_from(&mut self, mut e: P) -> Result<P, SyntaxError> {
         loop {
             let t = self.peek().clone();
             match &t.tok {

@@ -291,3 +291,8 @@ fn the_posts_session_struct() {
 fn what_learners_type_next() {
     check("misc");
 }
+
+#[test]
+fn syntax_errors_and_unfinished_lines() {
+    check("syntax_errors");
+}

@@ -185,8 +185,16 @@ fn interpreter_benchmark() {
     c.eval("defmodule Fib do\n  def fib(0), do: 0\n  def fib(1), do: 1\n  def fib(n), do: fib(n - 1) + fib(n - 2)\nend");
     c.eval("fib = fn f, n -> if n < 2, do: n, else: f.(f, n - 1) + f.(f, n - 2) end");
     for (name, line, expect) in [
-        ("reduce &+/2", "Enum.reduce(1..1_000_000, 0, &+/2)", "500000500000"),
-        ("reduce fn", "Enum.reduce(1..1_000_000, 0, fn x, acc -> x + acc end)", "500000500000"),
+        (
+            "reduce &+/2",
+            "Enum.reduce(1..1_000_000, 0, &+/2)",
+            "500000500000",
+        ),
+        (
+            "reduce fn",
+            "Enum.reduce(1..1_000_000, 0, fn x, acc -> x + acc end)",
+            "500000500000",
+        ),
         ("fib(25) in a module", "Fib.fib(25)", "75025"),
         ("fib(25) as a fn", "fib.(fib, 25)", "75025"),
     ] {

@@ -92,6 +92,24 @@ pub fn parse_at(src: &str, line: usize) -> Result<Vec<P>, SyntaxError> {
         if p.at_eof() {
             break;
         }
+        let t = p.peek();
+        match &t.tok {
+            Tok::Ident(w) if RESERVED.contains(&w.as_str()) && w != "fn" && w != "not" => {
+                return Err(SyntaxError::Invalid {
+                    line: t.line,
+                    col: t.col,
+                    message: format!("unexpected reserved word: {w}"),
+                })
+            }
+            Tok::Op(c @ (")" | "]" | "}")) => {
+                return Err(SyntaxError::Invalid {
+                    line: t.line,
+                    col: t.col,
+                    message: format!("unexpected token: {c}"),
+                })
+            }
+            _ => {}
+        }
         out.push(p.expr(0)?);
         match &p.peek().tok {
             Tok::Eol | Tok::Eof => {}

@@ -25,10 +25,18 @@ pub async fn eval(m: &mut Machine, line: &str, number: usize) -> Answer {
     let exprs = match parser::parse_at(line, number) {
         Ok(e) => e,
         Err(e) => {
-            return Answer {
-                text: e.to_string(),
-                failed: true,
+            let mut text = e.to_string();
+            if let super::SyntaxError::Invalid {
+                line: at,
+                col,
+                message,
+            } = &e
+            {
+                if !message.starts_with("unexpected reserved word") {
+                    text.push_str(&snippet(line, at + 1 - number, *col));
+                }
             }
+            return Answer { text, failed: true };
         }
     };
     if exprs.is_empty() {
@@ -91,4 +99,17 @@ fn at_line(x: Exc, number: usize) -> Exc {
         }
         other => other,
     }
+}
+
+/// The source line under a syntax error with a caret at the column, as iex 1.14 shows it.
+fn snippet(source: &str, line_in_input: usize, col: usize) -> String {
+    let Some(code) = source.lines().nth(line_in_input.saturating_sub(1)) else {
+        return String::new();
+    };
+    let shown = line_in_input.to_string();
+    let pad = " ".repeat(shown.len() + 3);
+    format!(
+        "\n{pad}|\n  {shown} | {code}\n{pad}|{}^",
+        " ".repeat(col.max(1))
+    )
 }

@@ -70,18 +70,34 @@ pub fn console_view() -> Html {
                     history_at.set(None);
                 }
                 // Ctrl-C with nothing selected: iex's break
-                "c" if e.ctrl_key() && busy && field.selection_start().ok().flatten() == field.selection_end().ok().flatten() => {
+                "c" if e.ctrl_key()
+                    && busy
+                    && field.selection_start().ok().flatten()
+                        == field.selection_end().ok().flatten() =>
+                {
                     e.prevent_default();
                     dispatch.emit(Action::ConsoleInterrupt);
                 }
                 "Tab" => {
                     let text = field.value();
-                    let cursor = field.selection_start().ok().flatten().map_or(text.len(), |c| c as usize);
-                    let (before, after) = text.split_at(text.char_indices().map(|(i, _)| i).chain([text.len()]).find(|i| *i >= cursor).unwrap_or(text.len()));
+                    let cursor = field
+                        .selection_start()
+                        .ok()
+                        .flatten()
+                        .map_or(text.len(), |c| c as usize);
+                    let (before, after) = text.split_at(
+                        text.char_indices()
+                            .map(|(i, _)| i)
+                            .chain([text.len()])
+                            .find(|i| *i >= cursor)
+                            .unwrap_or(text.len()),
+                    );
                     let start = before
                         .char_indices()
                         .rev()
-                        .take_while(|(_, c)| c.is_alphanumeric() || matches!(c, '_' | '.' | ':' | '?' | '!'))
+                        .take_while(|(_, c)| {
+                            c.is_alphanumeric() || matches!(c, '_' | '.' | ':' | '?' | '!')
+                        })
                         .last()
                         .map_or(before.len(), |(i, _)| i);
                     let word = &before[start..];

@@ -153,25 +153,72 @@ fn native_capture(m: &Machine, fun: &Term) -> Option<(Atom, Atom)> {
 /// Items handled natively before the scheduler gets a turn.
 const SLICE: usize = 20_000;
 
-pub fn walk<S: 'static>(m: &mut Machine, mut w: Walk<S>) -> R<NRet> {
+/// What a walk does per item, its state's type erased: the walk's loop below exists once in
+/// the program, not once per `Enum` function (which keeps the wasm small).
+trait Steps {
+    fn args(&self, item: &Term) -> Vec<Term>;
+    fn step(&mut self, item: &Term, r: Term) -> R<Option<Term>>;
+    fn done(self: Box<Self>) -> R<Term>;
+}
+
+struct Ops<S> {
+    state: S,
+    args: fn(&Term, &S) -> Vec<Term>,
+    step: StepFn<S>,
+    done: fn(S) -> R<Term>,
+}
+
+impl<S> Steps for Ops<S> {
+    fn args(&self, item: &Term) -> Vec<Term> {
+        (self.args)(item, &self.state)
+    }
+    fn step(&mut self, item: &Term, r: Term) -> R<Option<Term>> {
+        (self.step)(&mut self.state, item, r)
+    }
+    fn done(self: Box<Self>) -> R<Term> {
+        (self.done)(self.state)
+    }
+}
+
+struct DynWalk {
+    items: Items,
+    i: usize,
+    fun: Term,
+    ops: Box<dyn Steps>,
+}
+
+pub fn walk<S: 'static>(m: &mut Machine, w: Walk<S>) -> R<NRet> {
+    walk_dyn(
+        m,
+        DynWalk {
+            items: w.items,
+            i: w.i,
+            fun: w.fun,
+            ops: Box::new(Ops {
+                state: w.state,
+                args: w.args,
+                step: w.step,
+                done: w.done,
+            }),
+        },
+    )
+}
+
+fn walk_dyn(m: &mut Machine, mut w: DynWalk) -> R<NRet> {
     let op = fast_op(&w.fun);
-    let native = if op.is_none() {
-        native_capture(m, &w.fun)
-    } else {
-        None
-    };
+    let native = if op.is_none() { native_capture(m, &w.fun) } else { None };
     let mut slice = 0;
     loop {
         if w.i >= w.items.len() {
-            return Ok(NRet::Value((w.done)(w.state)?));
+            return Ok(NRet::Value(w.ops.done()?));
         }
         let item = w.items.get(w.i);
-        let args = (w.args)(&item, &w.state);
+        let args = w.ops.args(&item);
         if op.is_some() || native.is_some() {
             slice += 1;
             if slice > SLICE {
                 m.reductions += slice as u64;
-                return Ok(NRet::Continue(Box::new(move |m, _| walk(m, w))));
+                return Ok(NRet::Continue(Box::new(move |m, _| walk_dyn(m, w))));
             }
             let r = match (op, native) {
                 (Some(op), _) if args.len() == 2 => ops::binary(op, &args[0], &args[1])?,
@@ -179,13 +226,13 @@ pub fn walk<S: 'static>(m: &mut Machine, mut w: Walk<S>) -> R<NRet> {
                     Some(NRet::Value(v)) => v,
                     Some(other) => return Ok(chain(other, w, item)),
                     None => {
-                        return Ok(NRet::Call(w.fun.clone(), (w.args)(&item, &w.state)));
+                        return Ok(NRet::Call(w.fun.clone(), w.ops.args(&item)));
                     }
                 },
                 _ => return Ok(NRet::Call(w.fun.clone(), args)),
             };
             w.i += 1;
-            if let Some(stop) = (w.step)(&mut w.state, &item, r)? {
+            if let Some(stop) = w.ops.step(&item, r)? {
                 return Ok(NRet::Value(stop));
             }
             continue;
@@ -197,24 +244,24 @@ pub fn walk<S: 'static>(m: &mut Machine, mut w: Walk<S>) -> R<NRet> {
             Box::new(move |m, r| {
                 let mut w = w;
                 w.i += 1;
-                if let Some(stop) = (w.step)(&mut w.state, &item, r)? {
+                if let Some(stop) = w.ops.step(&item, r)? {
                     return Ok(NRet::Value(stop));
                 }
-                walk(m, w)
+                walk_dyn(m, w)
             }),
         ));
     }
 }
 
 /// A native function that itself needs the machine: run it, then go on walking.
-fn chain<S: 'static>(n: NRet, w: Walk<S>, item: Term) -> NRet {
+fn chain(n: NRet, w: DynWalk, item: Term) -> NRet {
     let cont = move |m: &mut Machine, r: Term| -> R<NRet> {
         let mut w = w;
         w.i += 1;
-        if let Some(stop) = (w.step)(&mut w.state, &item, r)? {
+        if let Some(stop) = w.ops.step(&item, r)? {
             return Ok(NRet::Value(stop));
         }
-        walk(m, w)
+        walk_dyn(m, w)
     };
     match n {
         NRet::Call(f, args) => NRet::CallThen(f, args, Box::new(cont)),

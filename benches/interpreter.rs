@@ -51,10 +51,17 @@ fn main() {
     c.eval("defmodule Fib do\n  def fib(0), do: 0\n  def fib(1), do: 1\n  def fib(n), do: fib(n - 1) + fib(n - 2)\nend");
     c.eval("fib = fn f, n -> if n < 2, do: n, else: f.(f, n - 1) + f.(f, n - 2) end");
     let ours = [
-        ("reduce", time(&mut c, "Enum.reduce(1..1_000_000, 0, &+/2)", "500000500000")),
+        (
+            "reduce",
+            time(&mut c, "Enum.reduce(1..1_000_000, 0, &+/2)", "500000500000"),
+        ),
         (
             "reduce_fn",
-            time(&mut c, "Enum.reduce(1..1_000_000, 0, fn x, acc -> x + acc end)", "500000500000"),
+            time(
+                &mut c,
+                "Enum.reduce(1..1_000_000, 0, fn x, acc -> x + acc end)",
+                "500000500000",
+            ),
         ),
         ("fib_module", time(&mut c, "Fib.fib(25)", "75025")),
         ("fib_fn", time(&mut c, "fib.(fib, 25)", "75025")),
@@ -72,12 +79,16 @@ fn main() {
                 if let [name, m, lo, hi] = p[..] {
                     let v: Vec<f64> = [m, lo, hi].iter().filter_map(|x| x.parse().ok()).collect();
                     if v.len() == 3 {
-                        println!("elixir 1.14 {name}: {:.1} ms (median of 7) [{:.1}..{:.1}]", v[0], v[1], v[2]);
+                        println!(
+                            "elixir 1.14 {name}: {:.1} ms (median of 7) [{:.1}..{:.1}]",
+                            v[0], v[1], v[2]
+                        );
                         theirs.insert(name.to_string(), v[0]);
                     }
                 }
             }
-            let ratio = |a: f64, b: Option<&f64>| b.map_or("n/a".to_string(), |b| format!("{:.2}x", a / b));
+            let ratio =
+                |a: f64, b: Option<&f64>| b.map_or("n/a".to_string(), |b| format!("{:.2}x", a / b));
             println!(
                 "ratios (redfour / elixir): reduce with &+/2 vs iex {}, vs compiled {}; fib in a module vs compiled {}; fib as a fn vs iex's erl_eval {}",
                 ratio(ours[0].1 .0, theirs.get("erl_eval_reduce")),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints the figures: the runtime natively (`cargo bench`, with Erlang/OTP's ring in the same
-# run when `erl` is installed), and in headless Chromium (wasm32, the release build the page
+# run when `erl` is installed, and the console's Elixir next to real Elixir when `elixir` is),
+# and in headless Chromium (wasm32, the release build the page
 # ships): ring, spawn, a million live processes, and the observer's frame time at 100, 1,000
 # and 10,000 sessions.
 set -euo pipefail
@@ -10,7 +11,7 @@ bash scripts/install.sh test
 export PATH="$HOME/.cargo/bin:$root/tools/node_modules/.bin:$PATH"
 
 echo "== native (cargo bench)"
-cargo bench --offline --bench runtime --bench memory --bench observer 2>&1 | grep -vE '^\s*(Compiling|Finished|Running|Blocking)'
+cargo bench --offline --bench runtime --bench memory --bench observer --bench interpreter 2>&1 | grep -vE '^\s*(Compiling|Finished|Running|Blocking)'
 
 # Instructions per message: unlike time, the same on every run, so the figure to compare when
 # changing the scheduler's hot path. callgrind counts only inside `bench::run_ring`.
@@ -27,7 +28,7 @@ echo "== wasm32 in headless Chromium (the shipped release profile: opt-level z, 
 # Each benchmark in a page of its own: after the observer's 10,000 sessions, the heap the
 # page keeps made the spawn figure 2-3x slower in some runs, which measures that page's heap,
 # not the runtime.
-for bench in browser_benchmark observer_frame_time; do
+for bench in browser_benchmark observer_frame_time interpreter_benchmark; do
   CHROMEDRIVER=/usr/bin/chromedriver \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   WASM_BINDGEN_TEST_TIMEOUT=300 \

@@ -125,6 +125,10 @@ enum Kont {
     Build(P, usize, Vec<Term>),
     Match(P),
     Short(&'static str, P),
+    /// The left operand came back; the right one is next.
+    Left(&'static str, P),
+    /// Both are known: apply the operator.
+    Right(&'static str, Term),
     If(P, bool),
     Case(Rc<[Clause]>, usize),
     Cond(Rc<[Clause]>, usize),
@@ -899,6 +903,12 @@ impl Machine {
                 self.stack.push(Kont::Short(op, b.clone()));
                 Ctl::Eval(a)
             }
+            // `fib(n - 1) + fib(n - 2)`: operands one after the other, without a vector
+            Kind::Binary(op, a, b) => {
+                let a = a.clone();
+                self.stack.push(Kont::Left(op, b.clone()));
+                Ctl::Eval(a)
+            }
             Kind::Call(name, args, blocks) => {
                 if is_special(*name) {
                     if let Some(c) = self.special_form(&e, *name, args, blocks) {
@@ -1110,6 +1120,14 @@ impl Machine {
                     Err(x) => Ctl::Throw(x),
                 }
             }
+            Kont::Left(op, rhs) => {
+                self.stack.push(Kont::Right(op, v));
+                Ctl::Eval(rhs)
+            }
+            Kont::Right(op, lhs) => match ops::binary(op, &lhs, &v) {
+                Ok(r) => Ctl::Ret(r),
+                Err(x) => Ctl::Throw(x),
+            },
             Kont::Short(op, rhs) => match op {
                 "&&" => {
                     if v.is_truthy() {

@@ -206,7 +206,11 @@ pub fn walk<S: 'static>(m: &mut Machine, w: Walk<S>) -> R<NRet> {
 
 fn walk_dyn(m: &mut Machine, mut w: DynWalk) -> R<NRet> {
     let op = fast_op(&w.fun);
-    let native = if op.is_none() { native_capture(m, &w.fun) } else { None };
+    let native = if op.is_none() {
+        native_capture(m, &w.fun)
+    } else {
+        None
+    };
     let mut slice = 0;
     loop {
         if w.i >= w.items.len() {

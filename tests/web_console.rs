@@ -98,15 +98,35 @@ async fn up_brings_back_the_last_line_and_bad_input_is_an_error_not_a_crash() {
         type_line(&root, "{:ok, x} = {:error, :nope}").await,
         "** (MatchError) no match of right hand side value: {:error, :nope}"
     );
-    assert!(type_line(&root, "%{{{[[[")
-        .await
-        .starts_with("** (TokenMissingError) iex:1:"));
+    // An unfinished expression waits for more lines at iex's `...(n)>` prompt (the error did
+    // not move the counter); `#iex:break` abandons it.
+    type_line(&root, "%{{{[[[").await;
+    let prompt = || {
+        root.query_selector(".console-line .prompt")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    assert_eq!(prompt(), "...(1)>");
+    assert!(root
+        .query_selector("[data-testid=console-pending]")
+        .unwrap()
+        .is_some());
+    type_line(&root, "#iex:break").await;
+    assert_eq!(prompt(), "iex(1)>");
+    assert!(root
+        .query_selector("[data-testid=console-pending]")
+        .unwrap()
+        .is_none());
     let input: HtmlInputElement = root
         .query_selector("[data-testid=console-input]")
         .unwrap()
         .unwrap()
         .dyn_into()
         .unwrap();
+    press(&input, "ArrowUp").await;
+    assert_eq!(input.value(), "#iex:break");
     press(&input, "ArrowUp").await;
     assert_eq!(input.value(), "%{{{[[[");
     press(&input, "ArrowUp").await;
@@ -117,6 +137,6 @@ async fn up_brings_back_the_last_line_and_bad_input_is_an_error_not_a_crash() {
             .lines()
             .next()
             .unwrap(),
-        "** (SyntaxError) iex:1:65: expression nested too deeply"
+        "** (SyntaxError) iex:1:101: expression nested more than 100 levels deep"
     );
 }

@@ -176,6 +176,7 @@ impl Console {
             }
             // iex's escape from an unfinished expression
             if raw.trim() == "#iex:break" {
+                self.history.push(raw.to_string());
                 if !pending.is_empty() {
                     self.abandoned.push(std::mem::take(&mut pending));
                 }
@@ -185,6 +186,10 @@ impl Console {
                 pending.push('\n');
             }
             pending.push_str(raw);
+            // every typed line goes into the history, as in iex
+            if !raw.trim().is_empty() {
+                self.history.push(raw.to_string());
+            }
             if !matches!(parser::parse(&pending), Err(SyntaxError::Missing { .. })) {
                 lines.push(std::mem::take(&mut pending));
             }
@@ -198,7 +203,6 @@ impl Console {
     }
 
     fn queue_line(&mut self, line: String) {
-        self.history.push(line.clone());
         let index = self.entries.len();
         self.entries.push(Entry {
             number: self.next_number,

@@ -106,6 +106,7 @@ pub enum Exc {
 
 pub type R<T> = Result<T, Exc>;
 
+#[inline(never)]
 pub fn exception(module: &str, fields: Vec<(&str, Term)>) -> Exc {
     Exc::Error(Term::structure(module, fields))
 }
@@ -119,6 +120,7 @@ pub fn argument_error(msg: impl AsRef<str>) -> Exc {
 }
 
 /// The form `:erlang` BIFs give: "errors were found at the given arguments: * 1st argument: …".
+#[inline(never)]
 pub fn badarg(which: usize, problem: &str) -> Exc {
     argument_error(format!(
         "errors were found at the given arguments:\n\n  * {} argument: {problem}\n",

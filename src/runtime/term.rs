@@ -121,11 +121,13 @@ impl Atom {
 
     /// Interns `name` (the atom's text without the leading colon; module names carry
     /// Elixir's `Elixir.` prefix, as on the BEAM).
+    #[inline(never)]
     pub fn new(name: &str) -> Atom {
         Atom(INTERNER.with(|i| i.borrow_mut().intern(name)))
     }
 
     /// The atom for an Elixir module alias: `Atom::module("GenServer")` is `Elixir.GenServer`.
+    #[inline(never)]
     pub fn module(alias: &str) -> Atom {
         Atom::new(&format!("Elixir.{alias}"))
     }
@@ -375,6 +377,7 @@ impl fmt::Debug for List {
 }
 
 impl Term {
+    #[inline(never)]
     pub fn atom(name: &str) -> Term {
         Term::Atom(Atom::new(name))
     }
@@ -387,12 +390,15 @@ impl Term {
     pub fn bool(b: bool) -> Term {
         Term::Atom(if b { Atom::TRUE } else { Atom::FALSE })
     }
+    #[inline(never)]
     pub fn str(s: &str) -> Term {
         Term::Str(Rc::from(s))
     }
+    #[inline(never)]
     pub fn tuple(items: Vec<Term>) -> Term {
         Term::Tuple(items.into())
     }
+    #[inline(never)]
     pub fn list(items: Vec<Term>) -> Term {
         Term::List(List::from(items))
     }
@@ -419,6 +425,7 @@ impl Term {
         )
     }
     /// A struct of module `module` (an alias such as `Redfour.Shopping.Session`).
+    #[inline(never)]
     pub fn structure(module: &str, fields: Vec<(&str, Term)>) -> Term {
         Term::Struct(
             Atom::module(module),

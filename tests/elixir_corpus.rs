@@ -296,3 +296,8 @@ fn what_learners_type_next() {
 fn syntax_errors_and_unfinished_lines() {
     check("syntax_errors");
 }
+
+#[test]
+fn processes_of_the_guide() {
+    check("processes");
+}

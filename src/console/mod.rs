@@ -43,6 +43,9 @@ pub struct Console {
     rt: Runtime,
     /// Modules defined in the console: shared by its shells, kept when a shell dies.
     modules: Modules,
+    /// The group leader: what processes started from the console print, and their crash
+    /// reports. Shown with the line that was running, or on its own when none was.
+    group: Rc<RefCell<String>>,
     shell: Option<Pid>,
     io: Rc<RefCell<Io>>,
     pub entries: Vec<Entry>,
@@ -65,6 +68,7 @@ impl Console {
         Console {
             rt,
             modules: Modules::default(),
+            group: Rc::default(),
             shell: None,
             io: Rc::default(),
             entries: Vec::new(),
@@ -129,12 +133,14 @@ impl Console {
         let io = self.io.clone();
         let rt = self.rt.clone();
         let modules = self.modules.clone();
+        let group = self.group.clone();
         let pid = self
             .rt
             .spawn_opts(
                 SpawnOpts::default().labelled("IEx shell"),
                 move |ctx: Ctx| async move {
                     let mut machine = Machine::new(ctx.clone(), rt, modules);
+                    machine.group = group;
                     // iex's counter: it moves on only when an input succeeds
                     let mut number = 1;
                     loop {
@@ -260,6 +266,14 @@ impl Console {
         if clear {
             self.cleared_before = self.entries.len();
         }
+        // what processes printed while no line was running
+        if !self.busy() && self.io.borrow().queue.is_empty() {
+            let printed = std::mem::take(&mut *self.group.borrow_mut());
+            let printed = printed.trim_matches('\n');
+            if !printed.is_empty() {
+                self.notice(printed.to_string());
+            }
+        }
         let died = self.shell.filter(|p| !self.rt.alive(*p));
         if let Some(pid) = died {
             self.shell = None;
@@ -332,7 +346,10 @@ impl Console {
     /// Called each frame: a running entry may have finished as virtual time moved, or the
     /// shell may have died waiting for input (a process linked to it crashed).
     pub fn poll(&mut self) {
-        if self.busy() || self.shell.is_some_and(|p| !self.rt.alive(p)) {
+        if self.busy()
+            || self.shell.is_some_and(|p| !self.rt.alive(p))
+            || !self.group.borrow().is_empty()
+        {
             self.collect();
         }
     }

@@ -21,8 +21,8 @@ use super::matcher::{map_get, strict_eq};
 use super::ops;
 use super::stdlib;
 use super::value::{
-    compile_error, exception, function_clause, key_error, match_error, runtime_error,
-    undefined_function, Env, Exc, Fun, FunKind, R,
+    compile_error, exception, function_clause, key_error, match_error, undefined_function, Env,
+    Exc, Fun, FunKind, R,
 };
 use crate::runtime::{Atom, Ctx, Runtime, Term};
 
@@ -82,6 +82,9 @@ pub enum Step {
     Failed(Exc),
     Yield,
     Await(AsyncOp),
+    /// `receive`: wait for the first message one of the clauses matches (see
+    /// [`Machine::probe`]), at most `Some(ms)`; then call [`Machine::received`].
+    Receive(Option<u64>),
 }
 
 pub(crate) enum Ctl {
@@ -90,6 +93,7 @@ pub(crate) enum Ctl {
     Throw(Exc),
     Await(AsyncOp),
     Yield(Then),
+    Receive(Option<u64>),
 }
 
 enum TryPhase {
@@ -177,6 +181,14 @@ pub struct Machine {
     pub clear_requested: bool,
     /// Emptied environments kept for the next calls (a call then allocates nothing).
     env_pool: Vec<Env>,
+    /// The clauses (and `after` body) of the `receive` being waited on.
+    receiving: Option<(Rc<[Clause]>, Option<P>)>,
+    /// Where this process's output goes when it is not the shell: the console's group
+    /// leader, shared by every process the console started.
+    pub io: Option<Rc<RefCell<String>>>,
+    /// The console's group leader: what processes the console started print, and their
+    /// crash reports (`[error] Process … raised an exception`).
+    pub group: Rc<RefCell<String>>,
 }
 
 /// The forms evaluated from their syntax (their arguments are not evaluated first).
@@ -248,6 +260,9 @@ impl Machine {
             observer_requested: false,
             clear_requested: false,
             env_pool: Vec::new(),
+            receiving: None,
+            io: None,
+            group: Rc::default(),
         }
     }
 
@@ -263,6 +278,50 @@ impl Machine {
             Expr::new(Kind::Block(exprs), line)
         };
         self.ctl = Some(Ctl::Eval(block));
+    }
+
+    /// Starts calling `f` with `args` (the body of a spawned process).
+    pub fn start_call(&mut self, f: Term, args: Vec<Term>) {
+        self.stack.clear();
+        self.ctl = Some(Ctl::Ret(Term::nil()));
+        let c = self.call_fun(f, args);
+        self.ctl = Some(c);
+    }
+
+    /// Whether a clause of the `receive` being waited on matches `msg` (nothing is bound).
+    pub fn probe(&mut self, msg: &Term) -> bool {
+        let Some((clauses, _)) = self.receiving.clone() else {
+            return false;
+        };
+        let base = self.env.len();
+        let found = clauses.iter().any(|c| {
+            let ok = self
+                .clause_matches(c, std::slice::from_ref(msg), base)
+                .unwrap_or(false);
+            self.env.truncate(base);
+            ok
+        });
+        found
+    }
+
+    /// The message `receive` took (or `None`: its `after` ran out).
+    pub fn received(&mut self, msg: Option<Term>) {
+        let Some((clauses, after)) = self.receiving.take() else {
+            self.ctl = Some(Ctl::Ret(Term::nil()));
+            return;
+        };
+        self.ctl = Some(match msg {
+            Some(m) => self.match_clauses(&clauses, &[m], 0, |v| {
+                exception("CaseClauseError", vec![("term", v[0].clone())])
+            }),
+            None => match after {
+                Some(body) => {
+                    self.stack.push(Kont::Truncate(self.env.len()));
+                    Ctl::Eval(body)
+                }
+                None => Ctl::Ret(Term::nil()),
+            },
+        });
     }
 
     /// Feeds the answer of an [`AsyncOp`] back.
@@ -310,6 +369,10 @@ impl Machine {
                 Ctl::Await(op) => {
                     self.reductions += steps;
                     return Step::Await(op);
+                }
+                Ctl::Receive(timeout) => {
+                    self.reductions += steps;
+                    return Step::Receive(timeout);
                 }
                 Ctl::Yield(then) => {
                     self.reductions += steps;
@@ -1757,7 +1820,9 @@ impl Machine {
                         let mut fields = fields;
                         if &*n == "defexception" {
                             b.module.exception = true;
-                            if !fields.iter().any(|(k, _)| &*k.name() == "message") && fields.is_empty() {
+                            if !fields.iter().any(|(k, _)| &*k.name() == "message")
+                                && fields.is_empty()
+                            {
                                 fields.push((Atom::new("message"), Term::nil()));
                             }
                         }
@@ -1768,13 +1833,19 @@ impl Machine {
                             Ctl::Ret(Term::Struct(b.name, fields.into()))
                         }
                     }
-                    None => Ctl::Throw(compile_error(format!("cannot invoke {n}/1 outside module"))),
+                    None => {
+                        Ctl::Throw(compile_error(format!("cannot invoke {n}/1 outside module")))
+                    }
                 }
             }
             ("alias", 1 | 2) => {
                 let full = match &args[0].kind {
                     Kind::Alias(a) => self.resolve_alias(*a),
-                    _ => return Some(Ctl::Throw(compile_error("invalid argument for alias, expected a compile time atom or alias"))),
+                    _ => {
+                        return Some(Ctl::Throw(compile_error(
+                            "invalid argument for alias, expected a compile time atom or alias",
+                        )))
+                    }
                 };
                 let short = match args.get(1).map(|a| self.eval_simple(a)) {
                     Some(Ok(opts)) => match opts.get("as") {
@@ -1793,11 +1864,17 @@ impl Machine {
             ("import" | "require", 1 | 2) => {
                 let full = match self.eval_simple(&args[0]) {
                     Ok(Term::Atom(a)) => a,
-                    Ok(_) => return Some(Ctl::Throw(compile_error(format!("invalid argument for {n}, expected a compile time atom or alias")))),
+                    Ok(_) => {
+                        return Some(Ctl::Throw(compile_error(format!(
+                            "invalid argument for {n}, expected a compile time atom or alias"
+                        ))))
+                    }
                     Err(x) => return Some(Ctl::Throw(x)),
                 };
                 if &*n == "import" {
-                    if !self.modules.borrow().contains_key(&full) && !stdlib::module_exists(&full.name()) {
+                    if !self.modules.borrow().contains_key(&full)
+                        && !stdlib::module_exists(&full.name())
+                    {
                         return Some(Ctl::Throw(compile_error(format!(
                             "module {} is not loaded and could not be found",
                             Term::Atom(full)
@@ -1856,19 +1933,58 @@ impl Machine {
                     )));
                 }
                 match &*attr.name() {
-                    "spec" | "type" | "typep" | "opaque" | "callback" | "macrocallback" | "impl" | "behaviour" | "derive" | "enforce_keys" => Ctl::Ret(Term::nil()),
+                    "spec" | "type" | "typep" | "opaque" | "callback" | "macrocallback"
+                    | "impl" | "behaviour" | "derive" | "enforce_keys" => Ctl::Ret(Term::nil()),
                     _ => {
                         self.stack.push(Kont::SetAttr(*attr));
                         Ctl::Eval(args[1].clone())
                     }
                 }
             }
-            ("receive", 0) => Ctl::Throw(runtime_error(
-                "receive is not supported by this console yet (it comes with processes written in the console)",
-            )),
-            ("quote" | "unquote" | "defmacro" | "defmacrop" | "defguard" | "defguardp" | "defprotocol" | "defimpl" | "defdelegate" | "defoverridable", _) => {
-                Ctl::Throw(compile_error(format!("{n} is not supported by this console: it interprets code and has no macros")))
+            ("receive", 0) => {
+                let clauses: Rc<[Clause]> = match blocks.get("do") {
+                    Some(Body::Clauses(c)) => c.clone(),
+                    Some(Body::Expr(e)) if matches!(&e.kind, Kind::Lit(t) if t.is_nil()) => {
+                        Rc::from(Vec::new())
+                    }
+                    _ => {
+                        return Some(Ctl::Throw(compile_error(
+                            "expected -> clauses for :do in \"receive\"",
+                        )))
+                    }
+                };
+                // `after t -> body`
+                let (timeout, after) = match blocks.get("after") {
+                    Some(Body::Clauses(c)) if c.len() == 1 && c[0].args.len() == 1 => {
+                        match self.eval_simple(&c[0].args[0]) {
+                            Ok(Term::Int(ms)) if ms >= 0 => (Some(ms as u64), Some(c[0].body.clone())),
+                            Ok(Term::Atom(a)) if a == Atom::INFINITY => (None, None),
+                            Ok(other) => {
+                                return Some(Ctl::Throw(exception(
+                                    "ArgumentError",
+                                    vec![("message", Term::str(&format!("timeout for receive must be a non-negative integer or :infinity, got: {}", inspect::inspect(&other))))],
+                                )))
+                            }
+                            Err(x) => return Some(Ctl::Throw(x)),
+                        }
+                    }
+                    Some(_) => {
+                        return Some(Ctl::Throw(compile_error(
+                            "expected a single -> clause for :after in \"receive\"",
+                        )))
+                    }
+                    None => (None, None),
+                };
+                self.receiving = Some((clauses, after));
+                Ctl::Receive(timeout)
             }
+            (
+                "quote" | "unquote" | "defmacro" | "defmacrop" | "defguard" | "defguardp"
+                | "defprotocol" | "defimpl" | "defdelegate" | "defoverridable",
+                _,
+            ) => Ctl::Throw(compile_error(format!(
+                "{n} is not supported by this console: it interprets code and has no macros"
+            ))),
             _ => return None,
         };
         Some(c)

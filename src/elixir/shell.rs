@@ -46,22 +46,12 @@ pub async fn eval(m: &mut Machine, line: &str, number: usize) -> Answer {
         };
     }
     m.start(exprs);
-    let ctx = m.ctx.clone();
-    let result: Result<Term, Exc> = loop {
-        match m.run(BUDGET) {
-            Step::Done(v) => break Ok(v),
-            Step::Failed(x) => break Err(x),
-            Step::Yield => {
-                ctx.add_reductions(BUDGET as u32);
-                ctx.yield_now().await;
-            }
-            Step::Await(op) => {
-                let r = op(ctx.clone()).await;
-                m.resume(r);
-            }
-        }
-    };
+    let result = drive(m).await;
+    // Processes the line started get a turn before the answer shows, as on the BEAM, where
+    // iex prints `Hello World` before `spawn`'s pid.
+    m.ctx.yield_now().await;
     let mut text = std::mem::take(&mut m.out);
+    text.push_str(&std::mem::take(&mut *m.group.borrow_mut()));
     let failed = result.is_err();
     match result {
         Ok(v) if v == Term::atom(NO_RESULT) => {
@@ -79,6 +69,30 @@ pub async fn eval(m: &mut Machine, line: &str, number: usize) -> Answer {
         Err(x) => text.push_str(&render(&at_line(x, number))),
     }
     Answer { text, failed }
+}
+
+/// Runs the machine to its answer: yields when its budget is spent, awaits what the runtime
+/// must do (a call, a sleep), and waits in `receive` for a message a clause matches.
+pub async fn drive(m: &mut Machine) -> Result<Term, Exc> {
+    let ctx = m.ctx.clone();
+    loop {
+        match m.run(BUDGET) {
+            Step::Done(v) => return Ok(v),
+            Step::Failed(x) => return Err(x),
+            Step::Yield => {
+                ctx.add_reductions(BUDGET as u32);
+                ctx.yield_now().await;
+            }
+            Step::Await(op) => {
+                let r = op(ctx.clone()).await;
+                m.resume(r);
+            }
+            Step::Receive(timeout) => {
+                let msg = ctx.receive_match(|msg| m.probe(msg), timeout).await;
+                m.received(msg);
+            }
+        }
+    }
 }
 
 /// iex reports compile errors at the input's number, as lines of a file named `iex`.

@@ -155,6 +155,21 @@ impl Ctx {
         }
     }
 
+    /// `Process.register(pid, name)` for any live process without a name.
+    pub fn register_pid(&self, pid: Pid, name: &str) -> Result<(), RegisterError> {
+        self.with(Err(RegisterError::NotAlive), |inner| {
+            let Some(slot) = inner.slot(pid) else {
+                return Err(RegisterError::NotAlive);
+            };
+            if slot.ext.as_ref().is_some_and(|e| e.name.is_some()) {
+                return Err(RegisterError::AlreadyNamed);
+            }
+            inner
+                .register(pid, Rc::from(name))
+                .map_err(RegisterError::Taken)
+        })
+    }
+
     /// Gives up the rest of this turn: the process goes to the back of the run queue and
     /// continues when its turn comes again (how an interpreted process is preempted).
     pub fn yield_now(&self) -> YieldNow<'_> {

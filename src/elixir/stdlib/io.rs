@@ -24,6 +24,13 @@ pub const FUNS: super::Table = &[
 pub const MAX_OUTPUT: usize = 1_000_000;
 
 pub fn print(m: &mut Machine, s: &str) {
+    if let Some(io) = &m.io {
+        let mut io = io.borrow_mut();
+        if io.len() + s.len() <= MAX_OUTPUT {
+            io.push_str(s);
+        }
+        return;
+    }
     if m.out.len() + s.len() > MAX_OUTPUT {
         if !m.out.ends_with("[output cut: more than 1 MB]\n") {
             m.out.push_str("\n[output cut: more than 1 MB]\n");

@@ -97,6 +97,12 @@ pub const FUNS: super::Table = &[
     ("=~", 2, true),
     ("**", 2, true),
     ("in", 2, true),
+    ("spawn", 1, false),
+    ("spawn", 3, false),
+    ("spawn_link", 1, false),
+    ("spawn_link", 3, false),
+    ("spawn_monitor", 1, false),
+    ("spawn_monitor", 3, false),
 ];
 
 /// What `&+/2` and friends show as (`&:erlang.+/2`).
@@ -298,6 +304,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("inspect", 1) => value(Term::str(&inspect::inspect(&a[0]))),
         ("inspect", 2) => value(Term::str(&inspect_with(&a[0], &a[1]))),
         ("self", 0) => value(Term::Pid(m.ctx.pid())),
+        ("spawn" | "spawn_link" | "spawn_monitor", 1 | 3) => super::otp::spawn(m, name, args),
         ("node", 0) => value(Term::atom("nonode@nohost")),
         ("make_ref", 0) => value(Term::Ref(m.ctx.make_ref())),
         ("send", 2) => {

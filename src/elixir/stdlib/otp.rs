@@ -30,6 +30,8 @@ const PROCESS: super::Table = &[
     ("demonitor", 2, true),
     ("send_after", 3, true),
     ("cancel_timer", 1, true),
+    ("spawn", 1, false),
+    ("spawn", 3, false),
 ];
 const GENSERVER: super::Table = &[("call", 2, false), ("call", 3, false), ("cast", 2, true)];
 const SUPERVISOR: super::Table = &[("count_children", 1, false), ("which_children", 1, false)];
@@ -54,6 +56,82 @@ const SESSION: super::Table = &[
     ("apply_discount", 2, false),
     ("checkout", 1, false),
 ];
+
+/// `spawn/1,3`, `spawn_link`, `spawn_monitor`: a process running interpreted code, with the
+/// console's modules, printing to the console's group leader.
+pub fn spawn(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    let (f, call_args, label) = match args.as_slice() {
+        [f @ Term::Fun(_)] => (f.clone(), vec![], "fn".to_string()),
+        [Term::Atom(module), Term::Atom(fun), Term::List(a)] => (
+            super::super::value::Fun::capture(*module, *fun, a.len()),
+            a.to_vec(),
+            Term::Atom(*module).to_string(),
+        ),
+        [_] => return Err(badarg(1, "not a fun")),
+        _ => return Err(badarg(1, "not an atom")),
+    };
+    if let Some(fun) = super::super::value::as_fun(&f) {
+        if fun.arity != call_args.len() {
+            return Err(badarg(1, "not a fun of arity 0"));
+        }
+    }
+    let link = name == "spawn_link";
+    let group = m.group.clone();
+    let modules = m.modules.clone();
+    let rt = m.rt.clone();
+    let mut opts = crate::runtime::SpawnOpts::default().labelled(&label);
+    opts.link = link;
+    let pid = m
+        .ctx
+        .spawn_opts(opts, move |ctx: crate::runtime::Ctx| async move {
+            let mut child = Machine::new(ctx.clone(), rt, modules);
+            child.io = Some(group.clone());
+            child.group = group.clone();
+            child.start_call(f, call_args);
+            match super::super::shell::drive(&mut child).await {
+                Ok(_) => Term::Atom(Atom::NORMAL),
+                Err(x) => {
+                    let (reason, report) = match x {
+                        Exc::Error(e) => {
+                            let report = format!(
+                                "** ({}) {}",
+                                super::super::value::exception_name(&e),
+                                super::super::value::message(&e)
+                            );
+                            (Term::tuple(vec![e, Term::list(vec![])]), Some(report))
+                        }
+                        Exc::Throw(v) => {
+                            let nocatch = Term::tuple(vec![Term::atom("nocatch"), v]);
+                            let report = format!(
+                                "** (ErlangError) Erlang error: {}",
+                                super::super::inspect::inspect(&nocatch)
+                            );
+                            (Term::tuple(vec![nocatch, Term::list(vec![])]), Some(report))
+                        }
+                        Exc::Exit(r) => (r, None),
+                    };
+                    if let Some(report) = report {
+                        let ms = ctx.now();
+                        group.borrow_mut().push_str(&format!(
+                            "\n{:02}:{:02}:{:02}.{:03} [error] Process {} raised an exception\n{report}\n",
+                            ms / 3_600_000 % 24,
+                            ms / 60_000 % 60,
+                            ms / 1000 % 60,
+                            ms % 1000,
+                            ctx.pid()
+                        ));
+                    }
+                    reason
+                }
+            }
+        })
+        .map_err(|_| runtime_error("could not spawn: the shell is exiting"))?;
+    if name == "spawn_monitor" {
+        let r = m.ctx.monitor(pid);
+        return value(Term::tuple(vec![Term::Pid(pid), Term::Ref(r)]));
+    }
+    value(Term::Pid(pid))
+}
 
 pub fn table(module: &str) -> Option<super::Table> {
     Some(match module {
@@ -174,14 +252,15 @@ pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Opt
             let Term::Atom(n) = &args[1] else {
                 return Err(badarg(2, "not an atom"));
             };
-            if pid != m.ctx.pid() {
-                return Err(runtime_error(
-                    "Process.register/2 in this console registers the shell itself only",
-                ));
-            }
             m.ctx
-                .register(&atom_name(*n))
-                .map_err(|_| badarg(2, "this name is already registered to another process"))?;
+                .register_pid(pid, &atom_name(*n))
+                .map_err(|e| match e {
+                    crate::runtime::RegisterError::NotAlive => badarg(1, "not an alive process"),
+                    crate::runtime::RegisterError::AlreadyNamed => {
+                        badarg(1, "the process already has a name")
+                    }
+                    _ => badarg(2, "this name is already registered to another process"),
+                })?;
             value(Term::bool(true))
         }
         ("Elixir.Process", "unregister", 1) => match &args[0] {
@@ -250,6 +329,7 @@ pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Opt
             m.ctx.unlink(pid_arg(&args[0], 1)?);
             value(Term::bool(true))
         }
+        ("Elixir.Process", "spawn", 1 | 3) => spawn(m, "spawn", args),
         ("Elixir.Process", "send", 3) => {
             super::kernel::call(m, "send", vec![a(0), a(1)]).map(|_| Some(NRet::Value(Term::ok())))
         }

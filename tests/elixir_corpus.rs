@@ -301,3 +301,8 @@ fn syntax_errors_and_unfinished_lines() {
 fn processes_of_the_guide() {
     check("processes");
 }
+
+#[test]
+fn genserver_agent_and_task_of_the_docs() {
+    check("genserver_agent_task");
+}

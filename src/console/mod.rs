@@ -141,6 +141,7 @@ impl Console {
                 move |ctx: Ctx| async move {
                     let mut machine = Machine::new(ctx.clone(), rt, modules);
                     machine.group = group;
+                    elixir::prelude::load(&mut machine).await;
                     // iex's counter: it moves on only when an input succeeds
                     let mut number = 1;
                     loop {

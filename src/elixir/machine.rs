@@ -189,6 +189,9 @@ pub struct Machine {
     /// The console's group leader: what processes the console started print, and their
     /// crash reports (`[error] Process … raised an exception`).
     pub group: Rc<RefCell<String>>,
+    /// A console GenServer's state and the message it was handling, for its crash report.
+    pub gen_state: Option<Term>,
+    pub gen_last: Option<Term>,
 }
 
 /// The forms evaluated from their syntax (their arguments are not evaluated first).
@@ -263,6 +266,8 @@ impl Machine {
             receiving: None,
             io: None,
             group: Rc::default(),
+            gen_state: None,
+            gen_last: None,
         }
     }
 

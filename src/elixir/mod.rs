@@ -16,6 +16,7 @@ pub mod machine;
 pub mod matcher;
 pub mod ops;
 pub mod parser;
+pub mod prelude;
 pub mod shell;
 pub mod source;
 pub mod stdlib;

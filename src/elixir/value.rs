@@ -387,15 +387,21 @@ pub fn format_exit(reason: &Term) -> String {
             format!("shutdown: {}", inspect::inspect(&t[1]))
         }
         Term::Tuple(t) if t.len() == 2 && matches!(&t[0], Term::Struct(..)) => {
-            // {exception, stacktrace}
+            // {exception, stacktrace}: the banner only, as Exception.format_exit shows it
             format!(
                 "an exception was raised:\n    ** ({}) {}",
                 exception_name(&t[0]),
-                message(&t[0])
+                banner(&t[0])
             )
         }
         _ => inspect::inspect(reason),
     }
+}
+
+/// The first line of an exception's message (without FunctionClauseError's arguments).
+pub fn banner(t: &Term) -> String {
+    let m = message(t);
+    m.lines().next().unwrap_or("").trim_end().to_string()
 }
 
 pub fn exception_name(t: &Term) -> String {

@@ -60,6 +60,15 @@ const SESSION: super::Table = &[
 /// `spawn/1,3`, `spawn_link`, `spawn_monitor`: a process running interpreted code, with the
 /// console's modules, printing to the console's group leader.
 pub fn spawn(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    spawn_with(m, name, args, None)
+}
+
+fn spawn_with(
+    m: &mut Machine,
+    name: &str,
+    args: Vec<Term>,
+    label_as: Option<String>,
+) -> R<Option<NRet>> {
     let (f, call_args, label) = match args.as_slice() {
         [f @ Term::Fun(_)] => (f.clone(), vec![], "fn".to_string()),
         [Term::Atom(module), Term::Atom(fun), Term::List(a)] => (
@@ -75,6 +84,8 @@ pub fn spawn(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             return Err(badarg(1, "not a fun of arity 0"));
         }
     }
+    let gen_server = label_as.is_some();
+    let label = label_as.unwrap_or(label);
     let link = name == "spawn_link";
     let group = m.group.clone();
     let modules = m.modules.clone();
@@ -96,7 +107,11 @@ pub fn spawn(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                             let report = format!(
                                 "** ({}) {}",
                                 super::super::value::exception_name(&e),
-                                super::super::value::message(&e)
+                                if gen_server {
+                                    super::super::value::banner(&e)
+                                } else {
+                                    super::super::value::message(&e)
+                                }
                             );
                             (Term::tuple(vec![e, Term::list(vec![])]), Some(report))
                         }
@@ -110,14 +125,38 @@ pub fn spawn(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                         }
                         Exc::Exit(r) => (r, None),
                     };
-                    if let Some(report) = report {
-                        let ms = ctx.now();
+                    let ms = ctx.now();
+                    let stamp = format!(
+                        "{:02}:{:02}:{:02}.{:03}",
+                        ms / 3_600_000 % 24,
+                        ms / 60_000 % 60,
+                        ms / 1000 % 60,
+                        ms % 1000
+                    );
+                    if gen_server && !matches!(&reason, Term::Atom(a) if *a == Atom::NORMAL || *a == Atom::SHUTDOWN) {
+                        // OTP's report for a GenServer that stops abnormally
+                        let who = child
+                            .rt
+                            .name_of(ctx.pid())
+                            .map_or_else(|| ctx.pid().to_string(), |n| name_term(&n).to_string());
+                        let why = report.unwrap_or_else(|| format!("** (stop) {}", super::super::inspect::inspect(&reason)));
+                        let last = match child.gen_last.as_ref().and_then(|l| l.as_tuple()) {
+                            Some([Term::Atom(t), from, req]) if *t == Atom::GEN_CALL => {
+                                let from = from.as_tuple().and_then(|f| f.first().cloned()).unwrap_or_else(Term::nil);
+                                format!("Last message (from {from}): {}", super::super::inspect::inspect(req))
+                            }
+                            Some(_) | None => format!(
+                                "Last message: {}",
+                                child.gen_last.as_ref().map_or_else(|| "nil".to_string(), super::super::inspect::inspect)
+                            ),
+                        };
+                        let state = child.gen_state.as_ref().map_or_else(|| "nil".to_string(), super::super::inspect::inspect);
                         group.borrow_mut().push_str(&format!(
-                            "\n{:02}:{:02}:{:02}.{:03} [error] Process {} raised an exception\n{report}\n",
-                            ms / 3_600_000 % 24,
-                            ms / 60_000 % 60,
-                            ms / 1000 % 60,
-                            ms % 1000,
+                            "\n{stamp} [error] GenServer {who} terminating\n{why}\n{last}\nState: {state}\n"
+                        ));
+                    } else if let Some(report) = report {
+                        group.borrow_mut().push_str(&format!(
+                            "\n{stamp} [error] Process {} raised an exception\n{report}\n",
                             ctx.pid()
                         ));
                     }
@@ -133,8 +172,77 @@ pub fn spawn(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     value(Term::Pid(pid))
 }
 
+/// A process state shown by `:sys.get_state` and the inspector (a console GenServer's).
+struct StateTerm(Term);
+
+impl crate::runtime::StateView for StateTerm {
+    fn state(&self) -> Option<Term> {
+        Some(self.0.clone())
+    }
+    fn summary(&self) -> Option<String> {
+        let s = super::super::inspect::inspect(&self.0);
+        Some(if s.chars().count() > 40 {
+            format!("{}…", s.chars().take(40).collect::<String>())
+        } else {
+            s
+        })
+    }
+    fn metric(&self) -> Option<i64> {
+        None
+    }
+}
+
+/// The prelude's helpers (`:redfour.put_state/1` …), not for users.
+const REDFOUR: super::Table = &[
+    ("put_state", 1, true),
+    ("got", 1, true),
+    ("unexpected", 2, true),
+    ("spawn_as", 3, false),
+];
+
+fn redfour(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    match (name, args.len()) {
+        ("put_state", 1) => {
+            m.ctx
+                .set_state_view(std::rc::Rc::new(StateTerm(args[0].clone())));
+            m.gen_state = Some(args[0].clone());
+            value(Term::ok())
+        }
+        ("got", 1) => {
+            m.gen_last = Some(args[0].clone());
+            value(Term::ok())
+        }
+        ("unexpected", 2) => {
+            let ms = m.ctx.now();
+            let line = format!(
+                "\n{:02}:{:02}:{:02}.{:03} [error] {} {} received unexpected message in handle_info/2: {}\n",
+                ms / 3_600_000 % 24,
+                ms / 60_000 % 60,
+                ms / 1000 % 60,
+                ms % 1000,
+                args[0],
+                m.ctx.pid(),
+                super::super::inspect::inspect(&args[1])
+            );
+            m.group.borrow_mut().push_str(&line);
+            value(Term::ok())
+        }
+        ("spawn_as", 3) => {
+            let label = args[0].to_string();
+            let kind = if args[1] == Term::atom("link") {
+                "spawn_link"
+            } else {
+                "spawn"
+            };
+            spawn_with(m, kind, vec![args[2].clone()], Some(label))
+        }
+        _ => Ok(None),
+    }
+}
+
 pub fn table(module: &str) -> Option<super::Table> {
     Some(match module {
+        "redfour" => REDFOUR,
         "Elixir.Process" => PROCESS,
         "Elixir.GenServer" => GENSERVER,
         "Elixir.Supervisor" => SUPERVISOR,
@@ -205,6 +313,9 @@ fn session_call(key: &Term, request: Term) -> R<Option<NRet>> {
 pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     let a = |i: usize| args.get(i).cloned().unwrap_or_else(Term::nil);
     let arity = args.len();
+    if module == "redfour" {
+        return redfour(m, name, args);
+    }
     match (module, name, arity) {
         ("Elixir.Process", "whereis", 1) => match &args[0] {
             Term::Atom(n) => value(

@@ -1,0 +1,221 @@
+# OTP behaviours for modules typed into the console, written in the Elixir the console
+# speaks. Loaded into every console before its first line (src/elixir/prelude.rs).
+
+defmodule :redfour_gen_server do
+  def init_it(mod, arg, parent, ref, name) do
+    case register(name) do
+      {:error, _} = error ->
+        send(parent, {ref, error})
+
+      :ok ->
+        case mod.init(arg) do
+          {:ok, state} ->
+            send(parent, {ref, {:ok, self()}})
+            loop(mod, state)
+
+          {:ok, state, _} ->
+            send(parent, {ref, {:ok, self()}})
+            loop(mod, state)
+
+          {:stop, reason} ->
+            send(parent, {ref, {:error, reason}})
+            exit(reason)
+
+          :ignore ->
+            send(parent, {ref, :ignore})
+            exit(:normal)
+
+          other ->
+            send(parent, {ref, {:error, {:bad_return_value, other}}})
+            exit({:bad_return_value, other})
+        end
+    end
+  end
+
+  defp register(nil), do: :ok
+
+  defp register(name) do
+    case Process.whereis(name) do
+      nil ->
+        Process.register(self(), name)
+        :ok
+
+      pid ->
+        {:error, {:already_started, pid}}
+    end
+  end
+
+  def loop(mod, state) do
+    :redfour.put_state(state)
+
+    receive do
+      message ->
+        :redfour.got(message)
+        handle(mod, message, state)
+    end
+  end
+
+  defp handle(mod, message, state) do
+    case message do
+      {:"$gen_call", {pid, ref}, {:"$redfour_stop", reason}} ->
+        terminate(mod, reason, state)
+        send(pid, {ref, :ok})
+        exit(reason)
+
+      {:"$gen_call", {pid, ref} = from, request} ->
+        case mod.handle_call(request, from, state) do
+          {:reply, reply, new_state} ->
+            send(pid, {ref, reply})
+            loop(mod, new_state)
+
+          {:reply, reply, new_state, _} ->
+            send(pid, {ref, reply})
+            loop(mod, new_state)
+
+          {:noreply, new_state} ->
+            loop(mod, new_state)
+
+          {:stop, reason, reply, new_state} ->
+            terminate(mod, reason, new_state)
+            send(pid, {ref, reply})
+            exit(reason)
+
+          {:stop, reason, new_state} ->
+            terminate(mod, reason, new_state)
+            exit(reason)
+
+          other ->
+            exit({:bad_return_value, other})
+        end
+
+      {:"$gen_cast", request} ->
+        noreply(mod, mod.handle_cast(request, state))
+
+      _ ->
+        if function_exported?(mod, :handle_info, 2) do
+          noreply(mod, mod.handle_info(message, state))
+        else
+          :redfour.unexpected(mod, message)
+          loop(mod, state)
+        end
+    end
+  end
+
+  defp noreply(mod, result) do
+    case result do
+      {:noreply, state} -> loop(mod, state)
+      {:noreply, state, _} -> loop(mod, state)
+      {:stop, reason, state} ->
+        terminate(mod, reason, state)
+        exit(reason)
+      other -> exit({:bad_return_value, other})
+    end
+  end
+
+  defp terminate(mod, reason, state) do
+    if function_exported?(mod, :terminate, 2), do: mod.terminate(reason, state)
+  end
+end
+
+defmodule GenServer do
+  def start_link(module, arg, opts \\ []), do: start_it(module, arg, opts, :link)
+  def start(module, arg, opts \\ []), do: start_it(module, arg, opts, :nolink)
+
+  defp start_it(module, arg, opts, link) do
+    parent = self()
+    ref = make_ref()
+    name = Keyword.get(opts, :name)
+    :redfour.spawn_as(module, link, fn -> :redfour_gen_server.init_it(module, arg, parent, ref, name) end)
+
+    receive do
+      {^ref, result} -> result
+    end
+  end
+
+  def reply({pid, ref}, reply) do
+    send(pid, {ref, reply})
+    :ok
+  end
+
+  def stop(server, reason \\ :normal, timeout \\ :infinity) do
+    GenServer.call(server, {:"$redfour_stop", reason}, timeout)
+  end
+
+  def whereis(name) when is_atom(name), do: Process.whereis(name)
+  def whereis(pid) when is_pid(pid), do: pid
+end
+
+defmodule Agent.Server do
+  def init(fun), do: {:ok, fun.()}
+  def handle_call({:get, fun}, _from, state), do: {:reply, fun.(state), state}
+  def handle_call({:update, fun}, _from, state), do: {:reply, :ok, fun.(state)}
+
+  def handle_call({:get_and_update, fun}, _from, state) do
+    case fun.(state) do
+      {reply, new_state} -> {:reply, reply, new_state}
+      :pop -> {:reply, state, state}
+    end
+  end
+
+  def handle_cast({:cast, fun}, state), do: {:noreply, fun.(state)}
+end
+
+defmodule Agent do
+  def start_link(fun, opts \\ []), do: GenServer.start_link(Agent.Server, fun, opts)
+  def start(fun, opts \\ []), do: GenServer.start(Agent.Server, fun, opts)
+  def get(agent, fun, timeout \\ 5000), do: GenServer.call(agent, {:get, fun}, timeout)
+  def update(agent, fun, timeout \\ 5000), do: GenServer.call(agent, {:update, fun}, timeout)
+
+  def get_and_update(agent, fun, timeout \\ 5000) do
+    GenServer.call(agent, {:get_and_update, fun}, timeout)
+  end
+
+  def cast(agent, fun) do
+    GenServer.cast(agent, {:cast, fun})
+    :ok
+  end
+
+  def stop(agent, reason \\ :normal, timeout \\ :infinity), do: GenServer.stop(agent, reason, timeout)
+end
+
+defmodule Task do
+  defstruct mfa: {:erlang, :apply, 2}, owner: nil, pid: nil, ref: nil
+
+  def async(fun) do
+    owner = self()
+    pid = spawn_link(fn -> send(owner, {:"$redfour_task", self(), fun.()}) end)
+    ref = Process.monitor(pid)
+    %Task{owner: owner, pid: pid, ref: ref}
+  end
+
+  def await(%Task{pid: pid, ref: ref} = task, timeout \\ 5000) do
+    receive do
+      {:"$redfour_task", ^pid, result} ->
+        Process.demonitor(ref, [:flush])
+        result
+
+      {:DOWN, ^ref, :process, _, reason} ->
+        exit({reason, {Task, :await, [task, timeout]}})
+    after
+      timeout ->
+        Process.demonitor(ref, [:flush])
+        exit({:timeout, {Task, :await, [task, timeout]}})
+    end
+  end
+
+  def yield(%Task{pid: pid, ref: ref}, timeout \\ 5000) do
+    receive do
+      {:"$redfour_task", ^pid, result} ->
+        Process.demonitor(ref, [:flush])
+        {:ok, result}
+
+      {:DOWN, ^ref, :process, _, reason} ->
+        {:exit, reason}
+    after
+      timeout -> nil
+    end
+  end
+
+  def start(fun), do: {:ok, spawn(fun)}
+  def start_link(fun), do: {:ok, spawn_link(fun)}
+end

@@ -306,3 +306,8 @@ fn processes_of_the_guide() {
 fn genserver_agent_and_task_of_the_docs() {
     check("genserver_agent_task");
 }
+
+#[test]
+fn supervisors_of_the_docs() {
+    check("supervisors");
+}

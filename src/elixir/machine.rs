@@ -45,6 +45,8 @@ pub struct Module {
     pub docs: BTreeMap<(Atom, usize), String>,
     /// `use GenServer` and friends (for the next issue's behaviours).
     pub uses: Vec<Atom>,
+    /// `use GenServer, restart: :transient`: the options of each `use`.
+    pub use_opts: Vec<Term>,
 }
 
 #[derive(Debug)]
@@ -1913,9 +1915,15 @@ impl Machine {
                     Ok(_) => return Some(Ctl::Throw(compile_error("invalid argument for use"))),
                     Err(x) => return Some(Ctl::Throw(x)),
                 };
+                let opts = match args.get(1).map(|a| self.eval_simple(a)) {
+                    Some(Ok(o)) => o,
+                    Some(Err(x)) => return Some(Ctl::Throw(x)),
+                    None => Term::list(vec![]),
+                };
                 match self.defining.last_mut() {
                     Some(b) => {
                         b.module.uses.push(full);
+                        b.module.use_opts.push(opts);
                         Ctl::Ret(Term::nil())
                     }
                     None => Ctl::Throw(compile_error(format!(
@@ -2375,11 +2383,24 @@ impl Machine {
                 }),
             );
         }
+        let startable =
+            !module.uses.is_empty() || module.funs.contains_key(&(Atom::new("start_link"), 1));
+        let supervisor = module
+            .uses
+            .iter()
+            .any(|u| &*u.name() == "Elixir.Supervisor");
+        let restart = module
+            .use_opts
+            .iter()
+            .find_map(|o| o.get("restart").cloned());
         let replaced = self
             .modules
             .borrow_mut()
             .insert(name, Rc::new(module))
             .is_some();
+        if startable {
+            self.define_child_module(name, supervisor, restart);
+        }
         if replaced {
             self.out.push_str(&format!(
                 "warning: redefining module {} (current version defined in memory)\n  iex:1\n\n",
@@ -2398,6 +2419,47 @@ impl Machine {
             beam,
             last,
         ]))
+    }
+
+    /// Makes a console module startable by the runtime's supervisors: its child spec starts it
+    /// with `Mod.start_link(arg)`, run by the interpreter in the supervisor's process.
+    fn define_child_module(&self, name: Atom, supervisor: bool, restart: Option<Term>) {
+        use crate::runtime::gen_server::StartResult;
+        let (rt, modules, group) = (self.rt.clone(), self.modules.clone(), self.group.clone());
+        let start = move |ctx: Ctx, args: Term, _restarts: u32| {
+            let (rt, modules, group) = (rt.clone(), modules.clone(), group.clone());
+            async move {
+                let mut m = Machine::new(ctx.clone(), rt, modules);
+                m.io = Some(group.clone());
+                m.group = group;
+                m.start_call(Fun::capture(name, Atom::new("start_link"), 1), vec![args]);
+                match super::shell::drive(&mut m).await {
+                    Ok(t) => match t.as_tuple() {
+                        Some([ok, Term::Pid(p)]) if *ok == Term::ok() => StartResult::Ok(*p),
+                        Some([_, reason]) => StartResult::Error(reason.clone()),
+                        _ if t == Term::atom("ignore") => StartResult::Ignore,
+                        _ => StartResult::Error(Term::tuple(vec![Term::atom("bad_return"), t])),
+                    },
+                    Err(Exc::Error(e)) => {
+                        StartResult::Error(Term::tuple(vec![e, Term::list(vec![])]))
+                    }
+                    Err(Exc::Exit(r)) | Err(Exc::Throw(r)) => StartResult::Error(r),
+                }
+            }
+        };
+        let mut module = if supervisor {
+            crate::runtime::Module::supervisor(start)
+        } else {
+            crate::runtime::Module::worker(start)
+        };
+        if let Some(r) = restart
+            .as_ref()
+            .and_then(crate::runtime::Restart::from_term)
+        {
+            module.restart = r;
+        }
+        self.rt
+            .define_module(&crate::runtime::registry::atom_name(name), module);
     }
 
     /// `def`/`defp`: records a clause (and the clauses its default arguments imply).

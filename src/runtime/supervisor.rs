@@ -65,7 +65,7 @@ impl Restart {
             Restart::Temporary => "temporary",
         })
     }
-    fn from_term(t: &Term) -> Option<Self> {
+    pub fn from_term(t: &Term) -> Option<Self> {
         match &*t.as_atom()?.name() {
             "permanent" => Some(Restart::Permanent),
             "transient" => Some(Restart::Transient),
@@ -91,7 +91,7 @@ impl Shutdown {
             Shutdown::Infinity => Term::Atom(Atom::INFINITY),
         }
     }
-    fn from_term(t: &Term) -> Option<Self> {
+    pub fn from_term(t: &Term) -> Option<Self> {
         match t {
             Term::Int(ms) if *ms >= 0 => Some(Shutdown::Timeout(*ms as u64)),
             Term::Atom(a) if &*a.name() == "brutal_kill" => Some(Shutdown::BrutalKill),

@@ -789,10 +789,11 @@ pub fn range_parts(t: &Term) -> Option<(i64, i64, i64)> {
 }
 
 pub fn is_keyword_list(items: &[Term]) -> bool {
+    // keys are atoms that are not module aliases (`[{Stack, 1}]` is not `[Stack: 1]`)
     !items.is_empty()
-        && items
-            .iter()
-            .all(|t| matches!(t.as_tuple(), Some([Term::Atom(_), _])))
+        && items.iter().all(
+            |t| matches!(t.as_tuple(), Some([Term::Atom(k), _]) if alias_of(&k.name()).is_none()),
+        )
 }
 
 fn write_float(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {

@@ -219,3 +219,28 @@ defmodule Task do
   def start(fun), do: {:ok, spawn(fun)}
   def start_link(fun), do: {:ok, spawn_link(fun)}
 end
+
+defmodule Supervisor do
+  def start_link(children, opts) when is_list(children), do: :redfour.start_supervisor(children, opts)
+  def start_link(module, arg), do: start_link(module, arg, [])
+
+  def start_link(module, arg, opts) do
+    case module.init(arg) do
+      {:ok, {flags, children}} ->
+        :redfour.start_supervisor(children, Keyword.merge(Map.to_list(flags), opts))
+
+      :ignore ->
+        :ignore
+    end
+  end
+
+  def init(children, opts) do
+    flags = %{
+      strategy: Keyword.get(opts, :strategy, :one_for_one),
+      max_restarts: Keyword.get(opts, :max_restarts, 3),
+      max_seconds: Keyword.get(opts, :max_seconds, 5)
+    }
+
+    {:ok, {flags, children}}
+  end
+end

@@ -36,6 +36,7 @@ const PROCESS: super::Table = &[
 const GENSERVER: super::Table = &[("call", 2, false), ("call", 3, false), ("cast", 2, true)];
 const SUPERVISOR: super::Table = &[("count_children", 1, false), ("which_children", 1, false)];
 const DYNSUP: super::Table = &[
+    ("start_link", 1, false),
     ("count_children", 1, false),
     ("which_children", 1, false),
     ("start_child", 2, false),
@@ -172,6 +173,37 @@ fn spawn_with(
     value(Term::Pid(pid))
 }
 
+/// `strategy:`, `max_restarts:`, `max_seconds:` (and a DynamicSupervisor's `max_children:`).
+fn sup_flags(opts: &Term) -> Option<crate::runtime::SupFlags> {
+    let mut f = crate::runtime::SupFlags::default();
+    if let Some(s) = opts.get("strategy") {
+        f.strategy = match &*s.as_atom()?.name() {
+            "one_for_one" => crate::runtime::Strategy::OneForOne,
+            "one_for_all" => crate::runtime::Strategy::OneForAll,
+            "rest_for_one" => crate::runtime::Strategy::RestForOne,
+            _ => return None,
+        };
+    }
+    if let Some(n) = opts.get("max_restarts").and_then(|n| n.as_int()) {
+        f.max_restarts = n.max(0) as u32;
+    }
+    if let Some(n) = opts.get("max_seconds").and_then(|n| n.as_int()) {
+        f.max_seconds = n.max(0) as u64;
+    }
+    if let Some(n) = opts.get("max_children").and_then(|n| n.as_int()) {
+        f.max_children = Some(n.max(0) as usize);
+    }
+    Some(f)
+}
+
+fn start_result(r: crate::runtime::StartResult) -> Term {
+    match r {
+        crate::runtime::StartResult::Ok(p) => Term::ok_tuple(Term::Pid(p)),
+        crate::runtime::StartResult::Ignore => Term::atom("ignore"),
+        crate::runtime::StartResult::Error(e) => Term::error_tuple(e),
+    }
+}
+
 /// A process state shown by `:sys.get_state` and the inspector (a console GenServer's).
 struct StateTerm(Term);
 
@@ -194,6 +226,7 @@ impl crate::runtime::StateView for StateTerm {
 
 /// The prelude's helpers (`:redfour.put_state/1` …), not for users.
 const REDFOUR: super::Table = &[
+    ("start_supervisor", 2, false),
     ("put_state", 1, true),
     ("got", 1, true),
     ("unexpected", 2, true),
@@ -226,6 +259,35 @@ fn redfour(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             );
             m.group.borrow_mut().push_str(&line);
             value(Term::ok())
+        }
+        ("start_supervisor", 2) => {
+            let ctx = m.ctx.clone();
+            let defaults = |name: &str| {
+                ctx.module(name)
+                    .map(|md| (md.restart, md.shutdown, md.kind))
+            };
+            let mut specs = Vec::new();
+            for c in args[0].as_list().unwrap_or(&[]) {
+                match crate::runtime::ChildSpec::from_term(c, defaults) {
+                    Ok(s) => specs.push(s),
+                    Err(reason) => return value(Term::error_tuple(reason)),
+                }
+            }
+            let flags = sup_flags(&args[1]).ok_or_else(|| {
+                Exc::Exit(Term::tuple(vec![
+                    Term::atom("bad_start_spec"),
+                    args[1].clone(),
+                ]))
+            })?;
+            let name = args[1]
+                .get("name")
+                .and_then(|n| n.as_atom())
+                .map(|a| atom_name(a).to_string());
+            await_op(move |ctx| async move {
+                Ok(start_result(
+                    supervisor::start_link(&ctx, flags, specs, name.as_deref()).await,
+                ))
+            })
         }
         ("spawn_as", 3) => {
             let label = args[0].to_string();
@@ -513,6 +575,18 @@ pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Opt
                     supervisor::which_children(&ctx, dest).await
                 };
                 r.map_err(Exc::Exit)
+            })
+        }
+        ("Elixir.DynamicSupervisor", "start_link", 1) => {
+            let flags = sup_flags(&args[0]).ok_or_else(|| badarg(1, "invalid options"))?;
+            let name = args[0]
+                .get("name")
+                .and_then(|n| n.as_atom())
+                .map(|a| atom_name(a).to_string());
+            await_op(move |ctx| async move {
+                Ok(start_result(
+                    supervisor::start_dynamic_link(&ctx, flags, name.as_deref(), 0).await,
+                ))
             })
         }
         ("Elixir.DynamicSupervisor", "start_child", 2) => {

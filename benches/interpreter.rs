@@ -11,6 +11,9 @@ use redfour::runtime::Runtime;
 
 const RUNS: usize = 7;
 
+/// The Erlang ring, written in the console's Elixir: the shell is one of the processes.
+pub const RING: &str = "defmodule Ring do\n  def run(n, rounds) do\n    first = Enum.reduce(1..(n - 1), self(), fn _, next -> spawn(fn -> relay(next) end) end)\n    loop(first, rounds)\n  end\n  defp loop(_first, 0), do: :done\n  defp loop(first, r) do\n    send(first, :token)\n    receive do\n      :token -> loop(first, r - 1)\n    end\n  end\n  def relay(next) do\n    receive do\n      :token ->\n        send(next, :token)\n        relay(next)\n    end\n  end\nend";
+
 fn median(mut xs: Vec<f64>) -> (f64, f64, f64) {
     xs.sort_by(|a, b| a.total_cmp(b));
     (xs[xs.len() / 2], xs[0], xs[xs.len() - 1])
@@ -69,6 +72,29 @@ fn main() {
     for (name, (m, lo, hi)) in ours {
         println!("redfour {name}: {m:.1} ms (median of {RUNS}) [{lo:.1}..{hi:.1}]");
     }
+    // processes written in the console: a ring of 1,000 × 1,000 and 100,000 spawns
+    c.eval(RING);
+    let (m, lo, hi) = time(&mut c, "Ring.run(1_000, 1_000)", ":done");
+    println!(
+        "redfour ring of console processes 1,000 x 1,000: {:.2} us/message (median of {RUNS}) [{:.2}..{:.2}]",
+        m * 1000.0 / 1e6,
+        lo * 1000.0 / 1e6,
+        hi * 1000.0 / 1e6
+    );
+    let mut spawns = Vec::new();
+    for _ in 0..3 {
+        let mut fresh = Console::new(Runtime::new(1));
+        let start = Instant::now();
+        assert_eq!(
+            fresh.eval(
+                "Enum.each(1..100_000, fn _ -> spawn(fn -> receive do :stop -> :ok end end) end)"
+            ),
+            ":ok"
+        );
+        spawns.push(start.elapsed().as_secs_f64() * 1e6 / 100_000.0);
+    }
+    let (m, lo, hi) = median(spawns);
+    println!("redfour spawn of 100,000 console processes: {m:.2} us/spawn (median of 3) [{lo:.2}..{hi:.2}]");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/elixir-bench.exs");
     match Command::new("elixir").arg(script).output() {
         Ok(out) if out.status.success() => {

@@ -212,4 +212,43 @@ fn interpreter_benchmark() {
         );
         console_log!("wasm interpreter {name}: {m:.1} ms [{lo:.1}..{hi:.1}] (median of {RUNS} after {WARM_UP} warm-up runs)");
     }
+    // processes written in the console
+    c.eval("defmodule Ring do\n  def run(n, rounds) do\n    first = Enum.reduce(1..(n - 1), self(), fn _, next -> spawn(fn -> relay(next) end) end)\n    loop(first, rounds)\n  end\n  defp loop(_first, 0), do: :done\n  defp loop(first, r) do\n    send(first, :token)\n    receive do\n      :token -> loop(first, r - 1)\n    end\n  end\n  def relay(next) do\n    receive do\n      :token ->\n        send(next, :token)\n        relay(next)\n    end\n  end\nend");
+    let (m, lo, hi) = spread(
+        (0..5)
+            .map(|_| {
+                let t0 = now_ms();
+                assert_eq!(c.eval("Ring.run(1_000, 1_000)"), ":done");
+                (now_ms() - t0) * 1000.0 / 1e6
+            })
+            .collect(),
+    );
+    console_log!("wasm ring of console processes 1,000 x 1,000: {m:.2} us/message [{lo:.2}..{hi:.2}] (median of 5; goal <= 1)");
+    let (m, lo, hi) = spread(
+        (0..3)
+            .map(|_| {
+                let mut fresh = Console::new(Runtime::new(1));
+                let t0 = now_ms();
+                assert_eq!(
+                    fresh.eval("Enum.each(1..100_000, fn _ -> spawn(fn -> receive do :stop -> :ok end end) end)"),
+                    ":ok"
+                );
+                (now_ms() - t0) * 1000.0 / 100_000.0
+            })
+            .collect(),
+    );
+    console_log!("wasm spawn of 100,000 console processes: {m:.2} us/spawn [{lo:.2}..{hi:.2}] (median of 3; goal <= 2)");
+    // live interpreted processes in one tab
+    let mut big = Console::new(Runtime::new(1));
+    let before = wasm_memory_bytes();
+    assert_eq!(
+        big.eval("Enum.each(1..200_000, fn _ -> spawn(fn -> receive do :stop -> :ok end end) end)"),
+        ":ok"
+    );
+    let grown = wasm_memory_bytes() - before;
+    console_log!(
+        "wasm live console processes in one tab: 200,000; wasm memory grew {:.0} MB = {:.0} bytes/process (goal: 200,000)",
+        grown as f64 / 1e6,
+        grown as f64 / 200_000.0
+    );
 }

@@ -289,6 +289,15 @@ test('the console speaks Elixir: values, a module typed over several lines, Tab,
   if (!(await lastOutput()).startsWith('{:module, Greeter,')) throw new Error(`defmodule answered ${await lastOutput()}`);
   await typeInConsole(page, ['Greeter.hello("Ada")']);
   if ((await lastOutput()) !== '"Hello, Ada!"') throw new Error(`Greeter.hello answered ${await lastOutput()}`);
+  // Processes typed in the console: a spawned process answers a message; an Agent keeps state.
+  await typeInConsole(page, [
+    'pid = spawn(fn -> receive do {:ping, from} -> send(from, :pong) end end)',
+    'send(pid, {:ping, self()})',
+    'flush()',
+  ]);
+  if ((await lastOutput()) !== ':pong\n:ok') throw new Error(`flush after a ping: ${JSON.stringify(await lastOutput())}`);
+  await typeInConsole(page, ['{:ok, agent} = Agent.start_link(fn -> 0 end)', 'Agent.update(agent, &(&1 + 1))', 'Agent.get(agent, & &1)']);
+  if ((await lastOutput()) !== '1') throw new Error(`Agent.get answered ${await lastOutput()}`);
   // Tab completes a module and lists the functions that fit.
   await input.fill('Gree');
   await input.press('Tab');

@@ -311,3 +311,8 @@ fn genserver_agent_and_task_of_the_docs() {
 fn supervisors_of_the_docs() {
     check("supervisors");
 }
+
+#[test]
+fn more_of_process_and_supervisor() {
+    check("processes_more");
+}

@@ -194,6 +194,8 @@ pub struct Machine {
     /// A console GenServer's state and the message it was handling, for its crash report.
     pub gen_state: Option<Term>,
     pub gen_last: Option<Term>,
+    /// `Process.send_after`'s references and the runtime's timers behind them.
+    pub timers: Vec<(crate::runtime::Ref, crate::runtime::TimerRef)>,
 }
 
 /// The forms evaluated from their syntax (their arguments are not evaluated first).
@@ -270,6 +272,7 @@ impl Machine {
             group: Rc::default(),
             gen_state: None,
             gen_last: None,
+            timers: Vec::new(),
         }
     }
 

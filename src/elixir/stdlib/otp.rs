@@ -29,12 +29,22 @@ const PROCESS: super::Table = &[
     ("demonitor", 1, true),
     ("demonitor", 2, true),
     ("send_after", 3, true),
+    ("info", 2, true),
     ("cancel_timer", 1, true),
     ("spawn", 1, false),
     ("spawn", 3, false),
 ];
 const GENSERVER: super::Table = &[("call", 2, false), ("call", 3, false), ("cast", 2, true)];
-const SUPERVISOR: super::Table = &[("count_children", 1, false), ("which_children", 1, false)];
+const SUPERVISOR: super::Table = &[
+    ("count_children", 1, false),
+    ("which_children", 1, false),
+    ("start_child", 2, false),
+    ("terminate_child", 2, false),
+    ("restart_child", 2, false),
+    ("delete_child", 2, false),
+    ("stop", 1, false),
+    ("stop", 2, false),
+];
 const DYNSUP: super::Table = &[
     ("start_link", 1, false),
     ("count_children", 1, false),
@@ -479,9 +489,53 @@ pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Opt
                 }
             })
         }
-        ("Elixir.Process", "monitor", 1) => {
-            let pid = resolve(m, &args[0]).ok_or_else(|| badarg(1, "not a pid"))?;
-            value(Term::Ref(m.ctx.monitor(pid)))
+        ("Elixir.Process", "monitor", 1) => match resolve(m, &args[0]) {
+            Some(pid) => value(Term::Ref(m.ctx.monitor(pid))),
+            // a name nobody has: the DOWN comes at once, naming it
+            None if matches!(args[0], Term::Atom(_)) => {
+                let r = m.ctx.make_ref();
+                let me = m.ctx.pid();
+                m.ctx.send(
+                    me,
+                    Term::tuple(vec![
+                        Term::Atom(Atom::DOWN),
+                        Term::Ref(r),
+                        Term::Atom(Atom::PROCESS),
+                        Term::tuple(vec![a(0), Term::atom("nonode@nohost")]),
+                        Term::Atom(Atom::NOPROC),
+                    ]),
+                );
+                value(Term::Ref(r))
+            }
+            None => Err(badarg(1, "not a pid")),
+        },
+        ("Elixir.Process", "info", 2) => {
+            let pid = pid_arg(&args[0], 1)?;
+            let Some(i) = m.rt.process_info(pid) else {
+                return value(Term::nil());
+            };
+            let one = |k: &Term| -> Option<Term> {
+                let key = k.as_atom()?;
+                let v = match &*key.name() {
+                    "message_queue_len" => Term::Int(i.message_queue_len as i64),
+                    "links" => Term::list(i.links.iter().map(|p| Term::Pid(*p)).collect()),
+                    "trap_exit" => Term::bool(i.trap_exit),
+                    "reductions" => Term::Int(i.reductions as i64),
+                    "memory" => Term::Int(i.memory as i64),
+                    "status" => Term::atom(&i.status.to_string()),
+                    "registered_name" => {
+                        i.name.as_ref().map_or(Term::list(vec![]), |n| name_term(n))
+                    }
+                    _ => return None,
+                };
+                Some(Term::tuple(vec![Term::Atom(key), v]))
+            };
+            match &args[1] {
+                Term::List(keys) => value(Term::list(keys.iter().filter_map(one).collect())),
+                k => one(k)
+                    .map(|t| Some(NRet::Value(t)))
+                    .ok_or_else(|| badarg(2, "invalid item")),
+            }
         }
         ("Elixir.Process", "demonitor", 1 | 2) => match &args[0] {
             Term::Ref(r) => {
@@ -512,10 +566,32 @@ pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Opt
                 .as_int()
                 .filter(|x| *x >= 0)
                 .ok_or_else(|| badarg(3, "not a non-negative integer"))?;
-            m.ctx.send_after(ms as u64, pid, a(1));
-            value(Term::Ref(m.ctx.make_ref()))
+            let timer = m.ctx.send_after(ms as u64, pid, a(1));
+            let r = m.ctx.make_ref();
+            if let Some(t) = timer {
+                m.timers.push((r, t));
+                if m.timers.len() > 10_000 {
+                    m.timers.remove(0);
+                }
+            }
+            value(Term::Ref(r))
         }
-        ("Elixir.Process", "cancel_timer", 1) => value(Term::bool(false)),
+        ("Elixir.Process", "cancel_timer", 1) => {
+            let Term::Ref(r) = &args[0] else {
+                return Err(badarg(1, "not a reference"));
+            };
+            match m.timers.iter().position(|(x, _)| x == r) {
+                Some(i) => {
+                    let (_, t) = m.timers.remove(i);
+                    value(
+                        m.ctx
+                            .cancel_timer(t)
+                            .map_or(Term::bool(false), |left| Term::Int(left as i64)),
+                    )
+                }
+                None => value(Term::bool(false)),
+            }
+        }
         ("Elixir.GenServer", "call", 2 | 3) => {
             let timeout = match args.get(2) {
                 None => Some(5000),
@@ -575,6 +651,33 @@ pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Opt
                     supervisor::which_children(&ctx, dest).await
                 };
                 r.map_err(Exc::Exit)
+            })
+        }
+        (
+            "Elixir.Supervisor",
+            "start_child" | "terminate_child" | "restart_child" | "delete_child",
+            2,
+        ) => {
+            let dest = server(&args[0]).ok_or_else(|| clause("Supervisor", name, 2))?;
+            let (which, arg) = (name.to_string(), a(1));
+            await_op(move |ctx| async move {
+                let r = match which.as_str() {
+                    "start_child" => supervisor::start_child(&ctx, dest, arg).await,
+                    "terminate_child" => supervisor::terminate_child(&ctx, dest, arg).await,
+                    "restart_child" => supervisor::restart_child(&ctx, dest, arg).await,
+                    _ => supervisor::delete_child(&ctx, dest, arg).await,
+                };
+                r.map_err(Exc::Exit)
+            })
+        }
+        ("Elixir.Supervisor", "stop", 1 | 2) => {
+            let dest = server(&args[0]).ok_or_else(|| clause("Supervisor", name, arity))?;
+            let reason = args.get(1).cloned().unwrap_or(Term::Atom(Atom::NORMAL));
+            await_op(move |ctx| async move {
+                supervisor::stop(&ctx, dest, reason)
+                    .await
+                    .map(|_| Term::ok())
+                    .map_err(Exc::Exit)
             })
         }
         ("Elixir.DynamicSupervisor", "start_link", 1) => {

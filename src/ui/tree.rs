@@ -36,7 +36,7 @@ enum Item {
 }
 
 /// Rows of the tree, depth first from `root`, each with the row of its parent.
-fn layout(procs: &[ProcessInfo], root: Pid) -> Vec<Node> {
+fn layout(procs: &[ProcessInfo], root: Pid, root_label: Option<&str>) -> Vec<Node> {
     let mut children: BTreeMap<Pid, Vec<&ProcessInfo>> = BTreeMap::new();
     let mut by_pid: BTreeMap<Pid, &ProcessInfo> = BTreeMap::new();
     for p in procs {
@@ -71,16 +71,15 @@ fn layout(procs: &[ProcessInfo], root: Pid) -> Vec<Node> {
                     .unwrap_or("process");
                 nodes.push(Node {
                     pid: Some(pid),
-                    label: if depth == 0 {
-                        "shopping (application)".to_string()
-                    } else {
-                        name.trim_start_matches("Redfour.").to_string()
+                    label: match (depth, root_label) {
+                        (0, Some(l)) => l.to_string(),
+                        _ => name.trim_start_matches("Redfour.").to_string(),
                     },
                     sub: pid.short(),
                     depth,
                     row,
                     parent_row,
-                    supervisor: info.is_supervisor || depth == 0,
+                    supervisor: info.is_supervisor || (depth == 0 && root_label.is_some()),
                     flash: false,
                 });
                 let kids = children.get(&pid).map(Vec::as_slice).unwrap_or(&[]);
@@ -108,17 +107,47 @@ pub fn tree() -> Html {
     let driver = sim.rt.whereis(crate::store::customers::DRIVER);
     // Laid out (and the clients counted) again only when the process table is read afresh
     // (with 100,000 processes, once a second), not every frame.
-    let laid_out: Rc<(Vec<Node>, usize)> = {
+    let laid_out: Rc<(Vec<Node>, usize, Vec<Node>)> = {
         let procs = procs.clone();
         use_memo((Rc::as_ptr(&procs) as usize, root), move |(_, root)| {
             let clients = procs
                 .iter()
                 .filter(|p| p.label.as_deref() == Some(crate::store::customers::CUSTOMER))
                 .count();
-            (root.map(|r| layout(&procs, r)).unwrap_or_default(), clients)
+            // the console's shell and what it started (processes, supervisors typed there)
+            let shell = procs
+                .iter()
+                .find(|p| p.label.as_deref() == Some("IEx shell"))
+                .map(|p| p.pid);
+            let console = shell
+                .filter(|s| procs.iter().any(|p| p.parent == Some(*s)))
+                .map(|s| layout(&procs, s, None))
+                .unwrap_or_default();
+            (
+                root.map(|r| layout(&procs, r, Some("shopping (application)")))
+                    .unwrap_or_default(),
+                clients,
+                console,
+            )
         })
     };
     let clients = laid_out.1;
+    let console_tree = if laid_out.2.is_empty() {
+        html! {}
+    } else {
+        let mut nodes = laid_out.2.clone();
+        for n in nodes.iter_mut() {
+            n.flash = n.pid.is_some_and(|p| sim.flashing(p));
+        }
+        html! {
+            <div class="console-tree" data-testid="console-tree">
+                <p class="panel-note"><strong>{ "console" }</strong>{ " — the shell and the processes typed in it:" }</p>
+                <div class="tree-scroll" tabindex="0" role="region" aria-label="Processes started from the console, scrollable">
+                    { draw(&nodes, &ctx.dispatch, "Processes started from the console") }
+                </div>
+            </div>
+        }
+    };
     let body = match root {
         None => html! { <p class="empty">{ "No application is running." }</p> },
         Some(_) => {
@@ -126,70 +155,7 @@ pub fn tree() -> Html {
             for n in nodes.iter_mut() {
                 n.flash = n.pid.is_some_and(|p| sim.flashing(p));
             }
-            // One node a row, indented by depth, each as wide as its name (12 px monospace):
-            // names are never cut.
-            let row_h = 40.0;
-            let col_w = 28.0;
-            let node_w = |n: &Node| {
-                (n.label.chars().count().max(n.sub.chars().count()) as f64 * NODE_CHAR_W + 18.0)
-                    .max(110.0)
-            };
-            let height = (nodes.len() as f64 * row_h + 10.0).max(60.0);
-            let width = nodes
-                .iter()
-                .map(|n| n.depth as f64 * col_w + 8.0 + node_w(n))
-                .fold(200.0, f64::max)
-                + 8.0;
-            html! {
-                <svg class="tree-svg" viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()} role="tree" aria-label="Supervision tree">
-                    { for nodes.iter().filter_map(|n| {
-                        let pr = n.parent_row?;
-                        let parent = &nodes[pr];
-                        let (x1, y1) = (parent.depth as f64 * col_w + 16.0, pr as f64 * row_h + 40.0);
-                        let (x2, y2) = (n.depth as f64 * col_w + 8.0, n.row as f64 * row_h + 23.0);
-                        Some(html! { <path class="edge" d={format!("M{x1},{y1} V{y2} H{x2}")} /> })
-                    }) }
-                    { for nodes.iter().map(|n| {
-                        let x = n.depth as f64 * col_w + 8.0;
-                        let y = n.row as f64 * row_h + 6.0;
-                        let class = classes!("node", n.supervisor.then_some("sup"), n.flash.then_some("flash"), n.pid.is_none().then_some("group"));
-                        let onclick = n.pid.map(|pid| ctx.dispatch.reform(move |e: MouseEvent| {
-                            if e.shift_key() { Action::Kill(pid) } else { Action::Select(Some(pid)) }
-                        }));
-                        // The keyboard form of click and shift-click: Enter inspects, Delete crashes.
-                        let onkeydown = n.pid.map(|pid| {
-                            let d = ctx.dispatch.clone();
-                            Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
-                                "Enter" | " " => {
-                                    e.prevent_default();
-                                    d.emit(Action::Select(Some(pid)));
-                                }
-                                "Delete" | "Backspace" => {
-                                    e.prevent_default();
-                                    d.emit(Action::Kill(pid));
-                                }
-                                _ => {}
-                            })
-                        });
-                        let tabindex = n.pid.map(|_| "0");
-                        // The name starts with the visible text, as a screen reader user hears it.
-                        let label = match n.pid {
-                            Some(_) => format!("{} {}: Enter inspects it, Delete crashes it", n.label, n.sub),
-                            None => format!("{} {}", n.label, n.sub),
-                        };
-                        let w = node_w(n);
-                        html! {
-                            <g class={class} transform={format!("translate({x},{y})")} onclick={onclick} {onkeydown} role="treeitem"
-                                {tabindex} aria-label={label} data-pid={n.sub.clone()}>
-                                <title>{ format!("{} {} — click or Enter to inspect, shift-click or Delete to crash", n.label, n.sub) }</title>
-                                <rect width={w.to_string()} height="34" rx="6" />
-                                <text x="8" y="14" class="label">{ n.label.clone() }</text>
-                                <text x="8" y="29" class="sub">{ n.sub.clone() }</text>
-                            </g>
-                        }
-                    }) }
-                </svg>
-            }
+            draw(&nodes, &ctx.dispatch, "Supervision tree")
         }
     };
     html! {
@@ -205,6 +171,73 @@ pub fn tree() -> Html {
                     { format!(" While the application is down, arriving customers are turned away: {} so far.", sim.turned_away) }
                 }
             </div>
+            { console_tree }
         </section>
+    }
+}
+
+/// A tree's rows as SVG: one node a row, indented by depth, each as wide as its name (12 px
+/// monospace): names are never cut.
+fn draw(nodes: &[Node], dispatch: &Callback<Action>, aria: &str) -> Html {
+    let row_h = 40.0;
+    let col_w = 28.0;
+    let node_w = |n: &Node| {
+        (n.label.chars().count().max(n.sub.chars().count()) as f64 * NODE_CHAR_W + 18.0).max(110.0)
+    };
+    let height = (nodes.len() as f64 * row_h + 10.0).max(60.0);
+    let width = nodes
+        .iter()
+        .map(|n| n.depth as f64 * col_w + 8.0 + node_w(n))
+        .fold(200.0, f64::max)
+        + 8.0;
+    html! {
+        <svg class="tree-svg" viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()} role="tree" aria-label={aria.to_string()}>
+            { for nodes.iter().filter_map(|n| {
+                let pr = n.parent_row?;
+                let parent = &nodes[pr];
+                let (x1, y1) = (parent.depth as f64 * col_w + 16.0, pr as f64 * row_h + 40.0);
+                let (x2, y2) = (n.depth as f64 * col_w + 8.0, n.row as f64 * row_h + 23.0);
+                Some(html! { <path class="edge" d={format!("M{x1},{y1} V{y2} H{x2}")} /> })
+            }) }
+            { for nodes.iter().map(|n| {
+                let x = n.depth as f64 * col_w + 8.0;
+                let y = n.row as f64 * row_h + 6.0;
+                let class = classes!("node", n.supervisor.then_some("sup"), n.flash.then_some("flash"), n.pid.is_none().then_some("group"));
+                let onclick = n.pid.map(|pid| dispatch.reform(move |e: MouseEvent| {
+                    if e.shift_key() { Action::Kill(pid) } else { Action::Select(Some(pid)) }
+                }));
+                // The keyboard form of click and shift-click: Enter inspects, Delete crashes.
+                let onkeydown = n.pid.map(|pid| {
+                    let d = dispatch.clone();
+                    Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+                        "Enter" | " " => {
+                            e.prevent_default();
+                            d.emit(Action::Select(Some(pid)));
+                        }
+                        "Delete" | "Backspace" => {
+                            e.prevent_default();
+                            d.emit(Action::Kill(pid));
+                        }
+                        _ => {}
+                    })
+                });
+                let tabindex = n.pid.map(|_| "0");
+                // The name starts with the visible text, as a screen reader user hears it.
+                let label = match n.pid {
+                    Some(_) => format!("{} {}: Enter inspects it, Delete crashes it", n.label, n.sub),
+                    None => format!("{} {}", n.label, n.sub),
+                };
+                let w = node_w(n);
+                html! {
+                    <g class={class} transform={format!("translate({x},{y})")} onclick={onclick} {onkeydown} role="treeitem"
+                        {tabindex} aria-label={label} data-pid={n.sub.clone()}>
+                        <title>{ format!("{} {} — click or Enter to inspect, shift-click or Delete to crash", n.label, n.sub) }</title>
+                        <rect width={w.to_string()} height="34" rx="6" />
+                        <text x="8" y="14" class="label">{ n.label.clone() }</text>
+                        <text x="8" y="29" class="sub">{ n.sub.clone() }</text>
+                    </g>
+                }
+            }) }
+        </svg>
     }
 }

@@ -298,6 +298,11 @@ test('the console speaks Elixir: values, a module typed over several lines, Tab,
   if ((await lastOutput()) !== ':pong\n:ok') throw new Error(`flush after a ping: ${JSON.stringify(await lastOutput())}`);
   await typeInConsole(page, ['{:ok, agent} = Agent.start_link(fn -> 0 end)', 'Agent.update(agent, &(&1 + 1))', 'Agent.get(agent, & &1)']);
   if ((await lastOutput()) !== '1') throw new Error(`Agent.get answered ${await lastOutput()}`);
+  // The observer's tree shows the shell and what it started.
+  await page.waitForSelector('[data-testid="console-tree"]');
+  const consoleTree = await page.textContent('[data-testid="console-tree"]');
+  if (!consoleTree.includes('IEx shell') || !consoleTree.includes('Agent.Server')) throw new Error(`console tree: ${consoleTree}`);
+  await page.locator('[data-testid="region-tree"]').screenshot({ path: join(artifacts, 'tree-console-processes.png') });
   // Tab completes a module and lists the functions that fit.
   await input.fill('Gree');
   await input.press('Tab');

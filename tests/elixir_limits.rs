@@ -130,8 +130,10 @@ fn huge_allocations_end_in_a_clear_error() {
         "List.duplicate(:x, 50_000_000)",
     ] {
         let out = c.eval(input);
+        // the operation's own limit, or the process's max_heap_size (OTP's way: killed)
         assert!(
-            out.starts_with("** (SystemLimitError) a system limit has been reached"),
+            out.contains("** (SystemLimitError) a system limit has been reached")
+                || out.contains("shell process exited with reason: killed"),
             "{input}: {out}"
         );
     }

@@ -121,3 +121,38 @@ fn the_same_lines_give_the_same_run() {
     assert_eq!(ta, tb);
     assert!(a[4].contains("{:pong, 4}"), "{}", a[4]);
 }
+
+#[test]
+fn a_process_whose_heap_passes_max_heap_size_is_killed_with_a_report() {
+    let (rt, mut c) = console(1);
+    c.eval("defmodule Hog do\n  def grow(acc), do: grow([List.duplicate(:x, 200_000) | acc])\nend");
+    c.eval("pid = spawn(fn -> Hog.grow([]) end)");
+    for _ in 0..50 {
+        rt.advance_bounded(100, 20_000);
+        c.poll();
+    }
+    assert_eq!(c.eval("Process.alive?(pid)"), "false");
+    let report = c
+        .entries
+        .iter()
+        .filter_map(|e| e.output.clone())
+        .find(|o| o.contains("max_heap_size"))
+        .expect("a report");
+    assert!(report.contains("[error] Process #PID<0."), "{report}");
+    assert!(
+        report.contains("killed: its heap passed max_heap_size (64 MB)"),
+        "{report}"
+    );
+    // the shell itself is protected the same way, and comes back
+    let out = c.eval("Hog.grow([])");
+    assert!(
+        out.contains("shell process exited with reason: killed"),
+        "{out}"
+    );
+    // the new shell answers; the report of the old one's heap shows first
+    let next = c.eval("1 + 1");
+    assert!(
+        next.contains("killed: its heap passed max_heap_size") && next.ends_with("\n2"),
+        "{next}"
+    );
+}

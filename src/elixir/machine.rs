@@ -26,6 +26,10 @@ use super::value::{
 };
 use crate::runtime::{Atom, Ctx, Runtime, Term};
 
+/// The default `max_heap_size` of a console process: past it the process is killed, as OTP
+/// kills a process whose heap passes its limit.
+pub const MAX_HEAP: usize = 64 * 1024 * 1024;
+
 /// Continuation frames one evaluation may hold (non-tail recursion depth, roughly).
 pub const MAX_FRAMES: usize = 600_000;
 
@@ -194,6 +198,10 @@ pub struct Machine {
     /// A console GenServer's state and the message it was handling, for its crash report.
     pub gen_state: Option<Term>,
     pub gen_last: Option<Term>,
+    /// OTP's `max_heap_size` for this process, in bytes (estimated: see [`Machine::heap_bytes`]).
+    pub max_heap: usize,
+    /// Much was allocated: the driver measures the heap at this yield.
+    pub heap_check: bool,
     /// `Process.send_after`'s references and the runtime's timers behind them.
     pub timers: Vec<(crate::runtime::Ref, crate::runtime::TimerRef)>,
 }
@@ -273,6 +281,8 @@ impl Machine {
             gen_state: None,
             gen_last: None,
             timers: Vec::new(),
+            max_heap: MAX_HEAP,
+            heap_check: false,
         }
     }
 
@@ -288,6 +298,53 @@ impl Machine {
             Expr::new(Kind::Block(exprs), line)
         };
         self.ctl = Some(Ctl::Eval(block));
+    }
+
+    /// An estimate of the data this process holds (its variables, and the values waiting in
+    /// its frames), counting shared data once; stops counting past `cap`.
+    pub fn heap_bytes(&self, cap: usize) -> usize {
+        let word = std::mem::size_of::<Term>();
+        let mut seen: std::collections::HashSet<usize> = std::collections::HashSet::new();
+        let mut todo: Vec<&Term> = self.env.iter().map(|(_, t)| t).collect();
+        for k in &self.stack {
+            match k {
+                Kont::Restore(env, _) => todo.extend(env.iter().map(|(_, t)| t)),
+                Kont::Build(_, _, vals) => todo.extend(vals.iter()),
+                Kont::For(st) => todo.extend(st.out.iter()),
+                Kont::Value(t) | Kont::Right(_, t) => todo.push(t),
+                _ => {}
+            }
+        }
+        let mut total = 0usize;
+        while let Some(t) = todo.pop() {
+            match t {
+                Term::Str(x) if seen.insert(x.as_ptr() as usize) => total += x.len(),
+                Term::List(l) if seen.insert(l.as_ptr() as usize) => {
+                    total += l.len() * word;
+                    todo.extend(l.iter());
+                }
+                Term::Tuple(x) if seen.insert(x.as_ptr() as usize) => {
+                    total += x.len() * word;
+                    todo.extend(x.iter());
+                }
+                Term::Map(x) if seen.insert(x.as_ptr() as usize) => {
+                    total += x.len() * 2 * word;
+                    for (k, v) in x.iter() {
+                        todo.push(k);
+                        todo.push(v);
+                    }
+                }
+                Term::Struct(_, x) if seen.insert(x.as_ptr() as usize) => {
+                    total += x.len() * word;
+                    todo.extend(x.iter().map(|(_, v)| v));
+                }
+                _ => {}
+            }
+            if total > cap {
+                break;
+            }
+        }
+        total
     }
 
     /// Starts calling `f` with `args` (the body of a spawned process).
@@ -350,7 +407,10 @@ impl Machine {
                 return Step::Done(Term::nil());
             };
             steps += 1;
-            if steps > budget {
+            if steps > budget || ops::heap_check_due() {
+                if steps <= budget {
+                    self.heap_check = true;
+                }
                 self.ctl = Some(ctl);
                 self.reductions += steps;
                 return Step::Yield;

@@ -11,6 +11,30 @@ use crate::runtime::{Atom, Term};
 /// memory; Elixir itself would grow until the VM's memory is gone).
 pub const MAX_ITEMS: usize = 10_000_000;
 
+thread_local! {
+    static ALLOCATED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Bytes allocated by big operations since the last look at a process's heap: past
+/// [`HEAP_CHECK_BYTES`] the running process stops to have its heap measured.
+pub fn note_alloc(bytes: usize) {
+    ALLOCATED.with(|a| a.set(a.get().saturating_add(bytes)));
+}
+
+pub const HEAP_CHECK_BYTES: usize = 8 * 1024 * 1024;
+
+/// Whether enough was allocated to look at the heap now (and starts counting again).
+pub fn heap_check_due() -> bool {
+    ALLOCATED.with(|a| {
+        if a.get() > HEAP_CHECK_BYTES {
+            a.set(0);
+            true
+        } else {
+            false
+        }
+    })
+}
+
 pub fn too_big(what: &str, n: usize) -> Exc {
     exception(
         "SystemLimitError",
@@ -106,6 +130,7 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
                 if x.len() + y.len() > MAX_ITEMS * 10 {
                     return Err(too_big("a string", x.len() + y.len()));
                 }
+                note_alloc(x.len() + y.len());
                 let mut s = String::with_capacity(x.len() + y.len());
                 s.push_str(x);
                 s.push_str(y);
@@ -124,6 +149,7 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
                 if x.len() + y.len() > MAX_ITEMS {
                     return Err(too_big("a list", x.len() + y.len()));
                 }
+                note_alloc((x.len() + y.len()) * std::mem::size_of::<Term>());
                 let mut v = Vec::with_capacity(x.len() + y.len());
                 v.extend(x.iter().cloned());
                 v.extend(y.iter().cloned());

@@ -75,12 +75,22 @@ pub async fn eval(m: &mut Machine, line: &str, number: usize) -> Answer {
 /// must do (a call, a sleep), and waits in `receive` for a message a clause matches.
 pub async fn drive(m: &mut Machine) -> Result<Term, Exc> {
     let ctx = m.ctx.clone();
+    // how many turns until the next look at the heap (more often while it is small)
+    let mut until_check = 8u32;
     loop {
         match m.run(BUDGET) {
             Step::Done(v) => return Ok(v),
             Step::Failed(x) => return Err(x),
             Step::Yield => {
                 ctx.add_reductions(BUDGET as u32);
+                until_check -= 1;
+                if until_check == 0 || std::mem::take(&mut m.heap_check) {
+                    let bytes = m.heap_bytes(m.max_heap);
+                    if bytes > m.max_heap {
+                        kill_for_heap(m).await;
+                    }
+                    until_check = if bytes < m.max_heap / 16 { 8 } else { 64 };
+                }
                 ctx.yield_now().await;
             }
             Step::Await(op) => {
@@ -93,6 +103,22 @@ pub async fn drive(m: &mut Machine) -> Result<Term, Exc> {
             }
         }
     }
+}
+
+/// OTP's `max_heap_size`: the process is killed, with a report in the console.
+async fn kill_for_heap(m: &mut Machine) {
+    let ctx = m.ctx.clone();
+    let ms = ctx.now();
+    m.group.borrow_mut().push_str(&format!(
+        "\n{:02}:{:02}:{:02}.{:03} [error] Process {} killed: its heap passed max_heap_size ({} MB)\n",
+        ms / 3_600_000 % 24,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000,
+        ctx.pid(),
+        m.max_heap / (1024 * 1024)
+    ));
+    ctx.exit(Term::Atom(crate::runtime::Atom::KILLED)).await;
 }
 
 /// iex reports compile errors at the input's number, as lines of a file named `iex`.

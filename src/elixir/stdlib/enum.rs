@@ -114,6 +114,7 @@ fn list(v: Vec<Term>) -> R<Option<NRet>> {
     if v.len() > ops::MAX_ITEMS {
         return Err(ops::too_big("a list", v.len()));
     }
+    ops::note_alloc(v.len() * std::mem::size_of::<Term>());
     value(Term::list(v))
 }
 

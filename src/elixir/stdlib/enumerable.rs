@@ -65,6 +65,7 @@ pub fn to_vec(t: &Term) -> R<Vec<Term>> {
             if items.len() > ops::MAX_ITEMS {
                 return Err(ops::too_big("a list", items.len()));
             }
+            ops::note_alloc(items.len() * std::mem::size_of::<Term>());
             Ok((0..items.len()).map(|i| items.get(i)).collect())
         }
     }

@@ -149,6 +149,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             if n > ops::MAX_ITEMS {
                 return Err(ops::too_big("a list", n));
             }
+            ops::note_alloc(n * std::mem::size_of::<Term>());
             value(Term::list(vec![a[0].clone(); n]))
         }
         ("wrap", 1) => value(match &a[0] {

@@ -239,6 +239,7 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             if x.len().saturating_mul(k) > ops::MAX_ITEMS * 10 {
                 return Err(ops::too_big("a string", x.len().saturating_mul(k)));
             }
+            ops::note_alloc(x.len().saturating_mul(k));
             value(Term::str(&x.repeat(k)))
         }
         ("to_atom" | "to_existing_atom", 1) => value(Term::Atom(Atom::new(&st(0)?))),

@@ -189,6 +189,9 @@ pub struct Machine {
     env_pool: Vec<Env>,
     /// The clauses (and `after` body) of the `receive` being waited on.
     receiving: Option<(Rc<[Clause]>, Option<P>)>,
+    /// The clause `probe` found for the message `receive` is taking, and where its bindings
+    /// start.
+    probed: Option<(usize, usize)>,
     /// Where this process's output goes when it is not the shell: the console's group
     /// leader, shared by every process the console started.
     pub io: Option<Rc<RefCell<String>>>,
@@ -276,6 +279,7 @@ impl Machine {
             clear_requested: false,
             env_pool: Vec::new(),
             receiving: None,
+            probed: None,
             io: None,
             group: Rc::default(),
             gen_state: None,
@@ -356,19 +360,24 @@ impl Machine {
     }
 
     /// Whether a clause of the `receive` being waited on matches `msg` (nothing is bound).
+    /// The clause that matched keeps its bindings: `received` runs its body without matching
+    /// the message again.
     pub fn probe(&mut self, msg: &Term) -> bool {
         let Some((clauses, _)) = self.receiving.clone() else {
             return false;
         };
         let base = self.env.len();
-        let found = clauses.iter().any(|c| {
+        for (i, c) in clauses.iter().enumerate() {
             let ok = self
                 .clause_matches(c, std::slice::from_ref(msg), base)
                 .unwrap_or(false);
+            if ok {
+                self.probed = Some((i, base));
+                return true;
+            }
             self.env.truncate(base);
-            ok
-        });
-        found
+        }
+        false
     }
 
     /// The message `receive` took (or `None`: its `after` ran out).
@@ -377,11 +386,16 @@ impl Machine {
             self.ctl = Some(Ctl::Ret(Term::nil()));
             return;
         };
-        self.ctl = Some(match msg {
-            Some(m) => self.match_clauses(&clauses, &[m], 0, |v| {
+        let probed = self.probed.take();
+        self.ctl = Some(match (msg, probed) {
+            (Some(_), Some((i, base))) if i < clauses.len() => {
+                self.stack.push(Kont::Truncate(base));
+                Ctl::Eval(clauses[i].body.clone())
+            }
+            (Some(m), _) => self.match_clauses(&clauses, &[m], 0, |v| {
                 exception("CaseClauseError", vec![("term", v[0].clone())])
             }),
-            None => match after {
+            (None, _) => match after {
                 Some(body) => {
                     self.stack.push(Kont::Truncate(self.env.len()));
                     Ctl::Eval(body)

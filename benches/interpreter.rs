@@ -6,6 +6,7 @@
 use std::process::Command;
 use std::time::Instant;
 
+use redfour::bench::{machine, spread};
 use redfour::console::Console;
 use redfour::runtime::Runtime;
 
@@ -13,24 +14,6 @@ const RUNS: usize = 7;
 
 /// The Erlang ring, written in the console's Elixir: the shell is one of the processes.
 pub const RING: &str = "defmodule Ring do\n  def run(n, rounds) do\n    first = Enum.reduce(1..(n - 1), self(), fn _, next -> spawn(fn -> relay(next) end) end)\n    loop(first, rounds)\n  end\n  defp loop(_first, 0), do: :done\n  defp loop(first, r) do\n    send(first, :token)\n    receive do\n      :token -> loop(first, r - 1)\n    end\n  end\n  def relay(next) do\n    receive do\n      :token ->\n        send(next, :token)\n        relay(next)\n    end\n  end\nend";
-
-fn median(mut xs: Vec<f64>) -> (f64, f64, f64) {
-    xs.sort_by(|a, b| a.total_cmp(b));
-    (xs[xs.len() / 2], xs[0], xs[xs.len() - 1])
-}
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    format!("{cpu}, {cores} cores")
-}
 
 fn time(c: &mut Console, line: &str, expect: &str) -> (f64, f64, f64) {
     assert_eq!(c.eval(line), expect, "{line}");
@@ -41,7 +24,7 @@ fn time(c: &mut Console, line: &str, expect: &str) -> (f64, f64, f64) {
         xs.push(start.elapsed().as_secs_f64() * 1000.0);
         assert_eq!(out, expect);
     }
-    median(xs)
+    spread(xs)
 }
 
 fn main() {
@@ -93,7 +76,7 @@ fn main() {
         );
         spawns.push(start.elapsed().as_secs_f64() * 1e6 / 100_000.0);
     }
-    let (m, lo, hi) = median(spawns);
+    let (m, lo, hi) = spread(spawns);
     println!("redfour spawn of 100,000 console processes: {m:.2} us/spawn (median of 3) [{lo:.2}..{hi:.2}]");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/elixir-bench.exs");
     match Command::new("elixir").arg(script).output() {

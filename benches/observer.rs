@@ -12,6 +12,7 @@ use std::hint::black_box;
 use std::rc::Rc;
 use std::time::Instant;
 
+use redfour::bench::spread;
 use redfour::store::session_store::{MemoryBackend, SharedBackend};
 use redfour::ui::floor_plan::Camera;
 use redfour::ui::floor_scene;
@@ -19,11 +20,6 @@ use redfour::ui::sim::{Action, Settings, Sim};
 
 const RUNS: usize = 7;
 const FRAMES: usize = 30;
-
-fn spread(mut xs: Vec<f64>) -> (f64, f64, f64) {
-    xs.sort_by(|a, b| a.total_cmp(b));
-    (xs[xs.len() / 2], xs[0], xs[xs.len() - 1])
-}
 
 fn main() {
     if std::env::args().any(|a| a == "--test") {

@@ -8,30 +8,12 @@
 use std::process::Command;
 use std::time::Instant;
 
-use redfour::bench;
+use redfour::bench::{self, machine, spread};
 
 const RING: usize = 1_000;
 const ROUNDS: usize = 1_000;
 const SPAWNS: usize = 100_000;
 const RUNS: usize = 7;
-
-fn median(mut xs: Vec<f64>) -> (f64, f64, f64) {
-    xs.sort_by(|a, b| a.total_cmp(b));
-    (xs[xs.len() / 2], xs[0], xs[xs.len() - 1])
-}
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    format!("{cpu}, {cores} cores")
-}
 
 fn ring_ns_per_message() -> f64 {
     let rt = bench::runtime();
@@ -84,7 +66,7 @@ fn erlang_ring_ns_per_message(schedulers: u32) -> Option<f64> {
         .lines()
         .filter_map(|l| l.trim().parse().ok())
         .collect();
-    (!runs.is_empty()).then(|| median(runs).0)
+    (!runs.is_empty()).then(|| spread(runs).0)
 }
 
 fn main() {
@@ -97,10 +79,10 @@ fn main() {
     );
     println!("machine: {}", machine());
 
-    let (ring, lo, hi) = median((0..runs).map(|_| ring_ns_per_message()).collect());
+    let (ring, lo, hi) = spread((0..runs).map(|_| ring_ns_per_message()).collect());
     println!("ring {RING} x {ROUNDS}: {ring:.1} ns/message [{lo:.1}..{hi:.1}]  (target <= 25)");
 
-    let (spawn, lo, hi) = median((0..runs).map(|_| spawn_us_per_process()).collect());
+    let (spawn, lo, hi) = spread((0..runs).map(|_| spawn_us_per_process()).collect());
     println!("spawn {SPAWNS}: {spawn:.3} us/process [{lo:.3}..{hi:.3}]  (target <= 0.3)");
 
     if quick {

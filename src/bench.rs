@@ -77,3 +77,23 @@ pub fn spawn_until(rt: &Runtime, limit: usize, mut keep_going: impl FnMut(usize)
     }
     rt.stats().live
 }
+
+/// Median, min and max of some runs, as every benchmark prints them.
+pub fn spread(mut xs: Vec<f64>) -> (f64, f64, f64) {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    (xs[xs.len() / 2], xs[0], xs[xs.len() - 1])
+}
+
+/// The CPU and core count, printed with native figures.
+pub fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cpu}, {cores} cores")
+}

@@ -3,7 +3,7 @@
 //! runs it with `--include-ignored --nocapture` and an optimised build.
 #![cfg(target_arch = "wasm32")]
 
-use redfour::bench;
+use redfour::bench::{self, spread};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -17,12 +17,6 @@ fn now_ms() -> f64 {
 
 fn wasm_memory_bytes() -> usize {
     core::arch::wasm32::memory_size::<0>() * 65_536
-}
-
-/// Median, min and max, as the native benchmark prints them.
-fn spread(mut xs: Vec<f64>) -> (f64, f64, f64) {
-    xs.sort_by(|a, b| a.total_cmp(b));
-    (xs[xs.len() / 2], xs[0], xs[xs.len() - 1])
 }
 
 /// One ring run on a fresh ring: nanoseconds per message.

@@ -21,8 +21,7 @@ use super::matcher::{map_get, strict_eq};
 use super::ops;
 use super::stdlib;
 use super::value::{
-    compile_error, exception, function_clause, key_error, match_error, undefined_function, Env,
-    Exc, Fun, FunKind, R,
+    compile_error, exception, key_error, match_error, undefined_function, Env, Exc, Fun, FunKind, R,
 };
 use crate::runtime::{Atom, Ctx, Runtime, Term};
 
@@ -250,6 +249,15 @@ thread_local! {
     static SPECIAL_ATOMS: Vec<Atom> = SPECIAL.iter().map(|s| Atom::new(s)).collect();
 }
 
+thread_local! {
+    static KERNEL: Atom = Atom::module("Kernel");
+}
+
+/// `Kernel` as an atom (looked up once per thread, not per call).
+fn kernel_atom() -> Atom {
+    KERNEL.with(|k| *k)
+}
+
 fn is_special(name: Atom) -> bool {
     SPECIAL_ATOMS.with(|s| s.contains(&name))
 }
@@ -421,7 +429,7 @@ impl Machine {
                 return Step::Done(Term::nil());
             };
             steps += 1;
-            if steps > budget || ops::heap_check_due() {
+            if steps > budget || (steps & 63 == 0 && ops::heap_check_due()) {
                 if steps <= budget {
                     self.heap_check = true;
                 }
@@ -706,7 +714,7 @@ impl Machine {
                     }
                     _ => {
                         let b = self.eval_simple(b)?;
-                        self.binary_op(op, &a, &b)
+                        ops::binary(op, &a, &b)
                     }
                 }
             }
@@ -724,7 +732,7 @@ impl Machine {
                 for a in args {
                     vals.push(self.eval_simple(a)?);
                 }
-                match stdlib::call(self, Atom::module("Kernel"), *name, vals)? {
+                match stdlib::call(self, kernel_atom(), *name, vals)? {
                     Some(NRet::Value(v)) => Ok(v),
                     _ => Err(compile_error(format!("undefined function {}/{}", name.name(), args.len()))),
                 }
@@ -745,10 +753,6 @@ impl Machine {
             }
             Kind::Apply(..) => Err(compile_error("internal: not a simple expression")),
         }
-    }
-
-    fn binary_op(&mut self, op: &str, a: &Term, b: &Term) -> R<Term> {
-        ops::binary(op, a, b)
     }
 
     fn var(&mut self, name: Atom, e: &Expr) -> R<Term> {
@@ -1663,7 +1667,6 @@ impl Machine {
                 Ctl::Throw(fn_clause_error(
                     ":erl_eval.\"-inside-an-interpreted-fun-\"",
                     &args,
-                    None,
                 ))
             }
         }
@@ -1684,7 +1687,7 @@ impl Machine {
             }
         }
         let name = format!("{}.{}", Term::Atom(module), def.name.name());
-        Ctl::Throw(fn_clause_error(&name, &args, Some(&def)))
+        Ctl::Throw(fn_clause_error(&name, &args))
     }
 
     pub(crate) fn call_remote(&mut self, module: Atom, name: Atom, args: Vec<Term>) -> Ctl {
@@ -1810,7 +1813,7 @@ impl Machine {
             }
         }
         if stdlib::kernel_exists(&n, arity) {
-            return self.call_remote(Atom::module("Kernel"), name, args);
+            return self.call_remote(kernel_atom(), name, args);
         }
         if self
             .defining
@@ -2946,7 +2949,7 @@ fn bad_bool(op: &str, t: &Term) -> Exc {
 }
 
 /// FunctionClauseError with the arguments (and clauses) iex lists under it.
-fn fn_clause_error(name: &str, args: &[Term], def: Option<&FunDef>) -> Exc {
+fn fn_clause_error(name: &str, args: &[Term]) -> Exc {
     let arity = args.len();
     let mut msg = format!(
         "no function clause matching in {name}/{arity}    \n    \n    The following arguments were given to {name}/{arity}:\n    "
@@ -2958,27 +2961,5 @@ fn fn_clause_error(name: &str, args: &[Term], def: Option<&FunDef>) -> Exc {
             inspect::inspect(a)
         ));
     }
-    if let Some(def) = def.filter(|_| false) {
-        let n = def.clauses.len();
-        msg.push_str(&format!(
-            "\n    Attempted function clauses (showing {} out of {n}):\n    ",
-            n.min(10)
-        ));
-        for c in def.clauses.iter().take(10) {
-            let args: Vec<String> = c.args.iter().map(|a| super::source::to_source(a)).collect();
-            let guard = c
-                .guard
-                .as_ref()
-                .map(|g| format!(" when {}", super::source::to_source(g)))
-                .unwrap_or_default();
-            msg.push_str(&format!(
-                "\n        def{} {}({}){guard}\n    ",
-                if def.private { "p" } else { "" },
-                def.name.name(),
-                args.join(", ")
-            ));
-        }
-    }
-    let _ = function_clause;
     exception("FunctionClauseError", vec![("message", Term::str(&msg))])
 }

@@ -5,8 +5,8 @@
 
 use super::ast::{Expr, Kind, Part};
 use super::machine::Machine;
-use super::value::{compile_error, Exc, R};
-use crate::runtime::{Atom, Term};
+use super::value::{compile_error, R};
+use crate::runtime::Term;
 
 impl Machine {
     /// Matches `value` against `pat`, pushing bindings onto the environment. On `Ok(false)`
@@ -69,23 +69,10 @@ impl Machine {
                     }
                 }
             }
-            Kind::Map(pairs) => {
-                let (Term::Map(_) | Term::Struct(..)) = value else {
-                    return Ok(false);
-                };
-                for (k, p) in pairs {
-                    let key = self.pattern_key(k)?;
-                    match map_get(value, &key) {
-                        Some(v) => {
-                            if !self.pattern(p, &v, base)? {
-                                return Ok(false);
-                            }
-                        }
-                        None => return Ok(false),
-                    }
-                }
-                Ok(true)
-            }
+            Kind::Map(pairs) => match value {
+                Term::Map(_) | Term::Struct(..) => self.pattern_pairs(pairs, value, base),
+                _ => Ok(false),
+            },
             Kind::Struct(name, None, pairs) => {
                 let Term::Struct(m, _) = value else {
                     return Ok(false);
@@ -117,18 +104,7 @@ impl Machine {
                         }
                     }
                 }
-                for (k, p) in pairs {
-                    let key = self.pattern_key(k)?;
-                    match map_get(value, &key) {
-                        Some(v) => {
-                            if !self.pattern(p, &v, base)? {
-                                return Ok(false);
-                            }
-                        }
-                        None => return Ok(false),
-                    }
-                }
-                Ok(true)
+                self.pattern_pairs(pairs, value, base)
             }
             Kind::Match(a, b) => Ok(self.pattern(a, value, base)? && self.pattern(b, value, base)?),
             Kind::Binary("<>", prefix, rest) => {
@@ -192,6 +168,23 @@ impl Machine {
                 super::source::to_source(pat)
             ))),
         }
+    }
+
+    /// A map pattern's pairs: each key present, each value matching.
+    fn pattern_pairs(
+        &mut self,
+        pairs: &[(super::ast::P, super::ast::P)],
+        value: &Term,
+        base: usize,
+    ) -> R<bool> {
+        for (k, p) in pairs {
+            let key = self.pattern_key(k)?;
+            match map_get(value, &key) {
+                Some(v) if self.pattern(p, &v, base)? => {}
+                _ => return Ok(false),
+            }
+        }
+        Ok(true)
     }
 
     fn pattern_key(&mut self, k: &Expr) -> R<Term> {
@@ -285,13 +278,3 @@ pub fn strict_eq(a: &Term, b: &Term) -> bool {
     }
     true
 }
-
-pub fn atom_is(t: &Term, name: &str) -> bool {
-    matches!(t, Term::Atom(a) if &*a.name() == name)
-}
-
-pub fn module_atom(name: &str) -> Atom {
-    Atom::module(name)
-}
-
-pub fn unused(_: Exc) {}

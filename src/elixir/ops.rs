@@ -136,10 +136,9 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
                 s.push_str(y);
                 Ok(Term::str(&s))
             }
-            (Term::Str(_), other) | (other, _) => Err(argument_error(
+            _ => Err(argument_error(
                 "errors were found at the given arguments:\n\n  * 1st argument: not a bitstring\n",
-            )
-            .with_blame(other)),
+            )),
         },
         "++" => match (a, b) {
             (Term::List(x), Term::List(y)) => {
@@ -220,15 +219,6 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
                 ),
             ],
         )),
-    }
-}
-
-trait Blame {
-    fn with_blame(self, t: &Term) -> Exc;
-}
-impl Blame for Exc {
-    fn with_blame(self, _t: &Term) -> Exc {
-        self
     }
 }
 

@@ -110,11 +110,8 @@ async fn kill_for_heap(m: &mut Machine) {
     let ctx = m.ctx.clone();
     let ms = ctx.now();
     m.group.borrow_mut().push_str(&format!(
-        "\n{:02}:{:02}:{:02}.{:03} [error] Process {} killed: its heap passed max_heap_size ({} MB)\n",
-        ms / 3_600_000 % 24,
-        ms / 60_000 % 60,
-        ms / 1000 % 60,
-        ms % 1000,
+        "\n{} [error] Process {} killed: its heap passed max_heap_size ({} MB)\n",
+        super::value::log_stamp(ms),
         ctx.pid(),
         m.max_heap / (1024 * 1024)
     ));

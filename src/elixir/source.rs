@@ -1,8 +1,7 @@
 //! Syntax back to Elixir source (`Macro.to_string/1`), for messages that quote code.
 
-use super::ast::{Body, Expr, Kind, Part};
+use super::ast::{Expr, Kind, Part};
 use super::inspect;
-use crate::runtime::Term;
 
 pub fn to_source(e: &Expr) -> String {
     let mut out = String::new();
@@ -171,16 +170,4 @@ fn write(e: &Expr, out: &mut String, depth: usize) {
         }
         Kind::Module => out.push_str("__MODULE__"),
     }
-}
-
-/// `h`'s one-line summary of a clause body kind, used in messages.
-pub fn body_source(b: &Body) -> String {
-    match b {
-        Body::Expr(e) => to_source(e),
-        Body::Clauses(_) => "…".into(),
-    }
-}
-
-pub fn term_source(t: &Term) -> String {
-    inspect::inspect(t)
 }

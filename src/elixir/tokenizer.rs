@@ -447,6 +447,28 @@ impl Lexer<'_> {
         }
     }
 
+    /// The character of a hex escape: `{digits}`, or up to `digits` hex digits.
+    fn hex_escape(&mut self, digits: usize) -> Option<char> {
+        let mut hex = String::new();
+        if self.peek(0) == Some('{') {
+            self.bump();
+            while let Some(c) = self.bump() {
+                if c == '}' {
+                    break;
+                }
+                hex.push(c);
+            }
+        } else {
+            for _ in 0..digits {
+                if let Some(c) = self.peek(0).filter(|c| c.is_ascii_hexdigit()) {
+                    hex.push(c);
+                    self.bump();
+                }
+            }
+        }
+        u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+    }
+
     /// The body of a string or charlist after its opening quote, up to the closing one.
     fn quoted(&mut self, close: char, line: usize, col: usize) -> Result<Vec<Part>, SyntaxError> {
         self.quoted_until(&close.to_string(), true, true, line, col)
@@ -503,48 +525,14 @@ impl Lexer<'_> {
                     'f' => lit.push('\x0c'),
                     'v' => lit.push('\x0b'),
                     '\n' => {}
-                    'x' => {
-                        let mut hex = String::new();
-                        if self.peek(0) == Some('{') {
-                            self.bump();
-                            while let Some(c) = self.bump() {
-                                if c == '}' {
-                                    break;
-                                }
-                                hex.push(c);
-                            }
-                        } else {
-                            for _ in 0..2 {
-                                if let Some(c) = self.peek(0).filter(|c| c.is_ascii_hexdigit()) {
-                                    hex.push(c);
-                                    self.bump();
-                                }
-                            }
-                        }
-                        match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    'x' | 'u' => {
+                        // \xHH, \x{H…}, \uHHHH, \u{H…}
+                        let ch = self.hex_escape(if e == 'x' { 2 } else { 4 });
+                        match ch {
                             Some(ch) => lit.push(ch),
-                            None => return self.invalid(line, col, "invalid hex escape"),
-                        }
-                    }
-                    'u' => {
-                        let mut hex = String::new();
-                        if self.peek(0) == Some('{') {
-                            self.bump();
-                            while let Some(c) = self.bump() {
-                                if c == '}' {
-                                    break;
-                                }
-                                hex.push(c);
+                            None if e == 'x' => {
+                                return self.invalid(line, col, "invalid hex escape")
                             }
-                        } else {
-                            for _ in 0..4 {
-                                if let Some(c) = self.bump() {
-                                    hex.push(c);
-                                }
-                            }
-                        }
-                        match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
-                            Some(ch) => lit.push(ch),
                             None => return self.invalid(line, col, "invalid Unicode escape"),
                         }
                     }

@@ -433,3 +433,14 @@ pub fn render(exc: &Exc) -> String {
         }
     }
 }
+
+/// The wall-clock part of a log line (`14:48:22.920`), here the virtual clock's.
+pub fn log_stamp(ms: u64) -> String {
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        ms / 3_600_000 % 24,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    )
+}

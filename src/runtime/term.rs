@@ -864,10 +864,10 @@ impl fmt::Display for Depth<'_> {
                 f.write_str("}")
             }
             Term::Fun(fun) => write!(f, "{fun}"),
-            Term::List(items) if charlist_text(items).is_some() => {
-                f.write_str(&charlist_text(items).unwrap_or_default())
-            }
             Term::List(items) => {
+                if let Some(text) = charlist_text(items) {
+                    return f.write_str(&text);
+                }
                 f.write_str("[")?;
                 let keyword = is_keyword_list(items);
                 for (i, t) in items.iter().enumerate() {
@@ -901,16 +901,14 @@ impl fmt::Display for Depth<'_> {
                 }
                 f.write_str("}")
             }
-            Term::Struct(_, fields) if range_parts(self.0).is_some() => {
-                let _ = fields;
-                let (first, last, step) = range_parts(self.0).unwrap_or_default();
-                if step == 1 {
-                    write!(f, "{first}..{last}")
-                } else {
-                    write!(f, "{first}..{last}//{step}")
-                }
-            }
             Term::Struct(module, fields) => {
+                if let Some((first, last, step)) = range_parts(self.0) {
+                    return if step == 1 {
+                        write!(f, "{first}..{last}")
+                    } else {
+                        write!(f, "{first}..{last}//{step}")
+                    };
+                }
                 f.write_str("%")?;
                 write!(f, "{}", Term::Atom(*module))?;
                 f.write_str("{")?;

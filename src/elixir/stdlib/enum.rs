@@ -92,8 +92,6 @@ pub const FUNS: super::Table = &[
     ("scan", 3, false),
     ("dedup_by", 2, false),
     ("chunk_by", 2, false),
-    ("filter_map", 3, false),
-    ("sum_by", 2, false),
     ("each_with_index", 2, false),
     ("min", 2, false),
     ("max", 2, false),
@@ -598,7 +596,6 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             },
             |s| Ok(Term::list(s)),
         ),
-        ("filter_map", 3) => Ok(None),
         ("each", 2) => start(m, &a[0], &a[1], (), |_, _, _| Ok(None), |_| Ok(Term::ok())),
         ("count", 2) => start(
             m,
@@ -613,7 +610,6 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             },
             |s| Ok(Term::Int(s)),
         ),
-        ("sum_by", 2) => Ok(None),
         ("any?", 2) => start(
             m,
             &a[0],
@@ -815,47 +811,43 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 |s| Ok(Term::list(s)),
             )?;
             let keys = keys.unwrap_or(NRet::Value(Term::list(vec![])));
-            Ok(Some(
-                then_map(keys, move |m, keys| {
-                    let lt = list_term.clone();
-                    let vals = start(
-                        m,
-                        &lt,
-                        &values_fun,
-                        Vec::new(),
-                        |s, _, r| {
-                            s.push(r);
-                            Ok(None)
-                        },
-                        |s| Ok(Term::list(s)),
-                    )?;
-                    Ok(then_map(
-                        vals.unwrap_or(NRet::Value(Term::list(vec![]))),
-                        move |_, vals| {
-                            let mut groups: Vec<(Term, Vec<Term>)> = Vec::new();
-                            for (k, v) in keys
-                                .as_list()
-                                .unwrap_or(&[])
-                                .iter()
-                                .zip(vals.as_list().unwrap_or(&[]))
-                            {
-                                match groups.iter_mut().find(|(g, _)| strict_eq(g, k)) {
-                                    Some(g) => g.1.push(v.clone()),
-                                    None => groups.push((k.clone(), vec![v.clone()])),
-                                }
+            Ok(Some(then_map(keys, move |m, keys| {
+                let lt = list_term.clone();
+                let vals = start(
+                    m,
+                    &lt,
+                    &values_fun,
+                    Vec::new(),
+                    |s, _, r| {
+                        s.push(r);
+                        Ok(None)
+                    },
+                    |s| Ok(Term::list(s)),
+                )?;
+                Ok(then_map(
+                    vals.unwrap_or(NRet::Value(Term::list(vec![]))),
+                    move |_, vals| {
+                        let mut groups: Vec<(Term, Vec<Term>)> = Vec::new();
+                        for (k, v) in keys
+                            .as_list()
+                            .unwrap_or(&[])
+                            .iter()
+                            .zip(vals.as_list().unwrap_or(&[]))
+                        {
+                            match groups.iter_mut().find(|(g, _)| strict_eq(g, k)) {
+                                Some(g) => g.1.push(v.clone()),
+                                None => groups.push((k.clone(), vec![v.clone()])),
                             }
-                            Ok(NRet::Value(Term::map(
-                                groups
-                                    .into_iter()
-                                    .map(|(k, v)| (k, Term::list(v)))
-                                    .collect(),
-                            )))
-                        },
-                    )
-                    .unwrap_or(NRet::Value(Term::nil())))
-                })
-                .unwrap_or(NRet::Value(Term::nil())),
-            ))
+                        }
+                        Ok(NRet::Value(Term::map(
+                            groups
+                                .into_iter()
+                                .map(|(k, v)| (k, Term::list(v)))
+                                .collect(),
+                        )))
+                    },
+                ))
+            })))
         }
         ("map_join", 2 | 3) => {
             let sep = if n == 3 {
@@ -1039,26 +1031,20 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 then_map(k, move |m, keys| {
                     let keys = keys.as_list().unwrap_or(&[]).to_vec();
                     let mut pairs: Vec<(Term, Term)> = keys.into_iter().zip(items).collect();
-                    match &order {
-                        None => {
+                    match &order.clone().unwrap_or_else(Term::nil) {
+                        o if o == &Term::atom("asc") || o.is_nil() => {
                             pairs.sort_by(|x, y| x.0.cmp(&y.0));
                             Ok(NRet::Value(Term::list(
                                 pairs.into_iter().map(|p| p.1).collect(),
                             )))
                         }
-                        Some(o) if o == &Term::atom("asc") => {
-                            pairs.sort_by(|x, y| x.0.cmp(&y.0));
-                            Ok(NRet::Value(Term::list(
-                                pairs.into_iter().map(|p| p.1).collect(),
-                            )))
-                        }
-                        Some(o) if o == &Term::atom("desc") => {
+                        o if o == &Term::atom("desc") => {
                             pairs.sort_by(|x, y| y.0.cmp(&x.0));
                             Ok(NRet::Value(Term::list(
                                 pairs.into_iter().map(|p| p.1).collect(),
                             )))
                         }
-                        Some(f) => {
+                        f => {
                             // sort the keys with the sorter function, carrying the items
                             let tagged: Vec<Term> = pairs
                                 .into_iter()
@@ -1070,7 +1056,6 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                         }
                     }
                 })
-                .unwrap_or(NRet::Value(Term::nil()))
             }))
         }
         _ => Ok(None),
@@ -1078,38 +1063,25 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
 }
 
 /// Applies `f` to the value an [`NRet`] eventually produces.
-fn then_map(n: NRet, f: impl FnOnce(&mut Machine, Term) -> R<NRet> + 'static) -> Option<NRet> {
-    Some(match n {
+fn then_map(n: NRet, f: impl FnOnce(&mut Machine, Term) -> R<NRet> + 'static) -> NRet {
+    match n {
         NRet::Value(v) => NRet::Continue(Box::new(move |m, _| f(m, v))),
+        NRet::Call(fun, args) => NRet::CallThen(fun, args, Box::new(f)),
         NRet::CallThen(fun, args, then) => NRet::CallThen(
             fun,
             args,
-            Box::new(move |m, r| match then(m, r)? {
-                NRet::Value(v) => f(m, v),
-                other => Ok(then_map(other, f).unwrap_or(NRet::Value(Term::nil()))),
-            }),
+            Box::new(move |m, r| Ok(then_map(then(m, r)?, f))),
         ),
-        NRet::Continue(then) => NRet::Continue(Box::new(move |m, r| match then(m, r)? {
-            NRet::Value(v) => f(m, v),
-            other => Ok(then_map(other, f).unwrap_or(NRet::Value(Term::nil()))),
-        })),
-        other => other,
-    })
+        NRet::Continue(then) => NRet::Continue(Box::new(move |m, r| Ok(then_map(then(m, r)?, f)))),
+        NRet::Await(op) => NRet::AwaitThen(op, Box::new(f)),
+        NRet::AwaitThen(op, then) => {
+            NRet::AwaitThen(op, Box::new(move |m, r| Ok(then_map(then(m, r)?, f))))
+        }
+    }
 }
 
 fn reduce(m: &mut Machine, items: Term, acc: Term, fun: &Term) -> R<Option<NRet>> {
     let items = Items::of(&items)?;
-    // `Enum.reduce(a..b, n, &+/2)`: an arithmetic series, summed in closed form
-    if let (Items::Range(first, step, len), Term::Int(start)) = (&items, &acc) {
-        if super::enumerable::fast_op(fun) == Some("+") {
-            let n = *len as i128;
-            let total = *start as i128 + n * *first as i128 + *step as i128 * (n * (n - 1) / 2);
-            return match i64::try_from(total) {
-                Ok(t) => value(Term::Int(t)),
-                Err(_) => Err(ops::too_big("an integer sum", *len)),
-            };
-        }
-    }
     Ok(Some(walk(
         m,
         Walk {

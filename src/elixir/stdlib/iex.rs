@@ -181,19 +181,11 @@ fn h_usage() -> Exc {
     )
 }
 
+/// `i/1`'s data type: Elixir's type names, a struct as a struct.
 fn type_of(t: &Term) -> &'static str {
     match t {
-        Term::Int(_) => "Integer",
-        Term::Float(_) => "Float",
-        Term::Atom(_) => "Atom",
-        Term::Str(_) => "BitString",
-        Term::Tuple(_) => "Tuple",
-        Term::List(_) => "List",
-        Term::Map(_) => "Map",
         Term::Struct(..) => "Struct",
-        Term::Pid(_) => "PID",
-        Term::Ref(_) => "Reference",
-        Term::Fun(_) => "Function",
+        other => super::super::value::type_name(other),
     }
 }
 

@@ -4,12 +4,9 @@
 use super::super::inspect;
 use super::super::machine::{Machine, NRet};
 use super::super::ops;
-use super::super::value::{
-    argument_error, badarg, exception, function_clause, message, runtime_error, Exc, Fun, R,
-};
+use super::super::value::{argument_error, badarg, exception, message, runtime_error, Exc, Fun, R};
 use super::enumerable::call_then;
 use super::value;
-use crate::runtime::term::range_parts;
 use crate::runtime::{Atom, Term};
 
 pub const FUNS: super::Table = &[
@@ -615,14 +612,4 @@ pub fn exception_call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option
         }
         _ => Ok(None),
     }
-}
-
-#[allow(dead_code)]
-fn range_or(t: &Term) -> bool {
-    range_parts(t).is_some()
-}
-
-#[allow(dead_code)]
-fn clause(name: &str, arity: usize) -> Exc {
-    function_clause(Atom::module("Kernel"), name, arity)
 }

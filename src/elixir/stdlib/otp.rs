@@ -136,14 +136,7 @@ fn spawn_with(
                         }
                         Exc::Exit(r) => (r, None),
                     };
-                    let ms = ctx.now();
-                    let stamp = format!(
-                        "{:02}:{:02}:{:02}.{:03}",
-                        ms / 3_600_000 % 24,
-                        ms / 60_000 % 60,
-                        ms / 1000 % 60,
-                        ms % 1000
-                    );
+                    let stamp = super::super::value::log_stamp(ctx.now());
                     if gen_server && !matches!(&reason, Term::Atom(a) if *a == Atom::NORMAL || *a == Atom::SHUTDOWN) {
                         // OTP's report for a GenServer that stops abnormally
                         let who = child
@@ -256,13 +249,9 @@ fn redfour(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             value(Term::ok())
         }
         ("unexpected", 2) => {
-            let ms = m.ctx.now();
             let line = format!(
-                "\n{:02}:{:02}:{:02}.{:03} [error] {} {} received unexpected message in handle_info/2: {}\n",
-                ms / 3_600_000 % 24,
-                ms / 60_000 % 60,
-                ms / 1000 % 60,
-                ms % 1000,
+                "\n{} [error] {} {} received unexpected message in handle_info/2: {}\n",
+                super::super::value::log_stamp(m.ctx.now()),
                 args[0],
                 m.ctx.pid(),
                 super::super::inspect::inspect(&args[1])

@@ -71,6 +71,12 @@ pub async fn eval(m: &mut Machine, line: &str, number: usize) -> Answer {
     Answer { text, failed }
 }
 
+/// What one turn (`BUDGET` steps) allocates at most, roughly: a few words a step. Big
+/// allocations (a long list, a string) ask for a check themselves.
+const HEAP_GROWTH_PER_TURN: usize = 256 * 1024;
+/// Values the heap measure looks at in one turn (a few milliseconds at most).
+const HEAP_NODES_PER_TURN: usize = 5_000;
+
 /// Runs the machine to its answer: yields when its budget is spent, awaits what the runtime
 /// must do (a call, a sleep), and waits in `receive` for a message a clause matches.
 pub async fn drive(m: &mut Machine) -> Result<Term, Exc> {
@@ -85,11 +91,17 @@ pub async fn drive(m: &mut Machine) -> Result<Term, Exc> {
                 ctx.add_reductions(BUDGET as u32);
                 until_check -= 1;
                 if until_check == 0 || std::mem::take(&mut m.heap_check) {
-                    let bytes = m.heap_bytes(m.max_heap);
-                    if bytes > m.max_heap {
-                        kill_for_heap(m).await;
+                    // A piece of the measure per turn: a big heap is measured over several.
+                    match m.heap_step(m.max_heap, HEAP_NODES_PER_TURN) {
+                        Some(bytes) if bytes > m.max_heap => kill_for_heap(m).await,
+                        // The walk costs time in proportion to the heap: the next one starts
+                        // when the process could have grown by about half of it again, so
+                        // measuring stays a small share of the work.
+                        Some(bytes) => {
+                            until_check = (bytes / HEAP_GROWTH_PER_TURN / 2).clamp(8, 1024) as u32
+                        }
+                        None => until_check = 1,
                     }
-                    until_check = if bytes < m.max_heap / 16 { 8 } else { 64 };
                 }
                 ctx.yield_now().await;
             }
@@ -108,6 +120,11 @@ pub async fn drive(m: &mut Machine) -> Result<Term, Exc> {
 /// OTP's `max_heap_size`: the process is killed, with a report in the console.
 async fn kill_for_heap(m: &mut Machine) {
     let ctx = m.ctx.clone();
+    // Its data goes a piece per turn, as the store runs on; then the report and the exit.
+    while !m.release(HEAP_NODES_PER_TURN) {
+        ctx.add_reductions(BUDGET as u32);
+        ctx.yield_now().await;
+    }
     let ms = ctx.now();
     m.group.borrow_mut().push_str(&format!(
         "\n{} [error] Process {} killed: its heap passed max_heap_size ({} MB)\n",

@@ -196,7 +196,7 @@ pub(crate) struct Inner {
 /// Reductions reported by processes (`Ctx::add_reductions`) after which one `run` returns,
 /// even with processes still runnable: an interpreted loop gets its share of a frame, and
 /// the frame ends on time.
-pub const WORK_PER_RUN: u64 = 150_000;
+pub const WORK_PER_RUN: u64 = 30_000;
 
 const FIRST_SERIAL: u32 = 80;
 
@@ -1077,6 +1077,12 @@ impl Runtime {
     /// The scheduler state stays borrowed from one poll's bookkeeping to the next poll's
     /// set-up (one borrow per message, not two); it is released while a process runs.
     pub fn run(&self, max_steps: usize) -> usize {
+        self.run_within(max_steps, WORK_PER_RUN)
+    }
+
+    /// `run`, stopping once processes have reported `work` reductions (checked before each
+    /// poll).
+    fn run_within(&self, max_steps: usize, work: u64) -> usize {
         let Ok(mut inner) = self.inner.try_borrow_mut() else {
             return 0;
         };
@@ -1087,7 +1093,7 @@ impl Runtime {
         let mut cx = Context::from_waker(Waker::noop());
         let mut steps = 0;
         let work_start = inner.work;
-        while steps < max_steps && inner.work.wrapping_sub(work_start) < WORK_PER_RUN {
+        while steps < max_steps && inner.work.wrapping_sub(work_start) < work {
             let Some((pid, mut future)) = inner.next_to_poll() else {
                 break;
             };
@@ -1149,8 +1155,19 @@ impl Runtime {
             };
         };
         let mut steps = 0;
+        // Reported work (interpreted code) is bounded over the whole advance, not per run:
+        // once `WORK_PER_RUN` is spent, each run between two deadlines stops after the first
+        // poll that reports work, so a spinning process cannot stretch a frame by a slice
+        // per timer while the store's processes still answer their timers.
+        let mut work_left = WORK_PER_RUN;
         loop {
-            steps += self.run(max_steps - steps);
+            let work_before = self.read(|inner| inner.work).unwrap_or(0);
+            steps += self.run_within(max_steps - steps, work_left.max(1));
+            let spent = self
+                .read(|inner| inner.work)
+                .unwrap_or(0)
+                .wrapping_sub(work_before);
+            work_left = work_left.saturating_sub(spent);
             if steps >= max_steps {
                 return Advance {
                     reached: false,

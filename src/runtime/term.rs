@@ -214,6 +214,11 @@ pub struct List {
 }
 
 impl List {
+    /// Whether another value holds these items too (a walk may meet them twice).
+    pub fn shared(&self) -> bool {
+        Rc::strong_count(&self.items) > 1
+    }
+
     /// The list without its first `n` items (empty past the end).
     pub fn skip(&self, n: usize) -> List {
         let start = (self.start as usize + n).min(self.items.len()) as u32;
@@ -261,6 +266,13 @@ impl Drop for List {
 /// iteratively, so no term is too deep to free.
 #[derive(Clone)]
 pub struct Seq<T: Nested>(Rc<[T]>);
+
+impl<T: Nested> Seq<T> {
+    /// Whether another value holds these items too (a walk may meet them twice).
+    pub fn shared(&self) -> bool {
+        Rc::strong_count(&self.0) > 1
+    }
+}
 
 impl<T: Nested> std::ops::Deref for Seq<T> {
     type Target = [T];
@@ -377,6 +389,14 @@ impl fmt::Debug for List {
 }
 
 impl Term {
+    /// Whether it holds data beyond its own word: a string, list, tuple, map or struct.
+    pub fn is_boxed(&self) -> bool {
+        matches!(
+            self,
+            Term::Str(_) | Term::List(_) | Term::Tuple(_) | Term::Map(_) | Term::Struct(..)
+        )
+    }
+
     #[inline(never)]
     pub fn atom(name: &str) -> Term {
         Term::Atom(Atom::new(name))

@@ -6,6 +6,8 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDist } from './serve-static.mjs';
+import { readFile } from 'node:fs/promises';
+import { differences, pageTranscript } from './iex-transcript.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -332,6 +334,76 @@ test('the console speaks Elixir: values, a module typed over several lines, Tab,
   void t0;
 });
 
+// Types a file's lines as a person would, one Enter each, waiting after each for the console
+// to finish (a multi-line input waits at ...(n)> meanwhile).
+async function typeFile(page, text) {
+  const input = page.locator('[data-testid="console-input"]');
+  for (const line of text.replace(/\n$/, '').split('\n')) {
+    const before = await page.$eval('ol.console-log', (ol) => ol.textContent.length + ol.children.length * 100000);
+    await input.fill(line);
+    await input.press('Enter');
+    if (line.trim() === '' && !(await page.$('[data-testid="console-pending"]'))) continue;
+    await page.waitForFunction((n) => {
+      const ol = document.querySelector('ol.console-log');
+      if (ol.textContent.length + ol.children.length * 100000 === n) return false;
+      if (document.querySelector('[data-testid="console-interrupt"]')) return false;
+      return true;
+    }, before, { timeout: 20000 });
+  }
+}
+
+// The guide's Processes chapter and the GenServer, Agent, Task and Supervisor docs' examples,
+// typed into the page: the transcript must match the one captured from real iex 1.14.
+for (const fixture of ['processes', 'processes_more', 'genserver_agent_task', 'supervisors']) {
+  test(`typed into the console, ${fixture}.exs answers as iex 1.14 does`, async ({ page, url }) => {
+    await page.goto(`${url}?seed=9&speed=1&arrivals=0&chaos=0&persistence=none`);
+    await page.waitForSelector('[data-testid="console-input"]');
+    const dir = join(root, 'tests', 'fixtures', 'iex');
+    const input = await readFile(join(dir, `${fixture}.exs`), 'utf8');
+    const expected = await readFile(join(dir, `${fixture}.out`), 'utf8');
+    await typeFile(page, input);
+    const banner = expected.split('\n')[0];
+    const prompt = await page.textContent('.console-line .prompt');
+    const actual = `${banner}\n${await page.evaluate(pageTranscript)}${prompt} `;
+    const diffs = differences(expected, actual);
+    if (diffs.length) throw new Error(`${fixture}: the page differs from iex 1.14:\n${diffs.join('\n')}`);
+    if (fixture === 'supervisors') {
+      await page.locator('[data-testid="region-tree"]').screenshot({ path: join(artifacts, 'tree-console-supervisors.png') });
+      await page.locator('[data-testid="region-console"]').screenshot({ path: join(artifacts, 'console-supervisors.png') });
+    }
+  });
+}
+
+// Frames the page draws in one second.
+const framesInASecond = (page) => page.evaluate(() => new Promise((resolve) => {
+  let n = 0; const start = performance.now();
+  const tick = () => { n += 1; if (performance.now() - start < 1000) requestAnimationFrame(tick); else resolve(n); };
+  requestAnimationFrame(tick);
+}));
+
+test('spawned processes that spin or allocate keep the frame rate; past max_heap_size one is killed with a log line', async ({ page, url }) => {
+  await page.goto(`${url}?seed=5&speed=1&arrivals=30&chaos=0&persistence=none`);
+  await page.waitForSelector('[data-testid="console-input"]');
+  await page.waitForTimeout(1500);
+  const calm = await framesInASecond(page);
+  await typeInConsole(page, [
+    'defmodule Busy do\n  def spin(n), do: spin(n + 1)\n  def grow(acc), do: grow([acc, acc])\nend',
+    'spinner = spawn(Busy, :spin, [0])',
+    'grower = spawn(fn -> Busy.grow([1]) end)',
+  ]);
+  const busy = await framesInASecond(page);
+  const busy2 = await framesInASecond(page);
+  console.log(`    frames per second: ${calm} calm, ${busy} and ${busy2} with a spinner and an allocator`);
+  if (Math.min(busy, busy2) < 0.8 * calm) throw new Error(`frame rate fell from ${calm} to ${busy}, ${busy2}`);
+  // The allocator passes max_heap_size and is killed with a report; the spinner still runs.
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="console-notice"]')].some((n) => /max_heap_size/.test(n.textContent)), null, { timeout: 20000 });
+  await typeInConsole(page, ['Process.alive?(grower)', 'Process.alive?(spinner)']);
+  const outs = await page.$$eval('[data-testid="console-output"]', (els) => els.map((e) => e.textContent));
+  if (JSON.stringify(outs.slice(-2)) !== '["false","true"]') throw new Error(`alive? answered ${JSON.stringify(outs.slice(-2))}`);
+  await page.locator('[data-testid="region-console"]').screenshot({ path: join(artifacts, 'console-max-heap.png') });
+  await typeInConsole(page, ['Process.exit(spinner, :kill)']);
+});
+
 test('settings survive a reload and travel in the URL', async ({ page, url }) => {
   await page.goto(`${url}?seed=11&speed=5&arrivals=7&chaos=0&persistence=snapshot`);
   await page.waitForSelector('[data-testid="play-pause"]');
@@ -545,7 +617,9 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', arg
 let passed = 0;
 let failed = 0;
 try {
-  for (const { name, fn, opts } of tests) {
+  // E2E_ONLY=text runs only the tests whose name contains it (for working on one).
+  const only = process.env.E2E_ONLY;
+  for (const { name, fn, opts } of tests.filter((t) => !only || t.name.includes(only))) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...(opts.context || {}) });
     // The page's Content-Security-Policy must hold: any violation fails the test.
     const violations = [];

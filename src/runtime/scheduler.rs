@@ -1376,6 +1376,12 @@ impl Runtime {
             .unwrap_or_default()
     }
 
+    /// A hash over every trace event so far (its time and text), including those the
+    /// bounded buffer has let go: the fingerprint of a run, for replays to match.
+    pub fn trace_hash(&self) -> u64 {
+        self.read(|inner| inner.trace.hash()).unwrap_or(0)
+    }
+
     /// The sequence number of the newest event.
     pub fn last_seq(&self) -> u64 {
         self.read(|inner| inner.trace.last_seq()).unwrap_or(0)

@@ -237,6 +237,30 @@ pub(crate) struct Trace {
     capacity: usize,
     next_seq: u64,
     pub messages: bool,
+    /// A hash over every event recorded (its time and its text), kept or not: two runs with
+    /// the same seed and inputs end with the same hash (`Runtime::trace_hash`).
+    hash: TraceHash,
+}
+
+/// FNV-1a over what is written to it, as a `fmt::Write` (an event is hashed as it prints,
+/// without building its text).
+#[derive(Clone, Copy, Debug)]
+pub struct TraceHash(pub u64);
+
+impl Default for TraceHash {
+    fn default() -> Self {
+        TraceHash(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl fmt::Write for TraceHash {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for b in s.bytes() {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        Ok(())
+    }
 }
 
 impl Trace {
@@ -246,6 +270,7 @@ impl Trace {
             capacity,
             next_seq: 1,
             messages: false,
+            hash: TraceHash::default(),
         }
     }
 
@@ -254,6 +279,7 @@ impl Trace {
             self.next_seq += 1;
             return;
         }
+        let _ = fmt::Write::write_fmt(&mut self.hash, format_args!("{time} {event}\n"));
         if self.events.len() == self.capacity {
             self.events.pop_front();
         }
@@ -269,6 +295,10 @@ impl Trace {
     pub fn since(&self, after: u64) -> impl Iterator<Item = &TraceEvent> {
         let start = self.events.partition_point(|e| e.seq <= after);
         self.events.range(start..)
+    }
+
+    pub fn hash(&self) -> u64 {
+        self.hash.0
     }
 
     pub fn last_seq(&self) -> u64 {

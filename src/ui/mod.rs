@@ -13,6 +13,7 @@ pub mod floor_scene;
 pub mod inspector;
 pub mod local_storage;
 pub mod process_table;
+pub mod recording;
 pub mod sim;
 pub mod trace_view;
 pub mod tree;

@@ -21,6 +21,8 @@ use crate::store::shopping::{self, Persistence, StoreConfig};
 
 use super::crash_story::{Beat, CrashStory};
 use super::floor_plan;
+use super::recording::{Input, Recording, SharedRun, TICK_MS, TICK_STEP_BUDGET};
+use crate::store::session_store::MemoryBackend;
 
 /// Steps the scheduler may take per frame (about 2–4 ms of work in the browser).
 pub const FRAME_STEP_BUDGET: usize = 20_000;
@@ -194,6 +196,25 @@ pub enum Action {
     ConsoleInterrupt,
     /// The page has brought the observer into view after `:observer.start`.
     ObserverShown,
+    /// Shows the run as it was at this virtual instant (ms): the timeline.
+    Seek(u64),
+    /// One timeline event back (`,`) or forward (`.`).
+    SeekEvent(bool),
+    /// Back to the present, which goes on.
+    Live,
+    /// Back to the timeline a fork left, until the next input.
+    OtherTimeline,
+    /// Replays a shared run (a link or a file) to its instant.
+    Open(Box<SharedRun>),
+}
+
+/// Where a replay stops.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Stop {
+    /// After this many ticks (a shared run: exactly where it was shared).
+    Tick(u64),
+    /// At the first tick that reaches this virtual instant, in ms (the timeline).
+    Time(u64),
 }
 
 /// Wall ms between two lines when the console types the seed's transcript.
@@ -413,7 +434,39 @@ pub struct Sim {
     snapshot_at: f64,
     /// Frames absorbed (to rotate the cart reads in a huge crowd).
     absorbs: usize,
+    /// The run so far, to replay it: its start and every input (time travel).
+    pub run: Recording,
+    /// Ticks run (the clock's unit of work: `recording::TICK_MS`).
+    pub ticks: u64,
+    /// Virtual ms asked for by the frames and not run yet.
+    owed_ms: f64,
+    /// What happened, for the timeline: crashes, restarts, give-ups, stops, console lines
+    /// and sales.
+    pub markers: Vec<Marker>,
+    /// While the page shows the past: the present, kept as it was.
+    pub present: Option<Box<Sim>>,
+    /// After a fork: the timeline it left, until the next input.
+    pub other: Option<Box<Sim>>,
+    /// Inputs still to replay, each at its tick (a seek forward through the past).
+    pending: VecDeque<(u64, Input)>,
+    /// True while replaying: the floor's heavier reads wait for the end.
+    replaying: bool,
+    /// What opening a shared run found: `replayed · trace hash matches`, or what differed.
+    pub replay_note: Option<String>,
 }
+
+/// A moment on the timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Marker {
+    /// Virtual ms.
+    pub at: u64,
+    /// `crash`, `restart`, `give-up`, `app-stop`, `console`, `sale`.
+    pub kind: &'static str,
+    pub text: String,
+}
+
+/// Timeline markers kept, at most (the oldest go first).
+pub const MARKERS_KEEP: usize = 50_000;
 
 /// A session nobody touches for this long ends by itself, its cart abandoned (virtual ms).
 /// Customers who walk away without buying leave their session behind; after this long the
@@ -443,6 +496,19 @@ pub const ESCALATION_MS: f64 = 12_000.0;
 
 impl Sim {
     pub fn new(settings: Settings, backend: SharedBackend) -> Sim {
+        // What storage holds as the run starts is part of it: a replay starts from the same.
+        let storage = {
+            let b = backend.borrow();
+            b.keys()
+                .into_iter()
+                .filter_map(|k| b.load(&k).ok().flatten().map(|v| (k, v)))
+                .collect()
+        };
+        let run = Recording {
+            settings: settings.clone(),
+            storage,
+            inputs: Vec::new(),
+        };
         let rt = Runtime::new(settings.seed);
         shopping::install(
             &rt,
@@ -493,6 +559,15 @@ impl Sim {
             snapshot: Rc::default(),
             snapshot_at: 0.0,
             absorbs: 0,
+            run,
+            ticks: 0,
+            owed_ms: 0.0,
+            markers: Vec::new(),
+            present: None,
+            other: None,
+            pending: VecDeque::new(),
+            replaying: false,
+            replay_note: None,
         }
     }
 
@@ -516,9 +591,18 @@ impl Sim {
     fn reduce(&mut self, action: Action) {
         match action {
             Action::Frame(dt) => self.frame(dt),
-            Action::TogglePlay => self.playing = !self.playing,
+            Action::TogglePlay => {
+                if self.present.is_some() && !self.playing {
+                    // Play in the past: the run goes on from here, without the later inputs.
+                    self.fork();
+                }
+                self.playing = !self.playing;
+            }
             Action::Step => {
-                self.rt.advance_bounded(100, FRAME_STEP_BUDGET);
+                if self.present.is_some() {
+                    self.fork();
+                }
+                self.step_ticks(100 / TICK_MS, usize::MAX);
                 self.absorb();
             }
             Action::SetSpeed(x) => {
@@ -528,26 +612,22 @@ impl Sim {
             }
             Action::SetArrivals(x) => {
                 if let Some(x) = in_range(x, ARRIVALS_RANGE) {
-                    self.settings.arrivals_per_minute = x;
-                    Self::sim_config(&self.settings).apply(&self.rt);
+                    self.input(Input::SetArrivals(x));
                 }
             }
             Action::SetChaos(x) => {
                 if let Some(x) = in_range(x, CHAOS_RANGE) {
-                    self.settings.chaos_per_minute = x;
-                    Self::sim_config(&self.settings).apply(&self.rt);
+                    self.input(Input::SetChaos(x));
                 }
             }
-            Action::SetPersistence(p) => {
-                self.settings.persistence = p;
-                shopping::set_persistence(&self.rt, p);
-            }
+            Action::SetPersistence(p) => self.input(Input::SetPersistence(p)),
             Action::Reset(seed) => {
                 let settings = Settings {
                     seed,
                     ..self.settings.clone()
                 };
-                *self = Sim::new(settings, self.backend.clone());
+                let backend = self.present.as_ref().map_or(&self.backend, |p| &p.backend);
+                *self = Sim::new(settings, backend.clone());
             }
             Action::KillKey(key) => match self.customers.get(key.as_str()) {
                 Some(c) if c.live => {
@@ -561,7 +641,94 @@ impl Sim {
                 }
             },
             Action::DismissEscalation => self.escalation = None,
-            Action::Kill(pid) => {
+            Action::Kill(pid) => self.input(Input::Kill(pid.number())),
+            Action::Select(pid) => {
+                if pid != self.selected {
+                    self.selected_restarts.clear();
+                }
+                self.selected = pid;
+            }
+            Action::StartApp => self.input(Input::StartApp),
+            Action::AddSessions(n) => self.input(Input::AddSessions(n as u32)),
+            Action::AdmitShoppers(n) => self.input(Input::Admit(n as u32)),
+            Action::DismissMessage => self.message = None,
+            Action::ConsoleSubmit(text) => self.input(Input::Console(text)),
+            Action::PlaySeed => {
+                self.seed_queue = SEED_TRANSCRIPT.iter().copied().collect();
+                self.seed_typed_at = f64::MIN;
+            }
+            Action::ObserverShown => self.console.observer_requested = false,
+            Action::ConsoleInterrupt => self.input(Input::Interrupt),
+            Action::Seek(ms) => self.seek(ms),
+            Action::SeekEvent(forward) => {
+                let now = self.rt.now();
+                let markers = self.present.as_ref().map_or(&self.markers, |p| &p.markers);
+                let to = if forward {
+                    markers.iter().map(|m| m.at).find(|at| *at > now)
+                } else {
+                    markers.iter().rev().map(|m| m.at).find(|at| *at < now)
+                };
+                match to {
+                    Some(at) => self.seek(at),
+                    None if forward => self.reduce(Action::Live),
+                    None => self.seek(0),
+                }
+            }
+            Action::Live => {
+                if let Some(present) = self.present.take() {
+                    let selected = self.selected;
+                    *self = *present;
+                    self.selected = selected.filter(|p| self.rt.alive(*p));
+                    self.playing = true;
+                }
+            }
+            Action::OtherTimeline => {
+                if let Some(other) = self.other.take() {
+                    *self = *other;
+                    self.playing = false;
+                }
+            }
+            Action::Open(shared) => {
+                *self = Sim::replay(&shared.recording, Stop::Tick(shared.ticks));
+                let hash = self.rt.trace_hash();
+                self.replay_note = Some(if hash == shared.hash {
+                    format!("replayed · trace hash matches ({hash:016x})")
+                } else {
+                    format!(
+                        "replayed · trace hash differs: the run ended at {hash:016x}, the link says {:016x} (made by another version?)",
+                        shared.hash
+                    )
+                });
+                self.playing = false;
+            }
+        }
+    }
+
+    /// Something the host does to the run: recorded with the tick it arrived at, then done.
+    /// In the past, it forks first: the run goes on from here without the later inputs.
+    fn input(&mut self, input: Input) {
+        if self.present.is_some() {
+            self.fork();
+        }
+        self.other = None;
+        self.run.inputs.push((self.ticks, input.clone()));
+        self.perform(&input);
+    }
+
+    /// Continue from the instant shown: the present becomes the other timeline.
+    fn fork(&mut self) {
+        if let Some(present) = self.present.take() {
+            self.other = Some(present);
+            self.pending.clear();
+            self.replay_note = None;
+        }
+    }
+
+    /// What an input does to the runtime (live, or replayed).
+    fn perform(&mut self, input: &Input) {
+        match input {
+            Input::Kill(n) => {
+                let pid = self.rt.pid_from_number(*n);
                 // The cart as it is now, so that the story says exactly what was lost.
                 if let Some(key) = self.session_keys.get(&pid) {
                     if let (Some(c), Some(items)) =
@@ -577,15 +744,28 @@ impl Sim {
                     ));
                 }
                 self.rt.run_until_idle();
-                self.absorb();
             }
-            Action::Select(pid) => {
-                if pid != self.selected {
-                    self.selected_restarts.clear();
-                }
-                self.selected = pid;
+            Input::Console(text) => {
+                self.mark("console", input.describe());
+                self.console.submit(text);
             }
-            Action::StartApp => {
+            Input::Interrupt => {
+                self.seed_queue.clear();
+                self.console.interrupt();
+            }
+            Input::SetArrivals(x) => {
+                self.settings.arrivals_per_minute = *x;
+                Self::sim_config(&self.settings).apply(&self.rt);
+            }
+            Input::SetChaos(x) => {
+                self.settings.chaos_per_minute = *x;
+                Self::sim_config(&self.settings).apply(&self.rt);
+            }
+            Input::SetPersistence(p) => {
+                self.settings.persistence = *p;
+                shopping::set_persistence(&self.rt, *p);
+            }
+            Input::StartApp => {
                 let started = self.rt.block_on(|ctx| async move {
                     crate::runtime::application::start(&ctx, shopping::APP).await
                 });
@@ -593,55 +773,222 @@ impl Sim {
                     self.message =
                         Some(format!("Application.start(:shopping) answered {started:?}"));
                 }
-                self.absorb();
             }
-            Action::AddSessions(n) => {
-                for _ in 0..n {
+            Input::AddSessions(n) => {
+                for _ in 0..*n {
                     self.added += 1;
                     let key = Term::atom(&format!("visitor_{}", self.added));
                     let _ = self.rt.block_on(move |ctx| async move {
                         shopping::start_session(&ctx, &key).await
                     });
                 }
-                self.absorb();
             }
-            Action::AdmitShoppers(n) => {
+            Input::Admit(n) => {
                 let first = self.added + 1;
-                self.added += n as u64;
-                let _ = customers::admit(&self.rt, "shopper", first, n as u64);
+                self.added += u64::from(*n);
+                let _ = customers::admit(&self.rt, "shopper", first, u64::from(*n));
                 self.rt.run_until_idle();
-                self.absorb();
-            }
-            Action::DismissMessage => self.message = None,
-            Action::ConsoleSubmit(text) => {
-                self.console.submit(&text);
-                self.absorb();
-            }
-            Action::PlaySeed => {
-                self.seed_queue = SEED_TRANSCRIPT.iter().copied().collect();
-                self.seed_typed_at = f64::MIN;
-            }
-            Action::ObserverShown => self.console.observer_requested = false,
-            Action::ConsoleInterrupt => {
-                self.seed_queue.clear();
-                self.console.interrupt();
-                self.absorb();
             }
         }
+        if self.replaying {
+            self.absorb_trace();
+        } else {
+            self.absorb();
+        }
+    }
+
+    fn mark(&mut self, kind: &'static str, text: String) {
+        if self.markers.len() >= MARKERS_KEEP {
+            self.markers.drain(..MARKERS_KEEP / 10);
+        }
+        self.markers.push(Marker {
+            at: self.rt.now(),
+            kind,
+            text,
+        });
+    }
+
+    /// Runs up to `max_ticks` ticks (fewer once `max_steps` scheduler steps are spent),
+    /// replaying pending inputs at their ticks. A stretch where nothing can happen (nothing
+    /// runnable, no timer due) is crossed in one move of the clock: exactly what ticking
+    /// through it would do, at no cost. Returns the ticks run.
+    fn step_ticks(&mut self, max_ticks: u64, max_steps: usize) -> u64 {
+        let mut done = 0;
+        let mut steps = 0;
+        while done < max_ticks && steps < max_steps {
+            while self.pending.front().is_some_and(|(t, _)| *t <= self.ticks) {
+                if let Some((tick, input)) = self.pending.pop_front() {
+                    self.run.inputs.push((tick, input.clone()));
+                    self.perform(&input);
+                }
+            }
+            if !self.rt.runnable() {
+                let now = self.rt.now();
+                let idle = match self.rt.next_deadline() {
+                    Some(d) if d > now => (d - now - 1) / TICK_MS,
+                    Some(_) => 0,
+                    None => u64::MAX,
+                };
+                let until_input = self
+                    .pending
+                    .front()
+                    .map_or(u64::MAX, |(t, _)| t - self.ticks);
+                let skip = idle.min(until_input).min(max_ticks - done);
+                if skip > 0 {
+                    self.rt.advance(skip * TICK_MS);
+                    self.ticks += skip;
+                    done += skip;
+                    continue;
+                }
+            }
+            let outcome = self.rt.advance_bounded(TICK_MS, TICK_STEP_BUDGET);
+            self.ticks += 1;
+            done += 1;
+            steps += outcome.steps.max(1);
+            if self.replaying {
+                self.wall_ms += TICK_MS as f64;
+                self.absorb_trace();
+                if self.rt.now() >= self.next_sample {
+                    self.read_books();
+                    self.sample();
+                }
+                if self.ticks % 16 == 0 {
+                    self.tidy();
+                }
+            }
+        }
+        done
+    }
+
+    /// A run replayed from its recording until `stop`: the same seed, storage and inputs
+    /// give the same run (storage is a copy in memory: a replay writes nothing).
+    pub fn replay(run: &Recording, stop: Stop) -> Sim {
+        let mut memory = MemoryBackend::default();
+        for (k, v) in &run.storage {
+            let _ = crate::store::session_store::Backend::save(&mut memory, k, v);
+        }
+        let backend: SharedBackend = Rc::new(std::cell::RefCell::new(memory));
+        let mut sim = Sim::new(run.settings.clone(), backend);
+        sim.run.storage = run.storage.clone();
+        sim.pending = run.inputs.iter().cloned().collect();
+        sim.replay_to(stop);
+        sim
+    }
+
+    /// Replays forward (inputs from `pending`) until `stop`.
+    fn replay_to(&mut self, stop: Stop) {
+        self.replaying = true;
+        loop {
+            let left = match stop {
+                Stop::Tick(t) => t.saturating_sub(self.ticks),
+                Stop::Time(ms) => {
+                    let now = self.rt.now();
+                    if now >= ms {
+                        0
+                    } else {
+                        (ms - now).div_ceil(TICK_MS)
+                    }
+                }
+            };
+            if left == 0 {
+                break;
+            }
+            self.step_ticks(left, usize::MAX);
+        }
+        // inputs at the very tick it stops at
+        while self.pending.front().is_some_and(|(t, _)| *t <= self.ticks) {
+            if let Some((tick, input)) = self.pending.pop_front() {
+                self.run.inputs.push((tick, input.clone()));
+                self.perform(&input);
+            }
+        }
+        self.replaying = false;
+        self.playing = false;
+        self.snapshot_at = f64::MIN;
+        self.absorb();
+    }
+
+    /// Shows the run at `ms` (virtual): the page's whole state as it was then. From the
+    /// present, the present is kept aside and the run replayed; forward within the past, the
+    /// replay goes on from where it stands.
+    fn seek(&mut self, ms: u64) {
+        let end = self.present.as_ref().map_or(self.rt.now(), |p| p.rt.now());
+        if ms >= end {
+            self.reduce(Action::Live);
+            return;
+        }
+        let selected = self.selected;
+        if self.present.is_some() && ms >= self.rt.now() {
+            let end_ticks = self.present.as_ref().map_or(0, |p| p.ticks);
+            self.replay_to(Stop::Time(ms));
+            if self.ticks > end_ticks {
+                self.reduce(Action::Live);
+            }
+            return;
+        }
+        let present = match self.present.take() {
+            Some(p) => p,
+            None => {
+                let mut live = std::mem::replace(self, Sim::placeholder());
+                live.playing = false;
+                Box::new(live)
+            }
+        };
+        let mut past = Sim::replay(&present.run, Stop::Time(ms));
+        past.settings.speed = present.settings.speed;
+        past.selected = selected;
+        past.present = Some(present);
+        *self = past;
+    }
+
+    /// An empty stand-in while the present is moved aside (never shown).
+    fn placeholder() -> Sim {
+        let backend: SharedBackend = Rc::new(std::cell::RefCell::new(MemoryBackend::default()));
+        let settings = Settings {
+            arrivals_per_minute: 0.0,
+            ..Settings::default()
+        };
+        Sim::new(settings, backend)
+    }
+
+    /// The run as a link or file carries it: up to the instant shown.
+    pub fn shared(&self) -> SharedRun {
+        SharedRun {
+            recording: self.run.clone(),
+            ticks: self.ticks,
+            hash: self.rt.trace_hash(),
+        }
+    }
+
+    /// The virtual instant the present has reached (the timeline's end).
+    pub fn end_ms(&self) -> u64 {
+        self.present.as_ref().map_or(self.rt.now(), |p| p.rt.now())
+    }
+
+    /// The timeline's markers: the whole run's, from the present.
+    pub fn run_markers(&self) -> &[Marker] {
+        self.present.as_ref().map_or(&self.markers, |p| &p.markers)
     }
 
     fn frame(&mut self, dt: f64) {
         let dt = dt.clamp(0.0, 250.0); // a background tab comes back without a time jump
         self.wall_ms += dt;
         if self.playing {
-            let virtual_ms = (dt * self.settings.speed).round() as u64;
-            let outcome = self.rt.advance_bounded(virtual_ms, FRAME_STEP_BUDGET);
-            self.behind = !outcome.reached;
+            self.owed_ms += dt * self.settings.speed;
+            let due = (self.owed_ms / TICK_MS as f64) as u64;
+            let ran = self.step_ticks(due, FRAME_STEP_BUDGET);
+            self.owed_ms -= (ran * TICK_MS) as f64;
+            self.behind = ran < due;
+            // What could not be run in time is let go: the store runs slower, never in a rush.
+            self.owed_ms = self.owed_ms.min(2.0 * TICK_MS as f64);
         }
         self.console.poll();
-        if !self.console.busy() && self.wall_ms - self.seed_typed_at >= SEED_TYPING_MS {
+        if self.present.is_none()
+            && !self.console.busy()
+            && self.wall_ms - self.seed_typed_at >= SEED_TYPING_MS
+        {
             if let Some(line) = self.seed_queue.pop_front() {
-                self.console.submit(line);
+                self.input(Input::Console(line.to_string()));
                 self.seed_typed_at = self.wall_ms;
             }
         }
@@ -684,23 +1031,7 @@ impl Sim {
     /// Reads new trace events into the floor's model (arrivals, departures, crash stories,
     /// give-ups), then the carts' sizes and the chart samples.
     fn absorb(&mut self) {
-        let events = self.rt.trace_since(self.last_seq);
-        // The trace is a bounded buffer: after a burst (thousands of sessions started at
-        // once) the oldest unseen events may be gone, and the floor is read afresh.
-        let gap = events.first().is_some_and(|e| e.seq > self.last_seq + 1);
-        if let Some(last) = events.last() {
-            self.last_seq = last.seq;
-        }
-        for e in &events {
-            self.absorb_event(&e.event, e.time);
-            self.trace.push_back(e.clone());
-        }
-        while self.trace.len() > TRACE_KEEP {
-            self.trace.pop_front();
-        }
-        if gap {
-            self.resync();
-        }
+        self.absorb_trace();
         // The books ten times a second (reading Sales's state builds its figures as a term).
         if self.absorbs % 6 == 0 || self.books_pid.is_none() {
             self.read_books();
@@ -728,6 +1059,30 @@ impl Sim {
             self.snapshot_at = self.wall_ms;
         }
         self.sample();
+    }
+
+    /// Reads new trace events into the floor's model and the trace view.
+    fn absorb_trace(&mut self) {
+        if self.rt.last_seq() == self.last_seq {
+            return;
+        }
+        let events = self.rt.trace_since(self.last_seq);
+        // The trace is a bounded buffer: after a burst (thousands of sessions started at
+        // once) the oldest unseen events may be gone, and the floor is read afresh.
+        let gap = events.first().is_some_and(|e| e.seq > self.last_seq + 1);
+        if let Some(last) = events.last() {
+            self.last_seq = last.seq;
+        }
+        for e in &events {
+            self.absorb_event(&e.event, e.time);
+            self.trace.push_back(e.clone());
+        }
+        while self.trace.len() > TRACE_KEEP {
+            self.trace.pop_front();
+        }
+        if gap {
+            self.resync();
+        }
     }
 
     /// Which part of the system a process belongs to: the `shopping` application, the
@@ -873,6 +1228,7 @@ impl Sim {
                     c.live = false;
                 }
                 if !signal::is_clean(reason) {
+                    self.mark("crash", format!("{key} {} crashed: {reason}", pid.short()));
                     // A crash: the story starts; the supervisor's restart fills it in.
                     self.stories.insert(
                         key.clone(),
@@ -923,6 +1279,17 @@ impl Sim {
             } => {
                 self.flashes.insert(*new, wall);
                 self.restarts_seen += 1;
+                self.mark(
+                    "restart",
+                    format!(
+                        "{} restarted {child}: {} → {}",
+                        self.pid_names
+                            .get(supervisor)
+                            .map_or_else(|| supervisor.short(), |n| n.to_string()),
+                        old.short(),
+                        new.short()
+                    ),
+                );
                 self.last_restarted.insert(*supervisor, child.clone());
                 let by = self.pid_names.get(supervisor).cloned();
                 if self.selected == Some(*old) {
@@ -954,6 +1321,14 @@ impl Sim {
                 within_ms,
             } => {
                 self.flashes.insert(*supervisor, wall);
+                let gave_up = format!(
+                    "{} gave up: more than {restarts} restarts in {} s",
+                    self.pid_names
+                        .get(supervisor)
+                        .map_or_else(|| supervisor.short(), |n| n.to_string()),
+                    within_ms / 1000
+                );
+                self.mark("give-up", gave_up);
                 let name = self
                     .pid_names
                     .get(supervisor)
@@ -1005,7 +1380,13 @@ impl Sim {
                     self.storage_failing = Some(why.to_string());
                 }
             }
+            Event::Note { kind, text, .. }
+                if kind.as_ref() == "application" && text.contains("exited") =>
+            {
+                self.mark("app-stop", text.to_string());
+            }
             Event::Note { kind, text, .. } if kind.as_ref() == "sale" => {
+                self.mark("sale", text.to_string());
                 // "sale #3 to :customer_5: 4 items, $56.00"
                 if let Some(rest) = text.split_once(" to :").map(|(_, r)| r) {
                     if let Some((key, _)) = rest.split_once(": ") {

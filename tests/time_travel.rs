@@ -1,0 +1,322 @@
+//! Time travel without a browser: a run is its seed, settings and inputs; replaying them
+//! gives the same trace hash, whatever the frames were; seeking shows the past; forks and
+//! shared runs behave; damaged links are refused with a reason.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use proptest::prelude::*;
+use redfour::runtime::Pid;
+use redfour::store::session_store::{MemoryBackend, SharedBackend};
+use redfour::ui::recording::{Input, SharedRun, TICK_MS};
+use redfour::ui::sim::{Action, Settings, Sim, Stop};
+
+fn sim(arrivals: f64, seed: u64) -> Sim {
+    let backend: SharedBackend = Rc::new(RefCell::new(MemoryBackend::default()));
+    let settings = Settings {
+        seed,
+        arrivals_per_minute: arrivals,
+        speed: 5.0,
+        ..Settings::default()
+    };
+    Sim::new(settings, backend)
+}
+
+/// Frames of uneven length, as a browser gives them.
+fn frames(s: &mut Sim, n: usize, salt: u64) {
+    for i in 0..n {
+        let dt = 8.0 + ((i as u64 * 7919 + salt * 104729) % 40) as f64;
+        s.apply(Action::Frame(dt));
+    }
+}
+
+fn live_session(s: &Sim) -> Option<(String, Pid)> {
+    s.session_pids().into_iter().next()
+}
+
+#[test]
+fn a_replay_ends_with_the_live_runs_trace_hash_whatever_the_frames() {
+    let mut live = sim(40.0, 7);
+    frames(&mut live, 200, 1);
+    let (_, pid) = live_session(&live).expect("a shopper by now");
+    live.apply(Action::Kill(pid));
+    live.apply(Action::ConsoleSubmit("Enum.sum(1..10)".into()));
+    frames(&mut live, 50, 2);
+    live.apply(Action::SetChaos(20.0));
+    frames(&mut live, 300, 3);
+    live.apply(Action::ConsoleSubmit(
+        "spawn(fn -> receive do x -> x end end)".into(),
+    ));
+    frames(&mut live, 100, 4);
+    let shared = live.shared();
+    assert!(shared.recording.inputs.len() >= 4);
+    let replayed = Sim::replay(&shared.recording, Stop::Tick(shared.ticks));
+    assert_eq!(replayed.rt.now(), live.rt.now());
+    assert_eq!(
+        format!("{:016x}", replayed.rt.trace_hash()),
+        format!("{:016x}", live.rt.trace_hash()),
+        "same seed and inputs, other frames: the same run"
+    );
+    assert_eq!(replayed.console.transcript(), live.console.transcript());
+}
+
+#[test]
+fn scrubbing_back_shows_the_old_pid_alive_with_its_cart_and_the_end_shows_the_new_one() {
+    let mut s = sim(30.0, 3);
+    frames(&mut s, 300, 5);
+    let (key, old) = live_session(&s).expect("a shopper");
+    let t_before = s.rt.now();
+    let cart_before = s.customer(&key).map(|c| c.items).unwrap_or(0);
+    frames(&mut s, 5, 6);
+    s.apply(Action::Kill(old));
+    let t1 = s.rt.now();
+    frames(&mut s, 100, 7);
+    let new = s.customer(&key).map(|c| c.pid);
+    assert!(new.is_some_and(|p| p != old), "restarted with a new pid");
+    let hash_live = s.rt.trace_hash();
+
+    s.apply(Action::Seek(t_before));
+    assert!(s.present.is_some(), "in the past");
+    assert!(s.rt.now() >= t_before && s.rt.now() < t1);
+    assert!(s.rt.alive(old), "the old pid is alive again");
+    let c = s.customer(&key).expect("the customer is on the floor");
+    assert_eq!(c.pid, old);
+    assert_eq!(c.items, cart_before, "with its cart");
+    assert!(s.markers.iter().all(|m| m.at <= s.rt.now()));
+    assert!(
+        s.run_markers()
+            .iter()
+            .any(|m| m.kind == "crash" && m.at >= t1),
+        "the timeline still shows the crash to come"
+    );
+
+    // forward within the past, then to the end: the present as it was
+    s.apply(Action::Seek(t1 + 50));
+    assert!(!s.rt.alive(old));
+    s.apply(Action::Seek(u64::MAX));
+    assert!(s.present.is_none(), "back to the present");
+    assert_eq!(s.customer(&key).map(|c| c.pid), new);
+    assert_eq!(s.rt.trace_hash(), hash_live);
+}
+
+#[test]
+fn play_in_the_past_forks_and_the_other_timeline_comes_back_until_the_next_input() {
+    let mut s = sim(30.0, 4);
+    frames(&mut s, 200, 8);
+    let (_, pid) = live_session(&s).expect("a shopper");
+    let before = s.rt.now();
+    frames(&mut s, 3, 9);
+    s.apply(Action::Kill(pid));
+    frames(&mut s, 50, 10);
+    let end = s.rt.now();
+    s.apply(Action::Seek(before));
+    s.apply(Action::TogglePlay);
+    assert!(s.playing && s.present.is_none() && s.other.is_some());
+    frames(&mut s, 100, 11);
+    assert!(s.rt.alive(pid), "the fork never had the kill");
+    assert!(s
+        .run
+        .inputs
+        .iter()
+        .all(|(_, i)| *i != Input::Kill(pid.number())));
+    s.apply(Action::OtherTimeline);
+    assert_eq!(s.rt.now(), end);
+    assert!(!s.rt.alive(pid));
+    // fork again, then an input: the other timeline is gone
+    s.apply(Action::Seek(before));
+    s.apply(Action::ConsoleSubmit("1 + 1".into()));
+    assert!(s.other.is_none() && s.present.is_none());
+}
+
+#[test]
+fn comma_and_period_step_from_event_to_event() {
+    let mut s = sim(60.0, 5);
+    frames(&mut s, 100, 12);
+    s.apply(Action::ConsoleSubmit("1 + 1".into()));
+    frames(&mut s, 100, 13);
+    s.apply(Action::ConsoleSubmit("2 + 2".into()));
+    frames(&mut s, 100, 14);
+    let now = s.rt.now();
+    let markers: Vec<u64> = s
+        .markers
+        .iter()
+        .map(|m| m.at)
+        .filter(|at| *at < now)
+        .collect();
+    assert!(markers.len() >= 2, "sales at least: {markers:?}");
+    let (last, before) = (markers[markers.len() - 1], markers[markers.len() - 2]);
+    s.apply(Action::SeekEvent(false));
+    assert!(s.present.is_some());
+    assert!(
+        s.rt.now() >= last && s.rt.now() < last + TICK_MS,
+        "at the last event {last}: {} (before {before}, live {now})",
+        s.rt.now()
+    );
+    s.apply(Action::SeekEvent(false));
+    assert!(
+        s.rt.now() >= before && s.rt.now() < last,
+        "one event further back"
+    );
+    s.apply(Action::SeekEvent(true));
+    assert!(
+        s.rt.now() >= last && s.rt.now() < last + TICK_MS,
+        "and forward again"
+    );
+}
+
+#[test]
+fn a_link_round_trips_and_replays_to_the_same_hash() {
+    let mut live = sim(20.0, 11);
+    frames(&mut live, 150, 13);
+    live.apply(Action::ConsoleSubmit(
+        "IO.puts(\"a.b~c%d #{1 + 1} ünïcode\")".into(),
+    ));
+    live.apply(Action::SetArrivals(12.5));
+    frames(&mut live, 50, 14);
+    let shared = live.shared();
+    let link = shared.to_link();
+    assert!(
+        link.is_ascii() && !link.contains(['#', ' ', '&', '?']),
+        "{link}"
+    );
+    let back = SharedRun::from_link(&format!("#{link}")).expect("reads back");
+    assert_eq!(back, shared);
+    let mut opened = sim(0.0, 0);
+    opened.apply(Action::Open(Box::new(back)));
+    assert_eq!(opened.rt.trace_hash(), live.rt.trace_hash());
+    assert!(opened
+        .replay_note
+        .as_deref()
+        .is_some_and(|n| n.starts_with("replayed · trace hash matches")));
+    // the file form too
+    assert_eq!(SharedRun::from_json(&shared.to_json()).unwrap(), shared);
+}
+
+#[test]
+fn a_tampered_link_replays_with_a_hash_that_differs() {
+    let mut live = sim(20.0, 12);
+    frames(&mut live, 100, 15);
+    let mut shared = live.shared();
+    shared
+        .recording
+        .inputs
+        .push((shared.ticks, Input::Admit(3)));
+    let mut opened = sim(0.0, 0);
+    opened.apply(Action::Open(Box::new(shared)));
+    assert!(opened
+        .replay_note
+        .as_deref()
+        .is_some_and(|n| n.contains("differs")));
+}
+
+#[test]
+fn damaged_newer_or_oversized_links_and_files_are_refused_with_a_reason() {
+    let mut live = sim(20.0, 2);
+    frames(&mut live, 60, 16);
+    live.apply(Action::ConsoleSubmit("1 + 1".into()));
+    let link = live.shared().to_link();
+    let cases = [
+        (link[..link.len() / 2].to_string(), ""),
+        (link.replacen("run=1.", "run=9.", 1), "newer Redfour"),
+        ("run=1.seed%3Dx.0.0.".to_string(), "seed"),
+        ("run=1.seed%3D1.zzzzzzzzzzzzzzzz.0.".to_string(), "instant"),
+        ("run=1.seed%3D1.10.ab.0-q".to_string(), "unknown"),
+        ("run=1.seed%3D1.10.ab.99-k1".to_string(), "after the run"),
+        ("nothing".to_string(), "does not hold a run"),
+        (format!("run=1.{}", "a".repeat(300_000)), "KB"),
+        ("run=1.seed%3D1.10.ab.0-c%E2%8".to_string(), ""),
+    ];
+    for (bad, why) in cases {
+        match SharedRun::from_link(&bad) {
+            Ok(run) if why.is_empty() => {
+                // a cut that happens to parse is caught by its hash on replay
+                let mut opened = sim(0.0, 0);
+                opened.apply(Action::Open(Box::new(run)));
+                assert!(opened.replay_note.is_some());
+            }
+            Ok(_) => panic!("{bad:.60} was taken"),
+            Err(e) => assert!(e.contains(why), "{bad:.60}: {e}"),
+        }
+    }
+    for (bad, why) in [
+        ("not json", "not JSON"),
+        ("{}", "not a Redfour run"),
+        ("{\"redfour_run\": 2}", "newer"),
+        (
+            "{\"redfour_run\": 1, \"tick_ms\": 10, \"settings\": \"seed=1\", \"ticks\": 5, \"trace_hash\": \"ab\", \"inputs\": [{\"tick\": 9, \"kind\": \"kill\", \"arg\": 3}]}",
+            "after the run",
+        ),
+    ] {
+        let e = SharedRun::from_json(bad).expect_err(bad);
+        assert!(e.contains(why), "{bad}: {e}");
+    }
+}
+
+#[test]
+fn a_ten_minute_run_with_fifty_inputs_fits_a_link_under_2_kb() {
+    let mut live = sim(12.0, 1);
+    for i in 0..50 {
+        frames(&mut live, 70, i);
+        match i % 3 {
+            0 => live.apply(Action::ConsoleSubmit(format!("Enum.sum(1..{i})"))),
+            1 => {
+                if let Some((_, pid)) = live_session(&live) {
+                    live.apply(Action::Kill(pid))
+                } else {
+                    live.apply(Action::SetArrivals(12.0))
+                }
+            }
+            _ => live.apply(Action::SetArrivals(10.0 + i as f64)),
+        }
+    }
+    // speed 5: 50 × 70 frames of ~28 ms ≈ 8 minutes of virtual time; run on to 10
+    while live.rt.now() < 600_000 {
+        live.apply(Action::Frame(250.0));
+    }
+    let shared = live.shared();
+    assert_eq!(shared.recording.inputs.len(), 50);
+    let link = shared.to_link();
+    println!(
+        "link: {} bytes for {} inputs over {} s",
+        link.len(),
+        shared.recording.inputs.len(),
+        live.rt.now() / 1000
+    );
+    assert!(link.len() < 2048, "{} bytes", link.len());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
+
+    /// Random input logs, applied live between random frames: the replay's hash is the
+    /// live run's.
+    #[test]
+    fn replays_of_random_input_logs_match_the_live_hash(
+        seed in 0u64..1000,
+        steps in proptest::collection::vec((1usize..40, 0u8..7, 0u32..100), 1..12),
+    ) {
+        let mut live = sim(30.0, seed);
+        for (i, (n, kind, arg)) in steps.iter().enumerate() {
+            frames(&mut live, *n, i as u64 + seed);
+            match kind {
+                0 => if let Some((_, pid)) = live_session(&live) { live.apply(Action::Kill(pid)) },
+                1 => live.apply(Action::ConsoleSubmit(format!("{arg} * 2"))),
+                2 => live.apply(Action::SetChaos(f64::from(arg % 30))),
+                3 => live.apply(Action::AdmitShoppers((arg % 5) as usize)),
+                4 => live.apply(Action::ConsoleSubmit("spawn(fn -> Process.sleep(500) end)".into())),
+                5 => live.apply(Action::Step),
+                _ => live.apply(Action::SetPersistence(if arg % 2 == 0 {
+                    redfour::store::shopping::Persistence::Snapshot
+                } else {
+                    redfour::store::shopping::Persistence::None
+                })),
+            }
+        }
+        let shared = live.shared();
+        let replayed = Sim::replay(&shared.recording, Stop::Tick(shared.ticks));
+        prop_assert_eq!(replayed.rt.trace_hash(), live.rt.trace_hash());
+        let back = SharedRun::from_link(&shared.to_link()).unwrap();
+        prop_assert_eq!(back, shared);
+    }
+}

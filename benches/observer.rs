@@ -16,7 +16,7 @@ use redfour::bench::spread;
 use redfour::store::session_store::{MemoryBackend, SharedBackend};
 use redfour::ui::floor_plan::Camera;
 use redfour::ui::floor_scene;
-use redfour::ui::sim::{Action, Settings, Sim};
+use redfour::ui::sim::{Action, Settings, Sim, Stop};
 
 const RUNS: usize = 7;
 const FRAMES: usize = 30;
@@ -24,6 +24,28 @@ const FRAMES: usize = 30;
 fn main() {
     if std::env::args().any(|a| a == "--test") {
         return; // `cargo test --benches` builds this; the figures come from `cargo bench`
+    }
+    // Time travel: seeking to the end of a recorded run replays it from the start.
+    for (minutes, arrivals, inputs) in [(10u64, 12.0, 50usize), (60, 600.0, 50)] {
+        let live = redfour::bench::recorded_run(minutes, arrivals, inputs);
+        let shared = live.shared();
+        let link = shared.to_link();
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            let replayed = Sim::replay(&shared.recording, Stop::Tick(shared.ticks));
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+            assert_eq!(replayed.rt.trace_hash(), shared.hash, "the replay diverged");
+        }
+        let (m, lo, hi) = spread(times);
+        println!(
+            "seek to the end of a {minutes}-minute run at {arrivals}/min ({} inputs, {} sessions started): {m:.1} ms [{lo:.1}..{hi:.1}] (median of 5); link {} bytes = {:.0} bytes/input; trace hash {:016x}",
+            shared.recording.inputs.len(),
+            live.rt.stats().spawned,
+            link.len(),
+            link.len() as f64 / shared.recording.inputs.len().max(1) as f64,
+            shared.hash
+        );
     }
     for n in [1_000usize, 10_000, 100_000] {
         let backend: SharedBackend = Rc::new(RefCell::new(MemoryBackend::default()));

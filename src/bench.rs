@@ -97,3 +97,38 @@ pub fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     format!("{cpu}, {cores} cores")
 }
+
+/// A recorded run for the time-travel benchmark: `minutes` of virtual time at `arrivals`
+/// shoppers a minute, with `inputs` host inputs spread over it (console lines, kills of
+/// live sessions, arrival-rate changes), driven by frames at 100× as the page would.
+pub fn recorded_run(minutes: u64, arrivals: f64, inputs: usize) -> crate::ui::sim::Sim {
+    use crate::ui::sim::{Action, Settings, Sim};
+    let backend: crate::store::session_store::SharedBackend = std::rc::Rc::new(
+        std::cell::RefCell::new(crate::store::session_store::MemoryBackend::default()),
+    );
+    let settings = Settings {
+        seed: 42,
+        speed: 100.0,
+        arrivals_per_minute: arrivals,
+        ..Settings::default()
+    };
+    let mut sim = Sim::new(settings, backend);
+    let end = minutes * 60_000;
+    let every = end / (inputs as u64 + 1);
+    let mut done = 0;
+    while sim.rt.now() < end {
+        sim.apply(Action::Frame(16.7));
+        if done < inputs && sim.rt.now() >= every * (done as u64 + 1) {
+            match done % 3 {
+                0 => sim.apply(Action::ConsoleSubmit(format!("Enum.sum(1..{done})"))),
+                1 => match sim.session_pids().first() {
+                    Some((_, pid)) => sim.apply(Action::Kill(*pid)),
+                    None => sim.apply(Action::SetArrivals(arrivals.min(120.0))),
+                },
+                _ => sim.apply(Action::SetArrivals(arrivals.min(120.0))),
+            }
+            done += 1;
+        }
+    }
+    sim
+}

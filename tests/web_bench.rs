@@ -246,3 +246,35 @@ fn interpreter_benchmark() {
         grown as f64 / 200_000.0
     );
 }
+
+/// Time travel: seeking to the end of a recorded run replays it from its start (as opening
+/// a shared link does), and the bytes its link takes per input.
+#[wasm_bindgen_test]
+#[ignore]
+fn time_travel_benchmark() {
+    use redfour::ui::sim::{Sim, Stop};
+    for (minutes, arrivals, inputs, runs) in [(10u64, 12.0, 50usize, 7usize), (60, 600.0, 50, 3)] {
+        let live = bench::recorded_run(minutes, arrivals, inputs);
+        let shared = live.shared();
+        let link = shared.to_link();
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let t0 = now_ms();
+            let replayed = Sim::replay(&shared.recording, Stop::Tick(shared.ticks));
+            times.push(now_ms() - t0);
+            assert_eq!(replayed.rt.trace_hash(), shared.hash, "the replay diverged");
+        }
+        let (m, lo, hi) = spread(times);
+        web_sys::console::log_1(
+            &format!(
+                "wasm seek to the end of a {minutes}-minute run at {arrivals}/min ({} inputs, {} sessions started): {m:.1} ms [{lo:.1}..{hi:.1}] (median of {runs}); link {} bytes = {:.0} bytes/input; trace hash {:016x} (native gives the same)",
+                shared.recording.inputs.len(),
+                live.rt.stats().spawned,
+                link.len(),
+                link.len() as f64 / shared.recording.inputs.len().max(1) as f64,
+                shared.hash
+            )
+            .into(),
+        );
+    }
+}

@@ -16,7 +16,9 @@ use super::floor::Floor;
 use super::inspector::Inspector;
 use super::local_storage::LocalStorageBackend;
 use super::process_table::ProcessTable;
+use super::recording::SharedRun;
 use super::sim::{Action, Settings, Sim};
+use super::timeline::Timeline;
 use super::trace_view::TraceView;
 use super::tree::Tree;
 use crate::store::session_store::{MemoryBackend, SharedBackend};
@@ -150,6 +152,20 @@ pub fn app(props: &AppProps) -> Html {
                 // What was refused is not kept: the address and storage get the values used.
                 let _ = remember(&sim.settings);
             }
+            // A shared run in the address's fragment: replayed to the instant it was shared.
+            let fragment = web_sys::window()
+                .and_then(|w| w.location().hash().ok())
+                .unwrap_or_default();
+            if fragment.starts_with("#run=") {
+                match SharedRun::from_link(&fragment) {
+                    Ok(run) => sim.apply(Action::Open(Box::new(run))),
+                    Err(why) => {
+                        sim.message = Some(format!(
+                            "This link is damaged: {why}; starting a fresh run."
+                        ))
+                    }
+                }
+            }
             Rc::new(RefCell::new(sim))
         })
     });
@@ -205,6 +221,7 @@ pub fn app(props: &AppProps) -> Html {
                     <StatusBar />
                 </header>
                 <Controls />
+                <Timeline />
                 <main class="regions">
                     <Floor />
                     <ConsoleView />

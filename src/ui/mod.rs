@@ -15,6 +15,7 @@ pub mod local_storage;
 pub mod process_table;
 pub mod recording;
 pub mod sim;
+pub mod timeline;
 pub mod trace_view;
 pub mod tree;
 

@@ -206,6 +206,8 @@ pub enum Action {
     OtherTimeline,
     /// Replays a shared run (a link or a file) to its instant.
     Open(Box<SharedRun>),
+    /// A message for the person (a file that could not be read, …).
+    Notify(String),
 }
 
 /// Where a replay stops.
@@ -652,6 +654,7 @@ impl Sim {
             Action::AddSessions(n) => self.input(Input::AddSessions(n as u32)),
             Action::AdmitShoppers(n) => self.input(Input::Admit(n as u32)),
             Action::DismissMessage => self.message = None,
+            Action::Notify(text) => self.message = Some(text),
             Action::ConsoleSubmit(text) => self.input(Input::Console(text)),
             Action::PlaySeed => {
                 self.seed_queue = SEED_TRANSCRIPT.iter().copied().collect();
@@ -726,6 +729,9 @@ impl Sim {
 
     /// What an input does to the runtime (live, or replayed).
     fn perform(&mut self, input: &Input) {
+        if self.replaying {
+            self.absorb_trace(); // the floor as it is now: a kill tells its cart
+        }
         match input {
             Input::Kill(n) => {
                 let pid = self.rt.pid_from_number(*n);
@@ -746,7 +752,7 @@ impl Sim {
                 self.rt.run_until_idle();
             }
             Input::Console(text) => {
-                self.mark("console", input.describe());
+                self.mark(self.rt.now(), "console", input.describe());
                 self.console.submit(text);
             }
             Input::Interrupt => {
@@ -797,15 +803,11 @@ impl Sim {
         }
     }
 
-    fn mark(&mut self, kind: &'static str, text: String) {
+    fn mark(&mut self, at: u64, kind: &'static str, text: String) {
         if self.markers.len() >= MARKERS_KEEP {
             self.markers.drain(..MARKERS_KEEP / 10);
         }
-        self.markers.push(Marker {
-            at: self.rt.now(),
-            kind,
-            text,
-        });
+        self.markers.push(Marker { at, kind, text });
     }
 
     /// Runs up to `max_ticks` ticks (fewer once `max_steps` scheduler steps are spent),
@@ -838,6 +840,11 @@ impl Sim {
                     self.rt.advance(skip * TICK_MS);
                     self.ticks += skip;
                     done += skip;
+                    if self.replaying {
+                        // the floor's animations (walks, crash stories) as at speed 1
+                        self.wall_ms += (skip * TICK_MS) as f64;
+                        self.tidy();
+                    }
                     continue;
                 }
             }
@@ -846,14 +853,17 @@ impl Sim {
             done += 1;
             steps += outcome.steps.max(1);
             if self.replaying {
+                // The floor's model reads the trace in batches (well within its buffer),
+                // and whenever a chart sample is due.
                 self.wall_ms += TICK_MS as f64;
-                self.absorb_trace();
-                if self.rt.now() >= self.next_sample {
+                let due = self.rt.now() >= self.next_sample;
+                if due || self.ticks % 64 == 0 || self.rt.last_seq() - self.last_seq > 1_000 {
+                    self.absorb_trace();
+                    self.tidy();
+                }
+                if due {
                     self.read_books();
                     self.sample();
-                }
-                if self.ticks % 16 == 0 {
-                    self.tidy();
                 }
             }
         }
@@ -1228,7 +1238,11 @@ impl Sim {
                     c.live = false;
                 }
                 if !signal::is_clean(reason) {
-                    self.mark("crash", format!("{key} {} crashed: {reason}", pid.short()));
+                    self.mark(
+                        at_ms,
+                        "crash",
+                        format!("{key} {} crashed: {reason}", pid.short()),
+                    );
                     // A crash: the story starts; the supervisor's restart fills it in.
                     self.stories.insert(
                         key.clone(),
@@ -1280,6 +1294,7 @@ impl Sim {
                 self.flashes.insert(*new, wall);
                 self.restarts_seen += 1;
                 self.mark(
+                    at_ms,
                     "restart",
                     format!(
                         "{} restarted {child}: {} → {}",
@@ -1328,7 +1343,7 @@ impl Sim {
                         .map_or_else(|| supervisor.short(), |n| n.to_string()),
                     within_ms / 1000
                 );
-                self.mark("give-up", gave_up);
+                self.mark(at_ms, "give-up", gave_up);
                 let name = self
                     .pid_names
                     .get(supervisor)
@@ -1383,10 +1398,10 @@ impl Sim {
             Event::Note { kind, text, .. }
                 if kind.as_ref() == "application" && text.contains("exited") =>
             {
-                self.mark("app-stop", text.to_string());
+                self.mark(at_ms, "app-stop", text.to_string());
             }
             Event::Note { kind, text, .. } if kind.as_ref() == "sale" => {
-                self.mark("sale", text.to_string());
+                self.mark(at_ms, "sale", text.to_string());
                 // "sale #3 to :customer_5: 4 items, $56.00"
                 if let Some(rest) = text.split_once(" to :").map(|(_, r)| r) {
                     if let Some((key, _)) = rest.split_once(": ") {

@@ -404,6 +404,107 @@ test('spawned processes that spin or allocate keep the frame rate; past max_heap
   await typeInConsole(page, ['Process.exit(spinner, :kill)']);
 });
 
+const seekTo = (page, ms) => page.$eval('[data-testid="timeline"]', (el, v) => {
+  el.value = String(v);
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+}, ms);
+const statusOf = (page) => page.textContent('[data-testid="timeline-status"]');
+
+test('time travel: scrub back before a crash and forward past it, share the run as a link that replays to the same hash, fork and come back', async ({ page, url, browser }) => {
+  await page.goto(`${url}?seed=7&speed=1&arrivals=0&chaos=0&persistence=none`);
+  await page.waitForSelector('[data-testid="console-input"]');
+  await typeInConsole(page, [
+    'Redfour.Shopping.start_session key: :alice',
+    'Redfour.Shopping.Session.select_item :alice, "R4-HELMET", 3',
+  ]);
+  const alice = page.locator('[data-testid="session"][data-key="alice"]');
+  await alice.waitFor();
+  await page.waitForTimeout(1600); // past the walk in
+  const oldPid = await alice.getAttribute('data-pid');
+  await alice.click();
+  await page.waitForFunction((p) => {
+    const a = document.querySelector('[data-testid="session"][data-key="alice"]');
+    return a && a.dataset.pid !== p && !a.classList.contains('dead');
+  }, oldPid, { timeout: 10000 });
+  const newPid = await alice.getAttribute('data-pid');
+  const crash = await page.waitForSelector('[data-testid="timeline-marker"][data-kind="crash"]');
+  const t1 = Number(await crash.getAttribute('data-at'));
+  const title = await crash.getAttribute('title');
+  if (!title.includes('alice') || !title.includes('killed')) throw new Error(`the crash marker says ${title}`);
+  await page.waitForTimeout(1500);
+  await page.locator('[data-testid="region-timeline"]').screenshot({ path: join(artifacts, 'timeline-live.png') });
+
+  // Before t1: the old pid is alive, with its cart, on the floor and in the table.
+  await seekTo(page, t1 - 300);
+  await page.waitForFunction(() => /Looking back/.test(document.querySelector('[data-testid="timeline-status"]').textContent));
+  if ((await alice.getAttribute('data-pid')) !== oldPid) throw new Error(`in the past alice is ${await alice.getAttribute('data-pid')}, want ${oldPid}`);
+  if (!(await alice.getAttribute('aria-label')).includes('3 items in cart')) throw new Error(`alice: ${await alice.getAttribute('aria-label')}`);
+  await page.$eval('.table-scroll', (e) => { e.scrollTop = e.scrollHeight; });
+  await page.waitForSelector(`[data-testid="process-row"][data-pid="${oldPid}"]`);
+  if (await page.$(`[data-testid="process-row"][data-pid="${newPid}"]`)) throw new Error('the new pid exists before the crash');
+  await page.screenshot({ path: join(artifacts, 'time-travel-past.png'), fullPage: true });
+  // , and . step between events (here: the console lines and the crash).
+  await page.focus('[data-testid="timeline"]');
+  await page.keyboard.press('.');
+  await page.waitForFunction((t) => Number(document.querySelector('[data-testid="timeline"]').value) >= t, t1);
+  // one event forward is the crash: alice is down (or already restarted)
+  await page.waitForFunction((p) => {
+    const a = document.querySelector('[data-testid="session"][data-key="alice"]');
+    return a && (a.dataset.pid !== p || a.classList.contains('dead'));
+  }, oldPid, { timeout: 5000 });
+
+  // The end: the present, with the new pid.
+  await seekTo(page, 1e12);
+  await page.waitForFunction(() => /^Live/.test(document.querySelector('[data-testid="timeline-status"]').textContent));
+  if ((await alice.getAttribute('data-pid')) !== newPid) throw new Error(`at the end alice is ${await alice.getAttribute('data-pid')}, want ${newPid}`);
+
+  // Share: pause, copy the link, open it in a new page: the same trace hash.
+  await page.click('[data-testid="play-pause"]');
+  await page.click('[data-testid="share-link"]');
+  const link = await page.inputValue('[data-testid="share-url"]');
+  const hash = await page.textContent('[data-testid="trace-hash"]');
+  if (!link.includes('#run=1.') || link.length > 2048) throw new Error(`link (${link.length} bytes): ${link}`);
+  const other = await page.context().newPage();
+  await other.goto(link);
+  await other.waitForSelector('[data-testid="replay-note"]', { timeout: 20000 });
+  const note = await other.textContent('[data-testid="replay-note"]');
+  if (!note.startsWith('replayed · trace hash matches')) throw new Error(`replay note: ${note}`);
+  if ((await other.textContent('[data-testid="trace-hash"]')) !== hash) throw new Error('the opened link shows another hash');
+  const alice2 = other.locator('[data-testid="session"][data-key="alice"]');
+  await other.waitForTimeout(500);
+  if ((await alice2.getAttribute('data-pid')) !== newPid) throw new Error(`the replayed page has ${await alice2.getAttribute('data-pid')}, want ${newPid}`);
+  await other.screenshot({ path: join(artifacts, 'time-travel-replayed.png'), fullPage: true });
+
+  // Fork: back before the crash, Play: the run goes on without the kill; then back.
+  await seekTo(other, t1 - 300);
+  await other.waitForFunction(() => /Looking back/.test(document.querySelector('[data-testid="timeline-status"]').textContent));
+  await other.click('[data-testid="play-pause"]');
+  await other.waitForSelector('[data-testid="timeline-other"]');
+  await other.waitForTimeout(1500);
+  if ((await alice2.getAttribute('data-pid')) !== oldPid) throw new Error('in the fork alice was killed anyway');
+  await other.locator('[data-testid="region-timeline"]').screenshot({ path: join(artifacts, 'timeline-fork.png') });
+  await other.click('[data-testid="timeline-other"]');
+  await other.waitForFunction((p) => document.querySelector('[data-testid="session"][data-key="alice"]')?.dataset.pid === p, newPid);
+  if ((await other.textContent('[data-testid="trace-hash"]')) !== hash) throw new Error('the other timeline came back with another hash');
+  await other.close();
+  void browser;
+});
+
+test('a damaged or newer run link starts a fresh run with a message', async ({ page, url }) => {
+  for (const [fragment, words] of [
+    ['#run=1.seed%3D7.zz', 'This link is damaged'],
+    ['#run=7.seed%3D7.0.0.', 'newer Redfour'],
+    ['#run=1.seed%3D1.10.ab.0-q', 'unknown'],
+  ]) {
+    await page.goto('about:blank');
+    await page.goto(`${url}${fragment}`);
+    await page.waitForSelector('[data-testid="console-input"]');
+    const banner = await page.textContent('.banner.info');
+    if (!banner.includes(words) || !banner.includes('starting a fresh run')) throw new Error(`${fragment}: ${banner}`);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="timeline"]').max) > 500);
+  }
+});
+
 test('settings survive a reload and travel in the URL', async ({ page, url }) => {
   await page.goto(`${url}?seed=11&speed=5&arrivals=7&chaos=0&persistence=snapshot`);
   await page.waitForSelector('[data-testid="play-pause"]');

@@ -92,6 +92,8 @@ pub async fn drive(m: &mut Machine) -> Result<Term, Exc> {
                 until_check -= 1;
                 if until_check == 0 || std::mem::take(&mut m.heap_check) {
                     // A piece of the measure per turn: a big heap is measured over several.
+                    // It is work like any other: it counts against the frame's slice.
+                    ctx.add_reductions(HEAP_NODES_PER_TURN as u32);
                     match m.heap_step(m.max_heap, HEAP_NODES_PER_TURN) {
                         Some(bytes) if bytes > m.max_heap => kill_for_heap(m).await,
                         // The walk costs time in proportion to the heap: the next one starts

@@ -40,7 +40,9 @@ pub use context::{Ctx, RegisterError};
 pub use gen_server::{CallReply, Flow, GenServer, Init, Server, StartOpts, StartResult};
 pub use pid::{Pid, Ref};
 pub use process::{ProcessInfo, StateView, Status};
-pub use scheduler::{Advance, Runtime, RuntimeConfig, RuntimeError, SpawnOpts, Stats};
+pub use scheduler::{
+    Advance, Runtime, RuntimeConfig, RuntimeError, SpawnOpts, Stats, WORK_PER_RUN,
+};
 pub use supervisor::{ChildSpec, ChildType, Restart, Shutdown, Strategy, SupFlags};
 pub use term::{Atom, Term};
 pub use timer::TimerRef;

@@ -196,7 +196,7 @@ pub(crate) struct Inner {
 /// Reductions reported by processes (`Ctx::add_reductions`) after which one `run` returns,
 /// even with processes still runnable: an interpreted loop gets its share of a frame, and
 /// the frame ends on time.
-pub const WORK_PER_RUN: u64 = 30_000;
+pub const WORK_PER_RUN: u64 = 15_000;
 
 const FIRST_SERIAL: u32 = 80;
 
@@ -1119,6 +1119,12 @@ impl Runtime {
         }
         inner.running = false;
         steps
+    }
+
+    /// Reductions reported by processes so far (interpreted code's work): a host bounds a
+    /// frame's work with it.
+    pub fn work(&self) -> u64 {
+        self.read(|inner| inner.work).unwrap_or(0)
     }
 
     /// Whether some process is ready to run.

@@ -817,7 +817,15 @@ impl Sim {
     fn step_ticks(&mut self, max_ticks: u64, max_steps: usize) -> u64 {
         let mut done = 0;
         let mut steps = 0;
-        while done < max_ticks && steps < max_steps {
+        // Interpreted code's work counts too: a tick gives it up to a slice, and a frame
+        // runs no more ticks once a slice is spent (else a spinning process would make each
+        // slow frame owe more ticks, and the next slower still).
+        let work_start = self.rt.work();
+        while done < max_ticks
+            && steps < max_steps
+            && (max_steps == usize::MAX
+                || self.rt.work().wrapping_sub(work_start) < crate::runtime::WORK_PER_RUN)
+        {
             while self.pending.front().is_some_and(|(t, _)| *t <= self.ticks) {
                 if let Some((tick, input)) = self.pending.pop_front() {
                     self.run.inputs.push((tick, input.clone()));

@@ -123,10 +123,12 @@ fn play_in_the_past_forks_and_the_other_timeline_comes_back_until_the_next_input
     s.apply(Action::OtherTimeline);
     assert_eq!(s.rt.now(), end);
     assert!(!s.rt.alive(pid));
-    // fork again, then an input: the other timeline is gone
+    // an input in the past forks too; the next input lets the other timeline go
     s.apply(Action::Seek(before));
     s.apply(Action::ConsoleSubmit("1 + 1".into()));
-    assert!(s.other.is_none() && s.present.is_none());
+    assert!(s.other.is_some() && s.present.is_none());
+    s.apply(Action::ConsoleSubmit("2 + 2".into()));
+    assert!(s.other.is_none());
 }
 
 #[test]

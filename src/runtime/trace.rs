@@ -237,13 +237,14 @@ pub(crate) struct Trace {
     capacity: usize,
     next_seq: u64,
     pub messages: bool,
-    /// A hash over every event recorded (its time and its text), kept or not: two runs with
-    /// the same seed and inputs end with the same hash (`Runtime::trace_hash`).
+    /// A fingerprint of every event recorded, kept or not: two runs with the same seed and
+    /// inputs end with the same hash (`Runtime::trace_hash`).
     hash: TraceHash,
 }
 
-/// FNV-1a over what is written to it, as a `fmt::Write` (an event is hashed as it prints,
-/// without building its text).
+/// A fingerprint of every event recorded, mixed a word at a time (Fx-style): each event's
+/// time, kind, pids, names and a shallow look at its terms (their type, size, atoms, numbers
+/// and first items). Cheap enough to keep always; a run that diverges changes it.
 #[derive(Clone, Copy, Debug)]
 pub struct TraceHash(pub u64);
 
@@ -253,13 +254,199 @@ impl Default for TraceHash {
     }
 }
 
-impl fmt::Write for TraceHash {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        for b in s.bytes() {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+impl TraceHash {
+    fn word(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn text(&mut self, s: &str) {
+        self.word(s.len() as u64);
+        for chunk in s.as_bytes().chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.word(u64::from_le_bytes(w));
         }
-        Ok(())
+    }
+
+    fn pid(&mut self, p: Pid) {
+        self.word(u64::from(p.serial));
+    }
+
+    fn opt_pid(&mut self, p: Option<Pid>) {
+        self.word(p.map_or(u64::MAX, |p| u64::from(p.serial)));
+    }
+
+    fn term(&mut self, t: &Term, depth: u32) {
+        match t {
+            Term::Atom(a) => {
+                self.word(1);
+                self.text(&a.name());
+            }
+            Term::Int(i) => {
+                self.word(2);
+                self.word(*i as u64);
+            }
+            Term::Float(f) => {
+                self.word(3);
+                self.word(f.to_bits());
+            }
+            Term::Str(x) => {
+                self.word(4);
+                let end = (0..=x.len().min(32))
+                    .rev()
+                    .find(|i| x.is_char_boundary(*i))
+                    .unwrap_or(0);
+                self.text(&x[..end]);
+            }
+            Term::Tuple(x) => {
+                self.word(5);
+                self.word(x.len() as u64);
+                if depth > 0 {
+                    for item in x.iter().take(4) {
+                        self.term(item, depth - 1);
+                    }
+                }
+            }
+            Term::List(l) => {
+                self.word(6);
+                self.word(l.len() as u64);
+                if depth > 0 {
+                    for item in l.iter().take(4) {
+                        self.term(item, depth - 1);
+                    }
+                }
+            }
+            Term::Map(x) => {
+                self.word(7);
+                self.word(x.len() as u64);
+            }
+            Term::Struct(name, x) => {
+                self.word(8);
+                self.text(&name.name());
+                self.word(x.len() as u64);
+            }
+            Term::Pid(p) => {
+                self.word(9);
+                self.pid(*p);
+            }
+            Term::Ref(r) => {
+                self.word(10);
+                self.word(r.0);
+            }
+            Term::Fun(f) => {
+                // not its id: that counts funs made in the page, replays included
+                self.word(11);
+                self.word(f.arity() as u64);
+            }
+        }
+    }
+
+    fn event(&mut self, time: u64, e: &Event) {
+        self.word(time);
+        match e {
+            Event::Spawn { pid, parent, label } => {
+                self.word(20);
+                self.pid(*pid);
+                self.opt_pid(*parent);
+                self.text(label.as_deref().unwrap_or(""));
+            }
+            Event::Exit { pid, reason } => {
+                self.word(21);
+                self.pid(*pid);
+                self.term(reason, 2);
+            }
+            Event::Link { a, b } | Event::Unlink { a, b } => {
+                self.word(if matches!(e, Event::Link { .. }) {
+                    22
+                } else {
+                    23
+                });
+                self.pid(*a);
+                self.pid(*b);
+            }
+            Event::Monitor {
+                watcher,
+                target,
+                mref,
+            } => {
+                self.word(24);
+                self.pid(*watcher);
+                self.pid(*target);
+                self.word(mref.0);
+            }
+            Event::Demonitor { watcher, mref } => {
+                self.word(25);
+                self.pid(*watcher);
+                self.word(mref.0);
+            }
+            Event::Down {
+                watcher,
+                target,
+                reason,
+            } => {
+                self.word(26);
+                self.pid(*watcher);
+                self.pid(*target);
+                self.term(reason, 2);
+            }
+            Event::Register { name, pid } | Event::Unregister { name, pid } => {
+                self.word(if matches!(e, Event::Register { .. }) {
+                    27
+                } else {
+                    28
+                });
+                self.text(name);
+                self.pid(*pid);
+            }
+            Event::Send { from, to, msg } => {
+                self.word(29);
+                self.opt_pid(*from);
+                self.pid(*to);
+                self.term(msg, 2);
+            }
+            Event::Receive { pid, msg } => {
+                self.word(30);
+                self.pid(*pid);
+                self.term(msg, 2);
+            }
+            Event::TimerFired { to, msg } => {
+                self.word(31);
+                self.pid(*to);
+                self.term(msg, 2);
+            }
+            Event::Restart {
+                supervisor,
+                child,
+                old,
+                new,
+                reason,
+                sibling_of,
+            } => {
+                self.word(32);
+                self.pid(*supervisor);
+                self.text(child);
+                self.pid(*old);
+                self.pid(*new);
+                self.term(reason, 2);
+                self.opt_pid(*sibling_of);
+            }
+            Event::GiveUp {
+                supervisor,
+                restarts,
+                within_ms,
+            } => {
+                self.word(33);
+                self.pid(*supervisor);
+                self.word(u64::from(*restarts));
+                self.word(*within_ms);
+            }
+            Event::Note { pid, kind, text } => {
+                self.word(34);
+                self.opt_pid(*pid);
+                self.text(kind);
+                self.text(text);
+            }
+        }
     }
 }
 
@@ -279,7 +466,7 @@ impl Trace {
             self.next_seq += 1;
             return;
         }
-        let _ = fmt::Write::write_fmt(&mut self.hash, format_args!("{time} {event}\n"));
+        self.hash.event(time, &event);
         if self.events.len() == self.capacity {
             self.events.pop_front();
         }

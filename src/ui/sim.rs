@@ -711,9 +711,11 @@ impl Sim {
     /// In the past, it forks first: the run goes on from here without the later inputs.
     fn input(&mut self, input: Input) {
         if self.present.is_some() {
+            // the fork's first input: the timeline it leaves stays within reach
             self.fork();
+        } else {
+            self.other = None;
         }
-        self.other = None;
         self.run.inputs.push((self.ticks, input.clone()));
         self.perform(&input);
     }

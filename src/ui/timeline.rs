@@ -262,6 +262,7 @@ pub fn timeline() -> Html {
                     aria-valuetext={format!("{} of {}", seconds(now), seconds(end))} />
             </div>
             <div class="timeline-bar">
+                <strong class="timeline-title" title="Drag the slider back to see the whole page as the run was then">{ "Timeline" }</strong>
                 <span class={classes!("timeline-status", past.then_some("past"))} data-testid="timeline-status">{ status }</span>
                 <button onclick={back} title="One event back (,)" aria-label="One event back">{ "◀ event" }</button>
                 <button onclick={forward} title="One event forward (.)" aria-label="One event forward">{ "event ▶" }</button>

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDist } from './serve-static.mjs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { differences, pageTranscript } from './iex-transcript.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -489,6 +489,37 @@ test('time travel: scrub back before a crash and forward past it, share the run 
   if ((await other.textContent('[data-testid="trace-hash"]')) !== hash) throw new Error('the other timeline came back with another hash');
   await other.close();
   void browser;
+});
+
+test('export a run as JSON and import it in a new page: it replays to the same hash; a broken file is refused', async ({ page, url }) => {
+  await page.goto(`${url}?seed=11&speed=5&arrivals=40&chaos=0&persistence=none`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length >= 3, null, { timeout: 30000 });
+  await typeInConsole(page, ['Enum.map(1..3, &(&1 * 2))']);
+  await page.locator('[data-testid="session"]').first().click();
+  await page.waitForSelector('[data-testid="timeline-marker"][data-kind="crash"]');
+  await page.click('[data-testid="play-pause"]');
+  const hash = await page.textContent('[data-testid="trace-hash"]');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Export run')]);
+  const file = join(artifacts, 'exported-run.json');
+  await download.saveAs(file);
+  const doc = JSON.parse(await readFile(file, 'utf8'));
+  if (doc.redfour_run !== 1 || doc.trace_hash !== hash || !doc.inputs.some((i) => i.kind === 'kill') || !doc.inputs.some((i) => i.kind === 'console')) {
+    throw new Error(`exported: ${JSON.stringify(doc).slice(0, 300)}`);
+  }
+  const other = await page.context().newPage();
+  await other.goto(`${url}?seed=1&arrivals=0`);
+  await other.waitForSelector('[data-testid="console-input"]');
+  await other.setInputFiles('input[type=file]', file);
+  await other.waitForSelector('[data-testid="replay-note"]', { timeout: 20000 });
+  const note = await other.textContent('[data-testid="replay-note"]');
+  if (!note.startsWith('replayed · trace hash matches') || (await other.textContent('[data-testid="trace-hash"]')) !== hash) throw new Error(`import: ${note}`);
+  // a broken file: a message, and the run on the page goes on untouched
+  const broken = join(artifacts, 'broken-run.json');
+  await writeFile(broken, JSON.stringify({ ...doc, inputs: 'nope' }));
+  await other.setInputFiles('input[type=file]', broken);
+  await other.waitForFunction(() => /This file is damaged or not a run: its inputs are missing; nothing was changed/.test(document.querySelector('.banner.info')?.textContent || ''));
+  if ((await other.textContent('[data-testid="trace-hash"]')) !== hash) throw new Error('a broken file changed the run');
+  await other.close();
 });
 
 test('a damaged or newer run link starts a fresh run with a message', async ({ page, url }) => {

@@ -13,6 +13,14 @@ pub struct Pid {
 }
 
 impl Pid {
+    /// `#PID<0.0.0>`: the host, sender of everything the page does to the runtime.
+    pub fn host() -> Pid {
+        Pid {
+            index: 0,
+            serial: 0,
+        }
+    }
+
     /// The number shown in `#PID<0.N.0>`.
     pub fn number(self) -> u32 {
         self.serial

@@ -190,6 +190,9 @@ pub(crate) struct Inner {
     version: u64,
     running: bool,
     host: Pid,
+    /// Pid numbers whose messages are traced (`Runtime::trace_process`): a sequence chart's.
+    /// By number, so that a pid not yet spawned (a replay's) can be named in advance.
+    traced: Vec<u32>,
 }
 
 /// The first pid numbers are kept for the runtime itself, as the BEAM's are.
@@ -241,6 +244,7 @@ impl Inner {
                 index: 0,
                 serial: 0,
             },
+            traced: Vec::new(),
         };
         // Slot 0 is the host: `#PID<0.0.0>`, the sender of everything the host does.
         let mut host = Slot::free();
@@ -260,6 +264,13 @@ impl Inner {
 
     pub(crate) fn record(&mut self, event: Event) {
         self.trace.record(self.now, event);
+    }
+
+    /// Whether a message between these is traced for a process that asked for it.
+    #[cold]
+    #[inline(never)]
+    fn is_traced(&self, from: Option<Pid>, to: Pid) -> bool {
+        self.traced.contains(&to.serial) || from.is_some_and(|f| self.traced.contains(&f.serial))
     }
 
     /// Message tracing, kept out of line: it is off on the hot path of `send` and `receive`.
@@ -370,7 +381,7 @@ impl Inner {
     #[inline(always)]
     pub(crate) fn push_message(&mut self, from: Option<Pid>, to: Pid, msg: Term) {
         self.stats.messages += 1;
-        if self.trace.messages {
+        if self.trace.messages || (self.trace.watching && self.is_traced(from, to)) {
             self.record_send(from, to, &msg);
         }
         let Some(slot) = self.slots.get_mut(to.index as usize).filter(|s| s.is(to)) else {
@@ -443,7 +454,7 @@ impl Inner {
             Some(msg) => {
                 slot.reductions = slot.reductions.wrapping_add(1);
                 self.turn_msgs += 1;
-                if self.trace.messages {
+                if self.trace.messages || (self.trace.watching && self.is_traced(None, pid)) {
                     self.record_receive(pid, &msg);
                 }
                 Take::Message(msg)
@@ -1051,6 +1062,19 @@ impl Runtime {
     /// Draws from the runtime's seeded generator (for host-side simulation choices).
     pub fn random_u64(&self) -> u64 {
         self.with(|inner| inner.rng.next_u64()).unwrap_or(0)
+    }
+
+    /// Traces the messages `pid` sends and receives (or stops): what a sequence chart of it
+    /// needs, while the rest of the system pays one flag test per message. Message events are
+    /// observation, not behaviour: the trace hash leaves them out.
+    pub fn trace_process(&self, pid: Pid, on: bool) {
+        let _ = self.with(|inner| {
+            inner.traced.retain(|p| *p != pid.serial);
+            if on {
+                inner.traced.push(pid.serial);
+            }
+            inner.trace.watching = !inner.traced.is_empty();
+        });
     }
 
     pub fn set_trace_messages(&self, on: bool) {

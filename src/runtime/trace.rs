@@ -237,6 +237,8 @@ pub(crate) struct Trace {
     capacity: usize,
     next_seq: u64,
     pub messages: bool,
+    /// Some processes' messages are traced (`Runtime::trace_process`).
+    pub watching: bool,
     /// A fingerprint of every event recorded, kept or not: two runs with the same seed and
     /// inputs end with the same hash (`Runtime::trace_hash`).
     hash: TraceHash,
@@ -457,6 +459,7 @@ impl Trace {
             capacity,
             next_seq: 1,
             messages: false,
+            watching: false,
             hash: TraceHash::default(),
         }
     }
@@ -466,7 +469,10 @@ impl Trace {
             self.next_seq += 1;
             return;
         }
-        self.hash.event(time, &event);
+        // What is traced of messages depends on what the person watches, not on the run.
+        if !matches!(event, Event::Send { .. } | Event::Receive { .. }) {
+            self.hash.event(time, &event);
+        }
         if self.events.len() == self.capacity {
             self.events.pop_front();
         }

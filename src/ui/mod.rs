@@ -14,6 +14,7 @@ pub mod inspector;
 pub mod local_storage;
 pub mod process_table;
 pub mod recording;
+pub mod sequence;
 pub mod sim;
 pub mod timeline;
 pub mod trace_view;

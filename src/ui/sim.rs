@@ -208,6 +208,10 @@ pub enum Action {
     Open(Box<SharedRun>),
     /// A message for the person (a file that could not be read, …).
     Notify(String),
+    /// Adds a process to the sequence chart (or takes it out): its messages are traced.
+    ChartToggle(Pid),
+    /// Empties the sequence chart.
+    ChartClear,
 }
 
 /// Where a replay stops.
@@ -455,7 +459,16 @@ pub struct Sim {
     replaying: bool,
     /// What opening a shared run found: `replayed · trace hash matches`, or what differed.
     pub replay_note: Option<String>,
+    /// The sequence chart's processes (pid numbers; a restart's successor takes its place).
+    pub charted: BTreeSet<u32>,
+    /// Processes linked to a charted one: their exits travel to it.
+    chart_links: BTreeSet<u32>,
+    /// The events of the charted processes, oldest first (at most `SEQ_KEEP`).
+    pub seq_log: VecDeque<TraceEvent>,
 }
+
+/// Events the sequence chart keeps, at most.
+pub const SEQ_KEEP: usize = 10_000;
 
 /// A moment on the timeline.
 #[derive(Clone, Debug, PartialEq)]
@@ -570,6 +583,9 @@ impl Sim {
             pending: VecDeque::new(),
             replaying: false,
             replay_note: None,
+            charted: BTreeSet::new(),
+            chart_links: BTreeSet::new(),
+            seq_log: VecDeque::new(),
         }
     }
 
@@ -655,6 +671,25 @@ impl Sim {
             Action::AdmitShoppers(n) => self.input(Input::Admit(n as u32)),
             Action::DismissMessage => self.message = None,
             Action::Notify(text) => self.message = Some(text),
+            Action::ChartToggle(pid) => {
+                let n = pid.number();
+                let on = !self.charted.remove(&n);
+                if on {
+                    self.charted.insert(n);
+                }
+                self.rt.trace_process(pid, on);
+                if self.charted.is_empty() {
+                    self.seq_log.clear();
+                    self.chart_links.clear();
+                }
+            }
+            Action::ChartClear => {
+                for n in std::mem::take(&mut self.charted) {
+                    self.rt.trace_process(self.rt.pid_from_number(n), false);
+                }
+                self.seq_log.clear();
+                self.chart_links.clear();
+            }
             Action::ConsoleSubmit(text) => self.input(Input::Console(text)),
             Action::PlaySeed => {
                 self.seed_queue = SEED_TRANSCRIPT.iter().copied().collect();
@@ -883,6 +918,12 @@ impl Sim {
     /// A run replayed from its recording until `stop`: the same seed, storage and inputs
     /// give the same run (storage is a copy in memory: a replay writes nothing).
     pub fn replay(run: &Recording, stop: Stop) -> Sim {
+        Sim::replay_charted(run, stop, &BTreeSet::new())
+    }
+
+    /// `replay`, with these processes' messages traced from the start (a sequence chart
+    /// opened in the present shows the past too).
+    pub fn replay_charted(run: &Recording, stop: Stop, charted: &BTreeSet<u32>) -> Sim {
         let mut memory = MemoryBackend::default();
         for (k, v) in &run.storage {
             let _ = crate::store::session_store::Backend::save(&mut memory, k, v);
@@ -891,8 +932,17 @@ impl Sim {
         let mut sim = Sim::new(run.settings.clone(), backend);
         sim.run.storage = run.storage.clone();
         sim.pending = run.inputs.iter().cloned().collect();
+        for n in charted {
+            sim.charted.insert(*n);
+            sim.rt.trace_process(sim.rt.pid_from_number(*n), true);
+        }
         sim.replay_to(stop);
         sim
+    }
+
+    /// Every process the chart has followed (the charted ones and their predecessors).
+    fn charted_from_start(&self) -> BTreeSet<u32> {
+        self.charted_all()
     }
 
     /// Replays forward (inputs from `pending`) until `stop`.
@@ -954,7 +1004,8 @@ impl Sim {
                 Box::new(live)
             }
         };
-        let mut past = Sim::replay(&present.run, Stop::Time(ms));
+        let mut past =
+            Sim::replay_charted(&present.run, Stop::Time(ms), &present.charted_from_start());
         past.settings.speed = present.settings.speed;
         past.selected = selected;
         past.present = Some(present);
@@ -1095,7 +1146,12 @@ impl Sim {
         }
         for e in &events {
             self.absorb_event(&e.event, e.time);
-            self.trace.push_back(e.clone());
+            if !self.charted.is_empty() {
+                self.chart_event(e);
+            }
+            if !matches!(e.event, Event::Send { .. } | Event::Receive { .. }) {
+                self.trace.push_back(e.clone());
+            }
         }
         while self.trace.len() > TRACE_KEEP {
             self.trace.pop_front();
@@ -1103,6 +1159,85 @@ impl Sim {
         if gap {
             self.resync();
         }
+    }
+
+    /// Keeps what the sequence chart needs of an event; a charted process's successor (after
+    /// a restart) takes its place, and the supervisor's spawn of it starts its lifeline.
+    fn chart_event(&mut self, e: &TraceEvent) {
+        let charted = |p: &Pid| self.charted.contains(&p.number());
+        let keep = match &e.event {
+            Event::Receive { .. } => false,
+            Event::Exit { pid, .. } => charted(pid) || self.chart_links.contains(&pid.number()),
+            Event::Link { a, b } => {
+                if charted(a) {
+                    self.chart_links.insert(b.number());
+                }
+                if charted(b) {
+                    self.chart_links.insert(a.number());
+                }
+                charted(a) || charted(b)
+            }
+            other => other.pids().iter().any(charted),
+        };
+        if keep {
+            self.seq_log.push_back(e.clone());
+        }
+        if let Event::Restart {
+            supervisor,
+            old,
+            new,
+            ..
+        } = &e.event
+        {
+            if self.charted.remove(&old.number()) {
+                self.charted.insert(new.number());
+                self.rt.trace_process(*old, false);
+                self.rt.trace_process(*new, true);
+                self.seq_log.push_back(TraceEvent {
+                    seq: e.seq,
+                    time: e.time,
+                    event: Event::Spawn {
+                        pid: *new,
+                        parent: Some(*supervisor),
+                        label: None,
+                    },
+                });
+                self.chart_links.insert(supervisor.number());
+            }
+        }
+        while self.seq_log.len() > SEQ_KEEP {
+            self.seq_log.pop_front();
+        }
+    }
+
+    /// The sequence chart of the charted processes, as it stands.
+    pub fn chart(&self) -> super::sequence::Chart {
+        super::sequence::build(&self.seq_log, &self.charted_all(), |p| {
+            self.pid_name(p)
+                .map(str::to_string)
+                .or_else(|| self.rt.label_of(p).map(|l| l.to_string()))
+        })
+    }
+
+    /// The charted processes and their predecessors still in the log (their lifelines stay).
+    fn charted_all(&self) -> BTreeSet<u32> {
+        let mut all = self.charted.clone();
+        for e in &self.seq_log {
+            if let Event::Spawn {
+                pid,
+                parent: Some(_),
+                label: None,
+            } = &e.event
+            {
+                all.insert(pid.number());
+            }
+            if let Event::Exit { pid, .. } = &e.event {
+                if !self.chart_links.contains(&pid.number()) {
+                    all.insert(pid.number());
+                }
+            }
+        }
+        all
     }
 
     /// Which part of the system a process belongs to: the `shopping` application, the

@@ -17,6 +17,7 @@ use super::inspector::Inspector;
 use super::local_storage::LocalStorageBackend;
 use super::process_table::ProcessTable;
 use super::recording::SharedRun;
+use super::sequence_view::SequenceView;
 use super::sim::{Action, Settings, Sim};
 use super::timeline::Timeline;
 use super::trace_view::TraceView;
@@ -230,6 +231,7 @@ pub fn app(props: &AppProps) -> Html {
                     <Inspector />
                     <TraceView />
                     <Charts />
+                    <SequenceView />
                 </main>
             </div>
         </ContextProvider<SimCtx>>

@@ -51,6 +51,8 @@ pub fn inspector() -> Html {
                     .map(|e| format!("{:>9.3}s  {}", e.time as f64 / 1000.0, e.event))
                     .collect();
                 let kill = ctx.dispatch.reform(move |_| Action::Kill(pid));
+                let charted = sim.charted.contains(&pid.number());
+                let chart = ctx.dispatch.reform(move |_| Action::ChartToggle(pid));
                 html! {
                     <>
                         <dl class="facts">
@@ -67,7 +69,13 @@ pub fn inspector() -> Html {
                             <dd>{ format!("{} / {} / {} bytes", info.message_queue_len, info.reductions, info.memory) }</dd>
                             <dt>{ "restarts" }</dt><dd>{ info.restarts }</dd>
                         </dl>
-                        <button class="danger" onclick={kill}>{ format!("Process.exit({}, :kill)", pid.short()) }</button>
+                        <div class="inspector-actions">
+                            <button class="danger" onclick={kill}>{ format!("Process.exit({}, :kill)", pid.short()) }</button>
+                            <button onclick={chart} data-testid="chart-toggle" aria-pressed={charted.to_string()}
+                                title="Draw this process's messages in the sequence chart (its calls, replies, casts, exits)">
+                                { if charted { "Remove from the sequence chart" } else { "Show in the sequence chart" } }
+                            </button>
+                        </div>
                         if !sim.selected_restarts.is_empty() {
                             <h3>{ "Restarts of this child" }</h3>
                             <ul class="restarts" data-testid="inspector-restarts">
@@ -77,9 +85,9 @@ pub fn inspector() -> Html {
                             </ul>
                         }
                         <h3>{ ":sys.get_state" }</h3>
-                        <pre class="state" data-testid="inspector-state">{ state }</pre>
+                        <pre class="state" data-testid="inspector-state" tabindex="0" aria-label=":sys.get_state">{ state }</pre>
                         <h3>{ "Recent events" }</h3>
-                        <pre class="events">{ events.join("\n") }</pre>
+                        <pre class="events" tabindex="0" aria-label="Recent events">{ events.join("\n") }</pre>
                     </>
                 }
             }

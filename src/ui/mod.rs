@@ -15,6 +15,7 @@ pub mod local_storage;
 pub mod process_table;
 pub mod recording;
 pub mod sequence;
+pub mod sequence_view;
 pub mod sim;
 pub mod timeline;
 pub mod trace_view;

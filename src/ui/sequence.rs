@@ -97,7 +97,6 @@ pub fn build(
     let mut arrows: Vec<Arrow> = Vec::new();
     let mut ends: BTreeMap<Pid, (usize, String)> = BTreeMap::new();
     let mut calls: BTreeMap<Ref, usize> = BTreeMap::new();
-    let mut links: BTreeSet<(Pid, Pid)> = BTreeSet::new();
     let is_chosen = |p: Pid| chosen.contains(&p.number());
     let push = |arrows: &mut Vec<Arrow>, at, kind, from, to, full: String| {
         arrows.push(Arrow {
@@ -130,6 +129,19 @@ pub fn build(
                     Some([Term::Atom(tag), m]) if *tag == Atom::GEN_CAST => {
                         push(&mut arrows, at, Kind::Cast, from, *to, m.to_string());
                     }
+                    // a :DOWN is drawn from its event; an exit signal to a process that
+                    // traps exits arrives as {:EXIT, pid, reason}
+                    Some([Term::Atom(tag), ..]) if &*tag.name() == "DOWN" => {}
+                    Some([Term::Atom(tag), _, reason]) if &*tag.name() == "EXIT" => {
+                        push(
+                            &mut arrows,
+                            at,
+                            Kind::Exit,
+                            from,
+                            *to,
+                            format!("EXIT {}", reason_text(reason)),
+                        );
+                    }
                     Some([Term::Ref(r), reply]) if calls.contains_key(r) => {
                         let call = calls.remove(r);
                         push(&mut arrows, at, Kind::Reply, from, *to, reply.to_string());
@@ -147,14 +159,10 @@ pub fn build(
                 parent: Some(parent),
                 ..
             } if is_chosen(*pid) || is_chosen(*parent) => {
-                push(&mut arrows, at, Kind::Spawn, *parent, *pid, "spawn".into());
+                push(&mut arrows, at, Kind::Spawn, *parent, *pid, String::new());
             }
             Event::Link { a, b } if is_chosen(*a) || is_chosen(*b) => {
-                links.insert((*a.min(b), *a.max(b)));
-                push(&mut arrows, at, Kind::Link, *a, *b, "link".into());
-            }
-            Event::Unlink { a, b } => {
-                links.remove(&(*a.min(b), *a.max(b)));
+                push(&mut arrows, at, Kind::Link, *a, *b, String::new());
             }
             Event::Monitor {
                 watcher, target, ..
@@ -165,7 +173,7 @@ pub fn build(
                     Kind::Monitor,
                     *watcher,
                     *target,
-                    "monitor".into(),
+                    String::new(),
                 );
             }
             Event::Down {
@@ -182,35 +190,17 @@ pub fn build(
                     format!("{{:DOWN, {}}}", reason_text(reason)),
                 );
             }
-            Event::Exit { pid, reason } => {
-                let partners: Vec<Pid> = links
-                    .iter()
-                    .filter_map(|(a, b)| {
-                        if a == pid {
-                            Some(*b)
-                        } else if b == pid {
-                            Some(*a)
-                        } else {
-                            None
-                        }
-                    })
-                    .collect();
-                for partner in partners {
-                    if is_chosen(*pid) || is_chosen(partner) {
-                        push(
-                            &mut arrows,
-                            at,
-                            Kind::Exit,
-                            *pid,
-                            partner,
-                            format!("EXIT {}", reason_text(reason)),
-                        );
-                    }
-                    links.remove(&(*pid.min(&partner), *pid.max(&partner)));
-                }
-                if is_chosen(*pid) {
-                    ends.insert(*pid, (arrows.len().saturating_sub(1), reason_text(reason)));
-                }
+            Event::Exit { pid, reason } if is_chosen(*pid) => {
+                // the lifeline ends here: a row of its own, a cross and the reason
+                push(
+                    &mut arrows,
+                    at,
+                    Kind::Exit,
+                    *pid,
+                    *pid,
+                    format!("exited {}", reason_text(reason)),
+                );
+                ends.insert(*pid, (arrows.len() - 1, reason_text(reason)));
             }
             _ => {}
         }
@@ -266,14 +256,16 @@ pub fn mermaid(chart: &Chart) -> String {
             l.pid.short()
         );
     }
-    let mut ended: Vec<(usize, &Lifeline)> = chart
-        .lifelines
-        .iter()
-        .filter_map(|l| l.end.as_ref().map(|(i, _)| (*i, l)))
-        .collect();
-    ended.sort_by_key(|(i, _)| *i);
-    let mut next_end = 0;
-    for (i, a) in chart.arrows.iter().enumerate() {
+    for a in &chart.arrows {
+        if a.kind == Kind::Exit && a.from == a.to {
+            let _ = writeln!(
+                out,
+                "    Note over {}: {}",
+                id(a.from),
+                mermaid_text(&a.label)
+            );
+            continue;
+        }
         let arrow = match a.kind {
             Kind::Call | Kind::Send | Kind::Spawn => "->>",
             Kind::Reply => "-->>",
@@ -282,10 +274,9 @@ pub fn mermaid(chart: &Chart) -> String {
             Kind::Link | Kind::Monitor => "-->",
         };
         let label = match a.kind {
-            Kind::Call => format!("call {}", a.label),
-            Kind::Reply => format!("reply {}", a.label),
-            Kind::Cast => format!("cast {}", a.label),
-            _ => a.label.clone(),
+            Kind::Send | Kind::Exit | Kind::Down => a.label.clone(),
+            kind if a.label.is_empty() => kind.name().to_string(),
+            kind => format!("{} {}", kind.name(), a.label),
         };
         let _ = writeln!(
             out,
@@ -294,23 +285,6 @@ pub fn mermaid(chart: &Chart) -> String {
             id(a.to),
             mermaid_text(&label)
         );
-        while let Some((at, l)) = ended.get(next_end) {
-            if *at != i {
-                break;
-            }
-            let (_, reason) = l
-                .end
-                .as_ref()
-                .map(|(i, r)| (*i, r.as_str()))
-                .unwrap_or((0, ""));
-            let _ = writeln!(
-                out,
-                "    Note over {}: exited {}",
-                id(l.pid),
-                mermaid_text(reason)
-            );
-            next_end += 1;
-        }
     }
     out
 }

@@ -55,10 +55,10 @@ fn link_for(run: &SharedRun) -> String {
 }
 
 /// Offers `text` as a file download.
-fn download(name: &str, text: &str) -> Result<(), String> {
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|_| "the browser would not make the file".to_string())?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)
@@ -169,7 +169,7 @@ pub fn timeline() -> Html {
                 run.recording.settings.seed,
                 run.ticks * TICK_MS / 1000
             );
-            if let Err(why) = download(&name, &run.to_json()) {
+            if let Err(why) = download(&name, "application/json", &run.to_json()) {
                 d.emit(Action::Notify(format!(
                     "The run could not be exported: {why}."
                 )));

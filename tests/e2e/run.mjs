@@ -537,6 +537,45 @@ test('a damaged or newer run link starts a fresh run with a message', async ({ p
   }
 });
 
+test('sequence chart: a session\'s call to the Catalog and its reply as a pair; after a kill its lifeline ends :killed and the successor starts from the supervisor; Mermaid', async ({ page, url }) => {
+  await page.goto(`${url}?seed=7&speed=1&arrivals=0&chaos=0&persistence=none`);
+  await page.waitForSelector('[data-testid="sequence-empty"]');
+  await typeInConsole(page, ['Redfour.Shopping.start_session key: :alice']);
+  const alice = page.locator('[data-testid="session"][data-key="alice"]');
+  await alice.waitFor();
+  const oldPid = await alice.getAttribute('data-pid');
+  await page.$eval('.table-scroll', (e) => { e.scrollTop = e.scrollHeight; });
+  await page.click(`[data-testid="process-row"][data-pid="${oldPid}"]`);
+  await page.click('[data-testid="chart-toggle"]');
+  await typeInConsole(page, ['Redfour.Shopping.Session.select_item :alice, "R4-HELMET", 2']);
+  const catalog = await page.waitForSelector('[data-testid="lifeline"]:has-text("Redfour.Catalog")');
+  const catalogPid = await catalog.getAttribute('data-pid');
+  const call = await page.waitForSelector(`[data-testid="sequence-arrow"][data-kind="call"][data-from="${oldPid}"][data-to="${catalogPid}"]`);
+  const pair = await call.getAttribute('data-pair');
+  const reply = await page.$(`[data-testid="sequence-arrow"][data-index="${pair}"]`);
+  if (!reply || (await reply.getAttribute('data-kind')) !== 'reply' || (await reply.getAttribute('data-to')) !== oldPid) throw new Error('the call has no reply paired with it');
+  const hover = await call.$eval('title', (t) => t.textContent);
+  if (!hover.includes('{:price, "R4-HELMET"}')) throw new Error(`the call's full text: ${hover}`);
+  await page.locator('[data-testid="region-sequence"]').screenshot({ path: join(artifacts, 'sequence-call.png') });
+  // a kill: the old lifeline ends with :killed, the new one starts from the supervisor's spawn
+  await alice.click();
+  await page.waitForFunction((p) => document.querySelector('[data-testid="session"][data-key="alice"]')?.dataset.pid !== p, oldPid);
+  const newPid = await alice.getAttribute('data-pid');
+  await page.waitForSelector(`[data-testid="lifeline"][data-pid="${oldPid}"][data-end=":killed"]`);
+  const spawn = await page.waitForSelector(`[data-testid="sequence-arrow"][data-kind="spawn"][data-to="${newPid}"]`);
+  const from = await spawn.getAttribute('data-from');
+  const supName = await page.textContent(`[data-testid="lifeline"][data-pid="${from}"] .lifeline-name`);
+  if (!supName.includes('SessionSupervisor')) throw new Error(`the successor was spawned by ${supName}`);
+  const mermaidText = await page.textContent('[data-testid="sequence-mermaid-text"]');
+  const o = oldPid.slice(3, -3);
+  for (const want of ['sequenceDiagram', `participant P${o} as alice ${oldPid}`, `P${o}->>P${catalogPid.slice(3, -3)}: call {:price, "R4-HELMET"}`, `Note over P${o}: exited :killed`]) {
+    if (!mermaidText.includes(want)) throw new Error(`Mermaid has no ${want}:\n${mermaidText}`);
+  }
+  await page.locator('[data-testid="region-sequence"]').screenshot({ path: join(artifacts, 'sequence-restart.png') });
+  const found = await axeViolations(page);
+  if (found.length) throw new Error(`axe: ${found.join('; ')}`);
+}, { context: { bypassCSP: true } });
+
 test('settings survive a reload and travel in the URL', async ({ page, url }) => {
   await page.goto(`${url}?seed=11&speed=5&arrivals=7&chaos=0&persistence=snapshot`);
   await page.waitForSelector('[data-testid="play-pause"]');

@@ -278,6 +278,17 @@ impl TraceHash {
         self.word(p.map_or(u64::MAX, |p| u64::from(p.serial)));
     }
 
+    /// A tuple's or list's size and first few items.
+    fn items(&mut self, tag: u64, items: &[Term], depth: u32) {
+        self.word(tag);
+        self.word(items.len() as u64);
+        if depth > 0 {
+            for item in items.iter().take(4) {
+                self.term(item, depth - 1);
+            }
+        }
+    }
+
     fn term(&mut self, t: &Term, depth: u32) {
         match t {
             Term::Atom(a) => {
@@ -300,24 +311,8 @@ impl TraceHash {
                     .unwrap_or(0);
                 self.text(&x[..end]);
             }
-            Term::Tuple(x) => {
-                self.word(5);
-                self.word(x.len() as u64);
-                if depth > 0 {
-                    for item in x.iter().take(4) {
-                        self.term(item, depth - 1);
-                    }
-                }
-            }
-            Term::List(l) => {
-                self.word(6);
-                self.word(l.len() as u64);
-                if depth > 0 {
-                    for item in l.iter().take(4) {
-                        self.term(item, depth - 1);
-                    }
-                }
-            }
+            Term::Tuple(x) => self.items(5, x, depth),
+            Term::List(l) => self.items(6, l, depth),
             Term::Map(x) => {
                 self.word(7);
                 self.word(x.len() as u64);

@@ -6,8 +6,9 @@
 use yew::prelude::*;
 
 use super::app::use_sim;
-use super::sequence::{mermaid, Chart, Kind};
+use super::sequence::{mermaid, Chart, Kind, Lifeline};
 use super::sim::Action;
+use crate::runtime::Pid;
 
 const ROW: f64 = 26.0;
 const COL: f64 = 150.0;
@@ -30,20 +31,30 @@ fn color(kind: Kind) -> &'static str {
     }
 }
 
+/// The middle of a process's column.
+fn column_x(chart: &Chart, pid: Pid) -> f64 {
+    chart
+        .lifelines
+        .iter()
+        .position(|l| l.pid == pid)
+        .unwrap_or(0) as f64
+        * COL
+        + COL / 2.0
+}
+
+/// Where a lifeline stops: at its end row, or at the bottom.
+fn end_y(l: &Lifeline, height: f64) -> f64 {
+    l.end
+        .as_ref()
+        .map_or(height, |(i, _)| HEAD + *i as f64 * ROW + ROW / 2.0)
+}
+
 /// The chart as a standalone SVG document (every row: for export).
 pub fn svg(chart: &Chart) -> String {
     let cols = chart.lifelines.len().max(1);
     let width = cols as f64 * COL;
     let height = HEAD + chart.arrows.len() as f64 * ROW + ROW;
-    let x = |pid| {
-        chart
-            .lifelines
-            .iter()
-            .position(|l| l.pid == pid)
-            .unwrap_or(0) as f64
-            * COL
-            + COL / 2.0
-    };
+    let x = |pid| column_x(chart, pid);
     let esc = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -55,10 +66,7 @@ pub fn svg(chart: &Chart) -> String {
     for l in &chart.lifelines {
         let lx = x(l.pid);
         let y0 = HEAD + l.first as f64 * ROW;
-        let y1 = l
-            .end
-            .as_ref()
-            .map_or(height, |(i, _)| HEAD + *i as f64 * ROW + ROW / 2.0);
+        let y1 = end_y(l, height);
         out.push_str(&format!(
             "<text x=\"{lx}\" y=\"16\" fill=\"#e6eaf2\" text-anchor=\"middle\">{}</text><text x=\"{lx}\" y=\"30\" fill=\"#93a0b8\" text-anchor=\"middle\">{}</text><line x1=\"{lx}\" y1=\"{y0}\" x2=\"{lx}\" y2=\"{y1}\" stroke=\"#2b3650\" stroke-dasharray=\"4 3\"/>",
             esc(&l.name),
@@ -140,15 +148,7 @@ pub fn sequence_view() -> Html {
     let first = ((*scroll - HEAD) / ROW).floor().max(0.0) as usize;
     let first = first.saturating_sub(OVERSCAN);
     let last = ((((*scroll + VIEW) / ROW).ceil() as usize) + OVERSCAN).min(rows);
-    let x = |pid| {
-        chart
-            .lifelines
-            .iter()
-            .position(|l| l.pid == pid)
-            .unwrap_or(0) as f64
-            * COL
-            + COL / 2.0
-    };
+    let x = |pid| column_x(&chart, pid);
     let body = if sim.charted.is_empty() {
         html! {
             <p class="empty" data-testid="sequence-empty">
@@ -166,7 +166,7 @@ pub fn sequence_view() -> Html {
                     { for chart.lifelines.iter().map(|l| {
                         let lx = x(l.pid);
                         let y0 = HEAD + l.first as f64 * ROW;
-                        let y1 = l.end.as_ref().map_or(height, |(i, _)| HEAD + *i as f64 * ROW + ROW / 2.0);
+                        let y1 = end_y(l, height);
                         html! {
                             <g data-testid="lifeline" data-pid={l.pid.short()} data-end={l.end.as_ref().map(|e| e.1.clone()).unwrap_or_default()}>
                                 <text x={lx.to_string()} y="16" class="lifeline-name">{ l.name.clone() }</text>

@@ -326,28 +326,30 @@ impl Machine {
         }
     }
 
+    /// The values this process holds: its variables and those waiting in its frames.
+    fn roots(&self) -> Vec<Term> {
+        let mut todo: Vec<Term> = self.env.iter().map(|(_, t)| t.clone()).collect();
+        for k in &self.stack {
+            match k {
+                Kont::Restore(env, _) => todo.extend(env.iter().map(|(_, t)| t.clone())),
+                Kont::Build(_, _, vals) => todo.extend(vals.iter().cloned()),
+                Kont::For(st) => todo.extend(st.out.iter().cloned()),
+                Kont::Value(t) | Kont::Right(_, t) => todo.push(t.clone()),
+                _ => {}
+            }
+        }
+        todo
+    }
+
     /// `heap_bytes` a piece at a time, so that measuring a big heap never holds up a frame:
     /// looks at up to `nodes` values, and answers once the walk is over (or past `cap`). The
     /// walk holds the values it has still to look at, so they stay alive meanwhile; what the
     /// process allocates after the walk began is left for the next one.
     pub fn heap_step(&mut self, cap: usize, nodes: usize) -> Option<usize> {
-        let walk = self.heap_walk.get_or_insert_with(|| {
-            let mut todo: Vec<Term> = self.env.iter().map(|(_, t)| t.clone()).collect();
-            for k in &self.stack {
-                match k {
-                    Kont::Restore(env, _) => todo.extend(env.iter().map(|(_, t)| t.clone())),
-                    Kont::Build(_, _, vals) => todo.extend(vals.iter().cloned()),
-                    Kont::For(st) => todo.extend(st.out.iter().cloned()),
-                    Kont::Value(t) | Kont::Right(_, t) => todo.push(t.clone()),
-                    _ => {}
-                }
-            }
-            Box::new(HeapWalk {
-                todo,
-                seen: Default::default(),
-                total: 0,
-            })
-        });
+        if self.heap_walk.is_none() {
+            self.heap_walk = Some(HeapWalk::over(self.roots()));
+        }
+        let walk = self.heap_walk.as_mut()?;
         let word = std::mem::size_of::<Term>();
         let seen = &mut walk.seen;
         for _ in 0..nodes {
@@ -399,8 +401,7 @@ impl Machine {
     pub fn release(&mut self, nodes: usize) -> bool {
         if self.heap_walk.is_none() || !self.env.is_empty() || !self.stack.is_empty() {
             // every value the process holds, held once more here; then the process lets go
-            self.heap_walk = None;
-            let _ = self.heap_step(0, 0);
+            self.heap_walk = Some(HeapWalk::over(self.roots()));
             self.env.clear();
             self.stack.clear();
             self.ctl = None;
@@ -3047,11 +3048,22 @@ fn fn_clause_error(name: &str, args: &[Term]) -> Exc {
     exception("FunctionClauseError", vec![("message", Term::str(&msg))])
 }
 
-/// A walk over a process's data, measuring it (`Machine::heap_step`).
+/// A walk over a process's data, measuring it (`Machine::heap_step`) or letting it go
+/// (`Machine::release`).
 struct HeapWalk {
     todo: Vec<Term>,
     seen: std::collections::HashSet<usize, PtrHash>,
     total: usize,
+}
+
+impl HeapWalk {
+    fn over(todo: Vec<Term>) -> Box<HeapWalk> {
+        Box::new(HeapWalk {
+            todo,
+            seen: Default::default(),
+            total: 0,
+        })
+    }
 }
 
 /// Hashes the addresses `heap_bytes` has seen: one multiply, not SipHash (a walk over a big

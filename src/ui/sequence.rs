@@ -139,7 +139,7 @@ pub fn build(
                             Kind::Exit,
                             from,
                             *to,
-                            format!("EXIT {}", reason_text(reason)),
+                            format!("EXIT {reason}"),
                         );
                     }
                     Some([Term::Ref(r), reply]) if calls.contains_key(r) => {
@@ -187,7 +187,7 @@ pub fn build(
                     Kind::Down,
                     *target,
                     *watcher,
-                    format!("{{:DOWN, {}}}", reason_text(reason)),
+                    format!("{{:DOWN, {reason}}}"),
                 );
             }
             Event::Exit { pid, reason } if is_chosen(*pid) => {
@@ -198,9 +198,9 @@ pub fn build(
                     Kind::Exit,
                     *pid,
                     *pid,
-                    format!("exited {}", reason_text(reason)),
+                    format!("exited {reason}"),
                 );
-                ends.insert(*pid, (arrows.len() - 1, reason_text(reason)));
+                ends.insert(*pid, (arrows.len() - 1, reason.to_string()));
             }
             _ => {}
         }
@@ -237,10 +237,6 @@ pub fn build(
         }
     }
     Chart { lifelines, arrows }
-}
-
-fn reason_text(reason: &Term) -> String {
-    reason.to_string()
 }
 
 /// Mermaid's `sequenceDiagram` text of the chart (the format Kino's `render_seq_trace` uses).

@@ -459,10 +459,9 @@ pub struct Sim {
     replaying: bool,
     /// What opening a shared run found: `replayed · trace hash matches`, or what differed.
     pub replay_note: Option<String>,
-    /// The sequence chart's processes (pid numbers; a restart's successor takes its place).
+    /// The sequence chart's processes (pid numbers), and the successors of those restarted
+    /// (the predecessors stay: their lifelines end in the chart).
     pub charted: BTreeSet<u32>,
-    /// Processes linked to a charted one: their exits travel to it.
-    chart_links: BTreeSet<u32>,
     /// The events of the charted processes, oldest first (at most `SEQ_KEEP`).
     pub seq_log: VecDeque<TraceEvent>,
 }
@@ -584,7 +583,6 @@ impl Sim {
             replaying: false,
             replay_note: None,
             charted: BTreeSet::new(),
-            chart_links: BTreeSet::new(),
             seq_log: VecDeque::new(),
         }
     }
@@ -620,7 +618,7 @@ impl Sim {
                 if self.present.is_some() {
                     self.fork();
                 }
-                self.step_ticks(100 / TICK_MS, usize::MAX);
+                self.step_ticks(100 / TICK_MS, usize::MAX, u64::MAX);
                 self.absorb();
             }
             Action::SetSpeed(x) => {
@@ -680,7 +678,6 @@ impl Sim {
                 self.rt.trace_process(pid, on);
                 if self.charted.is_empty() {
                     self.seq_log.clear();
-                    self.chart_links.clear();
                 }
             }
             Action::ChartClear => {
@@ -688,7 +685,6 @@ impl Sim {
                     self.rt.trace_process(self.rt.pid_from_number(n), false);
                 }
                 self.seq_log.clear();
-                self.chart_links.clear();
             }
             Action::ConsoleSubmit(text) => self.input(Input::Console(text)),
             Action::PlaySeed => {
@@ -847,11 +843,12 @@ impl Sim {
         self.markers.push(Marker { at, kind, text });
     }
 
-    /// Runs up to `max_ticks` ticks (fewer once `max_steps` scheduler steps are spent),
+    /// Runs up to `max_ticks` ticks (fewer once `max_steps` scheduler steps or `max_work`
+    /// reductions of interpreted code are spent),
     /// replaying pending inputs at their ticks. A stretch where nothing can happen (nothing
     /// runnable, no timer due) is crossed in one move of the clock: exactly what ticking
     /// through it would do, at no cost. Returns the ticks run.
-    fn step_ticks(&mut self, max_ticks: u64, max_steps: usize) -> u64 {
+    fn step_ticks(&mut self, max_ticks: u64, max_steps: usize, max_work: u64) -> u64 {
         let mut done = 0;
         let mut steps = 0;
         // Interpreted code's work counts too: a tick gives it up to a slice, and a frame
@@ -860,8 +857,7 @@ impl Sim {
         let work_start = self.rt.work();
         while done < max_ticks
             && steps < max_steps
-            && (max_steps == usize::MAX
-                || self.rt.work().wrapping_sub(work_start) < crate::runtime::WORK_PER_RUN)
+            && self.rt.work().wrapping_sub(work_start) < max_work
         {
             while self.pending.front().is_some_and(|(t, _)| *t <= self.ticks) {
                 if let Some((tick, input)) = self.pending.pop_front() {
@@ -940,11 +936,6 @@ impl Sim {
         sim
     }
 
-    /// Every process the chart has followed (the charted ones and their predecessors).
-    fn charted_from_start(&self) -> BTreeSet<u32> {
-        self.charted_all()
-    }
-
     /// Replays forward (inputs from `pending`) until `stop`.
     fn replay_to(&mut self, stop: Stop) {
         self.replaying = true;
@@ -963,7 +954,7 @@ impl Sim {
             if left == 0 {
                 break;
             }
-            self.step_ticks(left, usize::MAX);
+            self.step_ticks(left, usize::MAX, u64::MAX);
         }
         // inputs at the very tick it stops at
         while self.pending.front().is_some_and(|(t, _)| *t <= self.ticks) {
@@ -996,30 +987,22 @@ impl Sim {
             }
             return;
         }
-        let present = match self.present.take() {
-            Some(p) => p,
-            None => {
-                let mut live = std::mem::replace(self, Sim::placeholder());
-                live.playing = false;
-                Box::new(live)
-            }
-        };
-        let mut past =
-            Sim::replay_charted(&present.run, Stop::Time(ms), &present.charted_from_start());
-        past.settings.speed = present.settings.speed;
+        let present = self.present.take();
+        let base: &Sim = present.as_deref().unwrap_or(self);
+        let mut past = Sim::replay_charted(&base.run, Stop::Time(ms), &base.charted);
+        past.settings.speed = base.settings.speed;
         past.selected = selected;
-        past.present = Some(present);
-        *self = past;
-    }
-
-    /// An empty stand-in while the present is moved aside (never shown).
-    fn placeholder() -> Sim {
-        let backend: SharedBackend = Rc::new(std::cell::RefCell::new(MemoryBackend::default()));
-        let settings = Settings {
-            arrivals_per_minute: 0.0,
-            ..Settings::default()
-        };
-        Sim::new(settings, backend)
+        match present {
+            Some(present) => {
+                past.present = Some(present);
+                *self = past;
+            }
+            None => {
+                let mut live = std::mem::replace(self, past);
+                live.playing = false;
+                self.present = Some(Box::new(live));
+            }
+        }
     }
 
     /// The run as a link or file carries it: up to the instant shown.
@@ -1047,7 +1030,7 @@ impl Sim {
         if self.playing {
             self.owed_ms += dt * self.settings.speed;
             let due = (self.owed_ms / TICK_MS as f64) as u64;
-            let ran = self.step_ticks(due, FRAME_STEP_BUDGET);
+            let ran = self.step_ticks(due, FRAME_STEP_BUDGET, crate::runtime::WORK_PER_RUN);
             self.owed_ms -= (ran * TICK_MS) as f64;
             self.behind = ran < due;
             // What could not be run in time is let go: the store runs slower, never in a rush.
@@ -1167,16 +1150,6 @@ impl Sim {
         let charted = |p: &Pid| self.charted.contains(&p.number());
         let keep = match &e.event {
             Event::Receive { .. } => false,
-            Event::Exit { pid, .. } => charted(pid) || self.chart_links.contains(&pid.number()),
-            Event::Link { a, b } => {
-                if charted(a) {
-                    self.chart_links.insert(b.number());
-                }
-                if charted(b) {
-                    self.chart_links.insert(a.number());
-                }
-                charted(a) || charted(b)
-            }
             other => other.pids().iter().any(charted),
         };
         if keep {
@@ -1189,8 +1162,7 @@ impl Sim {
             ..
         } = &e.event
         {
-            if self.charted.remove(&old.number()) {
-                self.charted.insert(new.number());
+            if self.charted.contains(&old.number()) && self.charted.insert(new.number()) {
                 self.rt.trace_process(*old, false);
                 self.rt.trace_process(*new, true);
                 self.seq_log.push_back(TraceEvent {
@@ -1202,7 +1174,6 @@ impl Sim {
                         label: None,
                     },
                 });
-                self.chart_links.insert(supervisor.number());
             }
         }
         while self.seq_log.len() > SEQ_KEEP {
@@ -1212,32 +1183,11 @@ impl Sim {
 
     /// The sequence chart of the charted processes, as it stands.
     pub fn chart(&self) -> super::sequence::Chart {
-        super::sequence::build(&self.seq_log, &self.charted_all(), |p| {
+        super::sequence::build(&self.seq_log, &self.charted, |p| {
             self.pid_name(p)
                 .map(str::to_string)
                 .or_else(|| self.rt.label_of(p).map(|l| l.to_string()))
         })
-    }
-
-    /// The charted processes and their predecessors still in the log (their lifelines stay).
-    fn charted_all(&self) -> BTreeSet<u32> {
-        let mut all = self.charted.clone();
-        for e in &self.seq_log {
-            if let Event::Spawn {
-                pid,
-                parent: Some(_),
-                label: None,
-            } = &e.event
-            {
-                all.insert(pid.number());
-            }
-            if let Event::Exit { pid, .. } = &e.event {
-                if !self.chart_links.contains(&pid.number()) {
-                    all.insert(pid.number());
-                }
-            }
-        }
-        all
     }
 
     /// Which part of the system a process belongs to: the `shopping` application, the

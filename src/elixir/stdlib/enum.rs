@@ -165,6 +165,21 @@ fn sorted(mut v: Vec<Term>) -> Vec<Term> {
     v
 }
 
+/// `Enum.map(list, fun)`: the function's answers, in a list.
+fn map_list(m: &mut Machine, list: &Term, fun: &Term) -> R<Option<NRet>> {
+    start(
+        m,
+        list,
+        fun,
+        Vec::new(),
+        |s, _, r| {
+            s.push(r);
+            Ok(None)
+        },
+        |s| Ok(Term::list(s)),
+    )
+}
+
 pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     let a = &args;
     let n = a.len();
@@ -545,17 +560,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("all?", 1) => value(Term::bool(to_vec(&a[0])?.iter().all(|t| t.is_truthy()))),
 
         // ------------------------------------------------------------ with a function
-        ("map", 2) => start(
-            m,
-            &a[0],
-            &a[1],
-            Vec::new(),
-            |s, _, r| {
-                s.push(r);
-                Ok(None)
-            },
-            |s| Ok(Term::list(s)),
-        ),
+        ("map", 2) => map_list(m, &a[0], &a[1]),
         ("flat_map", 2) => start(
             m,
             &a[0],
@@ -799,31 +804,11 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             let values_fun = a[2].clone();
             let key_fun = a[1].clone();
             let list_term = Term::list(items);
-            let keys = start(
-                m,
-                &list_term,
-                &key_fun,
-                Vec::new(),
-                |s, _, r| {
-                    s.push(r);
-                    Ok(None)
-                },
-                |s| Ok(Term::list(s)),
-            )?;
+            let keys = map_list(m, &list_term, &key_fun)?;
             let keys = keys.unwrap_or(NRet::Value(Term::list(vec![])));
             Ok(Some(then_map(keys, move |m, keys| {
                 let lt = list_term.clone();
-                let vals = start(
-                    m,
-                    &lt,
-                    &values_fun,
-                    Vec::new(),
-                    |s, _, r| {
-                        s.push(r);
-                        Ok(None)
-                    },
-                    |s| Ok(Term::list(s)),
-                )?;
+                let vals = map_list(m, &lt, &values_fun)?;
                 Ok(then_map(
                     vals.unwrap_or(NRet::Value(Term::list(vec![]))),
                     move |_, vals| {
@@ -1016,17 +1001,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             let items = to_vec(&a[0])?;
             let order = a.get(2).cloned();
             let keyed = Term::list(items.clone());
-            let keys = start(
-                m,
-                &keyed,
-                &a[1],
-                Vec::new(),
-                |s, _, r| {
-                    s.push(r);
-                    Ok(None)
-                },
-                |s| Ok(Term::list(s)),
-            )?;
+            let keys = map_list(m, &keyed, &a[1])?;
             Ok(keys.map(|k| {
                 then_map(k, move |m, keys| {
                     let keys = keys.as_list().unwrap_or(&[]).to_vec();

@@ -23,6 +23,13 @@ impl GenServer for Tally {
 /// Workers that sleep random spans, call the tally, message each other, link, monitor and
 /// sometimes crash; the host kills a few and sends messages at fixed virtual times.
 fn run_scenario(seed: u64) -> (u64, usize, u64) {
+    run_scenario_paused(seed, None).0
+}
+
+/// `run_scenario`, with each advance of the clock paused by the host every `pause_every`
+/// questions (as a frame out of wall time does) and resumed; also returns the pauses.
+fn run_scenario_paused(seed: u64, pause_every: Option<u64>) -> ((u64, usize, u64), u64) {
+    let mut pauses = 0;
     let rt = Runtime::with_config(RuntimeConfig {
         seed,
         trace_messages: true,
@@ -74,14 +81,27 @@ fn run_scenario(seed: u64) -> (u64, usize, u64) {
         rt.send(*w, Term::Pid(peer)).unwrap();
     }
     for step in 0..40u64 {
-        rt.advance(50);
+        match pause_every {
+            None => rt.advance(50),
+            Some(k) => {
+                let mut advancing = rt.begin_advance(50, usize::MAX);
+                let mut asked = 0u64;
+                let mut pause = || {
+                    asked += 1;
+                    asked % k == 0
+                };
+                while rt.resume_advance(&mut advancing, Some(&mut pause)).is_none() {
+                    pauses += 1;
+                }
+            }
+        }
         if step % 9 == 4 {
             let victim = workers[(rt.random_u64() % workers.len() as u64) as usize];
             let _ = rt.exit(victim, signal::kill());
         }
     }
     let events = rt.trace_since(0);
-    (fingerprint(&events), events.len(), rt.now())
+    ((fingerprint(&events), events.len(), rt.now()), pauses)
 }
 
 /// The trace hash of seed 42, recorded from a native run; the wasm run must match it.
@@ -106,4 +126,19 @@ fn same_seed_same_trace_on_every_platform() {
         "the trace of seed 42 changed (or differs on this platform): {:#x} with {} events",
         first.0, first.1
     );
+}
+
+/// Where a host pauses an advance (a frame out of wall time) never changes the run.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn an_advance_paused_anywhere_and_resumed_gives_the_same_trace() {
+    for k in [2, 3, 5] {
+        let (run, pauses) = run_scenario_paused(42, Some(k));
+        assert!(pauses > 0, "pausing every {k} questions never paused");
+        assert_eq!(
+            run.0, SEED_42_FINGERPRINT,
+            "paused every {k} questions ({pauses} pauses), the trace differs"
+        );
+        assert_eq!(run.2, 2000);
+    }
 }

@@ -322,3 +322,71 @@ proptest! {
         prop_assert_eq!(back, shared);
     }
 }
+
+/// A wall clock for the model: each reading is a little later than the last, as though
+/// every question cost some time (so frames run out of time at uneven points).
+fn stepping_clock(step_ms: f64) -> (Rc<std::cell::Cell<f64>>, redfour::ui::sim::FrameClock) {
+    let now = Rc::new(std::cell::Cell::new(0.0));
+    let t = now.clone();
+    let clock: redfour::ui::sim::FrameClock = Rc::new(move || {
+        t.set(t.get() + step_ms);
+        t.get()
+    });
+    (now, clock)
+}
+
+#[test]
+fn a_frame_out_of_wall_time_stops_mid_tick_and_the_run_is_the_same_as_without_pauses() {
+    let mut live = sim(40.0, 11);
+    let (_, clock) = stepping_clock(2.0);
+    live.set_frame_clock(clock);
+    live.apply(Action::ConsoleSubmit(
+        "defmodule Spin do\n  def loop(n), do: loop(n + 1)\nend".into(),
+    ));
+    frames(&mut live, 20, 5);
+    live.apply(Action::ConsoleSubmit(
+        "spawn(fn -> Spin.loop(0) end)".into(),
+    ));
+    let mut cut_short = 0;
+    let mut most_work = 0;
+    for i in 0..300 {
+        let before = live.rt.work();
+        live.apply(Action::Frame(16.0 + (i % 5) as f64));
+        most_work = most_work.max(live.rt.work() - before);
+        if live.mid_tick() {
+            cut_short += 1;
+        }
+        if i == 150 {
+            if let Some((_, pid)) = live_session(&live) {
+                live.apply(Action::Kill(pid));
+            }
+        }
+    }
+    assert!(
+        cut_short > 100,
+        "with a spinner the frames run out of time mid-tick ({cut_short} of 300 did)"
+    );
+    assert!(
+        most_work < redfour::runtime::WORK_PER_RUN,
+        "a frame out of time stops before its work slice is spent ({most_work})"
+    );
+    assert!(live.mid_tick(), "the last frame too ended mid-tick");
+    let shared = live.shared();
+    assert!(shared.recording.inputs.len() >= 3);
+    let replayed = Sim::replay(&shared.recording, Stop::Tick(shared.ticks));
+    assert_eq!(
+        format!("{:016x}", replayed.rt.trace_hash()),
+        format!("{:016x}", shared.hash),
+        "shared mid-tick, the link holds the run at the tick's start, and a replay (never paused) reaches it"
+    );
+    // The live run carried on from where each frame stopped: finishing the tick and
+    // replaying one tick further gives the same run.
+    live.apply(Action::ConsoleSubmit("1 + 1".into()));
+    assert!(
+        !live.mid_tick(),
+        "an input waits for the tick under way to end"
+    );
+    let shared = live.shared();
+    let replayed = Sim::replay(&shared.recording, Stop::Tick(shared.ticks));
+    assert_eq!(replayed.rt.trace_hash(), live.rt.trace_hash());
+}

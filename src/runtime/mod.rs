@@ -41,7 +41,7 @@ pub use gen_server::{CallReply, Flow, GenServer, Init, Server, StartOpts, StartR
 pub use pid::{Pid, Ref};
 pub use process::{ProcessInfo, StateView, Status};
 pub use scheduler::{
-    Advance, Runtime, RuntimeConfig, RuntimeError, SpawnOpts, Stats, WORK_PER_RUN,
+    Advance, Advancing, Runtime, RuntimeConfig, RuntimeError, SpawnOpts, Stats, WORK_PER_RUN,
 };
 pub use supervisor::{ChildSpec, ChildType, Restart, Shutdown, Strategy, SupFlags};
 pub use term::{Atom, Term};

@@ -134,6 +134,16 @@ pub struct Stats {
     pub peak_live: usize,
 }
 
+/// An advance of the clock under way (`Runtime::begin_advance`), paused between two polls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Advancing {
+    /// The instant it moves the clock to (`None` if the runtime could not be read).
+    target: Option<u64>,
+    max_steps: usize,
+    steps: usize,
+    work_left: u64,
+}
+
 /// What `advance_bounded` achieved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Advance {
@@ -200,6 +210,10 @@ pub(crate) struct Inner {
 /// even with processes still runnable: an interpreted loop gets its share of a frame, and
 /// the frame ends on time.
 pub const WORK_PER_RUN: u64 = 15_000;
+
+/// Polls between two questions to a host's `pause` when no interpreted work was reported
+/// (the store's processes answer in well under a microsecond each).
+const PAUSE_CHECK_POLLS: u32 = 512;
 
 const FIRST_SERIAL: u32 = 80;
 
@@ -1101,23 +1115,54 @@ impl Runtime {
     /// The scheduler state stays borrowed from one poll's bookkeeping to the next poll's
     /// set-up (one borrow per message, not two); it is released while a process runs.
     pub fn run(&self, max_steps: usize) -> usize {
-        self.run_within(max_steps, WORK_PER_RUN)
+        self.run_within(max_steps, WORK_PER_RUN, None).0
     }
 
     /// `run`, stopping once processes have reported `work` reductions (checked before each
-    /// poll).
-    fn run_within(&self, max_steps: usize, work: u64) -> usize {
+    /// poll), or when `pause` says so (asked before the first poll, after each poll that
+    /// reported work and every `PAUSE_CHECK_POLLS` polls otherwise). Returns the polls and whether it
+    /// paused. A pause only decides *when* the next poll happens, never which one it is.
+    fn run_within<'p>(
+        &self,
+        max_steps: usize,
+        work: u64,
+        mut pause: Option<&mut (dyn FnMut() -> bool + 'p)>,
+    ) -> (usize, bool) {
         let Ok(mut inner) = self.inner.try_borrow_mut() else {
-            return 0;
+            return (0, false);
         };
         if inner.running {
-            return 0;
+            return (0, false);
         }
         inner.running = true;
         let mut cx = Context::from_waker(Waker::noop());
         let mut steps = 0;
         let work_start = inner.work;
+        let mut work_seen = inner.work;
+        // asked before the first poll too: an advance runs once per timer deadline
+        let mut until_check = 1;
+        let mut paused = false;
         while steps < max_steps && inner.work.wrapping_sub(work_start) < work {
+            if let Some(pause) = pause.as_deref_mut() {
+                until_check -= 1;
+                if until_check == 0 || inner.work != work_seen {
+                    until_check = PAUSE_CHECK_POLLS;
+                    work_seen = inner.work;
+                    if inner.run_queue.is_empty() {
+                        break;
+                    }
+                    drop(inner);
+                    let stop = pause();
+                    inner = match self.inner.try_borrow_mut() {
+                        Ok(inner) => inner,
+                        Err(_) => return (steps, false),
+                    };
+                    if stop {
+                        paused = true;
+                        break;
+                    }
+                }
+            }
             let Some((pid, mut future)) = inner.next_to_poll() else {
                 break;
             };
@@ -1127,7 +1172,7 @@ impl Runtime {
                 Ok(inner) => inner,
                 // Only reachable if a process kept a borrow across its poll, which no
                 // public API allows; stop rather than panic.
-                Err(_) => return steps,
+                Err(_) => return (steps, false),
             };
             inner.after_poll(pid, future, result);
             steps += 1;
@@ -1137,12 +1182,12 @@ impl Runtime {
                 drop(graves);
                 inner = match self.inner.try_borrow_mut() {
                     Ok(inner) => inner,
-                    Err(_) => return steps,
+                    Err(_) => return (steps, false),
                 };
             }
         }
         inner.running = false;
-        steps
+        (steps, paused)
     }
 
     /// Reductions reported by processes so far (interpreted code's work): a host bounds a
@@ -1178,31 +1223,66 @@ impl Runtime {
     /// clock stays at the last deadline processed, so no event is ever skipped: the
     /// simulation runs slower than asked instead of running wrong.
     pub fn advance_bounded(&self, ms: u64, max_steps: usize) -> Advance {
-        let Some(target) = self.read(|inner| inner.now.saturating_add(ms)) else {
-            return Advance {
+        let mut advancing = self.begin_advance(ms, max_steps);
+        self.resume_advance(&mut advancing, None)
+            .unwrap_or(Advance {
+                reached: false,
+                steps: advancing.steps,
+            })
+    }
+
+    /// An `advance_bounded` the host can pause between two polls and resume later (a frame
+    /// out of wall time carries on in the next one): see `resume_advance`.
+    pub fn begin_advance(&self, ms: u64, max_steps: usize) -> Advancing {
+        Advancing {
+            target: self.read(|inner| inner.now.saturating_add(ms)),
+            max_steps,
+            steps: 0,
+            work_left: WORK_PER_RUN,
+        }
+    }
+
+    /// Carries an advance on until it is done (`Some`, what `advance_bounded` returns) or
+    /// `pause` asks to stop (`None`: call again to go on). The polls are exactly those of
+    /// `advance_bounded` in the same order, wherever the pauses fall: a paused advance
+    /// resumed gives the same run, so replays stay deterministic.
+    pub fn resume_advance<'p>(
+        &self,
+        advancing: &mut Advancing,
+        mut pause: Option<&mut (dyn FnMut() -> bool + 'p)>,
+    ) -> Option<Advance> {
+        let Some(target) = advancing.target else {
+            return Some(Advance {
                 reached: false,
                 steps: 0,
-            };
+            });
         };
-        let mut steps = 0;
         // Reported work (interpreted code) is bounded over the whole advance, not per run:
         // once `WORK_PER_RUN` is spent, each run between two deadlines stops after the first
-        // poll that reports work, so a spinning process cannot stretch a frame by a slice
+        // poll that reports work, so a spinning process cannot stretch a tick by a slice
         // per timer while the store's processes still answer their timers.
-        let mut work_left = WORK_PER_RUN;
         loop {
             let work_before = self.read(|inner| inner.work).unwrap_or(0);
-            steps += self.run_within(max_steps - steps, work_left.max(1));
+            let (ran, paused) = self.run_within(
+                advancing.max_steps - advancing.steps,
+                advancing.work_left.max(1),
+                pause.as_deref_mut(),
+            );
+            advancing.steps += ran;
             let spent = self
                 .read(|inner| inner.work)
                 .unwrap_or(0)
                 .wrapping_sub(work_before);
-            work_left = work_left.saturating_sub(spent);
-            if steps >= max_steps {
-                return Advance {
+            advancing.work_left = advancing.work_left.saturating_sub(spent);
+            if paused {
+                return None;
+            }
+            let steps = advancing.steps;
+            if steps >= advancing.max_steps {
+                return Some(Advance {
                     reached: false,
                     steps,
-                };
+                });
             }
             let fired = self.with(|inner| match inner.timers.next_deadline() {
                 Some(deadline) if deadline <= target => {
@@ -1221,16 +1301,16 @@ impl Runtime {
             match fired {
                 Ok(true) => continue,
                 Ok(false) => {
-                    return Advance {
+                    return Some(Advance {
                         reached: true,
                         steps,
-                    }
+                    })
                 }
                 Err(_) => {
-                    return Advance {
+                    return Some(Advance {
                         reached: false,
                         steps,
-                    }
+                    })
                 }
             }
         }

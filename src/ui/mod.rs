@@ -10,6 +10,7 @@ pub mod floor;
 pub mod floor_canvas;
 pub mod floor_plan;
 pub mod floor_scene;
+pub mod frame_pacer;
 pub mod inspector;
 pub mod local_storage;
 pub mod process_table;

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
 use crate::console::{Console, SEED_TRANSCRIPT};
-use crate::runtime::{signal, Event, Pid, ProcessInfo, Runtime, Term, TraceEvent};
+use crate::runtime::{signal, Advancing, Event, Pid, ProcessInfo, Runtime, Term, TraceEvent};
 use crate::store::customers::{self, SimConfig};
 use crate::store::sales::Figures;
 use crate::store::session;
@@ -21,6 +21,8 @@ use crate::store::shopping::{self, Persistence, StoreConfig};
 
 use super::crash_story::{Beat, CrashStory};
 use super::floor_plan;
+pub use super::frame_pacer::FrameClock;
+use super::frame_pacer::FramePacer;
 use super::recording::{Input, Recording, SharedRun, TICK_MS, TICK_STEP_BUDGET};
 use crate::store::session_store::MemoryBackend;
 
@@ -464,6 +466,13 @@ pub struct Sim {
     pub charted: BTreeSet<u32>,
     /// The events of the charted processes, oldest first (at most `SEQ_KEEP`).
     pub seq_log: VecDeque<TraceEvent>,
+    /// A tick cut short by the end of a frame, to go on with in the next.
+    advancing: Option<Advancing>,
+    /// The trace hash as the tick under way started.
+    tick_hash: u64,
+    /// The host's wall clock, if it gave one: it bounds each frame's run to the frame's
+    /// spare time, on any machine.
+    pacer: Option<FramePacer>,
 }
 
 /// Events the sequence chart keeps, at most.
@@ -584,6 +593,9 @@ impl Sim {
             replay_note: None,
             charted: BTreeSet::new(),
             seq_log: VecDeque::new(),
+            advancing: None,
+            tick_hash: 0,
+            pacer: None,
         }
     }
 
@@ -643,7 +655,9 @@ impl Sim {
                     ..self.settings.clone()
                 };
                 let backend = self.present.as_ref().map_or(&self.backend, |p| &p.backend);
+                let pacer = self.pacer.take();
                 *self = Sim::new(settings, backend.clone());
+                self.pacer = pacer;
             }
             Action::KillKey(key) => match self.customers.get(key.as_str()) {
                 Some(c) if c.live => {
@@ -723,7 +737,9 @@ impl Sim {
                 }
             }
             Action::Open(shared) => {
+                let pacer = self.pacer.take();
                 *self = Sim::replay(&shared.recording, Stop::Tick(shared.ticks));
+                self.pacer = pacer;
                 let hash = self.rt.trace_hash();
                 self.replay_note = Some(if hash == shared.hash {
                     format!("replayed · trace hash matches ({hash:016x})")
@@ -741,6 +757,7 @@ impl Sim {
     /// Something the host does to the run: recorded with the tick it arrived at, then done.
     /// In the past, it forks first: the run goes on from here without the later inputs.
     fn input(&mut self, input: Input) {
+        self.finish_tick();
         if self.present.is_some() {
             // the fork's first input: the timeline it leaves stays within reach
             self.fork();
@@ -844,21 +861,45 @@ impl Sim {
     }
 
     /// Runs up to `max_ticks` ticks (fewer once `max_steps` scheduler steps or `max_work`
-    /// reductions of interpreted code are spent),
-    /// replaying pending inputs at their ticks. A stretch where nothing can happen (nothing
-    /// runnable, no timer due) is crossed in one move of the clock: exactly what ticking
-    /// through it would do, at no cost. Returns the ticks run.
+    /// reductions of interpreted code are spent, or the host's frame clock says the frame's
+    /// share of wall time is up), replaying pending inputs at their ticks. A tick cut short
+    /// stays under way (`advancing`) and goes on in the next call, with exactly the polls it
+    /// would have had: where a frame ends never changes the run. A stretch where nothing can
+    /// happen (nothing runnable, no timer due) is crossed in one move of the clock: exactly
+    /// what ticking through it would do, at no cost. Returns the ticks completed.
     fn step_ticks(&mut self, max_ticks: u64, max_steps: usize, max_work: u64) -> u64 {
         let mut done = 0;
         let mut steps = 0;
-        // Interpreted code's work counts too: a tick gives it up to a slice, and a frame
-        // runs no more ticks once a slice is spent (else a spinning process would make each
-        // slow frame owe more ticks, and the next slower still).
-        let work_start = self.rt.work();
-        while done < max_ticks
-            && steps < max_steps
-            && self.rt.work().wrapping_sub(work_start) < max_work
-        {
+        // Interpreted code's work counts too: a frame stops once a slice is spent (else a
+        // spinning process would make each slow frame owe more ticks, and the next slower
+        // still), and so does a frame out of wall time on a slow machine.
+        let rt = self.rt.clone();
+        let work_start = rt.work();
+        let deadline = self.pacer.as_ref().map(|p| (p.clock(), p.deadline()));
+        let mut out_of_time = move || {
+            rt.work().wrapping_sub(work_start) >= max_work
+                || deadline
+                    .as_ref()
+                    .is_some_and(|(clock, until)| clock() >= *until)
+        };
+        while done < max_ticks && steps < max_steps {
+            if let Some(mut advancing) = self.advancing.take() {
+                match self
+                    .rt
+                    .resume_advance(&mut advancing, Some(&mut out_of_time))
+                {
+                    Some(outcome) => {
+                        steps += outcome.steps.max(1);
+                        self.tick_done();
+                        done += 1;
+                        continue;
+                    }
+                    None => {
+                        self.advancing = Some(advancing);
+                        break;
+                    }
+                }
+            }
             while self.pending.front().is_some_and(|(t, _)| *t <= self.ticks) {
                 if let Some((tick, input)) = self.pending.pop_front() {
                     self.run.inputs.push((tick, input.clone()));
@@ -889,26 +930,52 @@ impl Sim {
                     continue;
                 }
             }
-            let outcome = self.rt.advance_bounded(TICK_MS, TICK_STEP_BUDGET);
-            self.ticks += 1;
-            done += 1;
-            steps += outcome.steps.max(1);
-            if self.replaying {
-                // The floor's model reads the trace in batches (well within its buffer),
-                // and whenever a chart sample is due.
-                self.wall_ms += TICK_MS as f64;
-                let due = self.rt.now() >= self.next_sample;
-                if due || self.ticks % 64 == 0 || self.rt.last_seq() - self.last_seq > 1_000 {
-                    self.absorb_trace();
-                    self.tidy();
-                }
-                if due {
-                    self.read_books();
-                    self.sample();
-                }
+            if out_of_time() {
+                break;
             }
+            self.tick_hash = self.rt.trace_hash();
+            self.advancing = Some(self.rt.begin_advance(TICK_MS, TICK_STEP_BUDGET));
         }
         done
+    }
+
+    /// Gives the run the host's wall clock: from then on a frame runs processes only for
+    /// its spare time (`FramePacer`), however slow the machine or busy the processes.
+    pub fn set_frame_clock(&mut self, clock: FrameClock) {
+        self.pacer = Some(FramePacer::new(clock));
+    }
+
+    /// True while a tick is under way, cut short by the last frame's end.
+    pub fn mid_tick(&self) -> bool {
+        self.advancing.is_some()
+    }
+
+    /// A tick under way (cut short by the last frame) run to its end, before anything that
+    /// needs the run at a tick's edge: an input, a shared link.
+    fn finish_tick(&mut self) {
+        if let Some(mut advancing) = self.advancing.take() {
+            let _ = self.rt.resume_advance(&mut advancing, None);
+            self.tick_done();
+        }
+    }
+
+    /// The bookkeeping after each tick.
+    fn tick_done(&mut self) {
+        self.ticks += 1;
+        if self.replaying {
+            // The floor's model reads the trace in batches (well within its buffer),
+            // and whenever a chart sample is due.
+            self.wall_ms += TICK_MS as f64;
+            let due = self.rt.now() >= self.next_sample;
+            if due || self.ticks % 64 == 0 || self.rt.last_seq() - self.last_seq > 1_000 {
+                self.absorb_trace();
+                self.tidy();
+            }
+            if due {
+                self.read_books();
+                self.sample();
+            }
+        }
     }
 
     /// A run replayed from its recording until `stop`: the same seed, storage and inputs
@@ -991,6 +1058,7 @@ impl Sim {
         let base: &Sim = present.as_deref().unwrap_or(self);
         let mut past = Sim::replay_charted(&base.run, Stop::Time(ms), &base.charted);
         past.settings.speed = base.settings.speed;
+        past.pacer = base.pacer.as_ref().map(|p| FramePacer::new(p.clock()));
         past.selected = selected;
         match present {
             Some(present) => {
@@ -1010,7 +1078,12 @@ impl Sim {
         SharedRun {
             recording: self.run.clone(),
             ticks: self.ticks,
-            hash: self.rt.trace_hash(),
+            // mid-tick, the run as it stood at the tick's start: what a replay reaches
+            hash: if self.advancing.is_some() {
+                self.tick_hash
+            } else {
+                self.rt.trace_hash()
+            },
         }
     }
 
@@ -1027,6 +1100,9 @@ impl Sim {
     fn frame(&mut self, dt: f64) {
         let dt = dt.clamp(0.0, 250.0); // a background tab comes back without a time jump
         self.wall_ms += dt;
+        if let Some(pacer) = self.pacer.as_mut() {
+            pacer.observe(dt);
+        }
         if self.playing {
             self.owed_ms += dt * self.settings.speed;
             let due = (self.owed_ms / TICK_MS as f64) as u64;

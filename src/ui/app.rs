@@ -28,6 +28,8 @@ use crate::store::session_store::{MemoryBackend, SharedBackend};
 #[derive(Clone)]
 pub struct SimCtx {
     pub sim: Rc<RefCell<Sim>>,
+    /// Counts the panels' refreshes: after each action, and every `PANEL_REFRESH_MS` while
+    /// the clock runs (a table or a chart redrawn 60 times a second only costs frames).
     pub frame: u64,
     pub dispatch: Callback<Action>,
 }
@@ -39,6 +41,9 @@ impl PartialEq for SimCtx {
 }
 
 const SETTINGS_KEY: &str = "redfour.settings";
+
+/// Wall ms between two refreshes of the panels while the clock runs (10 a second).
+pub const PANEL_REFRESH_MS: f64 = 100.0;
 
 /// The post the page is built on (its address from the blog's permalink pattern).
 pub const BLOG_POST: &str = "https://rob.conery.io/2016/02/11/red-4-store-part-2/";
@@ -145,7 +150,7 @@ impl PartialEq for AppProps {
 pub fn app(props: &AppProps) -> Html {
     let given = props.sim.clone();
     let sim = use_mut_ref(move || {
-        given.unwrap_or_else(|| {
+        let sim = given.unwrap_or_else(|| {
             let (settings, notices) = initial_settings();
             let mut sim = Sim::new(settings, backend());
             if !notices.is_empty() {
@@ -168,16 +173,33 @@ pub fn app(props: &AppProps) -> Html {
                 }
             }
             Rc::new(RefCell::new(sim))
-        })
+        });
+        // Each frame runs processes for a bounded share of wall time, on any machine.
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            sim.borrow_mut()
+                .set_frame_clock(Rc::new(move || performance.now()));
+        }
+        sim
     });
     let sim: Rc<RefCell<Sim>> = sim.borrow().clone();
     let frame = use_reducer(FrameCounter::default);
 
+    // The panels' refresh count: up at once after anything but a frame, and every
+    // `PANEL_REFRESH_MS` of wall time while frames run (the floor alone is drawn each frame).
+    let panels = use_mut_ref(|| (0u64, f64::MIN));
     let dispatch = {
         let sim = sim.clone();
         let frame = frame.clone();
+        let panels = panels.clone();
         Callback::from(move |action: Action| {
             let is_frame = matches!(action, Action::Frame(_));
+            {
+                let wall = sim.borrow().wall_ms;
+                let mut p = panels.borrow_mut();
+                if !is_frame || wall - p.1 >= PANEL_REFRESH_MS || wall < p.1 {
+                    *p = (p.0.wrapping_add(1), wall);
+                }
+            }
             let before = sim.borrow().settings.clone();
             sim.borrow_mut().apply(action);
             let after = sim.borrow().settings.clone();
@@ -208,9 +230,10 @@ pub fn app(props: &AppProps) -> Html {
 
     let ctx = SimCtx {
         sim,
-        frame: frame.0.wrapping_add(props.tick),
+        frame: panels.borrow().0.wrapping_add(props.tick),
         dispatch,
     };
+    let floor_frame = frame.0.wrapping_add(props.tick);
     html! {
         <ContextProvider<SimCtx> context={ctx}>
             <div class="app" data-testid="app">
@@ -224,7 +247,7 @@ pub fn app(props: &AppProps) -> Html {
                 <Controls />
                 <Timeline />
                 <main class="regions">
-                    <Floor />
+                    <Floor frame={floor_frame} />
                     <ConsoleView />
                     <Tree />
                     <ProcessTable />

@@ -96,8 +96,16 @@ fn plural(n: i64, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
+/// The floor is drawn every animation frame (`frame` changes each one); the panels around
+/// it refresh less often (see `app::PANEL_REFRESH_MS`).
+#[derive(Properties, PartialEq)]
+pub struct FloorProps {
+    #[prop_or_default]
+    pub frame: u64,
+}
+
 #[function_component(Floor)]
-pub fn floor() -> Html {
+pub fn floor(_props: &FloorProps) -> Html {
     let ctx = use_sim();
     let viewport = use_node_ref();
     let plan_ref = use_node_ref();

@@ -31,6 +31,9 @@ pub const MAX_HEAP: usize = 64 * 1024 * 1024;
 
 /// Continuation frames one evaluation may hold (non-tail recursion depth, roughly).
 pub const MAX_FRAMES: usize = 600_000;
+/// Items a container's scan costs per value in the heap walks' budgets (`heap_step`,
+/// `release`): scanning a list's items is cheaper than visiting a value, but not free.
+const ITEMS_PER_NODE: usize = 4;
 
 /// A module defined in the console.
 #[derive(Debug, Default)]
@@ -342,7 +345,8 @@ impl Machine {
     }
 
     /// `heap_bytes` a piece at a time, so that measuring a big heap never holds up a frame:
-    /// looks at up to `nodes` values, and answers once the walk is over (or past `cap`). The
+    /// looks at up to `nodes` values (a container's items count too, `ITEMS_PER_NODE` to a
+    /// value), and answers once the walk is over (or past `cap`). The
     /// walk holds the values it has still to look at, so they stay alive meanwhile; what the
     /// process allocates after the walk began is left for the next one.
     pub fn heap_step(&mut self, cap: usize, nodes: usize) -> Option<usize> {
@@ -352,10 +356,14 @@ impl Machine {
         let walk = self.heap_walk.as_mut()?;
         let word = std::mem::size_of::<Term>();
         let seen = &mut walk.seen;
-        for _ in 0..nodes {
+        // A container costs its items' scan too: a list of 10,000 numbers is not one value's
+        // work.
+        let mut budget = nodes;
+        while budget > 0 {
             let Some(t) = walk.todo.pop() else {
                 break;
             };
+            budget = budget.saturating_sub(1 + t.items_len() / ITEMS_PER_NODE);
             // Data held by one value only cannot be met twice: no need to remember it.
             match &t {
                 Term::Str(x) if Rc::strong_count(x) == 1 || seen.insert(x.as_ptr() as usize) => {
@@ -409,11 +417,13 @@ impl Machine {
         let Some(walk) = self.heap_walk.as_mut() else {
             return true;
         };
-        for _ in 0..nodes {
+        let mut budget = nodes;
+        while budget > 0 {
             let Some(t) = walk.todo.pop() else {
                 self.heap_walk = None;
                 return true;
             };
+            budget = budget.saturating_sub(1 + t.items_len() / ITEMS_PER_NODE);
             // The last holder of a container keeps its items for later, then frees it alone.
             let last = match &t {
                 Term::List(l) => !l.shared(),
@@ -508,15 +518,18 @@ impl Machine {
     /// Runs up to `budget` steps.
     pub fn run(&mut self, budget: u64) -> Step {
         let mut steps = 0u64;
+        // what another process's big operations charged is not this one's
+        ops::take_native_work();
         loop {
             let Some(ctl) = self.ctl.take() else {
                 return Step::Done(Term::nil());
             };
-            steps += 1;
-            if steps > budget || (steps & 63 == 0 && ops::heap_check_due()) {
-                if steps <= budget {
-                    self.heap_check = true;
-                }
+            let native = ops::take_native_work();
+            steps += 1 + native;
+            // only big operations count towards the heap check, and they charge work
+            let check = native > 0 && ops::heap_check_due();
+            if steps > budget || check {
+                self.heap_check |= check;
                 self.ctl = Some(ctl);
                 self.reductions += steps;
                 return Step::Yield;

@@ -13,12 +13,24 @@ pub const MAX_ITEMS: usize = 10_000_000;
 
 thread_local! {
     static ALLOCATED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static NATIVE_WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
-/// Bytes allocated by big operations since the last look at a process's heap: past
-/// [`HEAP_CHECK_BYTES`] the running process stops to have its heap measured.
+/// Bytes a big operation built in one step: they count towards the heap check and, as
+/// reductions (one per `BYTES_PER_REDUCTION`), towards the process's turn (the BEAM charges
+/// a BIF for its work the same way), so that a loop building a 10,000-item list per step
+/// yields as often as one adding numbers.
 pub fn note_alloc(bytes: usize) {
     ALLOCATED.with(|a| a.set(a.get().saturating_add(bytes)));
+    NATIVE_WORK.with(|w| w.set(w.get().saturating_add((bytes / BYTES_PER_REDUCTION) as u64)));
+}
+
+/// Bytes built natively that count as one reduction (about a list item's).
+pub const BYTES_PER_REDUCTION: usize = 16;
+
+/// Reductions charged by big operations since the last call (and starts counting again).
+pub fn take_native_work() -> u64 {
+    NATIVE_WORK.with(|w| w.replace(0))
 }
 
 pub const HEAP_CHECK_BYTES: usize = 8 * 1024 * 1024;

@@ -397,6 +397,19 @@ impl Term {
         )
     }
 
+    /// How many items (or bytes, for a string) it holds directly: 0 for a number, an atom,
+    /// a pid.
+    pub fn items_len(&self) -> usize {
+        match self {
+            Term::Str(x) => x.len(),
+            Term::List(x) => x.len(),
+            Term::Tuple(x) => x.len(),
+            Term::Map(x) => x.len(),
+            Term::Struct(_, x) => x.len(),
+            _ => 0,
+        }
+    }
+
     #[inline(never)]
     pub fn atom(name: &str) -> Term {
         Term::Atom(Atom::new(name))

@@ -1,0 +1,49 @@
+// Where a frame's main-thread time goes: opens the built page (dist/) in headless Chromium,
+// lets the store run, records 2 s of Chrome's timeline and prints the main thread's busy time
+// per second by kind (script in animation frames, style, layout, paint, commit …).
+//   node scripts/frame-profile.mjs [dist] [cpu-slowdown] [query]
+// e.g. node scripts/frame-profile.mjs dist 2 'arrivals=600'
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveDist } from '../tests/e2e/serve-static.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { chromium } = createRequire(join(root, 'tools', 'package.json'))('playwright-core');
+const dist = resolve(process.argv[2] || join(root, 'dist'));
+const slowdown = Number(process.argv[3] || 1);
+const query = process.argv[4] || 'seed=5&speed=1&arrivals=30&chaos=0&persistence=none';
+
+const { server, url } = await serveDist(dist);
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${url}?${query}`);
+  await page.waitForSelector('[data-testid="console-input"]');
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: slowdown });
+  await page.waitForTimeout(2000);
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  await page.waitForTimeout(2000);
+  const { traceEvents } = JSON.parse((await browser.stopTracing()).toString());
+  const main = traceEvents.find((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain');
+  const sum = {};
+  const count = {};
+  for (const e of traceEvents) {
+    if (e.ph !== 'X' || !main || e.tid !== main.tid || e.pid !== main.pid) continue;
+    sum[e.name] = (sum[e.name] || 0) + (e.dur || 0);
+    count[e.name] = (count[e.name] || 0) + 1;
+  }
+  const frames = count.FireAnimationFrame || 1;
+  console.log(`CPU slowed ${slowdown}x, ${query}: ${(frames / 2).toFixed(0)} animation frames a second`);
+  console.log('   ms/s  ms/frame  events  kind (RunTask holds the rest)');
+  for (const [k, v] of Object.entries(sum).sort((a, b) => b[1] - a[1]).slice(0, 14)) {
+    console.log(`${(v / 2000).toFixed(1).padStart(7)} ${(v / 1000 / frames).toFixed(2).padStart(9)} ${String(count[k]).padStart(7)}  ${k}`);
+  }
+} finally {
+  await browser.close();
+  server.close();
+}

@@ -90,7 +90,10 @@ fn run_scenario_paused(seed: u64, pause_every: Option<u64>) -> ((u64, usize, u64
                     asked += 1;
                     asked % k == 0
                 };
-                while rt.resume_advance(&mut advancing, Some(&mut pause)).is_none() {
+                while rt
+                    .resume_advance(&mut advancing, Some(&mut pause))
+                    .is_none()
+                {
                     pauses += 1;
                 }
             }

@@ -349,6 +349,7 @@ fn a_frame_out_of_wall_time_stops_mid_tick_and_the_run_is_the_same_as_without_pa
     ));
     let mut cut_short = 0;
     let mut most_work = 0;
+    let ticks_before = live.ticks;
     for i in 0..300 {
         let before = live.rt.work();
         live.apply(Action::Frame(16.0 + (i % 5) as f64));
@@ -371,6 +372,11 @@ fn a_frame_out_of_wall_time_stops_mid_tick_and_the_run_is_the_same_as_without_pa
         "a frame out of time stops before its work slice is spent ({most_work})"
     );
     assert!(live.mid_tick(), "the last frame too ended mid-tick");
+    assert!(
+        live.ticks - ticks_before > 60,
+        "cut short or not, the run moves on ({} ticks in 300 frames)",
+        live.ticks - ticks_before
+    );
     let shared = live.shared();
     assert!(shared.recording.inputs.len() >= 3);
     let replayed = Sim::replay(&shared.recording, Stop::Tick(shared.ticks));

@@ -876,11 +876,14 @@ impl Sim {
         let rt = self.rt.clone();
         let work_start = rt.work();
         let deadline = self.pacer.as_ref().map(|p| (p.clock(), p.deadline()));
+        // A frame always gets at least one poll done, whatever the clock says: the run
+        // moves on, however slow the machine.
+        let polls_start = rt.stats().polls;
         let mut out_of_time = move || {
             rt.work().wrapping_sub(work_start) >= max_work
-                || deadline
-                    .as_ref()
-                    .is_some_and(|(clock, until)| clock() >= *until)
+                || deadline.as_ref().is_some_and(|(clock, until)| {
+                    clock() >= *until && rt.stats().polls != polls_start
+                })
         };
         while done < max_ticks && steps < max_steps {
             if let Some(mut advancing) = self.advancing.take() {

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use redfour::store::session_store::{MemoryBackend, SharedBackend};
 use redfour::ui::sequence::{mermaid, Kind};
-use redfour::ui::sim::{Action, Settings, Sim};
+use redfour::ui::sim::{Action, Settings, Sim, SEQ_KEEP};
 
 fn sim() -> Sim {
     let backend: SharedBackend = Rc::new(RefCell::new(MemoryBackend::default()));
@@ -39,7 +39,7 @@ fn a_sessions_call_to_the_catalog_and_its_reply_are_a_pair_and_a_kill_ends_its_l
     for _ in 0..5 {
         s.apply(Action::Frame(16.0));
     }
-    let chart = s.chart();
+    let chart = s.chart().clone();
     let catalog = s.rt.whereis("Redfour.Catalog").expect("the catalog");
     let call = chart
         .arrows
@@ -71,9 +71,26 @@ fn a_sessions_call_to_the_catalog_and_its_reply_are_a_pair_and_a_kill_ends_its_l
     }
     let new = alice(&s);
     assert_ne!(new, old);
-    let chart = s.chart();
+    let chart = s.chart().clone();
     let old_line = chart.lifelines.iter().find(|l| l.pid == old).unwrap();
     assert_eq!(old_line.end.as_ref().map(|e| e.1.as_str()), Some(":killed"));
+    // the signals its death sends (the exit down its link, a :DOWN) come before its ✕,
+    // and its lifeline ends at the ✕
+    let end_row = old_line.end.as_ref().unwrap().0;
+    assert_eq!(chart.arrows[end_row].from, old);
+    assert_eq!(chart.arrows[end_row].to, old);
+    let signals: Vec<usize> = chart
+        .arrows
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.from == old && a.to != old && matches!(a.kind, Kind::Exit | Kind::Down))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(!signals.is_empty(), "its death signals someone");
+    assert!(
+        signals.iter().all(|&i| i < end_row),
+        "{signals:?} then ✕ at {end_row}"
+    );
     let spawn = chart
         .arrows
         .iter()
@@ -85,7 +102,7 @@ fn a_sessions_call_to_the_catalog_and_its_reply_are_a_pair_and_a_kill_ends_its_l
     s.apply(Action::ConsoleSubmit(
         "Redfour.Shopping.Session.select_item :alice, \"R4-HELMET\", 1".into(),
     ));
-    let chart = s.chart();
+    let chart = s.chart().clone();
     assert!(chart
         .arrows
         .iter()
@@ -126,4 +143,148 @@ fn charting_a_process_does_not_change_the_run() {
     assert!(!b.seq_log.is_empty() && a.seq_log.is_empty());
     assert_eq!(a.rt.trace_hash(), b.rt.trace_hash());
     assert_eq!(a.rt.now(), b.rt.now());
+}
+
+#[test]
+fn a_checkout_hands_the_sale_to_sales_and_the_session_ends_normally() {
+    let mut s = sim();
+    s.apply(Action::ConsoleSubmit(
+        "Redfour.Shopping.start_session key: :alice".into(),
+    ));
+    let pid = alice(&s);
+    s.apply(Action::ChartToggle(pid));
+    for line in [
+        "Redfour.Shopping.Session.select_item :alice, \"R4-HELMET\", 1",
+        "Redfour.Shopping.Session.checkout :alice",
+    ] {
+        s.apply(Action::ConsoleSubmit(line.into()));
+        for _ in 0..10 {
+            s.apply(Action::Frame(16.0));
+        }
+    }
+    let chart = s.chart();
+    let sales = s.rt.whereis("Redfour.Sales").expect("Sales runs");
+    let record = chart
+        .arrows
+        .iter()
+        .position(|a| a.kind == Kind::Call && a.from == pid && a.to == sales)
+        .expect("the session calls Sales");
+    assert!(
+        chart.arrows[record].full.starts_with("{:record, %{"),
+        "{}",
+        chart.arrows[record].full
+    );
+    let reply = chart.arrows[record].pair.expect("Sales answers");
+    assert_eq!(chart.arrows[reply].from, sales);
+    let sales_line = &chart.lifelines[chart.column(sales)];
+    assert_eq!(sales_line.name, "Redfour.Sales");
+    let end = chart.lifelines[chart.column(pid)]
+        .end
+        .clone()
+        .expect("the session's lifeline ends");
+    assert_eq!(end.1, ":normal");
+}
+
+#[test]
+fn the_chart_fed_event_by_event_is_the_chart_built_at_once() {
+    let mut s = sim();
+    s.apply(Action::ConsoleSubmit(
+        "Redfour.Shopping.start_session key: :alice".into(),
+    ));
+    let catalog = s.rt.whereis("Redfour.Catalog").expect("the Catalog runs");
+    s.apply(Action::ChartToggle(catalog));
+    s.apply(Action::AddSessions(100));
+    s.apply(Action::SetArrivals(600.0));
+    let mut sizes = Vec::new();
+    for i in 0..400 {
+        s.apply(Action::Frame(100.0));
+        if i % 7 == 0 {
+            sizes.push(s.chart().arrows.len()); // fed a little at a time
+        }
+        if i == 200 {
+            s.apply(Action::Kill(alice(&s)));
+        }
+    }
+    let fed = s.chart().clone();
+    let built = redfour::ui::sequence::build(&s.seq_log, &s.charted, |p| {
+        s.pid_name(p)
+            .map(str::to_string)
+            .or_else(|| s.rt.label_of(p).map(|l| l.to_string()))
+    });
+    assert!(
+        sizes.windows(2).any(|w| w[1] > w[0]),
+        "the chart grew: {sizes:?}"
+    );
+    assert!(fed.arrows.len() > 150, "{} arrows", fed.arrows.len());
+    assert_eq!(fed.arrows, built.arrows);
+    assert_eq!(fed.lifelines, built.lifelines);
+}
+
+#[test]
+fn a_long_chart_keeps_the_newest_ten_thousand_messages_or_so() {
+    let mut s = sim();
+    let catalog = s.rt.whereis("Redfour.Catalog").expect("the Catalog runs");
+    s.apply(Action::ChartToggle(catalog));
+    s.apply(Action::AddSessions(300));
+    s.apply(Action::SetArrivals(600.0));
+    let mut most = 0;
+    let mut frames = 0;
+    while s.seq_log.len() < SEQ_KEEP || frames < 100 {
+        s.apply(Action::Frame(100.0));
+        most = most.max(s.chart().arrows.len());
+        frames += 1;
+        assert!(frames < 20_000, "the Catalog is too quiet");
+    }
+    for _ in 0..200 {
+        s.apply(Action::Frame(100.0));
+        most = most.max(s.chart().arrows.len());
+    }
+    assert!(most >= SEQ_KEEP, "{most}");
+    assert!(most <= SEQ_KEEP + 1_000 + 50, "{most} arrows kept");
+    // after letting its oldest rows go, the chart still holds together
+    let chart = s.chart().clone();
+    for (i, a) in chart.arrows.iter().enumerate() {
+        if let Some(p) = a.pair {
+            assert_eq!(chart.arrows[p].pair, Some(i), "arrow {i} and its pair {p}");
+        }
+        for pid in [a.from, a.to] {
+            let l = &chart.lifelines[chart.column(pid)];
+            assert_eq!(l.pid, pid, "arrow {i}'s lifeline");
+            assert!(
+                l.first <= i && i <= l.last,
+                "arrow {i} outside its lifeline {l:?}"
+            );
+        }
+    }
+    assert!(chart
+        .arrows
+        .iter()
+        .any(|a| a.kind == Kind::Reply && a.pair.is_some()));
+}
+
+#[test]
+fn charting_a_customer_by_key_or_one_that_has_gone() {
+    let mut s = sim();
+    s.apply(Action::ConsoleSubmit(
+        "Redfour.Shopping.start_session key: :alice".into(),
+    ));
+    for _ in 0..5 {
+        s.apply(Action::Frame(16.0));
+    }
+    let pid = alice(&s);
+    s.apply(Action::ChartKey("alice".into()));
+    assert!(s.charted.contains(&pid.number()));
+    s.apply(Action::ChartKey("alice".into()));
+    assert!(
+        !s.charted.contains(&pid.number()),
+        "a second S stops charting"
+    );
+    s.apply(Action::ChartKey("nobody".into()));
+    assert!(
+        s.message
+            .as_deref()
+            .is_some_and(|m| m.contains(":nobody has no live session to chart")),
+        "{:?}",
+        s.message
+    );
 }

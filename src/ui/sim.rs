@@ -8,6 +8,7 @@
 //! Positions on the floor are derived from session state and wall time here: the runtime
 //! knows nothing of pixels.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
@@ -180,6 +181,9 @@ pub enum Action {
     Kill(Pid),
     /// Crash a customer's current Session, by key (a click on the floor).
     KillKey(String),
+    /// Chart (or stop charting) a customer's current Session, by key (S or alt-click on the
+    /// floor).
+    ChartKey(String),
     DismissEscalation,
     Select(Option<Pid>),
     /// `Application.start(:shopping)` after it stopped.
@@ -466,6 +470,10 @@ pub struct Sim {
     pub charted: BTreeSet<u32>,
     /// The events of the charted processes, oldest first (at most `SEQ_KEEP`).
     pub seq_log: VecDeque<TraceEvent>,
+    /// Events ever pushed to `seq_log` (the chart's cache follows them).
+    seq_pushed: u64,
+    /// The chart as last built, fed since with the new events only.
+    chart_cache: RefCell<Option<ChartCache>>,
     /// A tick cut short by the end of a frame, to go on with in the next.
     advancing: Option<Advancing>,
     /// The trace hash as the tick under way started.
@@ -477,6 +485,20 @@ pub struct Sim {
 
 /// Events the sequence chart keeps, at most.
 pub const SEQ_KEEP: usize = 10_000;
+/// Rows the chart may hold beyond `SEQ_KEEP` before its oldest are let go (a few at a time
+/// would move the whole chart at every refresh).
+const CHART_SLACK: usize = 1_000;
+
+static EMPTY_CHART: super::sequence::Chart = super::sequence::Chart::EMPTY;
+
+/// The sequence chart, built once and fed the events logged since.
+struct ChartCache {
+    builder: super::sequence::Builder,
+    /// The charted processes it was built for.
+    chosen: BTreeSet<u32>,
+    /// `seq_pushed` when it was last fed.
+    fed: u64,
+}
 
 /// A moment on the timeline.
 #[derive(Clone, Debug, PartialEq)]
@@ -593,6 +615,8 @@ impl Sim {
             replay_note: None,
             charted: BTreeSet::new(),
             seq_log: VecDeque::new(),
+            seq_pushed: 0,
+            chart_cache: RefCell::new(None),
             advancing: None,
             tick_hash: 0,
             pacer: None,
@@ -670,6 +694,17 @@ impl Sim {
                     ));
                 }
             },
+            Action::ChartKey(key) => match self.customers.get(key.as_str()) {
+                Some(c) if c.live => {
+                    let pid = c.pid;
+                    self.reduce(Action::ChartToggle(pid));
+                }
+                _ => {
+                    self.message = Some(format!(
+                        ":{key} has no live session to chart: it has left the store, or its supervisor gave up."
+                    ));
+                }
+            },
             Action::DismissEscalation => self.escalation = None,
             Action::Kill(pid) => self.input(Input::Kill(pid.number())),
             Action::Select(pid) => {
@@ -693,12 +728,14 @@ impl Sim {
                 if self.charted.is_empty() {
                     self.seq_log.clear();
                 }
+                self.chart_cache.replace(None);
             }
             Action::ChartClear => {
                 for n in std::mem::take(&mut self.charted) {
                     self.rt.trace_process(self.rt.pid_from_number(n), false);
                 }
                 self.seq_log.clear();
+                self.chart_cache.replace(None);
             }
             Action::ConsoleSubmit(text) => self.input(Input::Console(text)),
             Action::PlaySeed => {
@@ -1233,6 +1270,7 @@ impl Sim {
         };
         if keep {
             self.seq_log.push_back(e.clone());
+            self.seq_pushed += 1;
         }
         if let Event::Restart {
             supervisor,
@@ -1253,6 +1291,7 @@ impl Sim {
                         label: None,
                     },
                 });
+                self.seq_pushed += 1;
             }
         }
         while self.seq_log.len() > SEQ_KEEP {
@@ -1260,12 +1299,47 @@ impl Sim {
         }
     }
 
-    /// The sequence chart of the charted processes, as it stands.
-    pub fn chart(&self) -> super::sequence::Chart {
-        super::sequence::build(&self.seq_log, &self.charted, |p| {
+    /// The sequence chart of the charted processes, as it stands: fed the events logged
+    /// since the last call (and rid of its oldest rows past `SEQ_KEEP`), or built again
+    /// when the charted processes changed.
+    pub fn chart(&self) -> std::cell::Ref<'_, super::sequence::Chart> {
+        let name = |p: Pid| {
             self.pid_name(p)
                 .map(str::to_string)
                 .or_else(|| self.rt.label_of(p).map(|l| l.to_string()))
+        };
+        {
+            let mut cache = self.chart_cache.borrow_mut();
+            let new = match cache.as_ref() {
+                Some(c) if c.chosen == self.charted => Some((self.seq_pushed - c.fed) as usize),
+                _ => None,
+            };
+            match (new, cache.as_mut()) {
+                (Some(n), Some(c)) if n <= self.seq_log.len() => {
+                    for e in self.seq_log.iter().skip(self.seq_log.len() - n) {
+                        c.builder.feed(e, &self.charted, &name);
+                    }
+                    c.fed = self.seq_pushed;
+                    if c.builder.chart().arrows.len() > SEQ_KEEP + CHART_SLACK {
+                        c.builder.keep_newest(SEQ_KEEP);
+                    }
+                }
+                _ => {
+                    let mut builder = super::sequence::Builder::default();
+                    for e in &self.seq_log {
+                        builder.feed(e, &self.charted, &name);
+                    }
+                    *cache = Some(ChartCache {
+                        builder,
+                        chosen: self.charted.clone(),
+                        fed: self.seq_pushed,
+                    });
+                }
+            }
+        }
+        std::cell::Ref::map(self.chart_cache.borrow(), |c| match c {
+            Some(c) => c.builder.chart(),
+            None => &EMPTY_CHART,
         })
     }
 

@@ -6,17 +6,23 @@
 use yew::prelude::*;
 
 use super::app::use_sim;
-use super::sequence::{mermaid, Chart, Kind, Lifeline};
+use super::sequence::{abbreviate, mermaid, Arrow, Chart, Kind, Lifeline, LABEL_CHARS};
 use super::sim::Action;
 use crate::runtime::Pid;
 
 const ROW: f64 = 26.0;
-const COL: f64 = 150.0;
+const COL: f64 = 170.0;
+/// The standalone SVG's header (names and pids); the panel's header is a sticky row above.
 const HEAD: f64 = 44.0;
+/// The panel's space above the first arrow.
+const TOP: f64 = 6.0;
 /// Rows drawn beyond the visible ones, above and below.
 const OVERSCAN: usize = 10;
 /// The chart's visible height (px).
 const VIEW: f64 = 360.0;
+/// The width of a character of the labels' monospace font (12 px), for fitting labels
+/// between two lifelines.
+const CHAR_W: f64 = 7.3;
 
 fn color(kind: Kind) -> &'static str {
     match kind {
@@ -33,20 +39,32 @@ fn color(kind: Kind) -> &'static str {
 
 /// The middle of a process's column.
 fn column_x(chart: &Chart, pid: Pid) -> f64 {
-    chart
-        .lifelines
-        .iter()
-        .position(|l| l.pid == pid)
-        .unwrap_or(0) as f64
-        * COL
-        + COL / 2.0
+    chart.column(pid) as f64 * COL + COL / 2.0
+}
+
+/// The middle of arrow row `i`, below `top`.
+fn row_y(i: usize, top: f64) -> f64 {
+    top + i as f64 * ROW + ROW / 2.0
 }
 
 /// Where a lifeline stops: at its end row, or at the bottom.
-fn end_y(l: &Lifeline, height: f64) -> f64 {
-    l.end
-        .as_ref()
-        .map_or(height, |(i, _)| HEAD + *i as f64 * ROW + ROW / 2.0)
+fn end_y(l: &Lifeline, top: f64, height: f64) -> f64 {
+    l.end.as_ref().map_or(height, |(i, _)| row_y(*i, top))
+}
+
+/// An arrow's text: its kind and message (an exit or a :DOWN shows the message alone),
+/// abbreviated to fit between its two lifelines; the whole message is in its title.
+fn fitted(chart: &Chart, a: &Arrow) -> String {
+    let text = if a.full.is_empty() {
+        a.kind.name().to_string()
+    } else if matches!(a.kind, Kind::Exit | Kind::Down) {
+        a.full.clone()
+    } else {
+        format!("{} {}", a.kind.name(), a.full)
+    };
+    let gap = (column_x(chart, a.to) - column_x(chart, a.from)).abs();
+    let fits = (((gap - 12.0).max(0.0) / CHAR_W) as usize).clamp(6, LABEL_CHARS);
+    abbreviate(&text, fits)
 }
 
 /// The chart as a standalone SVG document (every row: for export).
@@ -61,66 +79,88 @@ pub fn svg(chart: &Chart) -> String {
             .replace('>', "&gt;")
     };
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"monospace\" font-size=\"11\"><rect width=\"100%\" height=\"100%\" fill=\"#171e2e\"/>"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"monospace\" font-size=\"12\"><rect width=\"100%\" height=\"100%\" fill=\"#0f1522\"/>"
     );
     for l in &chart.lifelines {
         let lx = x(l.pid);
         let y0 = HEAD + l.first as f64 * ROW;
-        let y1 = end_y(l, height);
+        let y1 = end_y(l, HEAD, height);
         out.push_str(&format!(
-            "<text x=\"{lx}\" y=\"16\" fill=\"#e6eaf2\" text-anchor=\"middle\">{}</text><text x=\"{lx}\" y=\"30\" fill=\"#93a0b8\" text-anchor=\"middle\">{}</text><line x1=\"{lx}\" y1=\"{y0}\" x2=\"{lx}\" y2=\"{y1}\" stroke=\"#2b3650\" stroke-dasharray=\"4 3\"/>",
-            esc(&l.name),
+            "<text x=\"{lx}\" y=\"16\" fill=\"#e6eaf2\" text-anchor=\"middle\">{}</text><text x=\"{lx}\" y=\"30\" fill=\"#93a0b8\" text-anchor=\"middle\">{}</text><line x1=\"{lx}\" y1=\"{y0}\" x2=\"{lx}\" y2=\"{y1}\" stroke=\"#3a4866\" stroke-dasharray=\"4 3\"/>",
+            esc(&abbreviate(&l.name, 22)),
             esc(&l.pid.short())
         ));
     }
     for (i, a) in chart.arrows.iter().enumerate() {
-        let y = HEAD + i as f64 * ROW + ROW / 2.0;
+        let y = row_y(i, HEAD);
         let (x1, x2) = (x(a.from), x(a.to));
         if a.from == a.to {
             out.push_str(&format!(
-                "<text x=\"{x1}\" y=\"{}\" fill=\"#ffb4b6\">✕ {}</text>",
-                y + 4.0,
+                "<text x=\"{x1}\" y=\"{}\" fill=\"#ffb4b6\" text-anchor=\"middle\">✕</text><text x=\"{}\" y=\"{}\" fill=\"#ffb4b6\">{}</text>",
+                y + 5.0,
+                x1 + 12.0,
+                y + 5.0,
                 esc(&a.label)
             ));
             continue;
         }
+        let dir = if x2 >= x1 { 1.0 } else { -1.0 };
         out.push_str(&format!(
-            "<line x1=\"{x1}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"{}\"/><text x=\"{}\" y=\"{}\" fill=\"{}\" text-anchor=\"middle\">{} {}</text>",
-            color(a.kind),
-            (x1 + x2) / 2.0,
+            "<line x1=\"{x1}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"{c}\"{dash}/><polygon points=\"{x2},{y} {hx},{} {hx},{}\" fill=\"{c}\"/><text x=\"{}\" y=\"{}\" fill=\"{c}\" text-anchor=\"middle\" stroke=\"#0f1522\" stroke-width=\"3\" paint-order=\"stroke\">{}</text>",
             y - 4.0,
-            color(a.kind),
-            a.kind.name(),
-            esc(&a.label)
+            y + 4.0,
+            (x1 + x2) / 2.0,
+            y - 5.0,
+            esc(&fitted(chart, a)),
+            c = color(a.kind),
+            dash = if a.kind == Kind::Reply { " stroke-dasharray=\"5 3\"" } else { "" },
+            hx = x2 - 7.0 * dir,
         ));
     }
     out.push_str("</svg>");
     out
 }
 
+/// Where the chart's scroll area stands: its scroll offsets and its visible width.
+#[derive(Clone, Copy, PartialEq)]
+struct View {
+    top: f64,
+    left: f64,
+    width: f64,
+}
+
 #[function_component(SequenceView)]
 pub fn sequence_view() -> Html {
-    let scroll = use_state(|| 0.0f64);
+    let view = use_state(|| View {
+        top: 0.0,
+        left: 0.0,
+        width: 1280.0,
+    });
     let copied = use_state(|| false);
+    let show_text = use_state(|| false);
     let Some(ctx) = use_sim() else {
         return html! {};
     };
     let sim = ctx.sim.borrow();
-    let chart = sim.chart();
     let clear = ctx.dispatch.reform(|_| Action::ChartClear);
     let on_scroll = {
-        let scroll = scroll.clone();
+        let view = view.clone();
         Callback::from(move |e: Event| {
             if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
-                scroll.set(f64::from(el.scroll_top()));
+                view.set(View {
+                    top: f64::from(el.scroll_top()),
+                    left: f64::from(el.scroll_left()),
+                    width: f64::from(el.client_width()),
+                });
             }
         })
     };
-    let text = mermaid(&chart);
+    // The texts of a long chart are made when asked for, not at every refresh.
     let copy = {
         let copied = copied.clone();
-        let text = text.clone();
+        let sim = ctx.sim.clone();
         Callback::from(move |_| {
+            let text = mermaid(&sim.borrow().chart());
             if let Some(w) = web_sys::window() {
                 let _ = w.navigator().clipboard().write_text(&text);
             }
@@ -128,9 +168,10 @@ pub fn sequence_view() -> Html {
         })
     };
     let export_svg = {
-        let doc = svg(&chart);
+        let sim = ctx.sim.clone();
         let d = ctx.dispatch.clone();
         Callback::from(move |_| {
+            let doc = svg(&sim.borrow().chart());
             if let Err(why) =
                 super::timeline::download("redfour-sequence.svg", "image/svg+xml", &doc)
             {
@@ -140,47 +181,69 @@ pub fn sequence_view() -> Html {
             }
         })
     };
+    let toggle_text = {
+        let show_text = show_text.clone();
+        Callback::from(move |_| show_text.set(!*show_text))
+    };
 
+    let chart = sim.chart();
     let cols = chart.lifelines.len().max(1);
     let width = cols as f64 * COL;
     let rows = chart.arrows.len();
-    let height = HEAD + rows as f64 * ROW + 2.0 * ROW;
-    let first = ((*scroll - HEAD) / ROW).floor().max(0.0) as usize;
-    let first = first.saturating_sub(OVERSCAN);
-    let last = ((((*scroll + VIEW) / ROW).ceil() as usize) + OVERSCAN).min(rows);
+    let height = TOP + rows as f64 * ROW + 2.0 * ROW;
+    let View {
+        top,
+        left,
+        width: seen,
+    } = *view;
+    let first = (((top - TOP) / ROW).floor().max(0.0) as usize).saturating_sub(OVERSCAN);
+    let last = ((((top + VIEW) / ROW).ceil() as usize) + OVERSCAN).min(rows);
+    // columns in view, and one either side
+    let (x_lo, x_hi) = (left - COL, left + seen + COL);
     let x = |pid| column_x(&chart, pid);
+    let in_view = |lx: f64| lx >= x_lo && lx <= x_hi;
     let body = if sim.charted.is_empty() {
         html! {
             <p class="empty" data-testid="sequence-empty">
-                { "Select a process (in the table, the tree, or a customer's Inspect) and press " }
+                { "Choose processes to chart: press " }<kbd>{ "S" }</kbd>
+                { " on a process in the table or the tree, or on a customer on the floor (or alt-click it), or press " }
                 <strong>{ "Show in the sequence chart" }</strong>
-                { " in the inspector: its calls, replies, casts, exits and monitors are drawn here as they happen." }
+                { " in the inspector. Their calls, replies, casts, exits and monitors are drawn here as they happen." }
             </p>
         }
     } else {
         html! {
             <div class="sequence-scroll" onscroll={on_scroll} style={format!("height:{VIEW}px")} tabindex="0"
-                aria-label="Sequence chart: scroll to see older and newer messages">
+                aria-label="Sequence chart: scroll to see older and newer messages, and more processes">
+                <div class="sequence-heads" style={format!("width:{width}px")}>
+                    { for chart.lifelines.iter().filter(|l| in_view(x(l.pid))).map(|l| html! {
+                        <div class="sequence-head" data-testid="lifeline" data-pid={l.pid.short()}
+                            data-end={l.end.as_ref().map(|e| e.1.clone()).unwrap_or_default()}
+                            style={format!("left:{}px;width:{}px", x(l.pid) - COL / 2.0, COL)} title={format!("{} {}", l.name, l.pid.short())}>
+                            <span class="lifeline-name">{ l.name.clone() }</span>
+                            <span class="lifeline-pid">{ l.pid.short() }</span>
+                        </div>
+                    }) }
+                </div>
                 <svg width={width.to_string()} height={height.to_string()} class="sequence" data-testid="sequence-chart"
                     role="img" aria-label={format!("{} lifelines, {} arrows", chart.lifelines.len(), rows)}>
-                    { for chart.lifelines.iter().map(|l| {
+                    { for chart.lifelines.iter().filter(|l| in_view(x(l.pid))).map(|l| {
                         let lx = x(l.pid);
-                        let y0 = HEAD + l.first as f64 * ROW;
-                        let y1 = end_y(l, height);
+                        let y0 = TOP + l.first as f64 * ROW;
+                        let y1 = end_y(l, TOP, height);
                         html! {
-                            <g data-testid="lifeline" data-pid={l.pid.short()} data-end={l.end.as_ref().map(|e| e.1.clone()).unwrap_or_default()}>
-                                <text x={lx.to_string()} y="16" class="lifeline-name">{ l.name.clone() }</text>
-                                <text x={lx.to_string()} y="31" class="lifeline-pid">{ l.pid.short() }</text>
-                                <line x1={lx.to_string()} y1={y0.to_string()} x2={lx.to_string()} y2={y1.to_string()} class="lifeline" />
-                            </g>
+                            <line x1={lx.to_string()} y1={y0.to_string()} x2={lx.to_string()} y2={y1.to_string()} class="lifeline" />
                         }
                     }) }
-                    { for chart.arrows.iter().enumerate().skip(first).take(last.saturating_sub(first)).map(|(i, a)| {
-                        let y = HEAD + i as f64 * ROW + ROW / 2.0;
+                    { for chart.arrows.iter().enumerate().skip(first).take(last.saturating_sub(first)).filter_map(|(i, a)| {
+                        let y = row_y(i, TOP);
                         let (x1, x2) = (x(a.from), x(a.to));
+                        if x1.max(x2) < x_lo || x1.min(x2) > x_hi {
+                            return None;
+                        }
                         if a.from == a.to {
                             // a lifeline's end: a cross and the reason
-                            return html! {
+                            return Some(html! {
                                 <g class="arrow end" data-testid="sequence-arrow" data-kind="end" data-from={a.from.short()}
                                     data-to={a.to.short()} data-index={i.to_string()} tabindex="0"
                                     aria-label={format!("{} {}", a.from.short(), a.full)}>
@@ -188,11 +251,11 @@ pub fn sequence_view() -> Html {
                                     <text x={x1.to_string()} y={(y + 5.0).to_string()} class="lifeline-end">{ "✕" }</text>
                                     <text x={(x1 + 12.0).to_string()} y={(y + 5.0).to_string()} class="end-label">{ a.label.clone() }</text>
                                 </g>
-                            };
+                            });
                         }
                         let dir = if x2 >= x1 { 1.0 } else { -1.0 };
                         let head = format!("{},{} {},{} {},{}", x2, y, x2 - 7.0 * dir, y - 4.0, x2 - 7.0 * dir, y + 4.0);
-                        html! {
+                        Some(html! {
                             <g class={classes!("arrow", a.kind.name())} data-testid="sequence-arrow" data-kind={a.kind.name()}
                                 data-from={a.from.short()} data-to={a.to.short()} data-index={i.to_string()}
                                 data-pair={a.pair.map(|p| p.to_string()).unwrap_or_default()} tabindex="0"
@@ -202,10 +265,10 @@ pub fn sequence_view() -> Html {
                                     stroke-dasharray={if a.kind == Kind::Reply { "5 3" } else { "" }} />
                                 <polygon points={head} fill={color(a.kind)} />
                                 <text x={((x1 + x2) / 2.0).to_string()} y={(y - 5.0).to_string()} fill={color(a.kind)} class="arrow-label">
-                                    { if a.label.is_empty() || matches!(a.kind, Kind::Exit | Kind::Down) { if a.label.is_empty() { a.kind.name().to_string() } else { a.label.clone() } } else { format!("{} {}", a.kind.name(), a.label) } }
+                                    { fitted(&chart, a) }
                                 </text>
                             </g>
-                        }
+                        })
                     }) }
                 </svg>
             </div>
@@ -214,21 +277,21 @@ pub fn sequence_view() -> Html {
     html! {
         <section class="region sequence" aria-labelledby="sequence-title" data-testid="region-sequence">
             <h2 id="sequence-title">{ "Sequence chart" }</h2>
-            <p class="panel-note">{ "The messages of the processes you chose, in virtual-time order: a call and its reply (dashed), casts, sends, exit signals, :DOWNs, spawns. A restarted process's lifeline ends with ✕ and its reason; its successor starts from the supervisor's spawn." }</p>
+            <p class="panel-note">{ "The messages of the processes you chose, in virtual-time order: a call and its reply (dashed), casts, sends, exit signals, :DOWNs, spawns. A restarted process's lifeline ends with ✕ and its reason; its successor starts from the supervisor's spawn. Hover or focus an arrow for its whole message." }</p>
             if !sim.charted.is_empty() {
                 <div class="sequence-actions">
                     <button onclick={copy} data-testid="sequence-mermaid">{ if *copied { "Copied" } else { "Copy as Mermaid" } }</button>
                     <button onclick={export_svg}>{ "Export SVG" }</button>
+                    <button onclick={toggle_text} aria-expanded={show_text.to_string()} data-testid="sequence-mermaid-show">
+                        { if *show_text { "Hide Mermaid text" } else { "Show Mermaid text" } }
+                    </button>
                     <button onclick={clear}>{ "Clear" }</button>
-                    <span class="panel-note">{ format!("{} arrows", rows) }</span>
+                    <span class="panel-note">{ format!("{} processes, {} arrows", chart.lifelines.len(), rows) }</span>
                 </div>
             }
             { body }
-            if !sim.charted.is_empty() {
-                <details class="mermaid">
-                    <summary>{ "Mermaid text" }</summary>
-                    <pre data-testid="sequence-mermaid-text">{ text }</pre>
-                </details>
+            if !sim.charted.is_empty() && *show_text {
+                <pre class="mermaid" data-testid="sequence-mermaid-text" tabindex="0" aria-label="The chart as Mermaid text">{ mermaid(&chart) }</pre>
             }
         </section>
     }

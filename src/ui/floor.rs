@@ -332,7 +332,12 @@ pub fn floor(_props: &FloorProps) -> Html {
                 floor_scene::nearest(&sim, &cam, p.0, p.1, reach)
             };
             if let Some(key) = hit {
-                dispatch.emit(Action::KillKey(key.to_string()));
+                // alt-click charts its messages; a plain click crashes it
+                dispatch.emit(if e.alt_key() {
+                    Action::ChartKey(key.to_string())
+                } else {
+                    Action::KillKey(key.to_string())
+                });
             }
         })
     };
@@ -366,7 +371,7 @@ pub fn floor(_props: &FloorProps) -> Html {
             t.y - size / 2.0
         );
         let label = format!(
-            "Customer :{}, session {}, {} in cart. Enter crashes it with Process.exit(pid, :kill); arrow keys move to the nearest customer.",
+            "Customer :{}, session {}, {} in cart. Enter crashes it with Process.exit(pid, :kill); S charts its messages; arrow keys move to the nearest customer.",
             t.key,
             t.pid,
             plural(t.items, "item")
@@ -384,7 +389,11 @@ pub fn floor(_props: &FloorProps) -> Html {
         let dispatch = dispatch.clone();
         Callback::from(move |e: MouseEvent| {
             if let Some(key) = target_key(&e).filter(|_| !ui.borrow().dragged) {
-                dispatch.emit(Action::KillKey(key.to_string()));
+                dispatch.emit(if e.alt_key() {
+                    Action::ChartKey(key.to_string())
+                } else {
+                    Action::KillKey(key.to_string())
+                });
             }
         })
     };
@@ -418,10 +427,16 @@ pub fn floor(_props: &FloorProps) -> Html {
         let camera = camera.clone();
         let sim_rc = ctx.sim.clone();
         let refresh = refresh.clone();
+        let dispatch = dispatch.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(key) = target_key(&e) else {
                 return;
             };
+            if e.key().eq_ignore_ascii_case("s") && !e.ctrl_key() && !e.meta_key() {
+                e.prevent_default();
+                dispatch.emit(Action::ChartKey(key.to_string()));
+                return;
+            }
             let dir = match e.key().as_str() {
                 "ArrowLeft" => (-1.0, 0.0),
                 "ArrowRight" => (1.0, 0.0),
@@ -502,6 +517,8 @@ pub fn floor(_props: &FloorProps) -> Html {
         let (left, top) = (spot.x, spot.y);
         let live_pid = c.pid;
         let inspect = dispatch.reform(move |_: MouseEvent| Action::Select(Some(live_pid)));
+        let charted = sim.charted.contains(&live_pid.number());
+        let chart = dispatch.reform(move |_: MouseEvent| Action::ChartToggle(live_pid));
         Some(html! {
             <div class="customer-card" data-testid="customer-card" style={format!("left:{left:.0}px;top:{top:.0}px")}>
                 <div class="card-key mono">{ format!(":{key}") }</div>
@@ -509,6 +526,10 @@ pub fn floor(_props: &FloorProps) -> Html {
                 <div>{ state }</div>
                 <div class="card-actions">
                     <button onclick={inspect} data-testid="inspect-customer">{ "Inspect" }</button>
+                    <button onclick={chart} data-testid="chart-customer" aria-pressed={charted.to_string()}
+                        title="Draw its messages in the sequence chart (S, or alt-click the figure)">
+                        { if charted { "Charted ✓" } else { "Chart" } }
+                    </button>
                     <span class="hint">{ "click the figure to crash it" }</span>
                 </div>
             </div>

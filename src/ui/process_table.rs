@@ -129,7 +129,7 @@ pub fn process_table() -> Html {
     html! {
         <section class="region processes" aria-labelledby="processes-title" data-testid="region-processes">
             <h2 id="processes-title">{ format!("Processes ({total})") }</h2>
-            <p class="panel-note">{ "Every process in the runtime, as in Erlang's observer: sort by a column, filter by name or pid, Enter to inspect." }</p>
+            <p class="panel-note">{ "Every process in the runtime, as in Erlang's observer: sort by a column, filter by name or pid, Enter to inspect, S (or alt-click) to draw its messages in the sequence chart (◆)." }</p>
             <input id="process-filter" class="filter" type="search" placeholder="Filter by name or pid" aria-label="Filter processes by name or pid" value={(*filter).clone()} {oninput} />
             <p class="scroll-hint">{ "Nine columns: swipe the table sideways for the rest →" }</p>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Process table, scrolls sideways">
@@ -159,21 +159,30 @@ pub fn process_table() -> Html {
                     { for rows[first..last].iter().enumerate().map(|(i, p)| {
                         let pid = p.pid;
                         let top = (first + i) as f64 * ROW_HEIGHT;
-                        let onclick = ctx.dispatch.reform(move |_| Action::Select(Some(pid)));
+                        let onclick = ctx.dispatch.reform(move |e: MouseEvent| {
+                            if e.alt_key() { Action::ChartToggle(pid) } else { Action::Select(Some(pid)) }
+                        });
                         let onkeydown = {
                             let dispatch = ctx.dispatch.clone();
                             Callback::from(move |e: KeyboardEvent| {
                                 if e.key() == "Enter" || e.key() == " " {
                                     dispatch.emit(Action::Select(Some(pid)));
+                                } else if e.key().eq_ignore_ascii_case("s") && !e.ctrl_key() && !e.meta_key() {
+                                    e.prevent_default();
+                                    dispatch.emit(Action::ChartToggle(pid));
                                 }
                             })
                         };
-                        let class = classes!("tr", (selected == Some(pid)).then_some("selected"));
+                        let charted = sim.charted.contains(&pid.number());
+                        let class = classes!("tr", (selected == Some(pid)).then_some("selected"), charted.then_some("charted"));
                         html! {
                             <div class={class} role="row" aria-rowindex={(first + i + 2).to_string()} data-testid="process-row" data-pid={pid.short()}
                                 style={format!("top:{top}px;height:{ROW_HEIGHT}px")} {onclick} {onkeydown} tabindex="0">
                                 <span role="cell" class={classes!("td", "group", sim.group_of(pid))}>{ sim.group_of(pid) }</span>
-                                <span role="cell" class="td mono">{ pid.short() }</span>
+                                <span role="cell" class="td mono">
+                                    { pid.short() }
+                                    if charted { <span class="charted-mark" title="in the sequence chart">{ " ◆" }</span><span class="sr-only">{ " (in the sequence chart)" }</span> }
+                                </span>
                                 <span role="cell" class="td name" title={display_name(p)}>{ display_name(p) }</span>
                                 <span role="cell" class="td">{ p.status.to_string() }</span>
                                 <span role="cell" class="td num">{ p.message_queue_len }</span>

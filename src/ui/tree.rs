@@ -143,7 +143,7 @@ pub fn tree() -> Html {
             <div class="console-tree" data-testid="console-tree">
                 <p class="panel-note"><strong>{ "console" }</strong>{ " — the shell and the processes typed in it:" }</p>
                 <div class="tree-scroll" tabindex="0" role="region" aria-label="Processes started from the console, scrollable">
-                    { draw(&nodes, &ctx.dispatch, "Processes started from the console") }
+                    { draw(&nodes, &ctx.dispatch, &sim.charted, "Processes started from the console") }
                 </div>
             </div>
         }
@@ -155,13 +155,13 @@ pub fn tree() -> Html {
             for n in nodes.iter_mut() {
                 n.flash = n.pid.is_some_and(|p| sim.flashing(p));
             }
-            draw(&nodes, &ctx.dispatch, "Supervision tree")
+            draw(&nodes, &ctx.dispatch, &sim.charted, "Supervision tree")
         }
     };
     html! {
         <section class="region tree" aria-labelledby="tree-title" data-testid="region-tree">
             <h2 id="tree-title">{ "Supervision tree" }</h2>
-            <p class="panel-note">{ "Who supervises whom: the shopping application, its supervisors and their children. Restarts flash amber." }</p>
+            <p class="panel-note">{ "Who supervises whom: the shopping application, its supervisors and their children. Restarts flash amber. On a process: Enter inspects, Delete crashes, S (or alt-click) draws its messages in the sequence chart." }</p>
             <div class="tree-scroll" tabindex="0" role="region" aria-label="Supervision tree, scrollable">{ body }</div>
             <div class="clients-group" data-testid="clients-group">
                 <strong>{ "clients" }</strong>{ " — outside the application, like the shoppers' browsers: " }
@@ -178,7 +178,12 @@ pub fn tree() -> Html {
 
 /// A tree's rows as SVG: one node a row, indented by depth, each as wide as its name (12 px
 /// monospace): names are never cut.
-fn draw(nodes: &[Node], dispatch: &Callback<Action>, aria: &str) -> Html {
+fn draw(
+    nodes: &[Node],
+    dispatch: &Callback<Action>,
+    charted: &std::collections::BTreeSet<u32>,
+    aria: &str,
+) -> Html {
     let row_h = 40.0;
     let col_w = 28.0;
     let node_w = |n: &Node| {
@@ -202,11 +207,19 @@ fn draw(nodes: &[Node], dispatch: &Callback<Action>, aria: &str) -> Html {
             { for nodes.iter().map(|n| {
                 let x = n.depth as f64 * col_w + 8.0;
                 let y = n.row as f64 * row_h + 6.0;
-                let class = classes!("node", n.supervisor.then_some("sup"), n.flash.then_some("flash"), n.pid.is_none().then_some("group"));
+                let charted = n.pid.is_some_and(|p| charted.contains(&p.number()));
+                let class = classes!("node", n.supervisor.then_some("sup"), n.flash.then_some("flash"), n.pid.is_none().then_some("group"), charted.then_some("charted"));
                 let onclick = n.pid.map(|pid| dispatch.reform(move |e: MouseEvent| {
-                    if e.shift_key() { Action::Kill(pid) } else { Action::Select(Some(pid)) }
+                    if e.shift_key() {
+                        Action::Kill(pid)
+                    } else if e.alt_key() {
+                        Action::ChartToggle(pid)
+                    } else {
+                        Action::Select(Some(pid))
+                    }
                 }));
-                // The keyboard form of click and shift-click: Enter inspects, Delete crashes.
+                // The keyboard form of click, shift-click and alt-click: Enter inspects,
+                // Delete crashes, S charts.
                 let onkeydown = n.pid.map(|pid| {
                     let d = dispatch.clone();
                     Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
@@ -218,20 +231,24 @@ fn draw(nodes: &[Node], dispatch: &Callback<Action>, aria: &str) -> Html {
                             e.prevent_default();
                             d.emit(Action::Kill(pid));
                         }
+                        "s" | "S" if !e.ctrl_key() && !e.meta_key() => {
+                            e.prevent_default();
+                            d.emit(Action::ChartToggle(pid));
+                        }
                         _ => {}
                     })
                 });
                 let tabindex = n.pid.map(|_| "0");
                 // The name starts with the visible text, as a screen reader user hears it.
                 let label = match n.pid {
-                    Some(_) => format!("{} {}: Enter inspects it, Delete crashes it", n.label, n.sub),
+                    Some(_) => format!("{} {}: Enter inspects it, Delete crashes it, S charts its messages{}", n.label, n.sub, if charted { " (charted)" } else { "" }),
                     None => format!("{} {}", n.label, n.sub),
                 };
                 let w = node_w(n);
                 html! {
                     <g class={class} transform={format!("translate({x},{y})")} onclick={onclick} {onkeydown} role="treeitem"
                         {tabindex} aria-label={label} data-pid={n.sub.clone()}>
-                        <title>{ format!("{} {} — click or Enter to inspect, shift-click or Delete to crash", n.label, n.sub) }</title>
+                        <title>{ format!("{} {} — click or Enter to inspect, shift-click or Delete to crash, alt-click or S to chart its messages", n.label, n.sub) }</title>
                         <rect width={w.to_string()} height="34" rx="6" />
                         <text x="8" y="14" class="label">{ n.label.clone() }</text>
                         <text x="8" y="29" class="sub">{ n.sub.clone() }</text>

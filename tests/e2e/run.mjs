@@ -571,12 +571,22 @@ test('sequence chart: a session\'s call to the Catalog and its reply as a pair; 
   const from = await spawn.getAttribute('data-from');
   const supName = await page.textContent(`[data-testid="lifeline"][data-pid="${from}"] .lifeline-name`);
   if (!supName.includes('SessionSupervisor')) throw new Error(`the successor was spawned by ${supName}`);
+  await page.click('[data-testid="sequence-mermaid-show"]');
   const mermaidText = await page.textContent('[data-testid="sequence-mermaid-text"]');
   const o = oldPid.slice(3, -3);
   for (const want of ['sequenceDiagram', `participant P${o} as alice ${oldPid}`, `P${o}->>P${catalogPid.slice(3, -3)}: call {:price, "R4-HELMET"}`, `Note over P${o}: exited :killed`]) {
     if (!mermaidText.includes(want)) throw new Error(`Mermaid has no ${want}:\n${mermaidText}`);
   }
   await page.locator('[data-testid="region-sequence"]').screenshot({ path: join(artifacts, 'sequence-restart.png') });
+  // S on a row of the table charts that process (◆), and S again stops
+  await page.fill('#process-filter', 'Redfour.Sales');
+  const salesRow = page.locator('[data-testid="process-row"]', { hasText: 'Redfour.Sales' });
+  await salesRow.focus();
+  await page.keyboard.press('s');
+  await page.waitForSelector('[data-testid="process-row"].charted:has-text("Redfour.Sales")');
+  // on the floor, the customer's card charts it too
+  await alice.focus();
+  await page.waitForSelector('[data-testid="chart-customer"][aria-pressed="true"]');
   const found = await axeViolations(page);
   if (found.length) throw new Error(`axe: ${found.join('; ')}`);
 }, { context: { bypassCSP: true } });

@@ -28,7 +28,7 @@ echo "== wasm32 in headless Chromium (the shipped release profile: opt-level z, 
 # Each benchmark in a page of its own: after the observer's 10,000 sessions, the heap the
 # page keeps made the spawn figure 2-3x slower in some runs, which measures that page's heap,
 # not the runtime.
-for bench in browser_benchmark observer_frame_time interpreter_benchmark time_travel_benchmark; do
+for bench in browser_benchmark observer_frame_time interpreter_benchmark time_travel_benchmark sequence_chart_scroll; do
   CHROMEDRIVER=/usr/bin/chromedriver \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   WASM_BINDGEN_TEST_TIMEOUT=300 \

@@ -38,6 +38,12 @@ try {
     count[e.name] = (count[e.name] || 0) + 1;
   }
   const frames = count.FireAnimationFrame || 1;
+  const durations = traceEvents
+    .filter((e) => e.ph === 'X' && main && e.tid === main.tid && e.pid === main.pid && e.name === 'FireAnimationFrame')
+    .map((e) => e.dur / 1000)
+    .sort((a, b) => a - b);
+  const at = (q) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))] || 0;
+  console.log(`script per animation frame: median ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms, max ${at(1).toFixed(1)} ms`);
   console.log(`CPU slowed ${slowdown}x, ${query}: ${(frames / 2).toFixed(0)} animation frames a second`);
   console.log('   ms/s  ms/frame  events  kind (RunTask holds the rest)');
   for (const [k, v] of Object.entries(sum).sort((a, b) => b[1] - a[1]).slice(0, 14)) {

@@ -288,3 +288,49 @@ fn charting_a_customer_by_key_or_one_that_has_gone() {
         s.message
     );
 }
+
+#[test]
+fn a_process_typed_in_the_console_is_charted_the_same_way() {
+    let mut s = sim();
+    s.apply(Action::ConsoleSubmit(
+        "pid = spawn(fn -> receive do {:ping, from} -> send(from, :pong) end end)".into(),
+    ));
+    for _ in 0..5 {
+        s.apply(Action::Frame(16.0));
+    }
+    let printed = s
+        .console
+        .entries
+        .last()
+        .and_then(|e| e.output.clone())
+        .unwrap();
+    let n: u32 = printed
+        .trim_start_matches("#PID<0.")
+        .trim_end_matches(".0>")
+        .parse()
+        .unwrap_or_else(|_| panic!("a pid: {printed}"));
+    let pid = s.rt.pid_from_number(n);
+    s.apply(Action::ChartToggle(pid));
+    s.apply(Action::ConsoleSubmit("send(pid, {:ping, self()})".into()));
+    for _ in 0..5 {
+        s.apply(Action::Frame(16.0));
+    }
+    let shell = s.console.shell_pid().expect("the shell runs");
+    let chart = s.chart().clone();
+    let ping = chart
+        .arrows
+        .iter()
+        .position(|a| a.kind == Kind::Send && a.from == shell && a.to == pid)
+        .expect("the shell's message to it");
+    assert!(chart.arrows[ping].full.starts_with("{:ping, #PID<0."));
+    let pong = chart
+        .arrows
+        .iter()
+        .position(|a| a.kind == Kind::Send && a.from == pid && a.to == shell)
+        .expect("its answer");
+    assert_eq!(chart.arrows[pong].full, ":pong");
+    assert!(ping < pong);
+    let line = &chart.lifelines[chart.column(pid)];
+    assert_eq!(line.end.as_ref().map(|e| e.1.as_str()), Some(":normal"));
+    assert_eq!(chart.lifelines[chart.column(shell)].name, "IEx shell");
+}

@@ -16,12 +16,29 @@ pub fn console_view() -> Html {
     let copied = use_state(|| false);
     let list = use_node_ref();
     let ctx_opt = use_sim();
-    let frame = ctx_opt.as_ref().map_or(0, |c| c.frame);
+    // What the console shows, in short: its entries, the last one's answer, the pending
+    // input. The list scrolls to its end only when that changes (reading its height forces
+    // a layout of the page, which a refresh had better not pay for nothing).
+    let shown = ctx_opt.as_ref().map_or((0, 0, 0), |c| {
+        let sim = c.sim.borrow();
+        let console = &sim.console;
+        (
+            console.entries.len(),
+            console
+                .entries
+                .last()
+                .map_or(0, |e| e.output.as_ref().map_or(0, |o| o.len() + 1)),
+            console.pending().len(),
+        )
+    });
+    let observer_requested = ctx_opt
+        .as_ref()
+        .is_some_and(|c| c.sim.borrow().console.observer_requested);
     {
         // Keep the newest entry in view; bring the observer forward after :observer.start.
         let list = list.clone();
         let ctx = ctx_opt.clone();
-        use_effect_with(frame, move |_| {
+        use_effect_with((shown, observer_requested), move |_| {
             if let Some(el) = list.cast::<web_sys::Element>() {
                 el.set_scroll_top(el.scroll_height());
             }

@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlCanvasElement, HtmlElement};
+use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement};
 use yew::prelude::*;
 
 use super::app::use_sim;
@@ -44,6 +44,12 @@ struct FloorUi {
     /// What the plan canvas shows (redrawn only when this changes).
     plan_drawn: Option<(u64, u64, u64, u64, bool, u64)>,
     scene: Rc<Scene>,
+    /// The viewport's size, as its ResizeObserver last reported it: read there (after the
+    /// browser's layout), not at every frame, where reading it would force a layout of the
+    /// whole page that the frame had just changed.
+    size: Option<(f64, f64)>,
+    /// The canvases' drawing contexts, taken once.
+    contexts: Option<(CanvasRenderingContext2d, CanvasRenderingContext2d)>,
 }
 
 fn window() -> Option<web_sys::Window> {
@@ -114,6 +120,38 @@ pub fn floor(_props: &FloorProps) -> Html {
     let ui = use_mut_ref(FloorUi::default);
     let refresh = use_force_update();
     let reduced_motion = use_memo((), |_| prefers_reduced_motion());
+
+    // The viewport's size, from a ResizeObserver.
+    {
+        let viewport = viewport.clone();
+        let ui = ui.clone();
+        let refresh = refresh.clone();
+        use_effect_with((), move |_| {
+            let el: Option<HtmlElement> = viewport.cast();
+            let observer = el.as_ref().and_then(|el| {
+                let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                    let size = entries
+                        .get(0)
+                        .dyn_into::<web_sys::ResizeObserverEntry>()
+                        .ok()
+                        .and_then(|e| e.target().dyn_into::<HtmlElement>().ok())
+                        .map(|t| (f64::from(t.client_width()), f64::from(t.client_height())));
+                    if size.is_some() && ui.borrow().size != size {
+                        ui.borrow_mut().size = size;
+                        refresh.force_update();
+                    }
+                });
+                let observer = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()).ok()?;
+                observer.observe(el);
+                Some((observer, cb))
+            });
+            move || {
+                if let Some((observer, _cb)) = observer {
+                    observer.disconnect();
+                }
+            }
+        });
+    }
 
     // The wheel zooms the floor, not the page: a listener that is not passive.
     {
@@ -484,7 +522,7 @@ pub fn floor(_props: &FloorProps) -> Html {
         };
         // Below the figure (its crash caption goes above), else beside or above it: the
         // first spot inside the floor that covers no caption.
-        let (card_w, card_h) = (250.0, 112.0);
+        let (card_w, card_h) = (250.0, 132.0);
         let gap = scene.radius + 12.0;
         let inside = |x: f64, y: f64| Rect::new(
             x.clamp(4.0, (cam.width - card_w - 4.0).max(4.0)),
@@ -528,10 +566,10 @@ pub fn floor(_props: &FloorProps) -> Html {
                     <button onclick={inspect} data-testid="inspect-customer">{ "Inspect" }</button>
                     <button onclick={chart} data-testid="chart-customer" aria-pressed={charted.to_string()}
                         title="Draw its messages in the sequence chart (S, or alt-click the figure)">
-                        { if charted { "Charted ✓" } else { "Chart" } }
+                        { if charted { "Charted" } else { "Chart" } }
                     </button>
-                    <span class="hint">{ "click the figure to crash it" }</span>
                 </div>
+                <div class="hint">{ "click the figure to crash it" }</div>
             </div>
         })
     });
@@ -641,7 +679,12 @@ fn draw(
     ) else {
         return;
     };
-    let (w, h) = (vp.client_width() as f64, vp.client_height() as f64);
+    let known = ui.borrow().size;
+    let (w, h) = known.unwrap_or_else(|| {
+        let size = (vp.client_width() as f64, vp.client_height() as f64);
+        ui.borrow_mut().size = Some(size);
+        size
+    });
     if w < 1.0 || h < 1.0 {
         return;
     }
@@ -667,15 +710,24 @@ fn draw(
         scene.stopped,
         dpr.to_bits(),
     );
+    if u.contexts.is_none() {
+        u.contexts = floor_canvas::context(&plan).zip(floor_canvas::context(&crowd));
+    }
+    let Some((plan_ctx, crowd_ctx)) = u.contexts.clone() else {
+        return;
+    };
     if u.plan_drawn != Some(plan_key) {
-        if let Some(ctx) = floor_canvas::context(&plan) {
-            floor_canvas::draw_plan(&ctx, &cam, dpr, scene.stopped);
-            u.plan_drawn = Some(plan_key);
-        }
+        floor_canvas::draw_plan(&plan_ctx, &cam, dpr, scene.stopped);
+        u.plan_drawn = Some(plan_key);
     }
-    if let Some(ctx) = floor_canvas::context(&crowd) {
-        floor_canvas::draw_crowd(&ctx, &crowd, &scene, dpr, reduced_motion, &mut u.buffer);
-    }
+    floor_canvas::draw_crowd(
+        &crowd_ctx,
+        &crowd,
+        &scene,
+        dpr,
+        reduced_motion,
+        &mut u.buffer,
+    );
     if let Some(key) = u.pending_focus.take() {
         let buttons = vp.query_selector_all("[data-testid=session]").ok();
         if let Some(list) = buttons {

@@ -179,11 +179,11 @@ pub fn process_table() -> Html {
                             <div class={class} role="row" aria-rowindex={(first + i + 2).to_string()} data-testid="process-row" data-pid={pid.short()}
                                 style={format!("top:{top}px;height:{ROW_HEIGHT}px")} {onclick} {onkeydown} tabindex="0">
                                 <span role="cell" class={classes!("td", "group", sim.group_of(pid))}>{ sim.group_of(pid) }</span>
-                                <span role="cell" class="td mono">
-                                    { pid.short() }
-                                    if charted { <span class="charted-mark" title="in the sequence chart">{ " ◆" }</span><span class="sr-only">{ " (in the sequence chart)" }</span> }
+                                <span role="cell" class="td mono">{ pid.short() }</span>
+                                <span role="cell" class="td name" title={display_name(p)}>
+                                    if charted { <span class="charted-mark" title="in the sequence chart">{ "◆ " }</span><span class="sr-only">{ "(in the sequence chart) " }</span> }
+                                    { display_name(p) }
                                 </span>
-                                <span role="cell" class="td name" title={display_name(p)}>{ display_name(p) }</span>
                                 <span role="cell" class="td">{ p.status.to_string() }</span>
                                 <span role="cell" class="td num">{ p.message_queue_len }</span>
                                 <span role="cell" class="td num">{ p.reductions }</span>

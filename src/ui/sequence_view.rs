@@ -12,6 +12,8 @@ use crate::runtime::Pid;
 
 const ROW: f64 = 26.0;
 const COL: f64 = 170.0;
+/// The left margin, where each row's virtual time is written.
+const GUTTER: f64 = 64.0;
 /// The standalone SVG's header (names and pids); the panel's header is a sticky row above.
 const HEAD: f64 = 44.0;
 /// The panel's space above the first arrow.
@@ -39,7 +41,7 @@ fn color(kind: Kind) -> &'static str {
 
 /// The middle of a process's column.
 fn column_x(chart: &Chart, pid: Pid) -> f64 {
-    chart.column(pid) as f64 * COL + COL / 2.0
+    GUTTER + chart.column(pid) as f64 * COL + COL / 2.0
 }
 
 /// The middle of arrow row `i`, below `top`.
@@ -67,10 +69,18 @@ fn fitted(chart: &Chart, a: &Arrow) -> String {
     abbreviate(&text, fits)
 }
 
+/// A row's virtual time, written when it differs from the row above's (one instant's
+/// messages share one label).
+fn row_time(chart: &Chart, i: usize) -> Option<String> {
+    let at = chart.arrows.get(i)?.at;
+    let shown = i == 0 || chart.arrows.get(i - 1).map(|a| a.at) != Some(at);
+    shown.then(|| format!("{:.3}s", at as f64 / 1000.0))
+}
+
 /// The chart as a standalone SVG document (every row: for export).
 pub fn svg(chart: &Chart) -> String {
     let cols = chart.lifelines.len().max(1);
-    let width = cols as f64 * COL;
+    let width = GUTTER + cols as f64 * COL;
     let height = HEAD + chart.arrows.len() as f64 * ROW + ROW;
     let x = |pid| column_x(chart, pid);
     let esc = |s: &str| {
@@ -94,6 +104,13 @@ pub fn svg(chart: &Chart) -> String {
     for (i, a) in chart.arrows.iter().enumerate() {
         let y = row_y(i, HEAD);
         let (x1, x2) = (x(a.from), x(a.to));
+        if let Some(t) = row_time(chart, i) {
+            out.push_str(&format!(
+                "<text x=\"{}\" y=\"{}\" fill=\"#93a0b8\" text-anchor=\"end\">{t}</text>",
+                GUTTER - 8.0,
+                y + 4.0
+            ));
+        }
         if a.from == a.to {
             out.push_str(&format!(
                 "<text x=\"{x1}\" y=\"{}\" fill=\"#ffb4b6\" text-anchor=\"middle\">✕</text><text x=\"{}\" y=\"{}\" fill=\"#ffb4b6\">{}</text>",
@@ -188,7 +205,7 @@ pub fn sequence_view() -> Html {
 
     let chart = sim.chart();
     let cols = chart.lifelines.len().max(1);
-    let width = cols as f64 * COL;
+    let width = GUTTER + cols as f64 * COL;
     let rows = chart.arrows.len();
     let height = TOP + rows as f64 * ROW + 2.0 * ROW;
     let View {
@@ -235,6 +252,9 @@ pub fn sequence_view() -> Html {
                             <line x1={lx.to_string()} y1={y0.to_string()} x2={lx.to_string()} y2={y1.to_string()} class="lifeline" />
                         }
                     }) }
+                    { for (first..last).filter_map(|i| row_time(&chart, i).map(|t| html! {
+                        <text x={(left + GUTTER - 8.0).to_string()} y={(row_y(i, TOP) + 4.0).to_string()} class="row-time">{ t }</text>
+                    })) }
                     { for chart.arrows.iter().enumerate().skip(first).take(last.saturating_sub(first)).filter_map(|(i, a)| {
                         let y = row_y(i, TOP);
                         let (x1, x2) = (x(a.from), x(a.to));

@@ -386,7 +386,7 @@ test('spawned processes that spin or allocate keep the frame rate; past max_heap
   await page.waitForSelector('[data-testid="console-input"]');
   // A slower machine, as CI's can be: each frame's share of processes is bounded in wall
   // time, so the page keeps its frame rate there too.
-  const throttle = Number(process.env.E2E_CPU_THROTTLE || 2);
+  const throttle = Number(process.env.E2E_CPU_THROTTLE || 1.5);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
   await page.waitForTimeout(1500);
@@ -587,6 +587,8 @@ test('sequence chart: a session\'s call to the Catalog and its reply as a pair; 
   // on the floor, the customer's card charts it too
   await alice.focus();
   await page.waitForSelector('[data-testid="chart-customer"][aria-pressed="true"]');
+  await page.locator('[data-testid="region-floor"]').screenshot({ path: join(artifacts, 'sequence-floor-card.png') });
+  await page.locator('[data-testid="region-processes"]').screenshot({ path: join(artifacts, 'sequence-table-charted.png') });
   const found = await axeViolations(page);
   if (found.length) throw new Error(`axe: ${found.join('; ')}`);
 }, { context: { bypassCSP: true } });

@@ -3,7 +3,7 @@
 //! The page must keep drawing whatever the processes do (a spinning loop typed in the
 //! console, a crowd of ten thousand) and on whatever machine. The pacer watches the interval
 //! between frames: while frames come on time it lets processes run a little longer each
-//! frame, and when one comes late it cuts their share. Processes get the frame's spare
+//! frame, and when one comes late (by a tenth of a frame) it cuts their share. Processes get the frame's spare
 //! time; the page keeps the display's rate when it can.
 //!
 //! Where a frame stops the processes never changes what they do (see
@@ -19,6 +19,8 @@ pub type FrameClock = Rc<dyn Fn() -> f64>;
 pub const MIN_RUN_MS: f64 = 1.0;
 /// The most, in ms: half a 60 Hz frame; the rest draws the page.
 pub const MAX_RUN_MS: f64 = 8.0;
+/// What a frame on time gives back (slowly: each probe for more time costs a late frame).
+const STEP_UP_MS: f64 = 0.1;
 /// What a page starts with.
 const START_RUN_MS: f64 = 4.0;
 
@@ -40,7 +42,7 @@ impl FramePacer {
     }
 
     /// A frame began `dt` ms after the last: a late one cuts the processes' share by a
-    /// quarter, one on time adds a quarter of a millisecond.
+    /// quarter, one on time adds a tenth of a millisecond.
     pub fn observe(&mut self, dt: f64) {
         if !(dt.is_finite() && dt > 0.0) {
             return;
@@ -52,11 +54,12 @@ impl FramePacer {
         } else {
             self.period_ms + (dt - self.period_ms) * 0.002
         };
-        let late = dt > self.period_ms * 1.2 + 1.0;
+        // Late by a tenth of a frame: processes had more than the frame could spare.
+        let late = dt > self.period_ms * 1.1 + 0.5;
         self.run_ms = if late {
             (self.run_ms * 0.75).max(MIN_RUN_MS)
         } else {
-            (self.run_ms + 0.25).min(MAX_RUN_MS)
+            (self.run_ms + STEP_UP_MS).min(MAX_RUN_MS)
         };
     }
 
@@ -109,7 +112,7 @@ mod tests {
             p.observe(40.0);
         }
         assert_eq!(p.run_ms(), MIN_RUN_MS);
-        for _ in 0..8 {
+        for _ in 0..20 {
             p.observe(16.6);
         }
         assert!(p.run_ms() > 2.5, "{}", p.run_ms());

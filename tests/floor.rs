@@ -222,3 +222,22 @@ fn a_crash_shows_a_caption_and_a_line_from_the_supervisor() {
     );
     assert!(cap.fate.is_some());
 }
+
+#[test]
+fn a_shelfs_name_sits_mid_shelf_on_screen_and_is_not_drawn_when_it_cannot_fit() {
+    use redfour::ui::floor_plan::{shelf_label, SHELVES};
+    let cam = Camera::fit(1200.0, 700.0);
+    for i in 0..SHELVES.len() {
+        let label = shelf_label(i, &cam).expect("a laptop's floor has room for the names");
+        let r = floor_plan::shelf(i);
+        let (sx, sy) = cam.to_screen(r.x + r.w / 2.0, r.y + r.h / 2.0);
+        assert!((label.x + label.w / 2.0 - sx).abs() < 0.5);
+        assert!((label.y + label.h / 2.0 - sy).abs() < 0.5);
+        assert!(label.w > 100.0 && label.w < 260.0, "{}", label.w);
+    }
+    let tiny = Camera::fit(150.0, 100.0);
+    assert!(
+        shelf_label(0, &tiny).is_none(),
+        "too short a shelf shows no name"
+    );
+}

@@ -20,7 +20,7 @@ use yew::prelude::*;
 use super::app::use_sim;
 use super::crash_story::Beat;
 use super::floor_canvas;
-use super::floor_plan::{Camera, Rect};
+use super::floor_plan::{self, Camera, Rect};
 use super::floor_scene::{self, Look, Scene};
 use super::sim::Action;
 use crate::store::shopping;
@@ -536,16 +536,27 @@ pub fn floor(_props: &FloorProps) -> Html {
             inside(sx - gap - card_w, sy - card_h / 2.0),
             inside(sx - card_w / 2.0, sy - gap - card_h),
         ];
-        // Beyond the captions, above or below them all.
+        // Beyond the captions, above or below them all; centred on the figure, or pushed
+        // sideways (clear of a shelf's name, which sits mid-shelf).
         if let Some(top) = scene.captions.iter().map(|c| c.rect.y).reduce(f64::min) {
-            spots.push(inside(sx - card_w / 2.0, top - card_h - 6.0));
+            for x in [sx - card_w / 2.0, sx - card_w + 30.0, sx - 30.0] {
+                spots.push(inside(x, top - card_h - 6.0));
+            }
         }
         if let Some(bottom) = scene.captions.iter().map(|c| c.rect.y + c.rect.h).reduce(f64::max) {
-            spots.push(inside(sx - card_w / 2.0, bottom + 6.0));
+            for x in [sx - card_w / 2.0, sx - card_w + 30.0, sx - 30.0] {
+                spots.push(inside(x, bottom + 6.0));
+            }
         }
+        // Covering the figure is out; a crash caption matters more than a shelf's name.
+        let labels: Vec<Rect> = (0..floor_plan::SHELVES.len())
+            .filter_map(|i| floor_plan::shelf_label(i, &cam))
+            .collect();
         let covered = |r: &Rect| -> f64 {
             let figure = if r.contains(sx, sy) { 1e9 } else { 0.0 };
-            figure + scene.captions.iter().map(|c| c.rect.overlap(r)).sum::<f64>()
+            figure
+                + scene.captions.iter().map(|c| c.rect.overlap(r)).sum::<f64>()
+                + 0.5 * labels.iter().map(|l| l.overlap(r)).sum::<f64>()
         };
         let spot = spots
             .iter()

@@ -97,7 +97,7 @@ pub fn draw_plan(ctx: &CanvasRenderingContext2d, camera: &Camera, dpr: f64, stop
         ctx.set_stroke_style_str("rgba(62,155,255,0.55)");
         ctx.set_line_width(1.0);
         ctx.stroke_rect(sx, sy, r.w * s, r.h * s);
-        if r.w * s > name.len() as f64 * 7.0 {
+        if floor_plan::shelf_label(i, camera).is_some() {
             ctx.set_fill_style_str("#c3d3ee");
             let _ = ctx.fill_text(name, sx + r.w * s / 2.0, sy + r.h * s / 2.0 + 0.5);
         }

@@ -72,6 +72,26 @@ pub fn shelf(i: usize) -> Rect {
     )
 }
 
+/// Where a shelf's name is drawn on screen (12 px, centred on the shelf), or `None` when
+/// the shelf is too short on screen for it to be drawn at all.
+pub fn shelf_label(i: usize, cam: &Camera) -> Option<Rect> {
+    let name = SHELVES.get(i)?;
+    let r = shelf(i);
+    let s = cam.scale;
+    let chars = name.chars().count() as f64;
+    if r.w * s <= chars * 7.0 {
+        return None;
+    }
+    let (sx, sy) = cam.to_screen(r.x, r.y);
+    let width = chars * 6.6 + 8.0;
+    Some(Rect::new(
+        sx + r.w * s / 2.0 - width / 2.0,
+        sy + r.h * s / 2.0 - 9.0,
+        width,
+        18.0,
+    ))
+}
+
 /// Aisles: above the first shelf, between each pair, and below the last.
 pub const AISLES: usize = SHELVES.len() + 1;
 

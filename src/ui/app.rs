@@ -42,7 +42,8 @@ impl PartialEq for SimCtx {
 
 const SETTINGS_KEY: &str = "redfour.settings";
 
-/// Wall ms between two refreshes of the panels while the clock runs (10 a second).
+/// Wall ms between two refreshes of the panels while the clock runs (10 a second; once a
+/// second while it is paused).
 pub const PANEL_REFRESH_MS: f64 = 100.0;
 
 /// The post the page is built on (its address from the blog's permalink pattern).
@@ -194,9 +195,18 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |action: Action| {
             let is_frame = matches!(action, Action::Frame(_));
             {
-                let wall = sim.borrow().wall_ms;
+                let (wall, playing) = {
+                    let s = sim.borrow();
+                    (s.wall_ms, s.playing)
+                };
+                // paused, little changes: once a second is enough
+                let every = if playing {
+                    PANEL_REFRESH_MS
+                } else {
+                    10.0 * PANEL_REFRESH_MS
+                };
                 let mut p = panels.borrow_mut();
-                if !is_frame || wall - p.1 >= PANEL_REFRESH_MS || wall < p.1 {
+                if !is_frame || wall - p.1 >= every || wall < p.1 {
                     *p = (p.0.wrapping_add(1), wall);
                 }
             }

@@ -155,20 +155,39 @@ pub fn sequence_view() -> Html {
     });
     let copied = use_state(|| false);
     let show_text = use_state(|| false);
+    let latest = use_mut_ref(|| None::<View>);
+    let request = use_mut_ref(|| None::<gloo_render::AnimationFrame>);
     let Some(ctx) = use_sim() else {
         return html! {};
     };
     let sim = ctx.sim.borrow();
     let clear = ctx.dispatch.reform(|_| Action::ChartClear);
+    // A wheel sends several scroll events a frame: the chart is drawn again once a frame,
+    // at the latest position.
     let on_scroll = {
         let view = view.clone();
+        let latest = latest.clone();
+        let request = request.clone();
         Callback::from(move |e: Event| {
             if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
-                view.set(View {
+                *latest.borrow_mut() = Some(View {
                     top: f64::from(el.scroll_top()),
                     left: f64::from(el.scroll_left()),
                     width: f64::from(el.client_width()),
                 });
+                if request.borrow().is_none() {
+                    let view = view.clone();
+                    let latest = latest.clone();
+                    let done = request.clone();
+                    let frame = gloo_render::request_animation_frame(move |_| {
+                        done.borrow_mut().take();
+                        let next = latest.borrow_mut().take();
+                        if let Some(v) = next {
+                            view.set(v);
+                        }
+                    });
+                    *request.borrow_mut() = Some(frame);
+                }
             }
         })
     };
@@ -234,7 +253,7 @@ pub fn sequence_view() -> Html {
                 aria-label="Sequence chart: scroll to see older and newer messages, and more processes">
                 <div class="sequence-heads" style={format!("width:{width}px")}>
                     { for chart.lifelines.iter().filter(|l| in_view(x(l.pid))).map(|l| html! {
-                        <div class="sequence-head" data-testid="lifeline" data-pid={l.pid.short()}
+                        <div key={l.pid.short()} class="sequence-head" data-testid="lifeline" data-pid={l.pid.short()}
                             data-end={l.end.as_ref().map(|e| e.1.clone()).unwrap_or_default()}
                             style={format!("left:{}px;width:{}px", x(l.pid) - COL / 2.0, COL)} title={format!("{} {}", l.name, l.pid.short())}>
                             <span class="lifeline-name">{ l.name.clone() }</span>
@@ -249,11 +268,11 @@ pub fn sequence_view() -> Html {
                         let y0 = TOP + l.first as f64 * ROW;
                         let y1 = end_y(l, TOP, height);
                         html! {
-                            <line x1={lx.to_string()} y1={y0.to_string()} x2={lx.to_string()} y2={y1.to_string()} class="lifeline" />
+                            <line key={l.pid.short()} x1={lx.to_string()} y1={y0.to_string()} x2={lx.to_string()} y2={y1.to_string()} class="lifeline" />
                         }
                     }) }
                     { for (first..last).filter_map(|i| row_time(&chart, i).map(|t| html! {
-                        <text x={(left + GUTTER - 8.0).to_string()} y={(row_y(i, TOP) + 4.0).to_string()} class="row-time">{ t }</text>
+                        <text key={i} x={(left + GUTTER - 8.0).to_string()} y={(row_y(i, TOP) + 4.0).to_string()} class="row-time">{ t }</text>
                     })) }
                     { for chart.arrows.iter().enumerate().skip(first).take(last.saturating_sub(first)).filter_map(|(i, a)| {
                         let y = row_y(i, TOP);
@@ -264,7 +283,7 @@ pub fn sequence_view() -> Html {
                         if a.from == a.to {
                             // a lifeline's end: a cross and the reason
                             return Some(html! {
-                                <g class="arrow end" data-testid="sequence-arrow" data-kind="end" data-from={a.from.short()}
+                                <g key={i} class="arrow end" data-testid="sequence-arrow" data-kind="end" data-from={a.from.short()}
                                     data-to={a.to.short()} data-index={i.to_string()} tabindex="0"
                                     aria-label={format!("{} {}", a.from.short(), a.full)}>
                                     <title>{ format!("{:.3} s · {} {}", a.at as f64 / 1000.0, a.from.short(), a.full) }</title>
@@ -276,7 +295,7 @@ pub fn sequence_view() -> Html {
                         let dir = if x2 >= x1 { 1.0 } else { -1.0 };
                         let head = format!("{},{} {},{} {},{}", x2, y, x2 - 7.0 * dir, y - 4.0, x2 - 7.0 * dir, y + 4.0);
                         Some(html! {
-                            <g class={classes!("arrow", a.kind.name())} data-testid="sequence-arrow" data-kind={a.kind.name()}
+                            <g key={i} class={classes!("arrow", a.kind.name())} data-testid="sequence-arrow" data-kind={a.kind.name()}
                                 data-from={a.from.short()} data-to={a.to.short()} data-index={i.to_string()}
                                 data-pair={a.pair.map(|p| p.to_string()).unwrap_or_default()} tabindex="0"
                                 aria-label={format!("{} from {} to {}: {}", a.kind.name(), a.from.short(), a.to.short(), a.full)}>

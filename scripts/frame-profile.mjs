@@ -3,22 +3,16 @@
 // per second by kind (script in animation frames, style, layout, paint, commit …).
 //   node scripts/frame-profile.mjs [dist] [cpu-slowdown] [query]
 // e.g. node scripts/frame-profile.mjs dist 2 'arrivals=600'
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { serveDist } from '../tests/e2e/serve-static.mjs';
+import { launchChromium, root } from '../tests/e2e/chromium.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { chromium } = createRequire(join(root, 'tools', 'package.json'))('playwright-core');
 const dist = resolve(process.argv[2] || join(root, 'dist'));
 const slowdown = Number(process.argv[3] || 1);
 const query = process.argv[4] || 'seed=5&speed=1&arrivals=30&chaos=0&persistence=none';
 
 const { server, url } = await serveDist(dist);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`${url}?${query}`);

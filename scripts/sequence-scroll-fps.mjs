@@ -3,19 +3,13 @@
 // chart holds 10,000 arrows; then the chart is scrolled by the mouse wheel for 2 s and the
 // page's frames counted. Headless Chromium.
 //   node scripts/sequence-scroll-fps.mjs [dist]
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { serveDist } from '../tests/e2e/serve-static.mjs';
+import { launchChromium, root } from '../tests/e2e/chromium.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { chromium } = createRequire(join(root, 'tools', 'package.json'))('playwright-core');
 const dist = resolve(process.argv[2] || join(root, 'dist'));
 const { server, url } = await serveDist(dist);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`${url}?seed=3&speed=50&arrivals=600&chaos=0&persistence=none`);

@@ -116,6 +116,36 @@ fn flush_canvases(root: &web_sys::Element) -> usize {
     list.length() as usize
 }
 
+/// The page's props over `sim` for a bench: no animation loop (the bench sends the frames),
+/// `tick` to make every panel draw again.
+fn app_props(
+    sim: &std::rc::Rc<std::cell::RefCell<redfour::ui::sim::Sim>>,
+    tick: u64,
+) -> redfour::ui::app::AppProps {
+    redfour::ui::app::AppProps {
+        sim: Some(sim.clone()),
+        animate: false,
+        tick,
+    }
+}
+
+/// The whole page over `sim`, drawn once in a 1,280 px wide element added to the body.
+async fn mount_app(
+    sim: &std::rc::Rc<std::cell::RefCell<redfour::ui::sim::Sim>>,
+) -> (web_sys::Element, yew::AppHandle<redfour::ui::app::App>) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    root.set_attribute("style", "width:1280px").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let handle = yew::Renderer::<redfour::ui::app::App>::with_root_and_props(
+        root.clone(),
+        app_props(sim, 0),
+    )
+    .render();
+    yew::scheduler::flush().await;
+    (root, handle)
+}
+
 /// Frame time of the observer: advance the store by one 16 ms frame at 1×, re-render every
 /// panel and draw every customer on the floor (flushed to pixels), with 1,000, 10,000 and
 /// 100,000 live sessions and customers arriving. Median and 90th percentile of 30 frames.
@@ -126,7 +156,6 @@ async fn observer_frame_time() {
     use std::rc::Rc;
 
     use redfour::store::session_store::{MemoryBackend, SharedBackend};
-    use redfour::ui::app::{App, AppProps};
     use redfour::ui::sim::{Action, Settings, Sim};
 
     add_stylesheet();
@@ -134,17 +163,7 @@ async fn observer_frame_time() {
         let backend: SharedBackend = Rc::new(RefCell::new(MemoryBackend::default()));
         let sim = Rc::new(RefCell::new(Sim::new(Settings::default(), backend)));
         sim.borrow_mut().apply(Action::AddSessions(n));
-        let document = web_sys::window().unwrap().document().unwrap();
-        let root = document.create_element("div").unwrap();
-        root.set_attribute("style", "width:1280px").unwrap();
-        document.body().unwrap().append_child(&root).unwrap();
-        let props = |tick| AppProps {
-            sim: Some(sim.clone()),
-            animate: false,
-            tick,
-        };
-        let mut handle = yew::Renderer::<App>::with_root_and_props(root.clone(), props(0)).render();
-        yew::scheduler::flush().await;
+        let (root, mut handle) = mount_app(&sim).await;
         // Past the walk in from the door, so every customer is at its place in the aisles.
         for _ in 0..100 {
             sim.borrow_mut().apply(Action::Frame(16.0));
@@ -153,7 +172,7 @@ async fn observer_frame_time() {
         for tick in 1..=31u64 {
             let t0 = now_ms();
             sim.borrow_mut().apply(Action::Frame(16.0));
-            handle.update(props(tick));
+            handle.update(app_props(&sim, tick));
             yew::scheduler::flush().await;
             flush_canvases(&root);
             times.push(now_ms() - t0);
@@ -299,7 +318,6 @@ async fn sequence_chart_scroll() {
     use wasm_bindgen::JsCast;
 
     use redfour::store::session_store::{MemoryBackend, SharedBackend};
-    use redfour::ui::app::{App, AppProps};
     use redfour::ui::sim::{Action, Settings, Sim, SEQ_KEEP};
 
     add_stylesheet();
@@ -319,17 +337,7 @@ async fn sequence_chart_scroll() {
     }
     let arrows = sim.borrow().chart().arrows.len();
     let lifelines = sim.borrow().chart().lifelines.len();
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    root.set_attribute("style", "width:1280px").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let props = |tick| AppProps {
-        sim: Some(sim.clone()),
-        animate: false,
-        tick,
-    };
-    let mut handle = yew::Renderer::<App>::with_root_and_props(root.clone(), props(0)).render();
-    yew::scheduler::flush().await;
+    let (root, mut handle) = mount_app(&sim).await;
     let scroller: web_sys::HtmlElement = root
         .query_selector(".sequence-scroll")
         .unwrap()
@@ -369,7 +377,7 @@ async fn sequence_chart_scroll() {
     for tick in 1..=31u64 {
         let t0 = now_ms();
         sim.borrow_mut().apply(Action::Frame(100.0));
-        handle.update(props(tick));
+        handle.update(app_props(&sim, tick));
         yew::scheduler::flush().await;
         refresh_times.push(now_ms() - t0);
     }
@@ -380,7 +388,7 @@ async fn sequence_chart_scroll() {
     for tick in 32..=62u64 {
         let t0 = now_ms();
         sim.borrow_mut().apply(Action::Frame(100.0));
-        handle.update(props(tick));
+        handle.update(app_props(&sim, tick));
         yew::scheduler::flush().await;
         bare_times.push(now_ms() - t0);
     }

@@ -470,7 +470,7 @@ pub fn floor(_props: &FloorProps) -> Html {
             let Some(key) = target_key(&e) else {
                 return;
             };
-            if e.key().eq_ignore_ascii_case("s") && !e.ctrl_key() && !e.meta_key() {
+            if super::sequence_view::is_chart_key(&e) {
                 e.prevent_default();
                 dispatch.emit(Action::ChartKey(key.to_string()));
                 return;

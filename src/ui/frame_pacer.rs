@@ -68,11 +68,6 @@ impl FramePacer {
         (self.clock)() + self.run_ms
     }
 
-    /// The wall clock now.
-    pub fn now(&self) -> f64 {
-        (self.clock)()
-    }
-
     /// Wall ms processes may run this frame.
     pub fn run_ms(&self) -> f64 {
         self.run_ms

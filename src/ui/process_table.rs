@@ -167,7 +167,7 @@ pub fn process_table() -> Html {
                             Callback::from(move |e: KeyboardEvent| {
                                 if e.key() == "Enter" || e.key() == " " {
                                     dispatch.emit(Action::Select(Some(pid)));
-                                } else if e.key().eq_ignore_ascii_case("s") && !e.ctrl_key() && !e.meta_key() {
+                                } else if super::sequence_view::is_chart_key(&e) {
                                     e.prevent_default();
                                     dispatch.emit(Action::ChartToggle(pid));
                                 }

@@ -79,13 +79,6 @@ pub struct Chart {
 }
 
 impl Chart {
-    /// No lifelines, no arrows.
-    pub const EMPTY: Chart = Chart {
-        lifelines: Vec::new(),
-        arrows: Vec::new(),
-        columns: BTreeMap::new(),
-    };
-
     /// The column of a process's lifeline (0 if it has none).
     pub fn column(&self, pid: Pid) -> usize {
         self.columns.get(&pid).copied().unwrap_or(0)
@@ -121,6 +114,19 @@ pub struct Builder {
 impl Builder {
     pub fn chart(&self) -> &Chart {
         &self.chart
+    }
+
+    /// A chart of these events, oldest first.
+    pub fn from_events<'e>(
+        events: impl IntoIterator<Item = &'e TraceEvent>,
+        chosen: &BTreeSet<u32>,
+        name: &Namer,
+    ) -> Builder {
+        let mut b = Builder::default();
+        for e in events {
+            b.feed(e, chosen, name);
+        }
+        b
     }
 
     fn push(&mut self, at: u64, kind: Kind, from: Pid, to: Pid, full: String, name: &Namer) {
@@ -300,11 +306,7 @@ pub fn build(
     chosen: &BTreeSet<u32>,
     name: impl Fn(Pid) -> Option<String>,
 ) -> Chart {
-    let mut b = Builder::default();
-    for e in events {
-        b.feed(e, chosen, &name);
-    }
-    b.chart
+    Builder::from_events(events, chosen, &name).chart
 }
 
 /// Mermaid's `sequenceDiagram` text of the chart (the format Kino's `render_seq_trace` uses).

@@ -138,6 +138,12 @@ pub fn svg(chart: &Chart) -> String {
     out
 }
 
+/// S, the key that charts a process (in the table, the tree and on the floor); not with Ctrl
+/// or ⌘, which belong to the browser.
+pub fn is_chart_key(e: &KeyboardEvent) -> bool {
+    e.key().eq_ignore_ascii_case("s") && !e.ctrl_key() && !e.meta_key()
+}
+
 /// Where the chart's scroll area stands: its scroll offsets and its visible width.
 #[derive(Clone, Copy, PartialEq)]
 struct View {

@@ -473,7 +473,7 @@ pub struct Sim {
     /// Events ever pushed to `seq_log` (the chart's cache follows them).
     seq_pushed: u64,
     /// The chart as last built, fed since with the new events only.
-    chart_cache: RefCell<Option<ChartCache>>,
+    chart_cache: RefCell<ChartCache>,
     /// A tick cut short by the end of a frame, to go on with in the next.
     advancing: Option<Advancing>,
     /// The trace hash as the tick under way started.
@@ -489,13 +489,12 @@ pub const SEQ_KEEP: usize = 10_000;
 /// would move the whole chart at every refresh).
 const CHART_SLACK: usize = 1_000;
 
-static EMPTY_CHART: super::sequence::Chart = super::sequence::Chart::EMPTY;
-
 /// The sequence chart, built once and fed the events logged since.
+#[derive(Default)]
 struct ChartCache {
     builder: super::sequence::Builder,
-    /// The charted processes it was built for.
-    chosen: BTreeSet<u32>,
+    /// The charted processes it was built for (`None`: to be built again).
+    chosen: Option<BTreeSet<u32>>,
     /// `seq_pushed` when it was last fed.
     fed: u64,
 }
@@ -616,7 +615,7 @@ impl Sim {
             charted: BTreeSet::new(),
             seq_log: VecDeque::new(),
             seq_pushed: 0,
-            chart_cache: RefCell::new(None),
+            chart_cache: RefCell::default(),
             advancing: None,
             tick_hash: 0,
             pacer: None,
@@ -728,14 +727,14 @@ impl Sim {
                 if self.charted.is_empty() {
                     self.seq_log.clear();
                 }
-                self.chart_cache.replace(None);
+                self.chart_cache.borrow_mut().chosen = None;
             }
             Action::ChartClear => {
                 for n in std::mem::take(&mut self.charted) {
                     self.rt.trace_process(self.rt.pid_from_number(n), false);
                 }
                 self.seq_log.clear();
-                self.chart_cache.replace(None);
+                self.chart_cache.borrow_mut().chosen = None;
             }
             Action::ConsoleSubmit(text) => self.input(Input::Console(text)),
             Action::PlaySeed => {
@@ -913,6 +912,8 @@ impl Sim {
         let rt = self.rt.clone();
         let work_start = rt.work();
         let deadline = self.pacer.as_ref().map(|p| (p.clock(), p.deadline()));
+        // a replay, or a step: nothing to ask between polls
+        let pausable = deadline.is_some() || max_work != u64::MAX;
         // A frame always gets at least one poll done, whatever the clock says: the run
         // moves on, however slow the machine.
         let polls_start = rt.stats().polls;
@@ -924,10 +925,12 @@ impl Sim {
         };
         while done < max_ticks && steps < max_steps {
             if let Some(mut advancing) = self.advancing.take() {
-                match self
-                    .rt
-                    .resume_advance(&mut advancing, Some(&mut out_of_time))
-                {
+                let pause: Option<&mut dyn FnMut() -> bool> = if pausable {
+                    Some(&mut out_of_time)
+                } else {
+                    None
+                };
+                match self.rt.resume_advance(&mut advancing, pause) {
                     Some(outcome) => {
                         steps += outcome.steps.max(1);
                         self.tick_done();
@@ -1309,38 +1312,23 @@ impl Sim {
                 .or_else(|| self.rt.label_of(p).map(|l| l.to_string()))
         };
         {
-            let mut cache = self.chart_cache.borrow_mut();
-            let new = match cache.as_ref() {
-                Some(c) if c.chosen == self.charted => Some((self.seq_pushed - c.fed) as usize),
-                _ => None,
-            };
-            match (new, cache.as_mut()) {
-                (Some(n), Some(c)) if n <= self.seq_log.len() => {
-                    for e in self.seq_log.iter().skip(self.seq_log.len() - n) {
-                        c.builder.feed(e, &self.charted, &name);
-                    }
-                    c.fed = self.seq_pushed;
-                    if c.builder.chart().arrows.len() > SEQ_KEEP + CHART_SLACK {
-                        c.builder.keep_newest(SEQ_KEEP);
-                    }
+            let mut c = self.chart_cache.borrow_mut();
+            let new = (self.seq_pushed - c.fed) as usize;
+            if c.chosen.as_ref() == Some(&self.charted) && new <= self.seq_log.len() {
+                for e in self.seq_log.iter().skip(self.seq_log.len() - new) {
+                    c.builder.feed(e, &self.charted, &name);
                 }
-                _ => {
-                    let mut builder = super::sequence::Builder::default();
-                    for e in &self.seq_log {
-                        builder.feed(e, &self.charted, &name);
-                    }
-                    *cache = Some(ChartCache {
-                        builder,
-                        chosen: self.charted.clone(),
-                        fed: self.seq_pushed,
-                    });
+                if c.builder.chart().arrows.len() > SEQ_KEEP + CHART_SLACK {
+                    c.builder.keep_newest(SEQ_KEEP);
                 }
+            } else {
+                c.builder =
+                    super::sequence::Builder::from_events(&self.seq_log, &self.charted, &name);
+                c.chosen = Some(self.charted.clone());
             }
+            c.fed = self.seq_pushed;
         }
-        std::cell::Ref::map(self.chart_cache.borrow(), |c| match c {
-            Some(c) => c.builder.chart(),
-            None => &EMPTY_CHART,
-        })
+        std::cell::Ref::map(self.chart_cache.borrow(), |c| c.builder.chart())
     }
 
     /// Which part of the system a process belongs to: the `shopping` application, the

@@ -231,7 +231,7 @@ fn draw(
                             e.prevent_default();
                             d.emit(Action::Kill(pid));
                         }
-                        "s" | "S" if !e.ctrl_key() && !e.meta_key() => {
+                        _ if super::sequence_view::is_chart_key(&e) => {
                             e.prevent_default();
                             d.emit(Action::ChartToggle(pid));
                         }

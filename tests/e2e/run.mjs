@@ -6,23 +6,17 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDist } from './serve-static.mjs';
+import { launchChromium } from './chromium.mjs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { differences, pageTranscript } from './iex-transcript.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
-const require = createRequire(join(root, 'tools', 'package.json'));
-const { chromium } = require('playwright-core');
 
 const dist = resolve(process.argv[2] || join(root, 'dist'));
 const artifacts = join(here, 'artifacts');
 await mkdir(artifacts, { recursive: true });
 
-const CHROMIUM_ARGS = [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--disable-quic',
-];
 
 const tests = [];
 // opts.context: extra browser-context options (the axe test bypasses the page's CSP to
@@ -32,7 +26,7 @@ const test = (name, fn, opts = {}) => tests.push({ name, fn, opts });
 const count = async (page, id) => Number(await page.textContent(`[data-testid="${id}"]`));
 
 // axe-core, run in the page: the violations, each with how many elements and the first few.
-const AXE = require.resolve('axe-core/axe.min.js');
+const AXE = createRequire(join(root, 'tools', 'package.json')).resolve('axe-core/axe.min.js');
 async function axeViolations(page) {
   if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations);
@@ -802,7 +796,7 @@ test('accessibility: axe-core finds no violations on a laptop and a phone, calm 
 }, { context: { bypassCSP: true } });
 
 const { server, url } = await serveDist(dist);
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 let passed = 0;
 let failed = 0;
 try {

@@ -284,7 +284,10 @@ struct Child {
 /// The state shared by `Supervisor` and `DynamicSupervisor`.
 struct Core {
     flags: SupFlags,
-    children: Vec<Child>,
+    /// In start order. A deque: a DynamicSupervisor's children mostly leave oldest first
+    /// (shoppers go home in the order they came), and a removal near the front moves only
+    /// the few before it.
+    children: VecDeque<Child>,
     restart_log: VecDeque<u64>,
     dynamic: bool,
     name: Option<Rc<str>>,
@@ -525,7 +528,7 @@ impl Core {
                         None => error("already_present"),
                     };
                 }
-                self.children.push(Child {
+                self.children.push_back(Child {
                     spec,
                     pid: None,
                     restarts: 0,
@@ -684,7 +687,7 @@ impl DynamicSupervisor {
                 strategy: Strategy::OneForOne,
                 ..flags
             },
-            children: Vec::new(),
+            children: VecDeque::new(),
             restart_log: VecDeque::new(),
             dynamic: true,
             name: None,

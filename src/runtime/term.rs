@@ -13,6 +13,7 @@ use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use super::pid::{Pid, Ref};
@@ -24,7 +25,29 @@ pub struct Atom(u32);
 
 struct Interner {
     names: Vec<Rc<str>>,
-    ids: HashMap<Rc<str>, u32>,
+    ids: HashMap<Rc<str>, u32, BuildHasherDefault<NameHasher>>,
+}
+
+/// FNV-1a over an atom's name: atom names are short and chosen by the program (or typed by
+/// a person, who gains nothing by colliding them), so the interner needs no SipHash.
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
 /// Atoms the runtime uses itself, interned first so that their ids are constants.
@@ -68,7 +91,7 @@ impl Interner {
     fn new() -> Self {
         let mut interner = Interner {
             names: Vec::new(),
-            ids: HashMap::new(),
+            ids: HashMap::default(),
         };
         for name in PREDEFINED {
             interner.intern(name);
@@ -156,10 +179,14 @@ impl PartialOrd for Atom {
 impl Ord for Atom {
     fn cmp(&self, other: &Self) -> Ordering {
         if self.0 == other.0 {
-            Ordering::Equal
-        } else {
-            self.name().cmp(&other.name())
+            return Ordering::Equal;
         }
+        // by name, as Erlang orders atoms: both read in one borrow, nothing cloned
+        INTERNER.with(|i| {
+            let i = i.borrow();
+            let name = |a: &Atom| i.names.get(a.0 as usize).map_or("?", |n| &**n);
+            name(self).cmp(name(other))
+        })
     }
 }
 
@@ -628,8 +655,11 @@ impl Ord for Term {
             Pairs(&'a [(Term, Term)], &'a [(Term, Term)], usize),
             Fields(&'a [(Atom, Term)], &'a [(Atom, Term)], usize),
         }
-        let mut stack = vec![Work::Pair(self, other)];
-        while let Some(w) = stack.pop() {
+        // Two scalars (atoms, numbers, pids: most comparisons) allocate nothing: the stack
+        // grows only when containers are compared item by item.
+        let mut stack = Vec::new();
+        let mut first = Some(Work::Pair(self, other));
+        while let Some(w) = first.take().or_else(|| stack.pop()) {
             match w {
                 Work::Pair(a, b) => {
                     let o = match (a, b) {

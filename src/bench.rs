@@ -123,9 +123,15 @@ pub fn recorded_run(minutes: u64, arrivals: f64, inputs: usize) -> crate::ui::si
                 0 => sim.apply(Action::ConsoleSubmit(format!("Enum.sum(1..{done})"))),
                 1 => match sim.session_pids().first() {
                     Some((_, pid)) => sim.apply(Action::Kill(*pid)),
-                    None => sim.apply(Action::SetArrivals(arrivals.min(120.0))),
+                    None => sim.apply(Action::SetChaos(0.0)),
                 },
-                _ => sim.apply(Action::SetArrivals(arrivals.min(120.0))),
+                // A setting change that leaves the arrival rate as stated: the seed's
+                // persistence choice, switched on and off.
+                _ => sim.apply(Action::SetPersistence(if done % 2 == 0 {
+                    crate::store::shopping::Persistence::Snapshot
+                } else {
+                    crate::store::shopping::Persistence::None
+                })),
             }
             done += 1;
         }

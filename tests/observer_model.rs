@@ -48,7 +48,7 @@ fn hostile_settings_are_refused_with_a_notice_and_never_taken() {
         "Ignored speed=NaN from the address: speed is a number from 0.25 to 100; using 1×."
     );
     assert!(
-        notices[1].starts_with("Ignored arrivals=1e309 from the address: arrivals are 0 to 120")
+        notices[1].starts_with("Ignored arrivals=1e309 from the address: arrivals are 0 to 600")
     );
     assert!(notices[2].starts_with("Ignored chaos=1e9 from the address: chaos is 0 to 60"));
     for bad in ["inf", "-inf", "NaN", "0.1", "101", "-3"] {

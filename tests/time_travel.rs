@@ -396,3 +396,109 @@ fn a_frame_out_of_wall_time_stops_mid_tick_and_the_run_is_the_same_as_without_pa
     let replayed = Sim::replay(&shared.recording, Stop::Tick(shared.ticks));
     assert_eq!(replayed.rt.trace_hash(), live.rt.trace_hash());
 }
+
+/// A busy run (two minutes of virtual time at 120 arrivals a minute, a crash and a
+/// console line), and a wall clock that makes a frame's replay slice end after about
+/// 60 questions.
+fn busy_run() -> Sim {
+    let mut s = sim(120.0, 5);
+    frames(&mut s, 400, 12);
+    if let Some((_, pid)) = live_session(&s) {
+        s.apply(Action::Kill(pid));
+    }
+    s.apply(Action::ConsoleSubmit("Enum.sum(1..100)".into()));
+    frames(&mut s, 400, 13);
+    s
+}
+
+#[test]
+fn a_long_seek_replays_across_frames_showing_its_progress_and_ends_where_a_replay_at_once_does() {
+    let mut s = busy_run();
+    let live_hash = s.rt.trace_hash();
+    let target = s.rt.now() / 2;
+    let at_once = Sim::replay(&s.run, Stop::Time(target));
+    let (_, clock) = stepping_clock(0.5);
+    s.set_frame_clock(clock);
+
+    s.apply(Action::Seek(target));
+    let first = s
+        .replay_under_way()
+        .expect("too long to replay in one frame");
+    assert_eq!(first.to_ms, target);
+    assert!(!first.opening);
+    assert!(first.progress < 1.0);
+    assert!(s.present.is_some(), "the present is kept aside meanwhile");
+    let mut frames_taken = 1;
+    let mut last = first.progress;
+    let mut shown_midway = false;
+    while let Some(r) = s.replay_under_way() {
+        assert!(r.progress >= last, "progress only grows");
+        last = r.progress;
+        shown_midway |= s.rt.now() > 0 && s.rt.now() < target && !s.processes().is_empty();
+        s.apply(Action::Frame(16.0));
+        frames_taken += 1;
+        assert!(frames_taken < 20_000, "the replay ends");
+    }
+    assert!(frames_taken > 3, "it took {frames_taken} frames");
+    assert!(shown_midway, "the page showed the run on its way");
+    assert_eq!(s.rt.now(), at_once.rt.now());
+    assert_eq!(
+        format!("{:016x}", s.rt.trace_hash()),
+        format!("{:016x}", at_once.rt.trace_hash()),
+        "cut into frames anywhere, the replay is the same run"
+    );
+    assert_eq!(s.console.transcript(), at_once.console.transcript());
+    s.apply(Action::Seek(u64::MAX));
+    assert!(s.present.is_none());
+    assert_eq!(s.rt.trace_hash(), live_hash);
+}
+
+#[test]
+fn a_shared_run_opens_across_frames_and_only_then_says_its_hash_matches() {
+    let live = busy_run();
+    let shared = live.shared();
+    let mut page = sim(12.0, 1);
+    let (_, clock) = stepping_clock(0.5);
+    page.set_frame_clock(clock);
+    page.apply(Action::Open(Box::new(shared.clone())));
+    assert!(page.replay_under_way().is_some_and(|r| r.opening));
+    assert!(page.replay_note.is_none(), "no verdict before the end");
+    page.apply(Action::Seek(0));
+    assert!(
+        page.replay_under_way().is_some_and(|r| r.opening),
+        "the timeline waits for the shared run's instant"
+    );
+    let mut n = 0;
+    while page.replay_under_way().is_some() {
+        page.apply(Action::Frame(16.0));
+        n += 1;
+        assert!(n < 20_000);
+    }
+    assert_eq!(page.ticks, shared.ticks);
+    let note = page.replay_note.clone().unwrap_or_default();
+    assert!(note.starts_with("replayed · trace hash matches"), "{note}");
+    assert!(!page.playing, "it stops at the shared instant");
+}
+
+#[test]
+fn play_during_a_long_replay_stops_it_where_it_stands_and_forks_from_there() {
+    let mut s = busy_run();
+    let target = s.rt.now() / 2;
+    let (_, clock) = stepping_clock(0.5);
+    s.set_frame_clock(clock);
+    s.apply(Action::Seek(target));
+    s.apply(Action::Frame(16.0));
+    let midway = s.rt.now();
+    assert!(s.replay_under_way().is_some() && midway < target);
+    s.apply(Action::TogglePlay);
+    assert!(s.replay_under_way().is_none());
+    assert!(s.playing);
+    assert!(
+        s.present.is_none() && s.other.is_some(),
+        "a fork, the other timeline kept"
+    );
+    assert!(
+        s.rt.now() <= midway + TICK_MS,
+        "it goes on from where the replay stood"
+    );
+}

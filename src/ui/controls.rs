@@ -59,7 +59,7 @@ pub fn controls() -> Html {
         let d = d.clone();
         Callback::from(move |e: Event| {
             if let Some(v) = input_f64(&e) {
-                d.emit(Action::SetArrivals(v));
+                d.emit(Action::SetArrivals(arrivals_at(v)));
             }
         })
     };
@@ -118,7 +118,8 @@ pub fn controls() -> Html {
                 </select>
             </label>
             <label>{ format!("Arrivals {}/min ", s.arrivals_per_minute) }
-                <input type="range" min="0" max="120" step="1" value={s.arrivals_per_minute.to_string()} onchange={on_arrivals} aria-label="Customers arriving per virtual minute" />
+                <input type="range" min="0" max={ARRIVALS_SLIDER_MAX.to_string()} step="1" value={arrivals_slider(s.arrivals_per_minute).to_string()} onchange={on_arrivals}
+                    aria-label="Customers arriving per virtual minute" aria-valuetext={format!("{} a minute", s.arrivals_per_minute)} />
             </label>
             <label>{ format!("Chaos {}/min ", s.chaos_per_minute) }
                 <input type="range" min="0" max="60" step="1" value={s.chaos_per_minute.to_string()} onchange={on_chaos}
@@ -190,5 +191,48 @@ pub fn status_bar() -> Html {
                 </div>
             }
         </>
+    }
+}
+
+/// The arrivals slider's positions: one a minute at a time up to 60 a minute (where most
+/// runs are), then 10 at a time up to 600 (a crowd: thousands of live processes).
+pub const ARRIVALS_SLIDER_MAX: f64 = 114.0;
+
+/// The arrival rate at a slider position.
+pub fn arrivals_at(position: f64) -> f64 {
+    let p = position.clamp(0.0, ARRIVALS_SLIDER_MAX).round();
+    if p <= 60.0 {
+        p
+    } else {
+        60.0 + (p - 60.0) * 10.0
+    }
+}
+
+/// The slider position nearest an arrival rate.
+pub fn arrivals_slider(per_minute: f64) -> f64 {
+    if per_minute <= 60.0 {
+        per_minute.max(0.0).round()
+    } else {
+        (60.0 + (per_minute - 60.0) / 10.0)
+            .round()
+            .min(ARRIVALS_SLIDER_MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_arrivals_slider_reaches_600_and_steps_by_one_below_60() {
+        assert_eq!(arrivals_at(0.0), 0.0);
+        assert_eq!(arrivals_at(12.0), 12.0);
+        assert_eq!(arrivals_at(60.0), 60.0);
+        assert_eq!(arrivals_at(61.0), 70.0);
+        assert_eq!(arrivals_at(ARRIVALS_SLIDER_MAX), 600.0);
+        assert_eq!(arrivals_at(1e9), 600.0);
+        for rate in [0.0, 12.0, 60.0, 120.0, 600.0] {
+            assert_eq!(arrivals_at(arrivals_slider(rate)), rate);
+        }
     }
 }

@@ -124,7 +124,7 @@ impl Settings {
                     None => refuse(
                         k,
                         v,
-                        "arrivals are 0 to 120 customers a minute",
+                        "arrivals are 0 to 600 customers a minute",
                         format!("{}/min", self.arrivals_per_minute),
                     ),
                 },
@@ -156,7 +156,7 @@ impl Settings {
 
 /// The controls' own ranges: a setting outside them is never taken, from anywhere.
 pub const SPEED_RANGE: (f64, f64) = (0.25, 100.0);
-pub const ARRIVALS_RANGE: (f64, f64) = (0.0, 120.0);
+pub const ARRIVALS_RANGE: (f64, f64) = (0.0, 600.0);
 pub const CHAOS_RANGE: (f64, f64) = (0.0, 60.0);
 
 fn in_range(x: f64, range: (f64, f64)) -> Option<f64> {
@@ -465,6 +465,9 @@ pub struct Sim {
     replaying: bool,
     /// What opening a shared run found: `replayed · trace hash matches`, or what differed.
     pub replay_note: Option<String>,
+    /// A replay too long for one frame (a seek far back in a busy run, a shared link): the
+    /// page shows it as it goes and each frame takes it further (`REPLAY_SLICE_MS`).
+    fast_forward: Option<FastForward>,
     /// The sequence chart's processes (pid numbers), and the successors of those restarted
     /// (the predecessors stay: their lifelines end in the chart).
     pub charted: BTreeSet<u32>,
@@ -481,6 +484,34 @@ pub struct Sim {
     /// The host's wall clock, if it gave one: it bounds each frame's run to the frame's
     /// spare time, on any machine.
     pacer: Option<FramePacer>,
+}
+
+/// Wall ms a frame gives a replay under way (a seek or a shared link that one frame cannot
+/// finish): most of the frame, since the page only waits for it, but never all of it, so the
+/// page keeps drawing (about 30 frames a second: a slice and the drawing fit two 60 Hz
+/// frames) and answers clicks.
+pub const REPLAY_SLICE_MS: f64 = 22.0;
+
+/// A replay under way across frames.
+#[derive(Clone, Debug)]
+struct FastForward {
+    stop: Stop,
+    /// The virtual instant it set out from, and the one it goes to (for its progress).
+    from_ms: u64,
+    to_ms: u64,
+    /// The hash a shared run said it ends with (an opened link); `None` for a seek.
+    expected: Option<u64>,
+}
+
+/// A replay under way, as the page shows it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Replay {
+    /// The virtual instant it goes to, in ms.
+    pub to_ms: u64,
+    /// How far it has come, 0 to 1.
+    pub progress: f64,
+    /// True for a shared run being opened; false for a seek.
+    pub opening: bool,
 }
 
 /// Events the sequence chart keeps, at most.
@@ -612,6 +643,7 @@ impl Sim {
             pending: VecDeque::new(),
             replaying: false,
             replay_note: None,
+            fast_forward: None,
             charted: BTreeSet::new(),
             seq_log: VecDeque::new(),
             seq_pushed: 0,
@@ -643,6 +675,7 @@ impl Sim {
         match action {
             Action::Frame(dt) => self.frame(dt),
             Action::TogglePlay => {
+                self.stop_fast_forward();
                 if self.present.is_some() && !self.playing {
                     // Play in the past: the run goes on from here, without the later inputs.
                     self.fork();
@@ -650,10 +683,11 @@ impl Sim {
                 self.playing = !self.playing;
             }
             Action::Step => {
+                self.stop_fast_forward();
                 if self.present.is_some() {
                     self.fork();
                 }
-                self.step_ticks(100 / TICK_MS, usize::MAX, u64::MAX);
+                self.step_ticks(100 / TICK_MS, usize::MAX, u64::MAX, None);
                 self.absorb();
             }
             Action::SetSpeed(x) => {
@@ -745,7 +779,7 @@ impl Sim {
             Action::ConsoleInterrupt => self.input(Input::Interrupt),
             Action::Seek(ms) => self.seek(ms),
             Action::SeekEvent(forward) => {
-                let now = self.rt.now();
+                let now = self.shown_ms();
                 let markers = self.present.as_ref().map_or(&self.markers, |p| &p.markers);
                 let to = if forward {
                     markers.iter().map(|m| m.at).find(|at| *at > now)
@@ -774,18 +808,9 @@ impl Sim {
             }
             Action::Open(shared) => {
                 let pacer = self.pacer.take();
-                *self = Sim::replay(&shared.recording, Stop::Tick(shared.ticks));
+                *self = Sim::replay_start(&shared.recording, &BTreeSet::new());
                 self.pacer = pacer;
-                let hash = self.rt.trace_hash();
-                self.replay_note = Some(if hash == shared.hash {
-                    format!("replayed · trace hash matches ({hash:016x})")
-                } else {
-                    format!(
-                        "replayed · trace hash differs: the run ended at {hash:016x}, the link says {:016x} (made by another version?)",
-                        shared.hash
-                    )
-                });
-                self.playing = false;
+                self.fast_forward_to(Stop::Tick(shared.ticks), Some(shared.hash));
             }
         }
     }
@@ -793,6 +818,7 @@ impl Sim {
     /// Something the host does to the run: recorded with the tick it arrived at, then done.
     /// In the past, it forks first: the run goes on from here without the later inputs.
     fn input(&mut self, input: Input) {
+        self.stop_fast_forward();
         self.finish_tick();
         if self.present.is_some() {
             // the fork's first input: the timeline it leaves stays within reach
@@ -897,13 +923,19 @@ impl Sim {
     }
 
     /// Runs up to `max_ticks` ticks (fewer once `max_steps` scheduler steps or `max_work`
-    /// reductions of interpreted code are spent, or the host's frame clock says the frame's
-    /// share of wall time is up), replaying pending inputs at their ticks. A tick cut short
+    /// reductions of interpreted code are spent, or the host's frame clock passes `until`),
+    /// replaying pending inputs at their ticks. A tick cut short
     /// stays under way (`advancing`) and goes on in the next call, with exactly the polls it
     /// would have had: where a frame ends never changes the run. A stretch where nothing can
     /// happen (nothing runnable, no timer due) is crossed in one move of the clock: exactly
     /// what ticking through it would do, at no cost. Returns the ticks completed.
-    fn step_ticks(&mut self, max_ticks: u64, max_steps: usize, max_work: u64) -> u64 {
+    fn step_ticks(
+        &mut self,
+        max_ticks: u64,
+        max_steps: usize,
+        max_work: u64,
+        until: Option<f64>,
+    ) -> u64 {
         let mut done = 0;
         let mut steps = 0;
         // Interpreted code's work counts too: a frame stops once a slice is spent (else a
@@ -911,7 +943,7 @@ impl Sim {
         // still), and so does a frame out of wall time on a slow machine.
         let rt = self.rt.clone();
         let work_start = rt.work();
-        let deadline = self.pacer.as_ref().map(|p| (p.clock(), p.deadline()));
+        let deadline = until.and_then(|u| self.pacer.as_ref().map(|p| (p.clock(), u)));
         // a replay, or a step: nothing to ask between polls
         let pausable = deadline.is_some() || max_work != u64::MAX;
         // A frame always gets at least one poll done, whatever the clock says: the run
@@ -1030,6 +1062,13 @@ impl Sim {
     /// `replay`, with these processes' messages traced from the start (a sequence chart
     /// opened in the present shows the past too).
     pub fn replay_charted(run: &Recording, stop: Stop, charted: &BTreeSet<u32>) -> Sim {
+        let mut sim = Sim::replay_start(run, charted);
+        sim.replay_to(stop);
+        sim
+    }
+
+    /// A run at its start, with its inputs to replay (and these processes charted).
+    fn replay_start(run: &Recording, charted: &BTreeSet<u32>) -> Sim {
         let mut memory = MemoryBackend::default();
         for (k, v) in &run.storage {
             let _ = crate::store::session_store::Backend::save(&mut memory, k, v);
@@ -1042,31 +1081,53 @@ impl Sim {
             sim.charted.insert(*n);
             sim.rt.trace_process(sim.rt.pid_from_number(*n), true);
         }
-        sim.replay_to(stop);
         sim
     }
 
     /// Replays forward (inputs from `pending`) until `stop`.
     fn replay_to(&mut self, stop: Stop) {
         self.replaying = true;
+        self.replay_until(stop, None);
+        self.replay_done();
+    }
+
+    /// Replays forward toward `stop`: true once there, false when the host's clock passed
+    /// `until` first (the replay stands where it is, mid-tick perhaps, to go on later with
+    /// exactly the same polls).
+    fn replay_until(&mut self, stop: Stop, until: Option<f64>) -> bool {
         loop {
-            let left = match stop {
-                Stop::Tick(t) => t.saturating_sub(self.ticks),
-                Stop::Time(ms) => {
-                    let now = self.rt.now();
-                    if now >= ms {
-                        0
-                    } else {
-                        (ms - now).div_ceil(TICK_MS)
-                    }
-                }
-            };
+            let left = self.ticks_to(stop);
             if left == 0 {
-                break;
+                return true;
             }
-            self.step_ticks(left, usize::MAX, u64::MAX);
+            self.step_ticks(left, usize::MAX, u64::MAX, until);
+            let clock = self.pacer.as_ref().map(FramePacer::clock);
+            if let (Some(until), Some(clock)) = (until, clock) {
+                if clock() >= until && self.ticks_to(stop) > 0 {
+                    return false;
+                }
+            }
         }
-        // inputs at the very tick it stops at
+    }
+
+    /// Ticks still to run before `stop`.
+    fn ticks_to(&self, stop: Stop) -> u64 {
+        match stop {
+            Stop::Tick(t) => t.saturating_sub(self.ticks),
+            Stop::Time(ms) => {
+                let now = self.rt.now();
+                if now >= ms {
+                    0
+                } else {
+                    (ms - now).div_ceil(TICK_MS)
+                }
+            }
+        }
+    }
+
+    /// A replay has reached its stop: inputs at that very tick, then the whole floor.
+    fn replay_done(&mut self) {
+        self.finish_tick();
         while self.pending.front().is_some_and(|(t, _)| *t <= self.ticks) {
             if let Some((tick, input)) = self.pending.pop_front() {
                 self.run.inputs.push((tick, input.clone()));
@@ -1079,27 +1140,125 @@ impl Sim {
         self.absorb();
     }
 
+    /// Replays toward `stop` for at most a frame's slice of wall time (all the way without a
+    /// host clock): a short replay ends at once; a long one goes on in the next frames, the
+    /// page showing it as it goes.
+    fn fast_forward_to(&mut self, stop: Stop, expected: Option<u64>) {
+        let to_ms = match stop {
+            Stop::Tick(t) => t * TICK_MS,
+            Stop::Time(ms) => ms,
+        };
+        self.fast_forward = Some(FastForward {
+            stop,
+            from_ms: self.rt.now(),
+            to_ms,
+            expected,
+        });
+        self.playing = false;
+        self.continue_fast_forward();
+    }
+
+    /// One frame's slice of the replay under way.
+    fn continue_fast_forward(&mut self) {
+        let Some(ff) = self.fast_forward.clone() else {
+            return;
+        };
+        self.replaying = true;
+        let until = self.pacer.as_ref().map(|p| p.clock()() + REPLAY_SLICE_MS);
+        if !self.replay_until(ff.stop, until) {
+            // Where it stands, for the page: the floor, its carts and the trace (the books
+            // and the charts are read at its end, as in a replay done at once).
+            self.absorb_trace();
+            self.read_carts();
+            self.tidy();
+            if self.wall_ms - self.snapshot_at >= LARGE_SNAPSHOT_MS / 4.0
+                || self.wall_ms < self.snapshot_at
+            {
+                self.snapshot = Rc::new(self.rt.snapshot());
+                self.snapshot_at = self.wall_ms;
+            }
+            return;
+        }
+        self.fast_forward = None;
+        self.replay_done();
+        if let Some(expected) = ff.expected {
+            let hash = self.rt.trace_hash();
+            self.replay_note = Some(if hash == expected {
+                format!("replayed · trace hash matches ({hash:016x})")
+            } else {
+                format!(
+                    "replayed · trace hash differs: the run ended at {hash:016x}, the link says {expected:016x} (made by another version?)"
+                )
+            });
+        }
+        // Forward through the past and on to where the present stands: the present.
+        let end_ticks = self.present.as_ref().map(|p| p.ticks);
+        if end_ticks.is_some_and(|end| self.ticks >= end) {
+            self.reduce(Action::Live);
+        }
+    }
+
+    /// Play, a step or an input while a replay is under way: the replay stops where it
+    /// stands, which becomes the instant shown (and, for a shared run, the run goes on from
+    /// there without its later inputs).
+    fn stop_fast_forward(&mut self) {
+        if let Some(ff) = self.fast_forward.take() {
+            self.replay_done();
+            if ff.expected.is_some() {
+                self.pending.clear();
+                self.replay_note = Some(format!(
+                    "stopped replaying the shared run at {:.1} s: it goes on from here",
+                    self.rt.now() as f64 / 1000.0
+                ));
+            }
+        }
+    }
+
+    /// The replay under way, if one is (a seek or a shared link longer than a frame).
+    pub fn replay_under_way(&self) -> Option<Replay> {
+        self.fast_forward.as_ref().map(|ff| {
+            let span = ff.to_ms.saturating_sub(ff.from_ms).max(1) as f64;
+            Replay {
+                to_ms: ff.to_ms,
+                progress: (self.rt.now().saturating_sub(ff.from_ms) as f64 / span).clamp(0.0, 1.0),
+                opening: ff.expected.is_some(),
+            }
+        })
+    }
+
+    /// The instant the page is showing, or going to (a replay under way).
+    fn shown_ms(&self) -> u64 {
+        self.fast_forward
+            .as_ref()
+            .map_or(self.rt.now(), |ff| ff.to_ms)
+    }
+
     /// Shows the run at `ms` (virtual): the page's whole state as it was then. From the
     /// present, the present is kept aside and the run replayed; forward within the past, the
     /// replay goes on from where it stands.
     fn seek(&mut self, ms: u64) {
+        if self
+            .fast_forward
+            .as_ref()
+            .is_some_and(|ff| ff.expected.is_some())
+        {
+            return; // a shared run is being opened: its instant comes first
+        }
         let end = self.present.as_ref().map_or(self.rt.now(), |p| p.rt.now());
         if ms >= end {
+            self.fast_forward = None;
             self.reduce(Action::Live);
             return;
         }
         let selected = self.selected;
         if self.present.is_some() && ms >= self.rt.now() {
-            let end_ticks = self.present.as_ref().map_or(0, |p| p.ticks);
-            self.replay_to(Stop::Time(ms));
-            if self.ticks > end_ticks {
-                self.reduce(Action::Live);
-            }
+            // forward through the past: the replay goes on from where it stands
+            self.fast_forward_to(Stop::Time(ms), None);
             return;
         }
         let present = self.present.take();
         let base: &Sim = present.as_deref().unwrap_or(self);
-        let mut past = Sim::replay_charted(&base.run, Stop::Time(ms), &base.charted);
+        let mut past = Sim::replay_start(&base.run, &base.charted);
         past.settings.speed = base.settings.speed;
         past.pacer = base.pacer.as_ref().map(|p| FramePacer::new(p.clock()));
         past.selected = selected;
@@ -1114,6 +1273,7 @@ impl Sim {
                 self.present = Some(Box::new(live));
             }
         }
+        self.fast_forward_to(Stop::Time(ms), None);
     }
 
     /// The run as a link or file carries it: up to the instant shown.
@@ -1146,10 +1306,16 @@ impl Sim {
         if let Some(pacer) = self.pacer.as_mut() {
             pacer.observe(dt);
         }
-        if self.playing {
+        if self.fast_forward.is_some() {
+            self.continue_fast_forward();
+            if self.fast_forward.is_some() {
+                return; // the page shows the replay where it stands
+            }
+        } else if self.playing {
             self.owed_ms += dt * self.settings.speed;
             let due = (self.owed_ms / TICK_MS as f64) as u64;
-            let ran = self.step_ticks(due, FRAME_STEP_BUDGET, crate::runtime::WORK_PER_RUN);
+            let until = self.pacer.as_ref().map(FramePacer::deadline);
+            let ran = self.step_ticks(due, FRAME_STEP_BUDGET, crate::runtime::WORK_PER_RUN, until);
             self.owed_ms -= (ran * TICK_MS) as f64;
             self.behind = ran < due;
             // What could not be run in time is let go: the store runs slower, never in a rush.
@@ -1209,18 +1375,7 @@ impl Sim {
         if self.absorbs % 6 == 0 || self.books_pid.is_none() {
             self.read_books();
         }
-        // Carts: every customer each frame in a store of ordinary size; in a huge crowd a
-        // rotating slice of `CART_READS_PER_FRAME`, so each cart is read every few frames.
-        let slices = self.customers.len().div_ceil(CART_READS_PER_FRAME).max(1);
-        let phase = self.absorbs % slices;
-        self.absorbs = self.absorbs.wrapping_add(1);
-        for (i, c) in self.customers.values_mut().enumerate() {
-            if slices == 1 || i % slices == phase {
-                if let Some(items) = self.rt.metric_of(c.pid) {
-                    c.items = items;
-                }
-            }
-        }
+        self.read_carts();
         // The process table, for the table and the tree: every frame up to
         // `SNAPSHOT_EVERY_FRAME_UP_TO` processes; beyond, once a second of wall time.
         let large = self.snapshot.len() > SNAPSHOT_EVERY_FRAME_UP_TO;
@@ -1232,6 +1387,21 @@ impl Sim {
             self.snapshot_at = self.wall_ms;
         }
         self.sample();
+    }
+
+    /// Carts: every customer each frame in a store of ordinary size; in a huge crowd a
+    /// rotating slice of `CART_READS_PER_FRAME`, so each cart is read every few frames.
+    fn read_carts(&mut self) {
+        let slices = self.customers.len().div_ceil(CART_READS_PER_FRAME).max(1);
+        let phase = self.absorbs % slices;
+        self.absorbs = self.absorbs.wrapping_add(1);
+        for (i, c) in self.customers.values_mut().enumerate() {
+            if slices == 1 || i % slices == phase {
+                if let Some(items) = self.rt.metric_of(c.pid) {
+                    c.items = items;
+                }
+            }
+        }
     }
 
     /// Reads new trace events into the floor's model and the trace view.

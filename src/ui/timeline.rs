@@ -220,7 +220,19 @@ pub fn timeline() -> Html {
             });
         })
     };
-    let status = if past {
+    let replay = sim.replay_under_way();
+    let status = if let Some(r) = replay {
+        format!(
+            "{} {}: {:.0}% · the page shows the run as it replays; Play stops it here",
+            if r.opening {
+                "Opening the shared run: replaying to"
+            } else {
+                "Replaying to"
+            },
+            seconds(r.to_ms),
+            r.progress * 100.0
+        )
+    } else if past {
         format!(
             "Looking back at {} of {}: the run is paused. Play goes on from here (a fork); Back to live returns.",
             seconds(now),
@@ -263,7 +275,11 @@ pub fn timeline() -> Html {
             </div>
             <div class="timeline-bar">
                 <strong class="timeline-title" title="Drag the slider back to see the whole page as the run was then">{ "Timeline" }</strong>
-                <span class={classes!("timeline-status", past.then_some("past"))} data-testid="timeline-status">{ status }</span>
+                <span class={classes!("timeline-status", past.then_some("past"))} data-testid="timeline-status" role="status">{ status }</span>
+                if let Some(r) = replay {
+                    <progress class="replay-progress" data-testid="replay-progress" max="100" value={format!("{:.0}", r.progress * 100.0)}
+                        aria-label="Replay under way" />
+                }
                 <button onclick={back} title="One event back (,)" aria-label="One event back">{ "◀ event" }</button>
                 <button onclick={forward} title="One event forward (.)" aria-label="One event forward">{ "event ▶" }</button>
                 if past {

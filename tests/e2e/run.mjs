@@ -490,6 +490,39 @@ test('time travel: scrub back before a crash and forward past it, share the run 
   void browser;
 });
 
+test('a long seek in a busy run replays across frames: the page keeps drawing, shows its progress, and lands at the instant', async ({ page, url }) => {
+  // 600 arrivals a minute at 100x: thousands of processes come and go each virtual minute.
+  await page.goto(`${url}?seed=3&speed=100&arrivals=600&chaos=0&persistence=none`);
+  await page.waitForSelector('[data-testid="timeline"]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="timeline"]').max) >= 360000, null, { timeout: 90000 });
+  const end = Number(await page.$eval('[data-testid="timeline"]', (e) => e.max));
+  await page.evaluate(() => {
+    window.__frames = 0;
+    const f = () => { window.__frames++; requestAnimationFrame(f); };
+    requestAnimationFrame(f);
+  });
+  const target = end - 20000;
+  const started = Date.now();
+  await seekTo(page, target);
+  await page.waitForSelector('[data-testid="replay-progress"]', { timeout: 5000 });
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="replay-progress"]')?.value) >= 20, null, { timeout: 60000 });
+  const status = await statusOf(page);
+  if (!/^Replaying to/.test(status)) throw new Error(`while replaying the status says ${status}`);
+  const fps20 = (await page.evaluate(() => window.__frames)) / ((Date.now() - started) / 1000);
+  // the rest of the way measured apart from the screenshot (which holds up frames itself)
+  await page.screenshot({ path: join(artifacts, 'time-travel-replaying.png') });
+  const [f0, t0] = [await page.evaluate(() => window.__frames), Date.now()];
+  await page.waitForSelector('[data-testid="replay-progress"]', { state: 'detached', timeout: 120000 });
+  const took = (Date.now() - started) / 1000;
+  const fps = ((await page.evaluate(() => window.__frames)) - f0) / ((Date.now() - t0) / 1000);
+  console.log(`    replayed ${(target / 60000).toFixed(1)} virtual minutes at 600/min in ${took.toFixed(1)} s (a screenshot included); the page drew ${fps20.toFixed(0)} fps to 20%, ${fps.toFixed(0)} fps after`);
+  if (Math.min(fps, fps20) < 12) throw new Error(`the page drew ${Math.min(fps, fps20).toFixed(1)} frames a second while replaying`);
+  await page.waitForFunction(() => /Looking back/.test(document.querySelector('[data-testid="timeline-status"]').textContent));
+  const at = Number(await page.$eval('[data-testid="timeline"]', (e) => e.value));
+  if (at < target || at > target + 10) throw new Error(`landed at ${at}, asked for ${target}`);
+  if ((await page.$$('[data-testid="process-row"]')).length < 10) throw new Error('the table is empty after the replay');
+});
+
 test('export a run as JSON and import it in a new page: it replays to the same hash; a broken file is refused', async ({ page, url }) => {
   await page.goto(`${url}?seed=11&speed=5&arrivals=40&chaos=0&persistence=none`);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length >= 3, null, { timeout: 30000 });

@@ -39,7 +39,7 @@ fn main() {
         }
         let (m, lo, hi) = spread(times);
         println!(
-            "seek to the end of a {minutes}-minute run at {arrivals}/min ({} inputs, {} sessions started): {m:.1} ms [{lo:.1}..{hi:.1}] (median of 5); link {} bytes = {:.0} bytes/input; trace hash {:016x}",
+            "seek to the end of a {minutes}-minute run at {arrivals}/min ({} inputs, {} processes started): {m:.1} ms [{lo:.1}..{hi:.1}] (median of 5); link {} bytes = {:.0} bytes/input; trace hash {:016x}",
             shared.recording.inputs.len(),
             live.rt.stats().spawned,
             link.len(),

@@ -294,7 +294,7 @@ fn time_travel_benchmark() {
         let (m, lo, hi) = spread(times);
         web_sys::console::log_1(
             &format!(
-                "wasm seek to the end of a {minutes}-minute run at {arrivals}/min ({} inputs, {} sessions started): {m:.1} ms [{lo:.1}..{hi:.1}] (median of {runs}); link {} bytes = {:.0} bytes/input; trace hash {:016x} (native gives the same)",
+                "wasm seek to the end of a {minutes}-minute run at {arrivals}/min ({} inputs, {} processes started): {m:.1} ms [{lo:.1}..{hi:.1}] (median of {runs}); link {} bytes = {:.0} bytes/input; trace hash {:016x} (native gives the same)",
                 shared.recording.inputs.len(),
                 live.rt.stats().spawned,
                 link.len(),

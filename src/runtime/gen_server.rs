@@ -232,6 +232,12 @@ pub trait GenServer: 'static {
     fn metric(&self) -> Option<i64> {
         None
     }
+
+    /// The part of the state an observer reads often (the books' figures), cheaper to build
+    /// than the whole `state`; `None` by default.
+    fn digest(&self) -> Option<Term> {
+        None
+    }
 }
 
 struct View<G>(RefCell<G>);
@@ -245,6 +251,9 @@ impl<G: GenServer> StateView for View<G> {
     }
     fn metric(&self) -> Option<i64> {
         self.0.try_borrow().ok().and_then(|g| g.metric())
+    }
+    fn digest(&self) -> Option<Term> {
+        self.0.try_borrow().ok().and_then(|g| g.digest())
     }
 }
 

@@ -52,6 +52,10 @@ pub trait StateView {
     fn summary(&self) -> Option<String>;
     /// One number worth a badge or a chart (a cart's item count), cheap to read per frame.
     fn metric(&self) -> Option<i64>;
+    /// The part of the state read often (`GenServer::digest`), if the process has one.
+    fn digest(&self) -> Option<Term> {
+        None
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1462,6 +1462,14 @@ impl Runtime {
         view.metric()
     }
 
+    /// The part of a process's state an observer reads often (`GenServer::digest`).
+    pub fn digest_of(&self, pid: Pid) -> Option<Term> {
+        let view = self
+            .read(|inner| inner.slot(pid)?.ext.as_ref()?.view.clone())
+            .flatten()?;
+        view.digest()
+    }
+
     /// One line describing the state, for the process table.
     pub fn summary_of(&self, pid: Pid) -> Option<String> {
         let view = self

@@ -248,8 +248,8 @@ pub async fn start_session(ctx: &Ctx, key: &Term) -> Result<Term, Raise> {
 /// observer calls this every frame), plus the live sessions.
 pub fn figures(rt: &Runtime) -> Figures {
     rt.whereis(sales::NAME)
-        .and_then(|pid| rt.state_of(pid))
-        .and_then(|state| state.get("figures").and_then(Figures::from_term))
+        .and_then(|pid| rt.digest_of(pid))
+        .and_then(|figures| Figures::from_digest(&figures))
         .unwrap_or_default()
 }
 

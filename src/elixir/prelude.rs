@@ -16,10 +16,20 @@ pub async fn load(m: &mut Machine) {
     {
         return;
     }
-    let Ok(exprs) = parser::parse(OTP) else {
+    let Some(exprs) = parsed() else {
         return;
     };
     m.start(exprs);
     let _ = shell::drive(m).await;
     m.out.clear();
+}
+
+thread_local! {
+    /// The prelude parsed once per thread: every shell (each replay starts one) shares its
+    /// syntax tree, which is immutable (`P` is an `Rc`).
+    static PARSED: std::cell::OnceCell<Option<Vec<super::ast::P>>> = const { std::cell::OnceCell::new() };
+}
+
+fn parsed() -> Option<Vec<super::ast::P>> {
+    PARSED.with(|p| p.get_or_init(|| parser::parse(OTP).ok()).clone())
 }

@@ -471,3 +471,37 @@ fn a_supervisor_that_gives_up_loses_every_cart_and_the_books_say_so() {
     assert_eq!(f.abandoned, 2, "b and c never bought");
     assert_eq!(f.restarts, 3);
 }
+
+#[test]
+fn a_snapshot_written_with_the_log_kept_as_json_is_the_same_text_as_serde_writes() {
+    use redfour::store::session::{Item, LogEntry, SessionData};
+    let mut data = SessionData::new("bob \"the\" \\ builder\n");
+    let mut logs = (0, String::new());
+    assert_eq!(data.to_json_with(&mut logs), data.to_json());
+    for i in 0..6 {
+        data.logs.push(LogEntry {
+            at: i * 1000,
+            action: "select_item".into(),
+            sku: Some(format!("R4-{i}\u{1F680}\t")),
+            quantity: (i % 2 == 0).then_some(i as i64),
+            code: (i == 3).then(|| "SPACE\"10".into()),
+        });
+        data.items.push(Item {
+            sku: format!("R4-{i}"),
+            name: "Mag boots".into(),
+            price: 1299,
+            quantity: 1,
+        });
+        assert_eq!(data.to_json_with(&mut logs), data.to_json());
+    }
+    data.discounts.push("ORBIT".into());
+    assert_eq!(data.to_json_with(&mut logs), data.to_json());
+    // a log replaced by a shorter one (a snapshot restored): written again from the start
+    let mut restored = SessionData::from_json(&data.to_json()).unwrap();
+    restored.logs.truncate(2);
+    assert_eq!(restored.to_json_with(&mut logs), restored.to_json());
+    assert_eq!(
+        SessionData::from_json(&restored.to_json_with(&mut logs)).unwrap(),
+        restored
+    );
+}

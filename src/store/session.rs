@@ -152,9 +152,48 @@ impl SessionData {
         serde_json::to_string(self).unwrap_or_default()
     }
 
+    /// `to_json`, byte for byte, with the log's entries taken from `logs`, which holds the
+    /// first `logs.0` of them already written (and is brought up to date here). The log only
+    /// grows, so each entry is written once, not at every save of a long visit.
+    pub fn to_json_with(&self, logs: &mut (usize, String)) -> String {
+        if logs.0 > self.logs.len() {
+            *logs = (0, String::new()); // another log (restored from storage): start again
+        }
+        for entry in &self.logs[logs.0..] {
+            if logs.0 > 0 {
+                logs.1.push(',');
+            }
+            logs.1
+                .push_str(&serde_json::to_string(entry).unwrap_or_default());
+            logs.0 += 1;
+        }
+        let field = |v: &dyn erased::Json| v.json();
+        format!(
+            "{{\"key\":{},\"landing\":{},\"ip\":{},\"items\":{},\"logs\":[{}],\"discounts\":{}}}",
+            field(&self.key),
+            field(&self.landing),
+            field(&self.ip),
+            field(&self.items),
+            logs.1,
+            field(&self.discounts)
+        )
+    }
+
     /// Reads a snapshot back; `Err` describes a corrupt one.
     pub fn from_json(json: &str) -> Result<Self, String> {
         serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+}
+
+/// A value written as compact JSON, as `serde_json::to_string` writes it inside a struct.
+mod erased {
+    pub trait Json {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).unwrap_or_default()
+        }
     }
 }
 
@@ -166,6 +205,9 @@ pub fn storage_key(key: &str) -> String {
 /// The Session server.
 pub struct Session {
     data: SessionData,
+    /// The log's entries written as JSON so far (how many, and the text): see
+    /// `SessionData::to_json_with`.
+    logs_json: (usize, String),
     key: Term,
     restarts: u32,
     idle_ms: u64,
@@ -177,6 +219,7 @@ impl Session {
         let atom = key.as_atom()?;
         Some(Session {
             data: SessionData::new(&atom_name(atom)),
+            logs_json: (0, String::new()),
             key: key.clone(),
             restarts,
             idle_ms,
@@ -202,7 +245,7 @@ impl Session {
 
     /// After an acknowledged change: report the cart size, and under `snapshot` save the
     /// state before the caller gets its reply.
-    async fn persist(&self, ctx: &Ctx) {
+    async fn persist(&mut self, ctx: &Ctx) {
         gen_server::cast(
             ctx,
             sales::NAME,
@@ -255,6 +298,7 @@ impl Session {
         {
             Some(data) => {
                 self.data = data;
+                self.logs_json = (0, String::new());
                 ctx.note(
                     "restore",
                     &format!(
@@ -283,16 +327,13 @@ impl Session {
         }
     }
 
-    async fn save(&self, ctx: &Ctx) {
+    async fn save(&mut self, ctx: &Ctx) {
         let key = storage_key(&self.data.key);
+        let json = self.data.to_json_with(&mut self.logs_json);
         // A failure is noted in the trace by the store; the session goes on.
         self.store_call(
             ctx,
-            vec![
-                Term::atom("save"),
-                Term::str(&key),
-                Term::str(&self.data.to_json()),
-            ],
+            vec![Term::atom("save"), Term::str(&key), Term::str(&json)],
         )
         .await;
     }

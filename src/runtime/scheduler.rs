@@ -521,10 +521,14 @@ impl Inner {
             self.process_pending();
             return;
         }
-        let already = self
-            .slot(a)
-            .and_then(|s| s.ext.as_ref())
-            .is_some_and(|e| e.links.contains(&b));
+        // Links are kept on both sides, so the shorter list answers (a supervisor has
+        // thousands; its new child, none).
+        let links = |p: Pid| self.slot(p).and_then(|s| s.ext.as_ref()).map(|e| &e.links);
+        let already = match (links(a), links(b)) {
+            (Some(la), Some(lb)) if lb.len() < la.len() => lb.contains(&a),
+            (Some(la), _) => la.contains(&b),
+            (None, _) => false,
+        };
         if already {
             return;
         }
@@ -606,7 +610,7 @@ impl Inner {
         }
         if let Some(t) = target {
             if let Some(ext) = self.slot_mut(t).and_then(|s| s.ext.as_mut()) {
-                ext.monitors.retain(|m| m.mref != mref);
+                remove_first(&mut ext.monitors, |m| m.mref == mref);
             }
             self.version += 1;
             self.record(Event::Demonitor { watcher, mref });
@@ -707,7 +711,7 @@ impl Inner {
         }
         for other in std::mem::take(&mut ext.links) {
             if let Some(e) = self.slot_mut(other).and_then(|s| s.ext.as_mut()) {
-                e.links.retain(|p| *p != pid);
+                remove_first(&mut e.links, |p| *p == pid);
             }
             self.pending.push_back(Pending::Signal {
                 from: pid,
@@ -718,7 +722,7 @@ impl Inner {
         }
         for m in std::mem::take(&mut ext.monitors) {
             if let Some(e) = self.slot_mut(m.other).and_then(|s| s.ext.as_mut()) {
-                e.monitors.retain(|x| x.mref != m.mref);
+                remove_first(&mut e.monitors, |x| x.mref == m.mref);
             }
             if !m.watching {
                 self.push_message(
@@ -1529,5 +1533,14 @@ impl Runtime {
         })
         .ok()
         .flatten()
+    }
+}
+
+/// Removes the first item that matches, keeping the order of the rest: what `retain` does
+/// to a list whose items are unique (a process's links, its monitors' references), without
+/// looking past the match. A supervisor's oldest children, the likeliest to go, come first.
+fn remove_first<T>(items: &mut Vec<T>, matches: impl Fn(&T) -> bool) {
+    if let Some(i) = items.iter().position(matches) {
+        items.remove(i);
     }
 }

@@ -68,8 +68,10 @@ pub(crate) struct MonitorEntry {
 
 #[derive(Default)]
 pub(crate) struct Ext {
-    pub links: Vec<Pid>,
-    pub monitors: Vec<MonitorEntry>,
+    /// In the order made (exit signals go out in it). Deques: a supervisor's oldest
+    /// children, the likeliest to exit, are at the front, where removal moves nothing.
+    pub links: VecDeque<Pid>,
+    pub monitors: VecDeque<MonitorEntry>,
     pub name: Option<Rc<str>>,
     pub label: Option<Rc<str>>,
     pub view: Option<Rc<dyn StateView>>,

@@ -533,10 +533,10 @@ impl Inner {
             return;
         }
         if let Some(s) = self.slot_mut(a) {
-            s.ext().links.push(b);
+            s.ext().links.push_back(b);
         }
         if let Some(s) = self.slot_mut(b) {
-            s.ext().links.push(a);
+            s.ext().links.push_back(a);
         }
         self.version += 1;
         self.record(Event::Link { a, b });
@@ -573,14 +573,14 @@ impl Inner {
             return mref;
         }
         if let Some(s) = self.slot_mut(watcher) {
-            s.ext().monitors.push(MonitorEntry {
+            s.ext().monitors.push_back(MonitorEntry {
                 mref,
                 other: target,
                 watching: true,
             });
         }
         if let Some(s) = self.slot_mut(target) {
-            s.ext().monitors.push(MonitorEntry {
+            s.ext().monitors.push_back(MonitorEntry {
                 mref,
                 other: watcher,
                 watching: false,
@@ -605,7 +605,7 @@ impl Inner {
                 .iter()
                 .position(|m| m.mref == mref && m.watching)
             {
-                target = Some(ext.monitors.swap_remove(i).other);
+                target = ext.monitors.swap_remove_back(i).map(|m| m.other);
             }
         }
         if let Some(t) = target {
@@ -773,7 +773,9 @@ impl Inner {
             label: ext.and_then(|e| e.label.clone()),
             status: slot.status,
             parent: slot.parent,
-            links: ext.map(|e| e.links.clone()).unwrap_or_default(),
+            links: ext
+                .map(|e| e.links.iter().copied().collect())
+                .unwrap_or_default(),
             monitoring: ext
                 .map(|e| {
                     e.monitors
@@ -1539,7 +1541,7 @@ impl Runtime {
 /// Removes the first item that matches, keeping the order of the rest: what `retain` does
 /// to a list whose items are unique (a process's links, its monitors' references), without
 /// looking past the match. A supervisor's oldest children, the likeliest to go, come first.
-fn remove_first<T>(items: &mut Vec<T>, matches: impl Fn(&T) -> bool) {
+fn remove_first<T>(items: &mut VecDeque<T>, matches: impl Fn(&T) -> bool) {
     if let Some(i) = items.iter().position(matches) {
         items.remove(i);
     }

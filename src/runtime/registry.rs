@@ -4,15 +4,18 @@
 //! moved to a Registry with string keys because the BEAM never frees atoms; here an atom
 //! typed in the console is registered under its text.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
 use super::pid::Pid;
-use super::term::{Atom, Term};
+use super::term::{Atom, NameHasher, Term};
 
+/// Looked up at every call by name (each shopper's session is registered under its key),
+/// so hashed; listed in name order, so never iterated unsorted.
 #[derive(Default)]
 pub(crate) struct Registry {
-    names: BTreeMap<Rc<str>, Pid>,
+    names: HashMap<Rc<str>, Pid, BuildHasherDefault<NameHasher>>,
 }
 
 impl Registry {
@@ -35,8 +38,11 @@ impl Registry {
         self.names.remove(name)
     }
 
+    /// In name order.
     pub fn iter(&self) -> impl Iterator<Item = (&Rc<str>, &Pid)> {
-        self.names.iter()
+        let mut all: Vec<_> = self.names.iter().collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        all.into_iter()
     }
 }
 

@@ -31,7 +31,7 @@ struct Interner {
 /// FNV-1a over an atom's name: atom names are short and chosen by the program (or typed by
 /// a person, who gains nothing by colliding them), so the interner needs no SipHash.
 #[derive(Default)]
-struct NameHasher(u64);
+pub(crate) struct NameHasher(u64);
 
 impl Hasher for NameHasher {
     fn finish(&self) -> u64 {

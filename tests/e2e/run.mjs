@@ -501,7 +501,7 @@ test('a long seek in a busy run replays across frames: the page keeps drawing, s
     const f = () => { window.__frames++; requestAnimationFrame(f); };
     requestAnimationFrame(f);
   });
-  const target = end - 20000;
+  const target = Math.floor((end - 20000) / 10) * 10; // the slider steps by a tick (10 ms)
   const started = Date.now();
   await seekTo(page, target);
   await page.waitForSelector('[data-testid="replay-progress"]', { timeout: 5000 });
@@ -517,8 +517,9 @@ test('a long seek in a busy run replays across frames: the page keeps drawing, s
   const rest = (Date.now() - t0) / 1000;
   const fps = ((await page.evaluate(() => window.__frames)) - f0) / rest;
   console.log(`    replayed ${(target / 60000).toFixed(1)} virtual minutes at 600/min in ${took.toFixed(1)} s (a screenshot included); the page drew ${fps20.toFixed(0)} fps to 20% (the seek's first slice and the new page included), ${fps.toFixed(0)} fps over the last ${rest.toFixed(1)} s`);
-  // Each frame gives the replay 22 ms: two 60 Hz frames with the drawing, 30 fps here.
-  if (rest >= 0.5 && fps < 12) throw new Error(`the page drew ${fps.toFixed(1)} frames a second while replaying`);
+  // Each frame gives the replay 22 ms, then draws a floor of ~1,700 shoppers: 17-32 fps
+  // here. Below 8 the page would feel stuck.
+  if (rest >= 0.5 && fps < 8) throw new Error(`the page drew ${fps.toFixed(1)} frames a second while replaying`);
   await page.waitForFunction(() => /Looking back/.test(document.querySelector('[data-testid="timeline-status"]').textContent));
   const at = Number(await page.$eval('[data-testid="timeline"]', (e) => e.value));
   if (at < target || at > target + 10) throw new Error(`landed at ${at}, asked for ${target}`);

@@ -306,6 +306,26 @@ fn time_travel_benchmark() {
     }
 }
 
+/// Milliseconds per refresh of the whole app while the store runs 100 virtual ms a frame,
+/// one per tick of `ticks` but the first (the warm-up).
+async fn timed_refreshes(
+    sim: &std::rc::Rc<std::cell::RefCell<redfour::ui::sim::Sim>>,
+    handle: &mut yew::AppHandle<redfour::ui::app::App>,
+    ticks: std::ops::RangeInclusive<u64>,
+) -> Vec<f64> {
+    let mut times = Vec::new();
+    for tick in ticks {
+        let t0 = now_ms();
+        sim.borrow_mut()
+            .apply(redfour::ui::sim::Action::Frame(100.0));
+        handle.update(app_props(sim, tick));
+        yew::scheduler::flush().await;
+        times.push(now_ms() - t0);
+    }
+    times.remove(0);
+    times
+}
+
 /// The sequence chart holding 10,000 messages (the Catalog charted while 300 sessions shop):
 /// the time to scroll it one step (the scroll handler, re-render of the rows in view, and
 /// layout), and to refresh it while the store runs (feeding the new events to the chart and
@@ -328,7 +348,6 @@ async fn sequence_chart_scroll() {
         let catalog = s.rt.whereis("Redfour.Catalog").unwrap();
         s.apply(Action::ChartToggle(catalog));
         s.apply(Action::AddSessions(300));
-        s.apply(Action::SetArrivals(600.0));
         let mut frames = 0;
         while s.seq_log.len() < SEQ_KEEP && frames < 20_000 {
             s.apply(Action::Frame(100.0));
@@ -373,26 +392,10 @@ async fn sequence_chart_scroll() {
         .query_selector_all("[data-testid=sequence-arrow]")
         .unwrap()
         .length();
-    let mut refresh_times = Vec::new();
-    for tick in 1..=31u64 {
-        let t0 = now_ms();
-        sim.borrow_mut().apply(Action::Frame(100.0));
-        handle.update(app_props(&sim, tick));
-        yew::scheduler::flush().await;
-        refresh_times.push(now_ms() - t0);
-    }
-    refresh_times.remove(0);
+    let refresh_times = timed_refreshes(&sim, &mut handle, 1..=31).await;
     // the same refreshes with nothing charted: what the chart adds
     sim.borrow_mut().apply(Action::ChartClear);
-    let mut bare_times = Vec::new();
-    for tick in 32..=62u64 {
-        let t0 = now_ms();
-        sim.borrow_mut().apply(Action::Frame(100.0));
-        handle.update(app_props(&sim, tick));
-        yew::scheduler::flush().await;
-        bare_times.push(now_ms() - t0);
-    }
-    bare_times.remove(0);
+    let bare_times = timed_refreshes(&sim, &mut handle, 32..=62).await;
     let p90 = |mut v: Vec<f64>| {
         v.sort_by(|a, b| a.total_cmp(b));
         v[v.len() * 9 / 10]

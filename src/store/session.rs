@@ -167,7 +167,9 @@ impl SessionData {
                 .push_str(&serde_json::to_string(entry).unwrap_or_default());
             logs.0 += 1;
         }
-        let field = |v: &dyn erased::Json| v.json();
+        fn field<T: Serialize>(v: &T) -> String {
+            serde_json::to_string(v).unwrap_or_default()
+        }
         format!(
             "{{\"key\":{},\"landing\":{},\"ip\":{},\"items\":{},\"logs\":[{}],\"discounts\":{}}}",
             field(&self.key),
@@ -182,18 +184,6 @@ impl SessionData {
     /// Reads a snapshot back; `Err` describes a corrupt one.
     pub fn from_json(json: &str) -> Result<Self, String> {
         serde_json::from_str(json).map_err(|e| e.to_string())
-    }
-}
-
-/// A value written as compact JSON, as `serde_json::to_string` writes it inside a struct.
-mod erased {
-    pub trait Json {
-        fn json(&self) -> String;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn json(&self) -> String {
-            serde_json::to_string(self).unwrap_or_default()
-        }
     }
 }
 

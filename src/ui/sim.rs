@@ -229,6 +229,16 @@ pub enum Stop {
     Time(u64),
 }
 
+impl Stop {
+    /// The virtual instant it stands for, in ms.
+    pub fn ms(self) -> u64 {
+        match self {
+            Stop::Tick(t) => t * TICK_MS,
+            Stop::Time(ms) => ms,
+        }
+    }
+}
+
 /// Wall ms between two lines when the console types the seed's transcript.
 pub const SEED_TYPING_MS: f64 = 900.0;
 
@@ -496,9 +506,8 @@ pub const REPLAY_SLICE_MS: f64 = 22.0;
 #[derive(Clone, Debug)]
 struct FastForward {
     stop: Stop,
-    /// The virtual instant it set out from, and the one it goes to (for its progress).
+    /// The virtual instant it set out from (for its progress).
     from_ms: u64,
-    to_ms: u64,
     /// The hash a shared run said it ends with (an opened link); `None` for a seek.
     expected: Option<u64>,
 }
@@ -716,28 +725,16 @@ impl Sim {
                 *self = Sim::new(settings, backend.clone());
                 self.pacer = pacer;
             }
-            Action::KillKey(key) => match self.customers.get(key.as_str()) {
-                Some(c) if c.live => {
-                    let pid = c.pid;
+            Action::KillKey(key) => {
+                if let Some(pid) = self.live_session_of(&key, "crash") {
                     self.apply(Action::Kill(pid));
                 }
-                _ => {
-                    self.message = Some(format!(
-                        ":{key} has no live session to crash: it has left the store, or its supervisor gave up."
-                    ));
-                }
-            },
-            Action::ChartKey(key) => match self.customers.get(key.as_str()) {
-                Some(c) if c.live => {
-                    let pid = c.pid;
+            }
+            Action::ChartKey(key) => {
+                if let Some(pid) = self.live_session_of(&key, "chart") {
                     self.reduce(Action::ChartToggle(pid));
                 }
-                _ => {
-                    self.message = Some(format!(
-                        ":{key} has no live session to chart: it has left the store, or its supervisor gave up."
-                    ));
-                }
-            },
+            }
             Action::DismissEscalation => self.escalation = None,
             Action::Kill(pid) => self.input(Input::Kill(pid.number())),
             Action::Select(pid) => {
@@ -811,6 +808,20 @@ impl Sim {
                 *self = Sim::replay_start(&shared.recording, &BTreeSet::new());
                 self.pacer = pacer;
                 self.fast_forward_to(Stop::Tick(shared.ticks), Some(shared.hash));
+            }
+        }
+    }
+
+    /// The live session of the customer `key` (a click or a key on the floor), or a message
+    /// saying why there is none to `verb`.
+    fn live_session_of(&mut self, key: &str, verb: &str) -> Option<Pid> {
+        match self.customers.get(key) {
+            Some(c) if c.live => Some(c.pid),
+            _ => {
+                self.message = Some(format!(
+                    ":{key} has no live session to {verb}: it has left the store, or its supervisor gave up."
+                ));
+                None
             }
         }
     }
@@ -1144,14 +1155,9 @@ impl Sim {
     /// host clock): a short replay ends at once; a long one goes on in the next frames, the
     /// page showing it as it goes.
     fn fast_forward_to(&mut self, stop: Stop, expected: Option<u64>) {
-        let to_ms = match stop {
-            Stop::Tick(t) => t * TICK_MS,
-            Stop::Time(ms) => ms,
-        };
         self.fast_forward = Some(FastForward {
             stop,
             from_ms: self.rt.now(),
-            to_ms,
             expected,
         });
         self.playing = false;
@@ -1171,12 +1177,7 @@ impl Sim {
             self.absorb_trace();
             self.read_carts();
             self.tidy();
-            if self.wall_ms - self.snapshot_at >= LARGE_SNAPSHOT_MS / 4.0
-                || self.wall_ms < self.snapshot_at
-            {
-                self.snapshot = Rc::new(self.rt.snapshot());
-                self.snapshot_at = self.wall_ms;
-            }
+            self.refresh_snapshot(LARGE_SNAPSHOT_MS / 4.0);
             return;
         }
         self.fast_forward = None;
@@ -1217,9 +1218,10 @@ impl Sim {
     /// The replay under way, if one is (a seek or a shared link longer than a frame).
     pub fn replay_under_way(&self) -> Option<Replay> {
         self.fast_forward.as_ref().map(|ff| {
-            let span = ff.to_ms.saturating_sub(ff.from_ms).max(1) as f64;
+            let to_ms = ff.stop.ms();
+            let span = to_ms.saturating_sub(ff.from_ms).max(1) as f64;
             Replay {
-                to_ms: ff.to_ms,
+                to_ms,
                 progress: (self.rt.now().saturating_sub(ff.from_ms) as f64 / span).clamp(0.0, 1.0),
                 opening: ff.expected.is_some(),
             }
@@ -1230,7 +1232,7 @@ impl Sim {
     fn shown_ms(&self) -> u64 {
         self.fast_forward
             .as_ref()
-            .map_or(self.rt.now(), |ff| ff.to_ms)
+            .map_or(self.rt.now(), |ff| ff.stop.ms())
     }
 
     /// Shows the run at `ms` (virtual): the page's whole state as it was then. From the
@@ -1246,7 +1248,6 @@ impl Sim {
         }
         let end = self.present.as_ref().map_or(self.rt.now(), |p| p.rt.now());
         if ms >= end {
-            self.fast_forward = None;
             self.reduce(Action::Live);
             return;
         }
@@ -1376,17 +1377,19 @@ impl Sim {
             self.read_books();
         }
         self.read_carts();
-        // The process table, for the table and the tree: every frame up to
-        // `SNAPSHOT_EVERY_FRAME_UP_TO` processes; beyond, once a second of wall time.
+        self.refresh_snapshot(LARGE_SNAPSHOT_MS);
+        self.sample();
+    }
+
+    /// The process table, for the table and the tree: every frame up to
+    /// `SNAPSHOT_EVERY_FRAME_UP_TO` processes; beyond, once per `every_ms` of wall time.
+    fn refresh_snapshot(&mut self, every_ms: f64) {
         let large = self.snapshot.len() > SNAPSHOT_EVERY_FRAME_UP_TO;
-        if !large
-            || self.wall_ms - self.snapshot_at >= LARGE_SNAPSHOT_MS
-            || self.wall_ms < self.snapshot_at
+        if !large || self.wall_ms - self.snapshot_at >= every_ms || self.wall_ms < self.snapshot_at
         {
             self.snapshot = Rc::new(self.rt.snapshot());
             self.snapshot_at = self.wall_ms;
         }
-        self.sample();
     }
 
     /// Carts: every customer each frame in a store of ordinary size; in a huge crowd a

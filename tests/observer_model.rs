@@ -425,7 +425,10 @@ fn chaos_past_the_supervisors_limit_is_named_on_the_control_and_in_the_give_up()
             break;
         }
     }
-    let e = sim.escalation.expect("a give-up within 96 virtual seconds");
+    let e = sim
+        .escalation
+        .clone()
+        .expect("a give-up within 96 virtual seconds");
     assert!(
         e.text().ends_with(
             "Chaos was killing 30 sessions a minute: more than 3 kills in 5 s is past its limit."

@@ -578,6 +578,14 @@ pub const WALKERS_KEEP: usize = 2_000;
 /// How long the escalation banner stays, in wall ms (it can be dismissed sooner).
 pub const ESCALATION_MS: f64 = 12_000.0;
 
+/// A run let go (a past left behind, a reset, a replaced page) lets go of its processes:
+/// their futures hold the runtime, which would otherwise never be freed.
+impl Drop for Sim {
+    fn drop(&mut self) {
+        self.rt.shut_down();
+    }
+}
+
 impl Sim {
     pub fn new(settings: Settings, backend: SharedBackend) -> Sim {
         // What storage holds as the run starts is part of it: a replay starts from the same.

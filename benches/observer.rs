@@ -21,6 +21,53 @@ use redfour::ui::sim::{Action, Settings, Sim, Stop};
 const RUNS: usize = 7;
 const FRAMES: usize = 30;
 
+/// Resident memory of this process, in MB (Linux).
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Seeks in the page, once its checkpoints are built: the time to build them (the page does
+/// it in its frames' spare time), the memory they hold, and a seek to the last instant of
+/// each gap between them (the slowest seek within that gap), latest gap first.
+fn checkpoint_seeks(mut live: Sim, minutes: u64, arrivals: f64) {
+    let before = rss_mb();
+    let t = Instant::now();
+    live.build_checkpoints_now();
+    let built = t.elapsed().as_secs_f64();
+    let parked = live.checkpoint_instants();
+    let held = rss_mb() - before;
+    let end = live.rt.now();
+    let mut ends: Vec<u64> = parked.iter().skip(1).copied().collect();
+    ends.push(end);
+    let mut times = Vec::new();
+    for gap_end in ends.iter().rev() {
+        let target = gap_end - redfour::ui::recording::TICK_MS;
+        let expected = Sim::replay(&live.run, Stop::Time(target)).rt.trace_hash();
+        let t = Instant::now();
+        live.apply(Action::Seek(target));
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+        assert_eq!(
+            live.rt.trace_hash(),
+            expected,
+            "a seek from a checkpoint diverged"
+        );
+    }
+    let (m, lo, hi) = spread(times);
+    println!(
+        "  with checkpoints ({minutes} min at {arrivals}/min): {} parked at {:?} s, built in {built:.2} s, holding {held:.0} MB; a seek to the end of each gap: {m:.1} ms [{lo:.1}..{hi:.1}] (median of {})",
+        parked.len(),
+        parked.iter().map(|p| p / 1000).collect::<Vec<_>>(),
+        ends.len()
+    );
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--test") {
         return; // `cargo test --benches` builds this; the figures come from `cargo bench`
@@ -46,6 +93,7 @@ fn main() {
             link.len() as f64 / shared.recording.inputs.len().max(1) as f64,
             shared.hash
         );
+        checkpoint_seeks(live, minutes, arrivals);
     }
     for n in [1_000usize, 10_000, 100_000] {
         let backend: SharedBackend = Rc::new(RefCell::new(MemoryBackend::default()));

@@ -502,3 +502,151 @@ fn play_during_a_long_replay_stops_it_where_it_stands_and_forks_from_there() {
         "it goes on from where the replay stood"
     );
 }
+
+/// The page at two instants reached two ways: the same run, to the user.
+fn assert_same_page(a: &Sim, b: &Sim, what: &str) {
+    assert_eq!(a.rt.now(), b.rt.now(), "{what}: instant");
+    assert_eq!(
+        format!("{:016x}", a.rt.trace_hash()),
+        format!("{:016x}", b.rt.trace_hash()),
+        "{what}: trace hash"
+    );
+    assert_eq!(a.console.transcript(), b.console.transcript(), "{what}");
+    assert_eq!(a.session_pids(), b.session_pids(), "{what}: sessions");
+    let table = |s: &Sim| {
+        s.processes()
+            .iter()
+            .map(|p| (p.pid, p.name.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(table(a), table(b), "{what}: process table");
+    let carts = |s: &Sim| {
+        s.customers()
+            .map(|c| (c.key.to_string(), c.pid, c.items))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(carts(a), carts(b), "{what}: the floor's carts");
+}
+
+#[test]
+fn a_seek_starts_from_the_latest_checkpoint_before_it_and_lands_where_a_replay_from_the_start_does()
+{
+    let mut s = busy_run();
+    s.set_checkpoint_gap(500);
+    s.build_checkpoints_now();
+    let parked = s.checkpoint_instants();
+    assert!(
+        (4..=redfour::ui::checkpoints::MAX_PARKED).contains(&parked.len()),
+        "checkpoints along a two-minute run: {parked:?}"
+    );
+    assert!(parked.windows(2).all(|w| w[0] < w[1]));
+    let target = parked[2] + (parked[3] - parked[2]) / 2;
+    let at_once = Sim::replay(&s.run, Stop::Time(target));
+    let (_, clock) = stepping_clock(0.5);
+    s.set_frame_clock(clock);
+
+    s.apply(Action::Seek(target));
+    let r = s.replay_under_way();
+    if let Some(r) = r {
+        assert_eq!(
+            r.from_ms, parked[2],
+            "it set out from the checkpoint before"
+        );
+    }
+    let mut n = 0;
+    while s.replay_under_way().is_some() {
+        s.apply(Action::Frame(16.0));
+        n += 1;
+        assert!(n < 20_000);
+    }
+    assert_same_page(&s, &at_once, "from a checkpoint");
+    assert!(
+        !s.checkpoint_instants().contains(&parked[2]),
+        "the checkpoint was taken, not copied"
+    );
+
+    // Back to live parks the past the page leaves; a seek just after it starts there.
+    s.apply(Action::Live);
+    assert!(s.present.is_none());
+    assert!(
+        s.checkpoint_instants().contains(&target),
+        "the past left is parked: {:?}",
+        s.checkpoint_instants()
+    );
+    let later = target + 500;
+    s.apply(Action::Seek(later));
+    if let Some(r) = s.replay_under_way() {
+        assert_eq!(r.from_ms, target);
+    }
+    assert!(
+        !s.checkpoint_instants().contains(&target),
+        "the seek took the parked past"
+    );
+    while s.replay_under_way().is_some() {
+        s.apply(Action::Frame(16.0));
+    }
+    let fresh = Sim::replay(&s.present.as_ref().unwrap().run, Stop::Time(later));
+    assert_same_page(&s, &fresh, "from the parked past");
+}
+
+#[test]
+fn after_a_fork_and_a_new_input_the_checkpoints_of_the_old_future_are_not_used() {
+    let mut s = busy_run();
+    s.set_checkpoint_gap(500);
+    s.build_checkpoints_now();
+    let parked = s.checkpoint_instants();
+    assert!(parked.len() >= 4, "{parked:?}");
+    // fork a third of the way in, with an input the old timeline never had
+    let fork_at = parked[1] + 1_000;
+    s.apply(Action::Seek(fork_at));
+    s.apply(Action::ConsoleSubmit("Enum.sum(1..7)".into()));
+    assert!(s.present.is_none() && s.other.is_some());
+    s.apply(Action::TogglePlay);
+    frames(&mut s, 200, 3);
+    let now = s.rt.now();
+    assert!(now > fork_at);
+    // a seek between the fork and now: no checkpoint of the old future may serve it, one
+    // from before the fork does
+    let target = fork_at + (now - fork_at) / 2;
+    let fresh = Sim::replay(&s.run, Stop::Time(target));
+    assert!(s.checkpoint_instants().contains(&parked[0]));
+    s.apply(Action::Seek(target));
+    assert_same_page(&s, &fresh, "after the fork");
+    assert!(
+        !s.checkpoint_instants().contains(&parked[0]),
+        "the checkpoint from before the fork served the seek"
+    );
+    assert!(
+        s.checkpoint_instants().iter().all(|t| *t <= fork_at),
+        "none from the old future remains: {:?}",
+        s.checkpoint_instants()
+    );
+}
+
+#[test]
+fn the_page_builds_checkpoints_in_its_frames_spare_time_while_the_run_goes_on() {
+    let mut s = busy_run();
+    s.set_checkpoint_gap(500);
+    let (_, clock) = stepping_clock(0.5);
+    s.set_frame_clock(clock);
+    let ticks = s.ticks;
+    let mut n = 0;
+    while s.checkpoint_instants().len() < 4 {
+        s.apply(Action::Frame(16.0));
+        n += 1;
+        assert!(n < 50_000, "{:?}", s.checkpoint_instants());
+    }
+    assert!(n > 10, "built across frames, not in one ({n})");
+    assert!(s.ticks > ticks, "the live run went on meanwhile");
+    assert!(s.present.is_none() && s.playing);
+    // each is the run as it was: a seek from one ends where a replay from the start does
+    let parked = s.checkpoint_instants();
+    let target = parked[parked.len() - 1] + 100;
+    let fresh = Sim::replay(&s.run, Stop::Time(target));
+    s.set_frame_clock(Rc::new(|| 0.0));
+    s.apply(Action::Seek(target));
+    while s.replay_under_way().is_some() {
+        s.apply(Action::Frame(16.0));
+    }
+    assert_same_page(&s, &fresh, "from a checkpoint built in the background");
+}

@@ -303,7 +303,50 @@ fn time_travel_benchmark() {
             )
             .into(),
         );
+        if minutes == 60 {
+            checkpoint_seeks(live);
+        }
     }
+}
+
+/// Seeks in the page once its checkpoints are built (as `benches/observer.rs` does
+/// natively): the time to build them (the page does it in its frames' spare time), how much
+/// the wasm memory grew, and a seek to the last instant of each gap, the slowest seek
+/// within it.
+fn checkpoint_seeks(mut live: redfour::ui::sim::Sim) {
+    use redfour::ui::sim::{Action, Sim, Stop};
+    let memory = wasm_memory_bytes();
+    let t0 = now_ms();
+    live.build_checkpoints_now();
+    let built = now_ms() - t0;
+    let grew = wasm_memory_bytes().saturating_sub(memory) as f64 / 1048576.0;
+    let parked = live.checkpoint_instants();
+    let mut ends: Vec<u64> = parked.iter().skip(1).copied().collect();
+    ends.push(live.rt.now());
+    let mut times = Vec::new();
+    for gap_end in ends.iter().rev() {
+        let target = gap_end - redfour::ui::recording::TICK_MS;
+        let expected = Sim::replay(&live.run, Stop::Time(target)).rt.trace_hash();
+        let t0 = now_ms();
+        live.apply(Action::Seek(target));
+        times.push(now_ms() - t0);
+        assert_eq!(
+            live.rt.trace_hash(),
+            expected,
+            "a seek from a checkpoint diverged"
+        );
+    }
+    let n = times.len();
+    let (m, lo, hi) = spread(times);
+    web_sys::console::log_1(
+        &format!(
+            "wasm seek with checkpoints: {} parked at {:?} s, built in {:.1} s, wasm memory grew {grew:.0} MB; a seek to the end of each gap: {m:.1} ms [{lo:.1}..{hi:.1}] (median of {n})",
+            parked.len(),
+            parked.iter().map(|p| p / 1000).collect::<Vec<_>>(),
+            built / 1000.0,
+        )
+        .into(),
+    );
 }
 
 /// Milliseconds per refresh of the whole app while the store runs 100 virtual ms a frame,

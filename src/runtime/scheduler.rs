@@ -600,17 +600,22 @@ impl Inner {
     pub(crate) fn demonitor(&mut self, watcher: Pid, mref: Ref, flush: bool) -> bool {
         let mut target = None;
         if let Some(ext) = self.slot_mut(watcher).and_then(|s| s.ext.as_mut()) {
+            // From the back: a demonitor usually ends the newest monitor (a call's), and a
+            // reference is unique, so this finds the same one as from the front.
             if let Some(i) = ext
                 .monitors
                 .iter()
-                .position(|m| m.mref == mref && m.watching)
+                .rposition(|m| m.mref == mref && m.watching)
             {
                 target = ext.monitors.swap_remove_back(i).map(|m| m.other);
             }
         }
         if let Some(t) = target {
             if let Some(ext) = self.slot_mut(t).and_then(|s| s.ext.as_mut()) {
-                remove_first(&mut ext.monitors, |m| m.mref == mref);
+                // (Sales watches every session: its list is long, the call's entry last.)
+                if let Some(i) = ext.monitors.iter().rposition(|m| m.mref == mref) {
+                    ext.monitors.remove(i);
+                }
             }
             self.version += 1;
             self.record(Event::Demonitor { watcher, mref });

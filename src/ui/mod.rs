@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod charts;
+pub mod checkpoints;
 pub mod console_view;
 pub mod controls;
 pub mod crash_story;

@@ -20,6 +20,7 @@ use crate::store::session;
 use crate::store::session_store::SharedBackend;
 use crate::store::shopping::{self, Persistence, StoreConfig};
 
+use super::checkpoints::{self, Parked, WorkMarks, MIN_GAP_POLLS};
 use super::crash_story::{Beat, CrashStory};
 use super::floor_plan;
 pub use super::frame_pacer::FrameClock;
@@ -494,6 +495,13 @@ pub struct Sim {
     /// The host's wall clock, if it gave one: it bounds each frame's run to the frame's
     /// spare time, on any machine.
     pacer: Option<FramePacer>,
+    /// Replays parked along this run's timeline (kept by the present): a seek starts from
+    /// the latest one before its instant (`checkpoints.rs`).
+    checkpoints: Parked<Sim>,
+    /// Where the run stood as its work grew, to place the checkpoints by work.
+    work_marks: WorkMarks,
+    /// The least work (polls) between two checkpoints.
+    checkpoint_gap: u64,
 }
 
 /// Wall ms a frame gives a replay under way (a seek or a shared link that one frame cannot
@@ -521,6 +529,8 @@ pub struct Replay {
     pub progress: f64,
     /// True for a shared run being opened; false for a seek.
     pub opening: bool,
+    /// The virtual instant it set out from: 0, or a checkpoint's.
+    pub from_ms: u64,
 }
 
 /// Events the sequence chart keeps, at most.
@@ -668,6 +678,9 @@ impl Sim {
             advancing: None,
             tick_hash: 0,
             pacer: None,
+            checkpoints: Parked::default(),
+            work_marks: WorkMarks::default(),
+            checkpoint_gap: MIN_GAP_POLLS,
         }
     }
 
@@ -800,14 +813,18 @@ impl Sim {
             Action::Live => {
                 if let Some(present) = self.present.take() {
                     let selected = self.selected;
-                    *self = *present;
+                    let past = std::mem::replace(self, *present);
+                    self.park(past);
                     self.selected = selected.filter(|p| self.rt.alive(*p));
                     self.playing = true;
                 }
             }
             Action::OtherTimeline => {
                 if let Some(other) = self.other.take() {
+                    // the checkpoints before the fork serve both timelines
+                    let parked = self.checkpoints.take_all();
                     *self = *other;
+                    self.checkpoints = parked;
                     self.playing = false;
                 }
             }
@@ -851,7 +868,9 @@ impl Sim {
 
     /// Continue from the instant shown: the present becomes the other timeline.
     fn fork(&mut self) {
-        if let Some(present) = self.present.take() {
+        if let Some(mut present) = self.present.take() {
+            // the checkpoints before the fork serve both timelines
+            self.checkpoints = present.checkpoints.take_all();
             self.other = Some(present);
             self.pending.clear();
             self.replay_note = None;
@@ -1056,6 +1075,7 @@ impl Sim {
     /// The bookkeeping after each tick.
     fn tick_done(&mut self) {
         self.ticks += 1;
+        self.work_marks.note(self.ticks, self.rt.stats().polls);
         if self.replaying {
             // The floor's model reads the trace in batches (well within its buffer),
             // and whenever a chart sample is due.
@@ -1232,6 +1252,7 @@ impl Sim {
                 to_ms,
                 progress: (self.rt.now().saturating_sub(ff.from_ms) as f64 / span).clamp(0.0, 1.0),
                 opening: ff.expected.is_some(),
+                from_ms: ff.from_ms,
             }
         })
     }
@@ -1244,8 +1265,9 @@ impl Sim {
     }
 
     /// Shows the run at `ms` (virtual): the page's whole state as it was then. From the
-    /// present, the present is kept aside and the run replayed; forward within the past, the
-    /// replay goes on from where it stands.
+    /// present, the present is kept aside and the run replayed, from the latest checkpoint
+    /// before `ms` if there is one; forward within the past, the replay goes on from where it
+    /// stands. The past the page leaves is parked as a checkpoint.
     fn seek(&mut self, ms: u64) {
         if self
             .fast_forward
@@ -1260,21 +1282,34 @@ impl Sim {
             return;
         }
         let selected = self.selected;
-        if self.present.is_some() && ms >= self.rt.now() {
-            // forward through the past: the replay goes on from where it stands
-            self.fast_forward_to(Stop::Time(ms), None);
-            return;
+        if let Some(present) = self.present.as_deref() {
+            let nearer = present
+                .checkpoints
+                .ticks()
+                .iter()
+                .any(|t| *t > self.ticks && t * TICK_MS <= ms);
+            if ms >= self.rt.now() && !nearer {
+                // forward through the past: the replay goes on from where it stands
+                self.fast_forward_to(Stop::Time(ms), None);
+                return;
+            }
         }
-        let present = self.present.take();
-        let base: &Sim = present.as_deref().unwrap_or(self);
-        let mut past = Sim::replay_start(&base.run, &base.charted);
-        past.settings.speed = base.settings.speed;
-        past.pacer = base.pacer.as_ref().map(|p| FramePacer::new(p.clock()));
+        let mut past = {
+            let base: &mut Sim = match self.present.as_deref_mut() {
+                Some(present) => present,
+                None => self,
+            };
+            let mut past = base.past_at(ms);
+            past.settings.speed = base.settings.speed;
+            past.pacer = base.pacer.as_ref().map(|p| FramePacer::new(p.clock()));
+            past
+        };
         past.selected = selected;
-        match present {
-            Some(present) => {
-                past.present = Some(present);
-                *self = past;
+        match self.present.take() {
+            Some(mut present) => {
+                let left = std::mem::replace(self, past);
+                present.park(left);
+                self.present = Some(present);
             }
             None => {
                 let mut live = std::mem::replace(self, past);
@@ -1283,6 +1318,157 @@ impl Sim {
             }
         }
         self.fast_forward_to(Stop::Time(ms), None);
+    }
+
+    /// The run (this present's) set to replay toward `ms`: the latest usable checkpoint at
+    /// or before it, or the run's start.
+    fn past_at(&mut self, ms: u64) -> Sim {
+        self.drop_unusable_checkpoints();
+        if let Some(mut cp) = self.checkpoints.take_latest(ms / TICK_MS) {
+            // what it has not done yet of this run's inputs (another timeline's may follow)
+            cp.pending = self.run.inputs[cp.run.inputs.len()..]
+                .iter()
+                .cloned()
+                .collect();
+            cp.message = None;
+            cp.replay_note = None;
+            return *cp;
+        }
+        Sim::replay_start(&self.run, &self.charted)
+    }
+
+    /// Whether a parked replay is this run as it was (the same start and inputs up to where
+    /// it stands, and the same processes charted), so a seek may go on from it.
+    fn can_resume(&self, cp: &Sim) -> bool {
+        let done = cp.run.inputs.len();
+        cp.ticks <= self.ticks
+            && cp.charted == self.charted
+            && cp.run.settings == self.run.settings
+            && cp.run.storage.len() == self.run.storage.len()
+            && self.run.inputs.len() >= done
+            && self.run.inputs[..done] == cp.run.inputs[..]
+            && self.run.inputs[done..]
+                .first()
+                .is_none_or(|(t, _)| *t >= cp.ticks)
+    }
+
+    fn drop_unusable_checkpoints(&mut self) {
+        let mut parked = self.checkpoints.take_all();
+        parked.retain(|cp| self.can_resume(cp));
+        self.checkpoints = parked;
+    }
+
+    /// Parks a past the page leaves (this being the present), if it is this run and worth
+    /// keeping: it becomes a checkpoint.
+    fn park(&mut self, mut sim: Sim) {
+        if sim.fast_forward.take().is_some() {
+            sim.replaying = true;
+        }
+        sim.finish_tick();
+        sim.present = None;
+        sim.other = None;
+        sim.checkpoints = Parked::default();
+        sim.pacer = None;
+        let work = sim.rt.stats().polls;
+        if work < self.checkpoint_gap || !self.can_resume(&sim) {
+            return;
+        }
+        let ticks = sim.ticks;
+        self.checkpoints.park(ticks, Box::new(sim));
+        self.trim_checkpoints();
+    }
+
+    /// At most `MAX_PARKED` checkpoints: the most crowded go.
+    fn trim_checkpoints(&mut self) {
+        while self.checkpoints.len() > checkpoints::MAX_PARKED {
+            let parked = self.checkpoints.ticks();
+            let i = checkpoints::to_evict(&self.work_marks, &parked, self.ticks).unwrap_or(0);
+            self.checkpoints.evict(i);
+        }
+    }
+
+    /// The checkpoints' builder (this being the present), until the host's clock reaches
+    /// `until`: it replays from the start toward the middle of the largest gap and parks
+    /// there. Nothing without a host clock (see `build_checkpoints_now`).
+    fn build_checkpoints(&mut self, until: f64) {
+        let Some(clock) = self.pacer.as_ref().map(FramePacer::clock) else {
+            return;
+        };
+        if clock() >= until {
+            return;
+        }
+        if self.checkpoints.builder.is_none() {
+            self.start_builder();
+        }
+        let Some((target, mut builder)) = self.checkpoints.builder.take() else {
+            return;
+        };
+        if builder.replay_until(Stop::Tick(target), Some(until)) {
+            self.park(*builder);
+        } else {
+            self.checkpoints.builder = Some((target, builder));
+        }
+    }
+
+    /// Sets the builder off toward the next checkpoint wanted, if one is.
+    fn start_builder(&mut self) {
+        self.drop_unusable_checkpoints();
+        let mut parked = self.checkpoints.ticks();
+        if parked.len() >= checkpoints::MAX_PARKED {
+            match checkpoints::to_evict(&self.work_marks, &parked, self.ticks) {
+                Some(i) => {
+                    self.checkpoints.evict(i);
+                    parked.remove(i);
+                }
+                None => return,
+            }
+        }
+        let Some(target) =
+            checkpoints::next_target(&self.work_marks, &parked, self.ticks, self.checkpoint_gap)
+        else {
+            return;
+        };
+        let mut builder = Sim::replay_start(&self.run, &self.charted);
+        builder.replaying = true;
+        builder.pacer = self.pacer.as_ref().map(|p| FramePacer::new(p.clock()));
+        self.checkpoints.builder = Some((target, Box::new(builder)));
+    }
+
+    /// Builds every checkpoint this run wants, now (benchmarks and tests; the page builds
+    /// them in its frames' spare time).
+    pub fn build_checkpoints_now(&mut self) {
+        let present: &mut Sim = match self.present.as_deref_mut() {
+            Some(p) => p,
+            None => self,
+        };
+        loop {
+            if present.checkpoints.builder.is_none() {
+                present.start_builder();
+            }
+            let Some((target, mut builder)) = present.checkpoints.builder.take() else {
+                return;
+            };
+            builder.pacer = None;
+            builder.replay_until(Stop::Tick(target), None);
+            present.park(*builder);
+        }
+    }
+
+    /// The least work (polls) between checkpoints (tests set it low, to have them in a
+    /// short run).
+    pub fn set_checkpoint_gap(&mut self, polls: u64) {
+        self.checkpoint_gap = polls.max(1);
+    }
+
+    /// The virtual instants (ms) at which replays are parked.
+    pub fn checkpoint_instants(&self) -> Vec<u64> {
+        let present = self.present.as_deref().unwrap_or(self);
+        present
+            .checkpoints
+            .ticks()
+            .into_iter()
+            .map(|t| t * TICK_MS)
+            .collect()
     }
 
     /// The run as a link or file carries it: up to the instant shown.
@@ -1315,6 +1501,7 @@ impl Sim {
         if let Some(pacer) = self.pacer.as_mut() {
             pacer.observe(dt);
         }
+        let deadline = self.pacer.as_ref().map(FramePacer::deadline);
         if self.fast_forward.is_some() {
             self.continue_fast_forward();
             if self.fast_forward.is_some() {
@@ -1342,6 +1529,13 @@ impl Sim {
         }
         self.absorb();
         self.tidy();
+        // The frame's spare time, if any is left: the checkpoints' builder.
+        if let (Some(until), false) = (deadline, self.behind) {
+            match self.present.as_deref_mut() {
+                Some(present) => present.build_checkpoints(until),
+                None => self.build_checkpoints(until),
+            }
+        }
     }
 
     /// Ends what the wall clock has finished: walks, stories, flashes, the banner.

@@ -223,13 +223,18 @@ pub fn timeline() -> Html {
     let replay = sim.replay_under_way();
     let status = if let Some(r) = replay {
         format!(
-            "{} {}: {:.0}% · the page shows the run as it replays; Play stops it here",
+            "{} {}{}: {:.0}% · the page shows the run as it replays; Play stops it here",
             if r.opening {
                 "Opening the shared run: replaying to"
             } else {
                 "Replaying to"
             },
             seconds(r.to_ms),
+            if r.from_ms > 0 {
+                format!(" from the checkpoint at {}", seconds(r.from_ms))
+            } else {
+                String::new()
+            },
             r.progress * 100.0
         )
     } else if past {
@@ -252,6 +257,7 @@ pub fn timeline() -> Html {
             sim.run.inputs.len()
         )
     };
+    let parked = sim.checkpoint_instants();
 
     html! {
         <section class="timeline" aria-label="Timeline: look back through the run" data-testid="region-timeline">
@@ -265,6 +271,13 @@ pub fn timeline() -> Html {
                             <span class={classes!("marker", m.kind)} style={left} title={text}
                                 data-testid="timeline-marker" data-kind={m.kind} data-at={at.to_string()}
                                 onclick={d.reform(move |_| Action::Seek(at))}></span>
+                        }
+                    }) }
+                    { for parked.iter().map(|at| {
+                        let left = format!("left: {:.3}%", *at as f64 * 100.0 / end.max(1) as f64);
+                        html! {
+                            <span class="checkpoint" style={left} data-testid="timeline-checkpoint"
+                                title={format!("{}: a replay parked here; a seek after it starts from it", seconds(*at))}></span>
                         }
                     }) }
                 </div>

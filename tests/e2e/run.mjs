@@ -524,6 +524,19 @@ test('a long seek in a busy run replays across frames: the page keeps drawing, s
   const at = Number(await page.$eval('[data-testid="timeline"]', (e) => e.value));
   if (at < target || at > target + 10) throw new Error(`landed at ${at}, asked for ${target}`);
   if ((await page.$$('[data-testid="process-row"]')).length < 10) throw new Error('the table is empty after the replay');
+  // Back to live parks that past as a checkpoint (a diamond on the track); a seek a little
+  // later starts from it instead of from the run's start.
+  await page.click('[data-testid="timeline-live"]');
+  await page.waitForSelector('[data-testid="timeline-checkpoint"]', { timeout: 5000 });
+  const parkedAt = await page.$$eval('[data-testid="timeline-checkpoint"]', (els) => els.map((e) => e.getAttribute('title')));
+  if (!parkedAt.some((t) => Math.abs(parseFloat(t) - at / 1000) <= 0.06)) throw new Error(`checkpoints: ${parkedAt}`);
+  const again = Date.now();
+  await seekTo(page, target + 5000);
+  await page.waitForFunction(() => /Looking back/.test(document.querySelector('[data-testid="timeline-status"]').textContent), null, { timeout: 20000 });
+  const quick = (Date.now() - again) / 1000;
+  console.log(`    Back to live parked the past at ${(at / 1000).toFixed(1)} s; a seek 5 s after it took ${quick.toFixed(2)} s (from the start: ${took.toFixed(1)} s)`);
+  await page.screenshot({ path: join(artifacts, 'time-travel-checkpoint.png') });
+  if (quick > took / 2) throw new Error(`the seek after a checkpoint took ${quick} s, the one from the start ${took} s`);
 });
 
 test('export a run as JSON and import it in a new page: it replays to the same hash; a broken file is refused', async ({ page, url }) => {

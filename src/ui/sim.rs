@@ -1437,21 +1437,25 @@ impl Sim {
     /// Builds every checkpoint this run wants, now (benchmarks and tests; the page builds
     /// them in its frames' spare time).
     pub fn build_checkpoints_now(&mut self) {
+        while self.build_checkpoint_now() {}
+    }
+
+    /// Builds the next checkpoint this run wants, now: false when it wants none.
+    pub fn build_checkpoint_now(&mut self) -> bool {
         let present: &mut Sim = match self.present.as_deref_mut() {
             Some(p) => p,
             None => self,
         };
-        loop {
-            if present.checkpoints.builder.is_none() {
-                present.start_builder();
-            }
-            let Some((target, mut builder)) = present.checkpoints.builder.take() else {
-                return;
-            };
-            builder.pacer = None;
-            builder.replay_until(Stop::Tick(target), None);
-            present.park(*builder);
+        if present.checkpoints.builder.is_none() {
+            present.start_builder();
         }
+        let Some((target, mut builder)) = present.checkpoints.builder.take() else {
+            return false;
+        };
+        builder.pacer = None;
+        builder.replay_until(Stop::Tick(target), None);
+        present.park(*builder);
+        true
     }
 
     /// The least work (polls) between checkpoints (tests set it low, to have them in a

@@ -496,6 +496,16 @@ fn a_snapshot_written_with_the_log_kept_as_json_is_the_same_text_as_serde_writes
     }
     data.discounts.push("ORBIT".into());
     assert_eq!(data.to_json_with(&mut logs), data.to_json());
+    // what the items and discounts may hold: quotes, backslashes, control characters,
+    // emoji, DEL, negative numbers
+    data.items.push(Item {
+        sku: "R4-\u{7f}\u{1}".into(),
+        name: "Zero-g \"mug\" \\ \u{1F680}\r".into(),
+        price: -5,
+        quantity: i64::MIN,
+    });
+    data.discounts.push("SPACE\"10\\".into());
+    assert_eq!(data.to_json_with(&mut logs), data.to_json());
     // a log replaced by a shorter one (a snapshot restored): written again from the start
     let mut restored = SessionData::from_json(&data.to_json()).unwrap();
     restored.logs.truncate(2);

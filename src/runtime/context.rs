@@ -356,10 +356,13 @@ impl Ctx {
 
     /// `Application.get_env(app, key)`
     pub fn get_env(&self, app: &str, key: &str) -> Option<Term> {
-        self.inner
-            .try_borrow()
-            .ok()
-            .and_then(|i| i.env.get(&(Rc::from(app), Rc::from(key))).cloned())
+        self.inner.try_borrow().ok().and_then(|i| {
+            // a handful of entries: a walk, rather than two strings made for a lookup
+            i.env
+                .iter()
+                .find(|((a, k), _)| &**a == app && &**k == key)
+                .map(|(_, v)| v.clone())
+        })
     }
 
     /// `Application.put_env(app, key, value)`

@@ -87,6 +87,18 @@ thread_local! {
     static INTERNER: RefCell<Interner> = RefCell::new(Interner::new());
 }
 
+/// `atom!("cart")`: the atom, interned once per thread at this spot in the code, so a hot
+/// path does not hash its name every time (atoms are never let go: it stays valid).
+#[macro_export]
+macro_rules! atom {
+    ($name:literal) => {{
+        thread_local! {
+            static ATOM: $crate::runtime::term::Atom = $crate::runtime::term::Atom::new($name);
+        }
+        ATOM.with(|a| *a)
+    }};
+}
+
 impl Interner {
     fn new() -> Self {
         let mut interner = Interner {
@@ -466,14 +478,21 @@ impl Term {
     pub fn map(mut pairs: Vec<(Term, Term)>) -> Term {
         // Stable sort keeps insertion order among equal keys; keep the last of each run.
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut out: Vec<(Term, Term)> = Vec::with_capacity(pairs.len());
-        for (k, v) in pairs {
-            match out.last_mut() {
-                Some(last) if last.0 == k => last.1 = v,
-                _ => out.push((k, v)),
+        if pairs.windows(2).any(|w| w[0].0 == w[1].0) {
+            let mut out: Vec<(Term, Term)> = Vec::with_capacity(pairs.len());
+            for (k, v) in pairs {
+                match out.last_mut() {
+                    Some(last) if last.0 == k => last.1 = v,
+                    _ => out.push((k, v)),
+                }
             }
+            pairs = out;
         }
-        Term::Map(out.into())
+        Term::Map(pairs.into())
+    }
+    /// A map with these atoms as keys (see `atom!`).
+    pub fn atoms_map(pairs: Vec<(Atom, Term)>) -> Term {
+        Term::map(pairs.into_iter().map(|(k, v)| (Term::Atom(k), v)).collect())
     }
     /// A map with atom keys: `Term::atom_map(&[("active", Term::Int(2))])`.
     pub fn atom_map(pairs: &[(&str, Term)]) -> Term {

@@ -71,12 +71,26 @@ pub fn discount_percent(code: &str) -> Option<i64> {
 /// The Catalog server.
 pub struct Catalog {
     products: Vec<Product>,
+    /// Each product's answer to `{:price, sku}`, built once (a price never changes).
+    price_replies: Vec<Term>,
 }
 
 impl Default for Catalog {
     fn default() -> Self {
+        let products = products();
+        let price_replies = products
+            .iter()
+            .map(|p| {
+                Term::ok_tuple(Term::atom_map(&[
+                    ("sku", Term::str(&p.sku)),
+                    ("name", Term::str(&p.name)),
+                    ("price", Term::Int(p.price)),
+                ]))
+            })
+            .collect();
         Catalog {
-            products: products(),
+            products,
+            price_replies,
         }
     }
 }
@@ -92,20 +106,16 @@ impl GenServer for Catalog {
         _from: From,
     ) -> Result<CallReply, Term> {
         let reply = match request.as_tuple() {
-            Some([tag, Term::Str(sku)]) if tag == &Term::atom("price") => {
-                match self.products.iter().find(|p| p.sku == *sku) {
-                    Some(p) => Term::ok_tuple(Term::atom_map(&[
-                        ("sku", Term::str(&p.sku)),
-                        ("name", Term::str(&p.name)),
-                        ("price", Term::Int(p.price)),
-                    ])),
-                    None => Term::error_tuple(Term::atom("not_found")),
+            Some([tag, Term::Str(sku)]) if tag == &Term::Atom(crate::atom!("price")) => {
+                match self.products.iter().position(|p| p.sku == *sku) {
+                    Some(i) => self.price_replies[i].clone(),
+                    None => Term::error_tuple(Term::Atom(crate::atom!("not_found"))),
                 }
             }
-            _ if request == Term::atom("list") => {
+            _ if request == Term::Atom(crate::atom!("list")) => {
                 Term::list(self.products.iter().map(Product::to_term).collect())
             }
-            _ => Term::error_tuple(Term::atom("bad_request")),
+            _ => Term::error_tuple(Term::Atom(crate::atom!("bad_request"))),
         };
         Ok(CallReply::Reply(reply))
     }
@@ -113,7 +123,7 @@ impl GenServer for Catalog {
     /// `{:sold, sku, quantity}` takes stock off.
     async fn handle_cast(&mut self, _ctx: &Ctx, msg: Term) -> Result<Flow, Term> {
         if let Some([tag, Term::Str(sku), Term::Int(qty)]) = msg.as_tuple() {
-            if tag == &Term::atom("sold") {
+            if tag == &Term::Atom(crate::atom!("sold")) {
                 if let Some(p) = self.products.iter_mut().find(|p| p.sku == *sku) {
                     p.stock = p.stock.saturating_sub(*qty).max(0);
                 }

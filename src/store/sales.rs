@@ -175,7 +175,7 @@ impl GenServer for Sales {
         _from: From,
     ) -> Result<CallReply, Term> {
         let reply = match request.as_tuple() {
-            Some([tag, sale]) if tag == &Term::atom("record") => {
+            Some([tag, sale]) if tag == &Term::Atom(crate::atom!("record")) => {
                 self.figures.sales += 1;
                 let total = sale.get("total").and_then(|t| t.as_int()).unwrap_or(0);
                 self.figures.revenue = self.figures.revenue.saturating_add(total);
@@ -186,7 +186,11 @@ impl GenServer for Sales {
                         gen_server::cast(
                             ctx,
                             catalog::NAME,
-                            Term::tuple(vec![Term::atom("sold"), Term::str(sku), Term::Int(qty)]),
+                            Term::tuple(vec![
+                                Term::Atom(crate::atom!("sold")),
+                                Term::str(sku),
+                                Term::Int(qty),
+                            ]),
                         );
                     }
                 }
@@ -213,8 +217,8 @@ impl GenServer for Sales {
                 }
                 Term::ok_tuple(Term::Int(self.figures.sales))
             }
-            _ if request == Term::atom("figures") => self.figures.to_term(),
-            _ => Term::error_tuple(Term::atom("bad_request")),
+            _ if request == Term::Atom(crate::atom!("figures")) => self.figures.to_term(),
+            _ => Term::error_tuple(Term::Atom(crate::atom!("bad_request"))),
         };
         Ok(CallReply::Reply(reply))
     }
@@ -224,18 +228,19 @@ impl GenServer for Sales {
     /// `:DOWN` says how it ended (see `handle_info`).
     async fn handle_cast(&mut self, ctx: &Ctx, msg: Term) -> Result<Flow, Term> {
         match msg.as_tuple() {
-            Some([tag, key, Term::Pid(pid)]) if tag == &Term::atom("started") => {
+            Some([tag, key, Term::Pid(pid)]) if tag == &Term::Atom(crate::atom!("started")) => {
                 self.figures.sessions_started += 1;
                 self.carts.insert(Key::of(key), 0);
                 self.watch(ctx, *pid, key);
             }
             Some([tag, key, Term::Int(n)])
-                if tag == &Term::atom("cart") && self.carts.contains_key(&Key::of(key)) =>
+                if tag == &Term::Atom(crate::atom!("cart"))
+                    && self.carts.contains_key(&Key::of(key)) =>
             {
                 self.carts.insert(Key::of(key), *n);
             }
             Some([tag, key, Term::Int(restored), Term::Pid(pid)])
-                if tag == &Term::atom("restarted") =>
+                if tag == &Term::Atom(crate::atom!("restarted")) =>
             {
                 self.figures.restarts += 1;
                 self.carts.insert(Key::of(key), *restored);
@@ -257,7 +262,9 @@ impl GenServer for Sales {
                     }
                 }
             }
-            Some([tag, key]) if tag == &Term::atom("abandoned") => self.end(key, true),
+            Some([tag, key]) if tag == &Term::Atom(crate::atom!("abandoned")) => {
+                self.end(key, true)
+            }
             _ => {}
         }
         Ok(Flow::Continue)
@@ -271,7 +278,7 @@ impl GenServer for Sales {
         let Some([tag, _, _, Term::Pid(pid), reason]) = msg.as_tuple() else {
             return Ok(Flow::Continue);
         };
-        if *tag != Term::atom("DOWN") {
+        if *tag != Term::Atom(crate::atom!("DOWN")) {
             return Ok(Flow::Continue);
         }
         let Some(key) = self.watching.remove(pid) else {

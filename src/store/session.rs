@@ -95,29 +95,28 @@ impl SessionData {
     }
 
     fn item_term(item: &Item) -> Term {
-        Term::atom_map(&[
-            ("sku", Term::str(&item.sku)),
-            ("name", Term::str(&item.name)),
-            ("price", Term::Int(item.price)),
-            ("quantity", Term::Int(item.quantity)),
+        Term::atoms_map(vec![
+            (crate::atom!("sku"), Term::str(&item.sku)),
+            (crate::atom!("name"), Term::str(&item.name)),
+            (crate::atom!("price"), Term::Int(item.price)),
+            (crate::atom!("quantity"), Term::Int(item.quantity)),
         ])
     }
 
     fn log_term(log: &LogEntry) -> Term {
-        let mut fields = vec![
-            ("at", Term::Int(log.at as i64)),
-            ("action", Term::atom(&log.action)),
-        ];
+        let mut fields = Vec::with_capacity(5);
+        fields.push((crate::atom!("at"), Term::Int(log.at as i64)));
+        fields.push((crate::atom!("action"), Term::atom(&log.action)));
         if let Some(sku) = &log.sku {
-            fields.push(("sku", Term::str(sku)));
+            fields.push((crate::atom!("sku"), Term::str(sku)));
         }
         if let Some(q) = log.quantity {
-            fields.push(("quantity", Term::Int(q)));
+            fields.push((crate::atom!("quantity"), Term::Int(q)));
         }
         if let Some(code) = &log.code {
-            fields.push(("code", Term::str(code)));
+            fields.push((crate::atom!("code"), Term::str(code)));
         }
-        Term::atom_map(&fields)
+        Term::atoms_map(fields)
     }
 
     /// `%Redfour.Shopping.Session{…}` with the seed's fields in declaration order.
@@ -167,18 +166,59 @@ impl SessionData {
                 .push_str(&serde_json::to_string(entry).unwrap_or_default());
             logs.0 += 1;
         }
-        fn field<T: Serialize>(v: &T) -> String {
-            serde_json::to_string(v).unwrap_or_default()
+        // serde_json's text, written here for the fields rewritten at every save: a string
+        // with nothing to escape goes as it is, any other through serde_json.
+        fn string(out: &mut Vec<u8>, v: &str) {
+            if v.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+                out.push(b'"');
+                out.extend_from_slice(v.as_bytes());
+                out.push(b'"');
+            } else {
+                let _ = serde_json::to_writer(&mut *out, v);
+            }
         }
-        format!(
-            "{{\"key\":{},\"landing\":{},\"ip\":{},\"items\":{},\"logs\":[{}],\"discounts\":{}}}",
-            field(&self.key),
-            field(&self.landing),
-            field(&self.ip),
-            field(&self.items),
-            logs.1,
-            field(&self.discounts)
-        )
+        fn int(out: &mut Vec<u8>, n: i64) {
+            out.extend_from_slice(n.to_string().as_bytes());
+        }
+        fn strings(out: &mut Vec<u8>, items: &[String]) {
+            out.push(b'[');
+            for (i, s) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                string(out, s);
+            }
+            out.push(b']');
+        }
+        let mut out = Vec::with_capacity(logs.1.len() + 256);
+        out.extend_from_slice(b"{\"key\":");
+        string(&mut out, &self.key);
+        out.extend_from_slice(b",\"landing\":");
+        string(&mut out, &self.landing);
+        out.extend_from_slice(b",\"ip\":");
+        string(&mut out, &self.ip);
+        out.extend_from_slice(b",\"items\":[");
+        for (i, item) in self.items.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"sku\":");
+            string(&mut out, &item.sku);
+            out.extend_from_slice(b",\"name\":");
+            string(&mut out, &item.name);
+            out.extend_from_slice(b",\"price\":");
+            int(&mut out, item.price);
+            out.extend_from_slice(b",\"quantity\":");
+            int(&mut out, item.quantity);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"logs\":[");
+        out.extend_from_slice(logs.1.as_bytes());
+        out.extend_from_slice(b"],\"discounts\":");
+        strings(&mut out, &self.discounts);
+        out.push(b'}');
+        // UTF-8 in, UTF-8 out
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// Reads a snapshot back; `Err` describes a corrupt one.
@@ -198,6 +238,8 @@ pub struct Session {
     /// The log's entries written as JSON so far (how many, and the text): see
     /// `SessionData::to_json_with`.
     logs_json: (usize, String),
+    /// `storage_key` of its key, as a term.
+    store_key: Term,
     key: Term,
     restarts: u32,
     idle_ms: u64,
@@ -210,6 +252,7 @@ impl Session {
         Some(Session {
             data: SessionData::new(&atom_name(atom)),
             logs_json: (0, String::new()),
+            store_key: Term::str(&storage_key(&atom_name(atom))),
             key: key.clone(),
             restarts,
             idle_ms,
@@ -240,7 +283,7 @@ impl Session {
             ctx,
             sales::NAME,
             Term::tuple(vec![
-                Term::atom("cart"),
+                Term::Atom(crate::atom!("cart")),
                 self.key.clone(),
                 Term::Int(self.data.item_count()),
             ]),
@@ -251,8 +294,8 @@ impl Session {
     }
 
     async fn forget(&self, ctx: &Ctx) {
-        let key = storage_key(&self.data.key);
-        self.store_call(ctx, vec![Term::atom("delete"), Term::str(&key)])
+        let key = self.store_key.clone();
+        self.store_call(ctx, vec![Term::Atom(crate::atom!("delete")), key])
             .await;
     }
 
@@ -265,9 +308,9 @@ impl Session {
     /// Loads this session's snapshot. A corrupt one is moved aside to
     /// `redfour.corrupt.<key>` (nothing stored is lost) and the session starts empty.
     async fn restore(&mut self, ctx: &Ctx) {
-        let key = storage_key(&self.data.key);
+        let key = self.store_key.clone();
         let Some(reply) = self
-            .store_call(ctx, vec![Term::atom("load"), Term::str(&key)])
+            .store_call(ctx, vec![Term::Atom(crate::atom!("load")), key])
             .await
         else {
             ctx.note(
@@ -303,7 +346,7 @@ impl Session {
                 self.store_call(
                     ctx,
                     vec![
-                        Term::atom("save"),
+                        Term::Atom(crate::atom!("save")),
                         Term::str(&aside),
                         Term::Str(json.clone()),
                     ],
@@ -318,12 +361,12 @@ impl Session {
     }
 
     async fn save(&mut self, ctx: &Ctx) {
-        let key = storage_key(&self.data.key);
+        let key = self.store_key.clone();
         let json = self.data.to_json_with(&mut self.logs_json);
         // A failure is noted in the trace by the store; the session goes on.
         self.store_call(
             ctx,
-            vec![Term::atom("save"), Term::str(&key), Term::str(&json)],
+            vec![Term::Atom(crate::atom!("save")), key, Term::str(&json)],
         )
         .await;
     }
@@ -351,13 +394,17 @@ impl GenServer for Session {
         let me = Term::Pid(ctx.pid());
         let msg = if self.restarts > 0 {
             Term::tuple(vec![
-                Term::atom("restarted"),
+                Term::Atom(crate::atom!("restarted")),
                 self.key.clone(),
                 Term::Int(self.data.item_count()),
                 me,
             ])
         } else {
-            Term::tuple(vec![Term::atom("started"), self.key.clone(), me])
+            Term::tuple(vec![
+                Term::Atom(crate::atom!("started")),
+                self.key.clone(),
+                me,
+            ])
         };
         gen_server::cast(ctx, sales::NAME, msg);
         Init::OkTimeout(self.idle_ms)
@@ -389,7 +436,7 @@ impl GenServer for Session {
                     let price = gen_server::call(
                         ctx,
                         catalog::NAME,
-                        Term::tuple(vec![Term::atom("price"), Term::str(sku)]),
+                        Term::tuple(vec![Term::Atom(crate::atom!("price")), Term::str(sku)]),
                         Some(5000),
                     )
                     .await?;
@@ -488,7 +535,7 @@ impl GenServer for Session {
                     let recorded = gen_server::call(
                         ctx,
                         sales::NAME,
-                        Term::tuple(vec![Term::atom("record"), sale]),
+                        Term::tuple(vec![Term::Atom(crate::atom!("record")), sale]),
                         Some(5000),
                     )
                     .await?;
@@ -516,7 +563,10 @@ impl GenServer for Session {
             gen_server::cast(
                 ctx,
                 sales::NAME,
-                Term::tuple(vec![Term::atom("abandoned"), self.key.clone()]),
+                Term::tuple(vec![
+                    Term::Atom(crate::atom!("abandoned")),
+                    self.key.clone(),
+                ]),
             );
             self.forget(ctx).await;
             return Ok(Flow::Stop(signal::normal()));

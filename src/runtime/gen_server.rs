@@ -22,8 +22,8 @@
 //! let rt = Runtime::new(1);
 //! let answer = rt.block_on(|ctx| async move {
 //!     let pid = gen_server::start(&ctx, Counter(0), StartOpts::default()).await.pid()?;
-//!     gen_server::call(&ctx, pid, Term::Atom(crate::atom!("next")), Some(5000)).await.ok()?;
-//!     gen_server::call(&ctx, pid, Term::Atom(crate::atom!("next")), Some(5000)).await.ok()
+//!     gen_server::call(&ctx, pid, Term::atom("next"), Some(5000)).await.ok()?;
+//!     gen_server::call(&ctx, pid, Term::atom("next"), Some(5000)).await.ok()
 //! });
 //! assert_eq!(answer, Ok(Some(Term::Int(2))));
 //! ```

@@ -251,10 +251,16 @@ pub fn timeline() -> Html {
             seconds(other.rt.now())
         )
     } else {
+        let parked = sim.checkpoint_instants().len();
         format!(
-            "Live · {} recorded, {} inputs",
+            "Live · {} recorded, {} inputs{}",
             seconds(end),
-            sim.run.inputs.len()
+            sim.run.inputs.len(),
+            match parked {
+                0 => String::new(),
+                1 => " · 1 checkpoint (◇): seeks after it start there".to_string(),
+                n => format!(" · {n} checkpoints (◇): a seek starts from the last before it"),
+            }
         )
     };
     let parked = sim.checkpoint_instants();
@@ -273,14 +279,18 @@ pub fn timeline() -> Html {
                                 onclick={d.reform(move |_| Action::Seek(at))}></span>
                         }
                     }) }
-                    { for parked.iter().map(|at| {
-                        let left = format!("left: {:.3}%", *at as f64 * 100.0 / end.max(1) as f64);
-                        html! {
-                            <span class="checkpoint" style={left} data-testid="timeline-checkpoint"
-                                title={format!("{}: a replay parked here; a seek after it starts from it", seconds(*at))}></span>
-                        }
-                    }) }
                 </div>
+                if !parked.is_empty() {
+                    <div class="timeline-checkpoints" aria-hidden="true">
+                        { for parked.iter().map(|at| {
+                            let left = format!("left: {:.3}%", *at as f64 * 100.0 / end.max(1) as f64);
+                            html! {
+                                <span class="checkpoint" style={left} data-testid="timeline-checkpoint"
+                                    title={format!("{}: a replay parked here; a seek after it starts from it", seconds(*at))}></span>
+                            }
+                        }) }
+                    </div>
+                }
                 <input type="range" data-testid="timeline" min="0" max={end.to_string()} step={TICK_MS.to_string()}
                     value={now.to_string()} oninput={on_seek}
                     aria-label="Virtual time in ms: drag or use the arrow keys to look back; , and . step from event to event"

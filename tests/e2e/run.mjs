@@ -530,12 +530,14 @@ test('a long seek in a busy run replays across frames: the page keeps drawing, s
   await page.waitForSelector('[data-testid="timeline-checkpoint"]', { timeout: 5000 });
   const parkedAt = await page.$$eval('[data-testid="timeline-checkpoint"]', (els) => els.map((e) => e.getAttribute('title')));
   if (!parkedAt.some((t) => Math.abs(parseFloat(t) - at / 1000) <= 0.06)) throw new Error(`checkpoints: ${parkedAt}`);
+  await page.screenshot({ path: join(artifacts, 'time-travel-checkpoint.png') });
   const again = Date.now();
   await seekTo(page, target + 5000);
   await page.waitForFunction(() => /Looking back/.test(document.querySelector('[data-testid="timeline-status"]').textContent), null, { timeout: 20000 });
   const quick = (Date.now() - again) / 1000;
   console.log(`    Back to live parked the past at ${(at / 1000).toFixed(1)} s; a seek 5 s after it took ${quick.toFixed(2)} s (from the start: ${took.toFixed(1)} s)`);
-  await page.screenshot({ path: join(artifacts, 'time-travel-checkpoint.png') });
+  // the seek took that replay (it is not copied): its diamond is gone
+  if ((await page.$$('[data-testid="timeline-checkpoint"]')).length !== parkedAt.length - 1) throw new Error('the checkpoint the seek started from is still marked');
   if (quick > took / 2) throw new Error(`the seek after a checkpoint took ${quick} s, the one from the start ${took} s`);
 });
 

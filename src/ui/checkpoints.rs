@@ -261,6 +261,38 @@ mod tests {
     }
 
     #[test]
+    fn as_a_run_grows_its_checkpoints_stay_spread_without_rebuilding_them_all_the_time() {
+        // steady work, the run growing from 1,000 to 8,000 ticks; the builder as sim.rs runs
+        // it: evict only when something is then built
+        let marks = steady(8_000, 1_000);
+        let mut parked: Vec<u64> = Vec::new();
+        let mut builds = 0;
+        for end in (1_000..=8_000).step_by(10) {
+            let mut kept = parked.clone();
+            if kept.len() >= MAX_PARKED {
+                let Some(i) = to_evict(&marks, &kept, end) else {
+                    continue;
+                };
+                kept.remove(i);
+            }
+            if let Some(t) = next_target(&marks, &kept, end, MIN_GAP_POLLS) {
+                kept.push(t);
+                kept.sort();
+                parked = kept;
+                builds += 1;
+            }
+        }
+        assert!(parked.len() <= MAX_PARKED);
+        // each build is a replay from the start: a few per spacing the run grew by
+        assert!(builds <= 6 * MAX_PARKED, "{builds} builds");
+        let mut points = vec![0];
+        points.extend(&parked);
+        points.push(8_000);
+        let widest = points.windows(2).map(|w| w[1] - w[0]).max().unwrap();
+        assert!(widest <= 8_000 * 3 / (2 * 11), "spread: {parked:?}");
+    }
+
+    #[test]
     fn parked_replays_are_taken_latest_first_at_or_before_the_instant() {
         let mut p: Parked<&str> = Parked::default();
         p.park(300, Box::new("c"));

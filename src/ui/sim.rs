@@ -1414,20 +1414,22 @@ impl Sim {
     fn start_builder(&mut self) {
         self.drop_unusable_checkpoints();
         let mut parked = self.checkpoints.ticks();
+        let mut evict = None;
         if parked.len() >= checkpoints::MAX_PARKED {
-            match checkpoints::to_evict(&self.work_marks, &parked, self.ticks) {
-                Some(i) => {
-                    self.checkpoints.evict(i);
-                    parked.remove(i);
-                }
-                None => return,
-            }
+            let Some(i) = checkpoints::to_evict(&self.work_marks, &parked, self.ticks) else {
+                return;
+            };
+            parked.remove(i);
+            evict = Some(i);
         }
         let Some(target) =
             checkpoints::next_target(&self.work_marks, &parked, self.ticks, self.checkpoint_gap)
         else {
-            return;
+            return; // nothing to build: none is let go for nothing
         };
+        if let Some(i) = evict {
+            self.checkpoints.evict(i);
+        }
         let mut builder = Sim::replay_start(&self.run, &self.charted);
         builder.replaying = true;
         builder.pacer = self.pacer.as_ref().map(|p| FramePacer::new(p.clock()));

@@ -267,6 +267,14 @@ pub fn timeline() -> Html {
 
     html! {
         <section class="timeline" aria-label="Timeline: look back through the run" data-testid="region-timeline">
+            <div class="timeline-head">
+                <strong class="timeline-title" title="Drag the slider back to see the whole page as the run was then">{ "Timeline" }</strong>
+                <span class={classes!("timeline-status", past.then_some("past"))} data-testid="timeline-status" role="status">{ status }</span>
+                if let Some(r) = replay {
+                    <progress class="replay-progress" data-testid="replay-progress" max="100" value={format!("{:.0}", r.progress * 100.0)}
+                        aria-label="Replay under way" />
+                }
+            </div>
             <div class="timeline-track">
                 <div class="timeline-markers" aria-hidden="true">
                     { for markers.iter().map(|m| {
@@ -297,12 +305,6 @@ pub fn timeline() -> Html {
                     aria-valuetext={format!("{} of {}", seconds(now), seconds(end))} />
             </div>
             <div class="timeline-bar">
-                <strong class="timeline-title" title="Drag the slider back to see the whole page as the run was then">{ "Timeline" }</strong>
-                <span class={classes!("timeline-status", past.then_some("past"))} data-testid="timeline-status" role="status">{ status }</span>
-                if let Some(r) = replay {
-                    <progress class="replay-progress" data-testid="replay-progress" max="100" value={format!("{:.0}", r.progress * 100.0)}
-                        aria-label="Replay under way" />
-                }
                 <button onclick={back} title="One event back (,)" aria-label="One event back">{ "◀ event" }</button>
                 <button onclick={forward} title="One event forward (.)" aria-label="One event forward">{ "event ▶" }</button>
                 if past {

@@ -650,3 +650,32 @@ fn the_page_builds_checkpoints_in_its_frames_spare_time_while_the_run_goes_on() 
     }
     assert_same_page(&s, &fresh, "from a checkpoint built in the background");
 }
+
+#[test]
+fn a_run_that_fell_behind_builds_its_checkpoints_once_paused() {
+    let mut s = busy_run();
+    s.set_checkpoint_gap(500);
+    let (_, clock) = stepping_clock(1.0);
+    s.set_frame_clock(clock);
+    s.apply(Action::SetSpeed(100.0));
+    for _ in 0..60 {
+        s.apply(Action::Frame(16.0));
+    }
+    assert!(s.behind, "at 100x on a slow clock the run falls behind");
+    assert!(
+        s.checkpoint_instants().is_empty(),
+        "while behind, the live run gets all the time"
+    );
+    s.apply(Action::TogglePlay);
+    s.apply(Action::Frame(16.0));
+    assert!(!s.behind, "paused, nothing is late");
+    let mut n = 0;
+    while s.checkpoint_instants().is_empty() {
+        s.apply(Action::Frame(16.0));
+        n += 1;
+        assert!(
+            n < 50_000,
+            "paused, the frames' time goes to the checkpoints"
+        );
+    }
+}

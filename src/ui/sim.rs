@@ -1522,6 +1522,8 @@ impl Sim {
             self.behind = ran < due;
             // What could not be run in time is let go: the store runs slower, never in a rush.
             self.owed_ms = self.owed_ms.min(2.0 * TICK_MS as f64);
+        } else {
+            self.behind = false; // paused: nothing is late (and the frames' time is spare)
         }
         self.console.poll();
         if self.present.is_none()

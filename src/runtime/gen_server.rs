@@ -201,15 +201,12 @@ pub trait GenServer: 'static {
         request: Term,
         _from: From,
     ) -> Result<CallReply, Term> {
-        Err(Term::tuple(vec![
-            Term::Atom(crate::atom!("bad_call")),
-            request,
-        ]))
+        Err(Term::tuple(vec![Term::atom("bad_call"), request]))
     }
 
     /// Default: exits with `{:bad_cast, msg}`.
     async fn handle_cast(&mut self, _ctx: &Ctx, msg: Term) -> Result<Flow, Term> {
-        Err(Term::tuple(vec![Term::Atom(crate::atom!("bad_cast")), msg]))
+        Err(Term::tuple(vec![Term::atom("bad_cast"), msg]))
     }
 
     /// Default: ignores the message (Elixir logs it and goes on).
@@ -297,7 +294,7 @@ pub async fn call(
     };
     if pid == ctx.pid() {
         return Err(gen_call_reason(
-            Term::Atom(crate::atom!("calling_self")),
+            Term::atom("calling_self"),
             &server,
             &request,
             timeout,
@@ -372,7 +369,7 @@ pub async fn stop(
             Term::Atom(Atom::NOPROC),
             Term::tuple(vec![
                 Term::Atom(Atom::GEN_SERVER),
-                Term::Atom(crate::atom!("stop")),
+                Term::atom("stop"),
                 Term::list(vec![server.to_term(), reason]),
             ]),
         ]));
@@ -454,7 +451,7 @@ async fn serve<G: GenServer>(ctx: Ctx, server: G, starter: Pid, ack: Ref) -> Ter
         );
     };
     let Ok(mut state) = cell.try_borrow_mut() else {
-        return Term::Atom(crate::atom!("state_busy"));
+        return Term::atom("state_busy");
     };
     let mut timeout = match state.init(&ctx).await {
         Init::Ok => None,
@@ -480,7 +477,7 @@ async fn serve<G: GenServer>(ctx: Ctx, server: G, starter: Pid, ack: Ref) -> Ter
                 .unwrap_or(Term::Atom(Atom::TIMEOUT)),
         };
         let Ok(mut state) = cell.try_borrow_mut() else {
-            return Term::Atom(crate::atom!("state_busy"));
+            return Term::atom("state_busy");
         };
         let outcome: Result<Option<u64>, Term> = match msg.as_tuple() {
             Some([Term::Atom(tag), from, request]) if *tag == Atom::GEN_CALL => {

@@ -86,7 +86,7 @@ impl Restart {
 impl Shutdown {
     fn to_term(self) -> Term {
         match self {
-            Shutdown::BrutalKill => Term::Atom(crate::atom!("brutal_kill")),
+            Shutdown::BrutalKill => Term::atom("brutal_kill"),
             Shutdown::Timeout(ms) => Term::Int(ms as i64),
             Shutdown::Infinity => Term::Atom(Atom::INFINITY),
         }
@@ -162,7 +162,7 @@ impl ChildSpec {
                 "start",
                 Term::tuple(vec![
                     module_term(&self.module),
-                    Term::Atom(crate::atom!("start_link")),
+                    Term::atom("start_link"),
                     Term::list(vec![self.args.clone()]),
                 ]),
             ),
@@ -179,12 +179,7 @@ impl ChildSpec {
         term: &Term,
         module_defaults: impl Fn(&str) -> Option<(Restart, Shutdown, ChildType)>,
     ) -> Result<Self, Term> {
-        let invalid = || {
-            Term::tuple(vec![
-                Term::Atom(crate::atom!("invalid_child_spec")),
-                term.clone(),
-            ])
-        };
+        let invalid = || Term::tuple(vec![Term::atom("invalid_child_spec"), term.clone()]);
         let (module, args, overrides) = match term {
             Term::Atom(a) => (atom_name(*a), Term::list(vec![]), None),
             Term::Tuple(items) if items.len() == 2 => match &items[0] {
@@ -207,12 +202,8 @@ impl ChildSpec {
             }
             _ => return Err(invalid()),
         };
-        let (restart, shutdown, kind) = module_defaults(&module).ok_or_else(|| {
-            Term::tuple(vec![
-                Term::Atom(crate::atom!("undef")),
-                module_term(&module),
-            ])
-        })?;
+        let (restart, shutdown, kind) = module_defaults(&module)
+            .ok_or_else(|| Term::tuple(vec![Term::atom("undef"), module_term(&module)]))?;
         let mut spec = ChildSpec {
             id: module_term(&module),
             module,
@@ -317,7 +308,7 @@ impl Core {
         };
         let Some(module) = ctx.module(&child.spec.module) else {
             return StartResult::Error(Term::tuple(vec![
-                Term::Atom(crate::atom!("undef")),
+                Term::atom("undef"),
                 module_term(&child.spec.module),
             ]));
         };
@@ -593,7 +584,7 @@ impl Core {
                 Term::ok()
             }
             _ => Term::error_tuple(Term::tuple(vec![
-                Term::Atom(crate::atom!("bad_request")),
+                Term::atom("bad_request"),
                 request.clone(),
             ])),
         }
@@ -646,11 +637,7 @@ async fn init_core(core: &mut Core, ctx: &Ctx) -> Init {
                 core.stop_all(ctx).await;
                 return Init::Stop(Term::tuple(vec![
                     signal::shutdown(),
-                    Term::tuple(vec![
-                        Term::Atom(crate::atom!("failed_to_start_child")),
-                        id,
-                        reason,
-                    ]),
+                    Term::tuple(vec![Term::atom("failed_to_start_child"), id, reason]),
                 ]));
             }
         }
@@ -816,29 +803,19 @@ pub async fn terminate_child(ctx: &Ctx, sup: impl Into<Server>, child: Term) -> 
     sup_call(
         ctx,
         sup,
-        Term::tuple(vec![Term::Atom(crate::atom!("terminate_child")), child]),
+        Term::tuple(vec![Term::atom("terminate_child"), child]),
     )
     .await
 }
 
 /// `Supervisor.restart_child/2`
 pub async fn restart_child(ctx: &Ctx, sup: impl Into<Server>, id: Term) -> Result<Term, Term> {
-    sup_call(
-        ctx,
-        sup,
-        Term::tuple(vec![Term::Atom(crate::atom!("restart_child")), id]),
-    )
-    .await
+    sup_call(ctx, sup, Term::tuple(vec![Term::atom("restart_child"), id])).await
 }
 
 /// `Supervisor.delete_child/2`
 pub async fn delete_child(ctx: &Ctx, sup: impl Into<Server>, id: Term) -> Result<Term, Term> {
-    sup_call(
-        ctx,
-        sup,
-        Term::tuple(vec![Term::Atom(crate::atom!("delete_child")), id]),
-    )
-    .await
+    sup_call(ctx, sup, Term::tuple(vec![Term::atom("delete_child"), id])).await
 }
 
 /// `Supervisor.stop(sup, reason)`: stops the children in reverse order, then the supervisor.
@@ -848,12 +825,12 @@ pub async fn stop(ctx: &Ctx, sup: impl Into<Server>, reason: Term) -> Result<(),
 
 /// `Supervisor.which_children/1`: `[{id, pid, type, [Module]}]`.
 pub async fn which_children(ctx: &Ctx, sup: impl Into<Server>) -> Result<Term, Term> {
-    sup_call(ctx, sup, Term::Atom(crate::atom!("which_children"))).await
+    sup_call(ctx, sup, Term::atom("which_children")).await
 }
 
 /// `Supervisor.count_children/1`: `%{active: …, specs: …, supervisors: …, workers: …}`.
 pub async fn count_children(ctx: &Ctx, sup: impl Into<Server>) -> Result<Term, Term> {
-    sup_call(ctx, sup, Term::Atom(crate::atom!("count_children"))).await
+    sup_call(ctx, sup, Term::atom("count_children")).await
 }
 
 impl fmt::Display for ChildSpec {

@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use crate::atom;
 use crate::runtime::gen_server::From;
 use crate::runtime::{CallReply, Ctx, Flow, GenServer, Term};
 
@@ -106,16 +107,16 @@ impl GenServer for Catalog {
         _from: From,
     ) -> Result<CallReply, Term> {
         let reply = match request.as_tuple() {
-            Some([tag, Term::Str(sku)]) if tag == &Term::Atom(crate::atom!("price")) => {
+            Some([tag, Term::Str(sku)]) if tag == &Term::Atom(atom!("price")) => {
                 match self.products.iter().position(|p| p.sku == *sku) {
                     Some(i) => self.price_replies[i].clone(),
-                    None => Term::error_tuple(Term::Atom(crate::atom!("not_found"))),
+                    None => Term::error_tuple(Term::atom("not_found")),
                 }
             }
-            _ if request == Term::Atom(crate::atom!("list")) => {
+            _ if request == Term::atom("list") => {
                 Term::list(self.products.iter().map(Product::to_term).collect())
             }
-            _ => Term::error_tuple(Term::Atom(crate::atom!("bad_request"))),
+            _ => Term::error_tuple(Term::atom("bad_request")),
         };
         Ok(CallReply::Reply(reply))
     }
@@ -123,7 +124,7 @@ impl GenServer for Catalog {
     /// `{:sold, sku, quantity}` takes stock off.
     async fn handle_cast(&mut self, _ctx: &Ctx, msg: Term) -> Result<Flow, Term> {
         if let Some([tag, Term::Str(sku), Term::Int(qty)]) = msg.as_tuple() {
-            if tag == &Term::Atom(crate::atom!("sold")) {
+            if tag == &Term::Atom(atom!("sold")) {
                 if let Some(p) = self.products.iter_mut().find(|p| p.sku == *sku) {
                     p.stock = p.stock.saturating_sub(*qty).max(0);
                 }

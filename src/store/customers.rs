@@ -8,6 +8,7 @@
 //! live in the application environment (`:simulation`), so the observer can change them
 //! while the store runs.
 
+use crate::atom;
 use crate::runtime::gen_server;
 use crate::runtime::registry::atom_name;
 use crate::runtime::supervisor;
@@ -133,7 +134,7 @@ pub fn start(rt: &Runtime, config: &SimConfig) -> Result<Pid, RuntimeError> {
                     wake = wake.min(next_chaos);
                 }
                 if let Some(msg) = ctx.receive_timeout(wake.saturating_sub(now).max(1)).await {
-                    if msg == Term::Atom(crate::atom!("stop")) {
+                    if msg == Term::Atom(atom!("stop")) {
                         return signal::normal();
                     }
                 }
@@ -217,7 +218,7 @@ async fn customer(ctx: Ctx, key: String) -> Term {
                 .to_string();
             let qty = 1 + ctx.random_below(3) as i64;
             let req = Term::tuple(vec![
-                Term::Atom(crate::atom!("select_item")),
+                Term::Atom(atom!("select_item")),
                 Term::str(&sku),
                 Term::Int(qty),
             ]);
@@ -228,7 +229,7 @@ async fn customer(ctx: Ctx, key: String) -> Term {
             let sku = pick(&ctx, &cart);
             let qty = 1 + ctx.random_below(4) as i64;
             let _ = call(Term::tuple(vec![
-                Term::Atom(crate::atom!("change_item")),
+                Term::Atom(atom!("change_item")),
                 Term::str(&sku),
                 Term::Int(qty),
             ]))
@@ -236,7 +237,7 @@ async fn customer(ctx: Ctx, key: String) -> Term {
         } else if roll < 80 {
             let sku = pick(&ctx, &cart);
             let _ = call(Term::tuple(vec![
-                Term::Atom(crate::atom!("remove_item")),
+                Term::Atom(atom!("remove_item")),
                 Term::str(&sku),
             ]))
             .await;
@@ -245,7 +246,7 @@ async fn customer(ctx: Ctx, key: String) -> Term {
             let code =
                 catalog::DISCOUNTS[ctx.random_below(catalog::DISCOUNTS.len() as u64) as usize].0;
             let _ = call(Term::tuple(vec![
-                Term::Atom(crate::atom!("apply_discount")),
+                Term::Atom(atom!("apply_discount")),
                 Term::str(code),
             ]))
             .await;
@@ -253,7 +254,7 @@ async fn customer(ctx: Ctx, key: String) -> Term {
     }
     let buys = ctx.random_below(100) < env_int(&ctx, "checkout_percent", 60) as u64;
     if buys {
-        let _ = call(Term::Atom(crate::atom!("checkout"))).await;
+        let _ = call(Term::Atom(atom!("checkout"))).await;
     }
     // Otherwise the customer walks away and the session times out.
     signal::normal()

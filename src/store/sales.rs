@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::atom;
 use crate::runtime::gen_server::{self, From};
 use crate::runtime::{signal, CallReply, Ctx, Flow, GenServer, Pid, Term};
 
@@ -175,7 +176,7 @@ impl GenServer for Sales {
         _from: From,
     ) -> Result<CallReply, Term> {
         let reply = match request.as_tuple() {
-            Some([tag, sale]) if tag == &Term::Atom(crate::atom!("record")) => {
+            Some([tag, sale]) if tag == &Term::Atom(atom!("record")) => {
                 self.figures.sales += 1;
                 let total = sale.get("total").and_then(|t| t.as_int()).unwrap_or(0);
                 self.figures.revenue = self.figures.revenue.saturating_add(total);
@@ -187,7 +188,7 @@ impl GenServer for Sales {
                             ctx,
                             catalog::NAME,
                             Term::tuple(vec![
-                                Term::Atom(crate::atom!("sold")),
+                                Term::Atom(atom!("sold")),
                                 Term::str(sku),
                                 Term::Int(qty),
                             ]),
@@ -217,8 +218,8 @@ impl GenServer for Sales {
                 }
                 Term::ok_tuple(Term::Int(self.figures.sales))
             }
-            _ if request == Term::Atom(crate::atom!("figures")) => self.figures.to_term(),
-            _ => Term::error_tuple(Term::Atom(crate::atom!("bad_request"))),
+            _ if request == Term::atom("figures") => self.figures.to_term(),
+            _ => Term::error_tuple(Term::atom("bad_request")),
         };
         Ok(CallReply::Reply(reply))
     }
@@ -228,19 +229,18 @@ impl GenServer for Sales {
     /// `:DOWN` says how it ended (see `handle_info`).
     async fn handle_cast(&mut self, ctx: &Ctx, msg: Term) -> Result<Flow, Term> {
         match msg.as_tuple() {
-            Some([tag, key, Term::Pid(pid)]) if tag == &Term::Atom(crate::atom!("started")) => {
+            Some([tag, key, Term::Pid(pid)]) if tag == &Term::Atom(atom!("started")) => {
                 self.figures.sessions_started += 1;
                 self.carts.insert(Key::of(key), 0);
                 self.watch(ctx, *pid, key);
             }
             Some([tag, key, Term::Int(n)])
-                if tag == &Term::Atom(crate::atom!("cart"))
-                    && self.carts.contains_key(&Key::of(key)) =>
+                if tag == &Term::Atom(atom!("cart")) && self.carts.contains_key(&Key::of(key)) =>
             {
                 self.carts.insert(Key::of(key), *n);
             }
             Some([tag, key, Term::Int(restored), Term::Pid(pid)])
-                if tag == &Term::Atom(crate::atom!("restarted")) =>
+                if tag == &Term::Atom(atom!("restarted")) =>
             {
                 self.figures.restarts += 1;
                 self.carts.insert(Key::of(key), *restored);
@@ -262,9 +262,7 @@ impl GenServer for Sales {
                     }
                 }
             }
-            Some([tag, key]) if tag == &Term::Atom(crate::atom!("abandoned")) => {
-                self.end(key, true)
-            }
+            Some([tag, key]) if tag == &Term::Atom(atom!("abandoned")) => self.end(key, true),
             _ => {}
         }
         Ok(Flow::Continue)
@@ -278,7 +276,7 @@ impl GenServer for Sales {
         let Some([tag, _, _, Term::Pid(pid), reason]) = msg.as_tuple() else {
             return Ok(Flow::Continue);
         };
-        if *tag != Term::Atom(crate::atom!("DOWN")) {
+        if *tag != Term::Atom(atom!("DOWN")) {
             return Ok(Flow::Continue);
         }
         let Some(key) = self.watching.remove(pid) else {

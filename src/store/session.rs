@@ -14,6 +14,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::atom;
 use crate::runtime::gen_server::{self, From};
 use crate::runtime::registry::atom_name;
 use crate::runtime::{signal, Atom, CallReply, Ctx, Flow, GenServer, Init, Term};
@@ -96,25 +97,25 @@ impl SessionData {
 
     fn item_term(item: &Item) -> Term {
         Term::atoms_map(vec![
-            (crate::atom!("sku"), Term::str(&item.sku)),
-            (crate::atom!("name"), Term::str(&item.name)),
-            (crate::atom!("price"), Term::Int(item.price)),
-            (crate::atom!("quantity"), Term::Int(item.quantity)),
+            (atom!("sku"), Term::str(&item.sku)),
+            (atom!("name"), Term::str(&item.name)),
+            (atom!("price"), Term::Int(item.price)),
+            (atom!("quantity"), Term::Int(item.quantity)),
         ])
     }
 
     fn log_term(log: &LogEntry) -> Term {
         let mut fields = Vec::with_capacity(5);
-        fields.push((crate::atom!("at"), Term::Int(log.at as i64)));
-        fields.push((crate::atom!("action"), Term::atom(&log.action)));
+        fields.push((atom!("at"), Term::Int(log.at as i64)));
+        fields.push((atom!("action"), Term::atom(&log.action)));
         if let Some(sku) = &log.sku {
-            fields.push((crate::atom!("sku"), Term::str(sku)));
+            fields.push((atom!("sku"), Term::str(sku)));
         }
         if let Some(q) = log.quantity {
-            fields.push((crate::atom!("quantity"), Term::Int(q)));
+            fields.push((atom!("quantity"), Term::Int(q)));
         }
         if let Some(code) = &log.code {
-            fields.push((crate::atom!("code"), Term::str(code)));
+            fields.push((atom!("code"), Term::str(code)));
         }
         Term::atoms_map(fields)
     }
@@ -283,7 +284,7 @@ impl Session {
             ctx,
             sales::NAME,
             Term::tuple(vec![
-                Term::Atom(crate::atom!("cart")),
+                Term::Atom(atom!("cart")),
                 self.key.clone(),
                 Term::Int(self.data.item_count()),
             ]),
@@ -295,7 +296,7 @@ impl Session {
 
     async fn forget(&self, ctx: &Ctx) {
         let key = self.store_key.clone();
-        self.store_call(ctx, vec![Term::Atom(crate::atom!("delete")), key])
+        self.store_call(ctx, vec![Term::Atom(atom!("delete")), key])
             .await;
     }
 
@@ -310,7 +311,7 @@ impl Session {
     async fn restore(&mut self, ctx: &Ctx) {
         let key = self.store_key.clone();
         let Some(reply) = self
-            .store_call(ctx, vec![Term::Atom(crate::atom!("load")), key])
+            .store_call(ctx, vec![Term::Atom(atom!("load")), key])
             .await
         else {
             ctx.note(
@@ -346,7 +347,7 @@ impl Session {
                 self.store_call(
                     ctx,
                     vec![
-                        Term::Atom(crate::atom!("save")),
+                        Term::Atom(atom!("save")),
                         Term::str(&aside),
                         Term::Str(json.clone()),
                     ],
@@ -364,11 +365,8 @@ impl Session {
         let key = self.store_key.clone();
         let json = self.data.to_json_with(&mut self.logs_json);
         // A failure is noted in the trace by the store; the session goes on.
-        self.store_call(
-            ctx,
-            vec![Term::Atom(crate::atom!("save")), key, Term::str(&json)],
-        )
-        .await;
+        self.store_call(ctx, vec![Term::Atom(atom!("save")), key, Term::str(&json)])
+            .await;
     }
 }
 
@@ -394,17 +392,13 @@ impl GenServer for Session {
         let me = Term::Pid(ctx.pid());
         let msg = if self.restarts > 0 {
             Term::tuple(vec![
-                Term::Atom(crate::atom!("restarted")),
+                Term::Atom(atom!("restarted")),
                 self.key.clone(),
                 Term::Int(self.data.item_count()),
                 me,
             ])
         } else {
-            Term::tuple(vec![
-                Term::Atom(crate::atom!("started")),
-                self.key.clone(),
-                me,
-            ])
+            Term::tuple(vec![Term::Atom(atom!("started")), self.key.clone(), me])
         };
         gen_server::cast(ctx, sales::NAME, msg);
         Init::OkTimeout(self.idle_ms)
@@ -436,7 +430,7 @@ impl GenServer for Session {
                     let price = gen_server::call(
                         ctx,
                         catalog::NAME,
-                        Term::tuple(vec![Term::Atom(crate::atom!("price")), Term::str(sku)]),
+                        Term::tuple(vec![Term::Atom(atom!("price")), Term::str(sku)]),
                         Some(5000),
                     )
                     .await?;
@@ -535,7 +529,7 @@ impl GenServer for Session {
                     let recorded = gen_server::call(
                         ctx,
                         sales::NAME,
-                        Term::tuple(vec![Term::Atom(crate::atom!("record")), sale]),
+                        Term::tuple(vec![Term::Atom(atom!("record")), sale]),
                         Some(5000),
                     )
                     .await?;
@@ -563,10 +557,7 @@ impl GenServer for Session {
             gen_server::cast(
                 ctx,
                 sales::NAME,
-                Term::tuple(vec![
-                    Term::Atom(crate::atom!("abandoned")),
-                    self.key.clone(),
-                ]),
+                Term::tuple(vec![Term::Atom(atom!("abandoned")), self.key.clone()]),
             );
             self.forget(ctx).await;
             return Ok(Flow::Stop(signal::normal()));

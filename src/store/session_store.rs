@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
+use crate::atom;
 use crate::runtime::gen_server::From;
 use crate::runtime::{CallReply, Ctx, GenServer, Term};
 
@@ -37,11 +38,10 @@ impl fmt::Display for StorageError {
 impl StorageError {
     fn to_term(&self) -> Term {
         match self {
-            StorageError::QuotaExceeded => Term::Atom(crate::atom!("quota_exceeded")),
-            StorageError::Unavailable(why) => Term::tuple(vec![
-                Term::Atom(crate::atom!("unavailable")),
-                Term::str(why),
-            ]),
+            StorageError::QuotaExceeded => Term::atom("quota_exceeded"),
+            StorageError::Unavailable(why) => {
+                Term::tuple(vec![Term::atom("unavailable"), Term::str(why)])
+            }
         }
     }
 }
@@ -138,14 +138,12 @@ impl GenServer for SessionStore {
         _from: From,
     ) -> Result<CallReply, Term> {
         let Ok(mut backend) = self.backend.try_borrow_mut() else {
-            return Ok(CallReply::Reply(Term::error_tuple(Term::Atom(
-                crate::atom!("busy"),
-            ))));
+            return Ok(CallReply::Reply(Term::error_tuple(Term::Atom(atom!(
+                "busy"
+            )))));
         };
         let reply = match request.as_tuple() {
-            Some([tag, Term::Str(key), Term::Str(json)])
-                if tag == &Term::Atom(crate::atom!("save")) =>
-            {
+            Some([tag, Term::Str(key), Term::Str(json)]) if tag == &Term::Atom(atom!("save")) => {
                 match backend.save(key, json) {
                     Ok(()) => {
                         self.writes += 1;
@@ -170,21 +168,21 @@ impl GenServer for SessionStore {
                     }
                 }
             }
-            Some([tag, Term::Str(key)]) if tag == &Term::Atom(crate::atom!("load")) => {
+            Some([tag, Term::Str(key)]) if tag == &Term::Atom(atom!("load")) => {
                 match backend.load(key) {
                     Ok(Some(json)) => Term::ok_tuple(Term::str(&json)),
-                    Ok(None) => Term::Atom(crate::atom!("none")),
+                    Ok(None) => Term::Atom(atom!("none")),
                     Err(e) => Term::error_tuple(e.to_term()),
                 }
             }
-            Some([tag, Term::Str(key)]) if tag == &Term::Atom(crate::atom!("delete")) => {
+            Some([tag, Term::Str(key)]) if tag == &Term::Atom(atom!("delete")) => {
                 backend.remove(key);
                 Term::ok()
             }
-            _ if request == Term::Atom(crate::atom!("keys")) => {
+            _ if request == Term::atom("keys") => {
                 Term::list(backend.keys().iter().map(|k| Term::str(k)).collect())
             }
-            _ => Term::error_tuple(Term::Atom(crate::atom!("bad_request"))),
+            _ => Term::error_tuple(Term::atom("bad_request")),
         };
         Ok(CallReply::Reply(reply))
     }

@@ -146,10 +146,7 @@ pub fn install(rt: &Runtime, config: StoreConfig) {
                 .unwrap_or(600_000) as u64;
             let (Some(atom), Some(session)) = (key.as_atom(), Session::new(&key, restarts, idle))
             else {
-                return StartResult::Error(Term::tuple(vec![
-                    Term::Atom(crate::atom!("badarg")),
-                    key,
-                ]));
+                return StartResult::Error(Term::tuple(vec![Term::atom("badarg"), key]));
             };
             let opts = StartOpts {
                 name: Some(atom_name(atom)),
@@ -196,13 +193,7 @@ async fn restore_sessions(ctx: &Ctx) {
     if persistence(ctx) != Persistence::Snapshot {
         return;
     }
-    let Ok(keys) = gen_server::call(
-        ctx,
-        session_store::NAME,
-        Term::Atom(crate::atom!("keys")),
-        Some(5000),
-    )
-    .await
+    let Ok(keys) = gen_server::call(ctx, session_store::NAME, Term::atom("keys"), Some(5000)).await
     else {
         return;
     };

@@ -741,9 +741,9 @@ impl Sim {
                     seed,
                     ..self.settings.clone()
                 };
-                let backend = self.present.as_ref().map_or(&self.backend, |p| &p.backend);
+                let backend = self.present().backend.clone();
                 let pacer = self.pacer.take();
-                *self = Sim::new(settings, backend.clone());
+                *self = Sim::new(settings, backend);
                 self.pacer = pacer;
             }
             Action::KillKey(key) => {
@@ -798,7 +798,7 @@ impl Sim {
             Action::Seek(ms) => self.seek(ms),
             Action::SeekEvent(forward) => {
                 let now = self.shown_ms();
-                let markers = self.present.as_ref().map_or(&self.markers, |p| &p.markers);
+                let markers = &self.present().markers;
                 let to = if forward {
                     markers.iter().map(|m| m.at).find(|at| *at > now)
                 } else {
@@ -1276,8 +1276,7 @@ impl Sim {
         {
             return; // a shared run is being opened: its instant comes first
         }
-        let end = self.present.as_ref().map_or(self.rt.now(), |p| p.rt.now());
-        if ms >= end {
+        if ms >= self.end_ms() {
             self.reduce(Action::Live);
             return;
         }
@@ -1295,10 +1294,7 @@ impl Sim {
             }
         }
         let mut past = {
-            let base: &mut Sim = match self.present.as_deref_mut() {
-                Some(present) => present,
-                None => self,
-            };
+            let base = self.present_mut();
             let mut past = base.past_at(ms);
             past.settings.speed = base.settings.speed;
             past.pacer = base.pacer.as_ref().map(|p| FramePacer::new(p.clock()));
@@ -1394,20 +1390,27 @@ impl Sim {
         let Some(clock) = self.pacer.as_ref().map(FramePacer::clock) else {
             return;
         };
-        if clock() >= until {
-            return;
+        if clock() < until {
+            self.advance_builder(Some(until));
         }
+    }
+
+    /// Takes the builder on (setting it off first if none is under way) until the host's
+    /// clock reaches `until`, or to its checkpoint without one; parks it once there. False
+    /// when the run wants no checkpoint.
+    fn advance_builder(&mut self, until: Option<f64>) -> bool {
         if self.checkpoints.builder.is_none() {
             self.start_builder();
         }
         let Some((target, mut builder)) = self.checkpoints.builder.take() else {
-            return;
+            return false;
         };
-        if builder.replay_until(Stop::Tick(target), Some(until)) {
+        if builder.replay_until(Stop::Tick(target), until) {
             self.park(*builder);
         } else {
             self.checkpoints.builder = Some((target, builder));
         }
+        true
     }
 
     /// Sets the builder off toward the next checkpoint wanted, if one is.
@@ -1444,20 +1447,7 @@ impl Sim {
 
     /// Builds the next checkpoint this run wants, now: false when it wants none.
     pub fn build_checkpoint_now(&mut self) -> bool {
-        let present: &mut Sim = match self.present.as_deref_mut() {
-            Some(p) => p,
-            None => self,
-        };
-        if present.checkpoints.builder.is_none() {
-            present.start_builder();
-        }
-        let Some((target, mut builder)) = present.checkpoints.builder.take() else {
-            return false;
-        };
-        builder.pacer = None;
-        builder.replay_until(Stop::Tick(target), None);
-        present.park(*builder);
-        true
+        self.present_mut().advance_builder(None)
     }
 
     /// The least work (polls) between checkpoints (tests set it low, to have them in a
@@ -1466,10 +1456,21 @@ impl Sim {
         self.checkpoint_gap = polls.max(1);
     }
 
+    /// The present: this, or the one kept aside while the page shows the past.
+    fn present(&self) -> &Sim {
+        self.present.as_deref().unwrap_or(self)
+    }
+
+    fn present_mut(&mut self) -> &mut Sim {
+        match self.present {
+            Some(ref mut present) => present,
+            None => self,
+        }
+    }
+
     /// The virtual instants (ms) at which replays are parked.
     pub fn checkpoint_instants(&self) -> Vec<u64> {
-        let present = self.present.as_deref().unwrap_or(self);
-        present
+        self.present()
             .checkpoints
             .ticks()
             .into_iter()
@@ -1493,12 +1494,12 @@ impl Sim {
 
     /// The virtual instant the present has reached (the timeline's end).
     pub fn end_ms(&self) -> u64 {
-        self.present.as_ref().map_or(self.rt.now(), |p| p.rt.now())
+        self.present().rt.now()
     }
 
     /// The timeline's markers: the whole run's, from the present.
     pub fn run_markers(&self) -> &[Marker] {
-        self.present.as_ref().map_or(&self.markers, |p| &p.markers)
+        &self.present().markers
     }
 
     fn frame(&mut self, dt: f64) {
@@ -1539,10 +1540,7 @@ impl Sim {
         self.tidy();
         // The frame's spare time, if any is left: the checkpoints' builder.
         if let (Some(until), false) = (deadline, self.behind) {
-            match self.present.as_deref_mut() {
-                Some(present) => present.build_checkpoints(until),
-                None => self.build_checkpoints(until),
-            }
+            self.present_mut().build_checkpoints(until);
         }
     }
 

@@ -221,6 +221,7 @@ pub fn timeline() -> Html {
         })
     };
     let replay = sim.replay_under_way();
+    let parked = sim.checkpoint_instants();
     let status = if let Some(r) = replay {
         format!(
             "{} {}{}: {:.0}% · the page shows the run as it replays; Play stops it here",
@@ -251,19 +252,17 @@ pub fn timeline() -> Html {
             seconds(other.rt.now())
         )
     } else {
-        let parked = sim.checkpoint_instants().len();
         format!(
             "Live · {} recorded, {} inputs{}",
             seconds(end),
             sim.run.inputs.len(),
-            match parked {
+            match parked.len() {
                 0 => String::new(),
                 1 => " · 1 checkpoint (◇): seeks after it start there".to_string(),
                 n => format!(" · {n} checkpoints (◇): a seek starts from the last before it"),
             }
         )
     };
-    let parked = sim.checkpoint_instants();
 
     html! {
         <section class="timeline" aria-label="Timeline: look back through the run" data-testid="region-timeline">

@@ -21,7 +21,8 @@ use super::matcher::{map_get, strict_eq};
 use super::ops;
 use super::stdlib;
 use super::value::{
-    compile_error, exception, key_error, match_error, undefined_function, Env, Exc, Fun, FunKind, R,
+    compile_error, exception, fn_clause_error, key_error, match_error, undefined_function, Env,
+    Exc, Fun, FunKind, R,
 };
 use crate::runtime::{Atom, Ctx, Runtime, Term};
 
@@ -2397,15 +2398,8 @@ impl Machine {
         }
         let mut out = st.out;
         if st.uniq {
-            let mut seen: Vec<Term> = Vec::new();
-            out.retain(|t| {
-                if seen.iter().any(|s| strict_eq(s, t)) {
-                    false
-                } else {
-                    seen.push(t.clone());
-                    true
-                }
-            });
+            let mut seen = super::matcher::StrictBag::default();
+            out.retain(|t| seen.insert(t));
         }
         match st.into {
             None => Ctl::Ret(Term::list(out)),
@@ -3055,21 +3049,6 @@ fn bad_bool(op: &str, t: &Term) -> Exc {
 }
 
 /// FunctionClauseError with the arguments (and clauses) iex lists under it.
-fn fn_clause_error(name: &str, args: &[Term]) -> Exc {
-    let arity = args.len();
-    let mut msg = format!(
-        "no function clause matching in {name}/{arity}    \n    \n    The following arguments were given to {name}/{arity}:\n    "
-    );
-    for (i, a) in args.iter().enumerate() {
-        msg.push_str(&format!(
-            "\n        # {}\n        {}\n    ",
-            i + 1,
-            inspect::inspect(a)
-        ));
-    }
-    exception("FunctionClauseError", vec![("message", Term::str(&msg))])
-}
-
 /// A walk over a process's data, measuring it (`Machine::heap_step`) or letting it go
 /// (`Machine::release`).
 struct HeapWalk {

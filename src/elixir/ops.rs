@@ -14,6 +14,7 @@ pub const MAX_ITEMS: usize = 10_000_000;
 thread_local! {
     static ALLOCATED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     static NATIVE_WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    static CHARGED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// Bytes a big operation built in one step: they count towards the heap check and, as
@@ -23,6 +24,19 @@ thread_local! {
 pub fn note_alloc(bytes: usize) {
     ALLOCATED.with(|a| a.set(a.get().saturating_add(bytes)));
     NATIVE_WORK.with(|w| w.set(w.get().saturating_add((bytes / BYTES_PER_REDUCTION) as u64)));
+    CHARGED.with(|c| c.set(c.get().saturating_add(bytes as u64)));
+}
+
+/// Reductions a native loop did (a walk over 20,000 items natively): they count towards the
+/// process's turn, so the loop yields to the scheduler as interpreted code does.
+pub fn note_work(reductions: u64) {
+    NATIVE_WORK.with(|w| w.set(w.get().saturating_add(reductions)));
+}
+
+/// Every byte big operations have charged on this thread so far (it only grows): a test
+/// compares it with what the allocator saw, so that nothing big is built uncharged.
+pub fn charged_bytes() -> u64 {
+    CHARGED.with(|c| c.get())
 }
 
 /// Bytes built natively that count as one reduction (about a list item's).
@@ -59,12 +73,35 @@ pub fn too_big(what: &str, n: usize) -> Exc {
     )
 }
 
-fn overflow() -> Exc {
+/// An integer result past 64 bits: Elixir would answer a big integer; this console says so
+/// plainly instead of answering a wrong number.
+pub fn overflow() -> Exc {
     exception(
         "SystemLimitError",
         vec![(
             "message",
             Term::str("a system limit has been reached: integer overflow (this console's integers are 64-bit)"),
+        )],
+    )
+}
+
+/// A float result, or the error the BEAM raises where IEEE gives an infinity or a NaN (the
+/// BEAM has neither).
+pub fn finite(x: f64, error: impl FnOnce() -> Exc) -> R<Term> {
+    if x.is_finite() {
+        Ok(Term::Float(x))
+    } else {
+        Err(error())
+    }
+}
+
+/// `ArithmeticError` as `:math` raises it: "bad argument in arithmetic expression".
+pub fn plain_arith_error() -> Exc {
+    exception(
+        "ArithmeticError",
+        vec![(
+            "message",
+            Term::str("bad argument in arithmetic expression"),
         )],
     )
 }
@@ -106,17 +143,20 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
                 return r.map(Term::Int).ok_or_else(overflow);
             }
             match (num(a), num(b)) {
-                (Some(x), Some(y)) => Ok(Term::Float(match op {
-                    "+" => x + y,
-                    "-" => x - y,
-                    _ => x * y,
-                })),
+                (Some(x), Some(y)) => finite(
+                    match op {
+                        "+" => x + y,
+                        "-" => x - y,
+                        _ => x * y,
+                    },
+                    || arith_error(op, a, Some(b)),
+                ),
                 _ => Err(arith_error(op, a, Some(b))),
             }
         }
         "/" => match (num(a), num(b)) {
             (Some(_), Some(0.0)) => Err(arith_error("/", a, Some(b))),
-            (Some(x), Some(y)) => Ok(Term::Float(x / y)),
+            (Some(x), Some(y)) => finite(x / y, || arith_error("/", a, Some(b))),
             _ => Err(arith_error("/", a, Some(b))),
         },
         "**" => match (a, b) {
@@ -125,7 +165,8 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
                 x.checked_pow(e).map(Term::Int).ok_or_else(overflow)
             }
             _ => match (num(a), num(b)) {
-                (Some(x), Some(y)) => Ok(Term::Float(x.powf(y))),
+                // Elixir's `**` on floats is `:math.pow`, whose error names no expression
+                (Some(x), Some(y)) => finite(x.powf(y), plain_arith_error),
                 _ => Err(arith_error("**", a, Some(b))),
             },
         },
@@ -183,12 +224,15 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
         },
         "--" => match (a, b) {
             (Term::List(x), Term::List(y)) => {
-                let mut remove: Vec<Term> = y.to_vec();
+                let mut remove = super::matcher::StrictBag::default();
+                for r in y.iter() {
+                    remove.insert(r);
+                }
+                note_work((x.len() + y.len()) as u64);
+                note_alloc((x.len() + y.len()) * std::mem::size_of::<Term>());
                 let mut out = Vec::with_capacity(x.len());
                 for item in x.iter() {
-                    if let Some(i) = remove.iter().position(|r| strict_eq(r, item)) {
-                        remove.remove(i);
-                    } else {
+                    if !remove.take(item) {
                         out.push(item.clone());
                     }
                 }
@@ -304,14 +348,17 @@ pub fn range_iter(t: &Term) -> Option<impl Iterator<Item = i64>> {
     Some((0..count).map(move |i| first + (i as i64) * step))
 }
 
+/// How many integers a range holds (saturating at `usize::MAX`: on wasm32 a usize is 32
+/// bits, and `1..9223372036854775807` must not wrap to a small count).
 pub fn range_len(first: i64, last: i64, step: i64) -> usize {
-    if step > 0 && first <= last {
-        ((last as i128 - first as i128) / step as i128 + 1) as usize
+    let n = if step > 0 && first <= last {
+        (last as i128 - first as i128) / step as i128 + 1
     } else if step < 0 && first >= last {
-        ((first as i128 - last as i128) / (-step) as i128 + 1) as usize
+        (first as i128 - last as i128) / -(step as i128) + 1
     } else {
         0
-    }
+    };
+    usize::try_from(n).unwrap_or(usize::MAX)
 }
 
 pub fn member(coll: &Term, x: &Term) -> R<bool> {

@@ -138,6 +138,7 @@ fn binary_info(op: &str) -> Option<(u8, bool)> {
 fn token_text(t: &Tok) -> String {
     match t {
         Tok::Int(i) => i.to_string(),
+        Tok::BigInt(text, _) => text.clone(),
         Tok::Float(f) => f.to_string(),
         Tok::Atom(a) => format!(":{a}"),
         Tok::Str(_) => "string".into(),
@@ -373,6 +374,15 @@ impl Parser {
         match &t.tok {
             Tok::Op(op @ ("-" | "+" | "!" | "^")) => {
                 self.next();
+                // -9223372036854775808: the one literal past 64 bits whose negation fits
+                if *op == "-" {
+                    if let Tok::BigInt(_, Some(v)) = self.peek().tok {
+                        if v == 1 << 63 {
+                            self.next();
+                            return Ok(Expr::new(Kind::Lit(Term::Int(i64::MIN)), line));
+                        }
+                    }
+                }
                 let operand = self.expr(UNARY_PREC)?;
                 // fold negative number literals
                 if *op == "-" {
@@ -495,6 +505,7 @@ impl Parser {
         }
         match &t.tok {
             Tok::Int(_)
+            | Tok::BigInt(..)
             | Tok::Float(_)
             | Tok::Atom(_)
             | Tok::Str(_)
@@ -593,7 +604,7 @@ impl Parser {
                                 e = Expr::new(Kind::Remote(e, name_atom, vec![], false), n.line);
                             }
                         }
-                        Tok::Atom(_) | Tok::Str(_) | Tok::Int(_) => {
+                        Tok::Atom(_) | Tok::Str(_) | Tok::Int(_) | Tok::BigInt(..) => {
                             return Err(SyntaxError::Invalid {
                                 line: n.line,
                                 col: n.col,
@@ -938,6 +949,15 @@ impl Parser {
         let line = t.line;
         let e = match t.tok {
             Tok::Int(i) => Expr::new(Kind::Lit(Term::Int(i)), line),
+            Tok::BigInt(text, _) => {
+                return Err(SyntaxError::Invalid {
+                    line,
+                    col: t.col,
+                    message: format!(
+                        "integer {text} is larger than this console's 64-bit integers (Elixir's big integers are not here yet)"
+                    ),
+                })
+            }
             Tok::Float(f) => Expr::new(Kind::Lit(Term::Float(f)), line),
             Tok::Atom(a) => Expr::new(Kind::Lit(Term::atom(&a)), line),
             Tok::Str(parts) => self.interp(parts, false, line)?,

@@ -21,6 +21,10 @@ pub enum Part {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tok {
     Int(i64),
+    /// An integer literal past 64 bits, as written (`9223372036854775808`, `0xFFFF…`), with
+    /// its value where it fits in 128 bits: only `-9223372036854775808` can be used, through
+    /// a unary minus; anywhere else the parser says the console cannot hold it.
+    BigInt(String, Option<u128>),
     Float(f64),
     /// `:name`, `:"quoted"` (no interpolation in quoted atoms here).
     Atom(String),
@@ -360,9 +364,14 @@ impl Lexer<'_> {
                     }
                     self.bump();
                 }
-                return i64::from_str_radix(&digits, radix)
-                    .map(Tok::Int)
-                    .or_else(|_| self.invalid(line, col, format!("invalid number or integer too large for this console (64-bit): {digits}")));
+                let written = format!(
+                    "0{}{digits}",
+                    ['x', 'b', 'o'][[16, 2, 8].iter().position(|r| *r == radix).unwrap_or(0)]
+                );
+                if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+                    return self.invalid(line, col, format!("invalid number {written}"));
+                }
+                return Ok(int_token(&digits, radix, written));
             }
         }
         let mut text = String::new();
@@ -388,17 +397,17 @@ impl Lexer<'_> {
             self.bump();
         }
         if float {
+            // the BEAM has no infinity: `1.0e400` is a syntax error, as in iex
             text.parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
                 .map(Tok::Float)
-                .or_else(|_| self.invalid(line, col, format!("invalid float number {text}")))
-        } else {
-            text.parse::<i64>().map(Tok::Int).or_else(|_| {
-                self.invalid(
-                    line,
-                    col,
-                    format!("integer {text} is larger than this console's 64-bit integers"),
+                .map_or_else(
+                    || self.invalid(line, col, format!("invalid float number {text}")),
+                    Ok,
                 )
-            })
+        } else {
+            Ok(int_token(&text, 10, text.clone()))
         }
     }
 
@@ -679,6 +688,19 @@ impl Lexer<'_> {
             self.bump();
         }
         Ok(Tok::Sigil(letter, parts, mods))
+    }
+}
+
+/// The token of an integer literal's digits (valid for `radix`, underscores removed).
+fn int_token(digits: &str, radix: u32, written: String) -> Tok {
+    let mut value: Option<u128> = Some(0);
+    for c in digits.chars() {
+        let d = c.to_digit(radix).unwrap_or(0) as u128;
+        value = value.and_then(|v| v.checked_mul(radix as u128)?.checked_add(d));
+    }
+    match value.and_then(|v| i64::try_from(v).ok()) {
+        Some(i) => Tok::Int(i),
+        None => Tok::BigInt(written, value),
     }
 }
 

@@ -121,6 +121,23 @@ pub fn argument_error(msg: impl AsRef<str>) -> Exc {
 
 /// The form `:erlang` BIFs give: "errors were found at the given arguments: * 1st argument: …".
 #[inline(never)]
+/// `FunctionClauseError` for a native function given arguments it has no clause for,
+/// worded as Elixir words it.
+pub fn fn_clause_error(name: &str, args: &[Term]) -> Exc {
+    let arity = args.len();
+    let mut msg = format!(
+        "no function clause matching in {name}/{arity}    \n    \n    The following arguments were given to {name}/{arity}:\n    "
+    );
+    for (i, a) in args.iter().enumerate() {
+        msg.push_str(&format!(
+            "\n        # {}\n        {}\n    ",
+            i + 1,
+            inspect::inspect(a)
+        ));
+    }
+    exception("FunctionClauseError", vec![("message", Term::str(&msg))])
+}
+
 pub fn badarg(which: usize, problem: &str) -> Exc {
     argument_error(format!(
         "errors were found at the given arguments:\n\n  * {} argument: {problem}\n",

@@ -5,10 +5,10 @@ use std::rc::Rc;
 
 use super::super::inspect;
 use super::super::machine::{Machine, NRet};
-use super::super::matcher::strict_eq;
+use super::super::matcher::{strict_eq, StrictKeys};
 use super::super::ops;
 use super::super::value::{as_fun, badarg, exception, protocol_undefined, Exc, R};
-use super::enumerable::{item_arg, to_vec, walk, Items, Walk};
+use super::enumerable::{item_arg, push_item, to_vec, walk, Items, Walk};
 use super::value;
 use crate::runtime::Term;
 
@@ -92,7 +92,6 @@ pub const FUNS: super::Table = &[
     ("scan", 3, false),
     ("dedup_by", 2, false),
     ("chunk_by", 2, false),
-    ("each_with_index", 2, false),
     ("min", 2, false),
     ("max", 2, false),
 ];
@@ -173,7 +172,7 @@ fn map_list(m: &mut Machine, list: &Term, fun: &Term) -> R<Option<NRet>> {
         fun,
         Vec::new(),
         |s, _, r| {
-            s.push(r);
+            push_item(s, r)?;
             Ok(None)
         },
         |s| Ok(Term::list(s)),
@@ -205,6 +204,16 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         }
         ("product", 1) => {
             let items = Items::of(&a[0])?;
+            if let Items::Range(first, step, len) = items {
+                // a range's items are distinct: past a zero the product stays 0, and
+                // without one it overflows within 64 items; only the zero needs a shortcut
+                // (0..100_000_000_000 would take minutes)
+                let last = first as i128 + step as i128 * (len as i128 - 1);
+                let (lo, hi) = (first.min(last as i64), first.max(last as i64));
+                if len > 0 && lo <= 0 && hi >= 0 && (first as i128).rem_euclid(step as i128) == 0 {
+                    return value(Term::Int(0));
+                }
+            }
             let mut acc = Term::Int(1);
             for i in 0..items.len() {
                 acc = ops::binary("*", &acc, &items.get(i))?;
@@ -363,7 +372,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     .collect(),
             )
         }
-        ("with_index" | "each_with_index", 2) => {
+        ("with_index", 2) => {
             need_fun(&a[1], 2, name, 2)?;
             let items = Items::of(&a[0])?;
             Ok(Some(walk(
@@ -376,7 +385,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     args: |item, s: &(i64, Vec<Term>)| vec![item.clone(), Term::Int(s.0)],
                     step: |s, _, r| {
                         s.0 += 1;
-                        s.1.push(r);
+                        push_item(&mut s.1, r)?;
                         Ok(None)
                     },
                     done: |s| Ok(Term::list(s.1)),
@@ -392,7 +401,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 &a[2],
                 (target, Vec::new()),
                 |s, _, r| {
-                    s.1.push(r);
+                    push_item(&mut s.1, r)?;
                     Ok(None)
                 },
                 |s| super::enumerable::into(&s.0, s.1),
@@ -412,13 +421,11 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         }
         ("member?", 2) => value(Term::bool(ops::member(&a[0], &a[1])?)),
         ("uniq", 1) => {
-            let mut seen: Vec<Term> = Vec::new();
-            for t in to_vec(&a[0])? {
-                if !seen.iter().any(|s| strict_eq(s, &t)) {
-                    seen.push(t);
-                }
-            }
-            list(seen)
+            let mut seen = crate::elixir::matcher::StrictBag::default();
+            let mut v = to_vec(&a[0])?;
+            ops::note_work(v.len() as u64);
+            v.retain(|t| seen.insert(t));
+            list(v)
         }
         ("dedup", 1) => {
             let mut out: Vec<Term> = Vec::new();
@@ -474,10 +481,13 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         }
         ("frequencies", 1) => {
             let mut counts: Vec<(Term, i64)> = Vec::new();
-            for t in to_vec(&a[0])? {
-                match counts.iter_mut().find(|(k, _)| strict_eq(k, &t)) {
-                    Some(c) => c.1 += 1,
-                    None => counts.push((t, 1)),
+            let mut keys = StrictKeys::default();
+            let items = to_vec(&a[0])?;
+            ops::note_work(items.len() as u64);
+            for t in items {
+                match keys.slot(&t) {
+                    (i, false) => counts[i].1 += 1,
+                    _ => counts.push((t, 1)),
                 }
             }
             value(Term::map(
@@ -582,7 +592,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             Vec::new(),
             |s, item, r| {
                 if r.is_truthy() {
-                    s.push(item.clone());
+                    push_item(s, item.clone())?;
                 }
                 Ok(None)
             },
@@ -595,7 +605,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             Vec::new(),
             |s, item, r| {
                 if !r.is_truthy() {
-                    s.push(item.clone());
+                    push_item(s, item.clone())?;
                 }
                 Ok(None)
             },
@@ -672,7 +682,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             Vec::new(),
             |s, item, r| {
                 if r.is_truthy() {
-                    s.push(item.clone());
+                    push_item(s, item.clone())?;
                     Ok(None)
                 } else {
                     Ok(Some(Term::list(std::mem::take(s))))
@@ -705,9 +715,9 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             (Vec::new(), Vec::new()),
             |s, item, r| {
                 if r.is_truthy() {
-                    s.0.push(item.clone());
+                    push_item(&mut s.0, item.clone())?;
                 } else {
-                    s.1.push(item.clone());
+                    push_item(&mut s.1, item.clone())?;
                 }
                 Ok(None)
             },
@@ -720,8 +730,8 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             (Vec::new(), Vec::new()),
             |s: &mut (Vec<Term>, Vec<Term>), item, r| {
                 if !s.0.iter().any(|k| strict_eq(k, &r)) {
-                    s.0.push(r);
-                    s.1.push(item.clone());
+                    push_item(&mut s.0, r)?;
+                    push_item(&mut s.1, item.clone())?;
                 }
                 Ok(None)
             },
@@ -734,7 +744,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             (None::<Term>, Vec::new()),
             |s, item, r| {
                 if s.0.as_ref().is_none_or(|k| !strict_eq(k, &r)) {
-                    s.1.push(item.clone());
+                    push_item(&mut s.1, item.clone())?;
                 }
                 s.0 = Some(r);
                 Ok(None)
@@ -751,7 +761,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     let chunk = std::mem::take(&mut s.1);
                     s.2.push(Term::list(chunk));
                 }
-                s.1.push(item.clone());
+                push_item(&mut s.1, item.clone())?;
                 s.0 = Some(r);
                 Ok(None)
             },
@@ -766,17 +776,17 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             m,
             &a[0],
             &a[1],
-            Vec::<(Term, i64)>::new(),
+            (StrictKeys::default(), Vec::<(Term, i64)>::new()),
             |s, _, r| {
-                match s.iter_mut().find(|(k, _)| strict_eq(k, &r)) {
-                    Some(c) => c.1 += 1,
-                    None => s.push((r, 1)),
+                match s.0.slot(&r) {
+                    (i, false) => s.1[i].1 += 1,
+                    _ => push_item(&mut s.1, (r, 1))?,
                 }
                 Ok(None)
             },
             |s| {
                 Ok(Term::map(
-                    s.into_iter().map(|(k, c)| (k, Term::Int(c))).collect(),
+                    s.1.into_iter().map(|(k, c)| (k, Term::Int(c))).collect(),
                 ))
             },
         ),
@@ -784,17 +794,17 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             m,
             &a[0],
             &a[1],
-            Vec::<(Term, Vec<Term>)>::new(),
+            (StrictKeys::default(), Vec::<(Term, Vec<Term>)>::new()),
             |s, item, r| {
-                match s.iter_mut().find(|(k, _)| strict_eq(k, &r)) {
-                    Some(g) => g.1.push(item.clone()),
-                    None => s.push((r, vec![item.clone()])),
+                match s.0.slot(&r) {
+                    (i, false) => push_item(&mut s.1[i].1, item.clone())?,
+                    _ => push_item(&mut s.1, (r, vec![item.clone()]))?,
                 }
                 Ok(None)
             },
             |s| {
                 Ok(Term::map(
-                    s.into_iter().map(|(k, v)| (k, Term::list(v))).collect(),
+                    s.1.into_iter().map(|(k, v)| (k, Term::list(v))).collect(),
                 ))
             },
         ),
@@ -813,15 +823,17 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     vals.unwrap_or(NRet::Value(Term::list(vec![]))),
                     move |_, vals| {
                         let mut groups: Vec<(Term, Vec<Term>)> = Vec::new();
+                        let mut slots = StrictKeys::default();
+                        ops::note_work(keys.as_list().map_or(0, |l| l.len() as u64));
                         for (k, v) in keys
                             .as_list()
                             .unwrap_or(&[])
                             .iter()
                             .zip(vals.as_list().unwrap_or(&[]))
                         {
-                            match groups.iter_mut().find(|(g, _)| strict_eq(g, k)) {
-                                Some(g) => g.1.push(v.clone()),
-                                None => groups.push((k.clone(), vec![v.clone()])),
+                            match slots.slot(k) {
+                                (i, false) => groups[i].1.push(v.clone()),
+                                _ => groups.push((k.clone(), vec![v.clone()])),
                             }
                         }
                         Ok(NRet::Value(Term::map(
@@ -847,7 +859,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 &fun,
                 (sep, Vec::new()),
                 |s, _, r| {
-                    s.1.push(ops::to_string(&r)?);
+                    push_item(&mut s.1, ops::to_string(&r)?)?;
                     Ok(None)
                 },
                 |s| Ok(Term::str(&s.1.join(&s.0))),
@@ -936,7 +948,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     args: |item, s| vec![item.clone(), s.0.clone()],
                     step: |s, _, r| match r.as_tuple() {
                         Some([x, acc]) => {
-                            s.1.push(x.clone());
+                            push_item(&mut s.1, x.clone())?;
                             s.0 = acc.clone();
                             Ok(None)
                         }
@@ -967,7 +979,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     args: |item, s| vec![item.clone(), s.0.clone()],
                     step: |s, _, r| {
                         s.0 = r.clone();
-                        s.1.push(r);
+                        push_item(&mut s.1, r)?;
                         Ok(None)
                     },
                     done: |s| Ok(Term::list(s.1)),
@@ -989,7 +1001,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     state: Vec::new(),
                     args: |item, _| item.as_tuple().map(|t| t.to_vec()).unwrap_or_default(),
                     step: |s, _, r| {
-                        s.push(r);
+                        push_item(s, r)?;
                         Ok(None)
                     },
                     done: |s| Ok(Term::list(s)),

@@ -71,6 +71,18 @@ pub fn to_vec(t: &Term) -> R<Vec<Term>> {
     }
 }
 
+/// Pushes one item onto a list a walk is building: charged like any big build (so the walk
+/// yields and the heap is looked at), and refused past [`ops::MAX_ITEMS`] (a walk over
+/// `0..100_000_000_000` would otherwise fill the tab's memory a slice at a time).
+pub fn push_item<T>(v: &mut Vec<T>, t: T) -> R<()> {
+    if v.len() >= ops::MAX_ITEMS {
+        return Err(ops::too_big("a list", v.len() + 1));
+    }
+    ops::note_alloc(std::mem::size_of::<T>());
+    v.push(t);
+    Ok(())
+}
+
 /// `Enum.into/2` and `for … into:`.
 pub fn into(target: &Term, items: Vec<Term>) -> R<Term> {
     match target {
@@ -222,7 +234,7 @@ fn walk_dyn(m: &mut Machine, mut w: DynWalk) -> R<NRet> {
         if op.is_some() || native.is_some() {
             slice += 1;
             if slice > SLICE {
-                m.reductions += slice as u64;
+                ops::note_work(slice as u64);
                 return Ok(NRet::Continue(Box::new(move |m, _| walk_dyn(m, w))));
             }
             let r = match (op, native) {

@@ -3,7 +3,7 @@
 use super::super::inspect;
 use super::super::machine::{Machine, NRet};
 use super::super::ops;
-use super::super::value::{badarg, R};
+use super::super::value::{argument_error, badarg, fn_clause_error, R};
 use super::value;
 use crate::runtime::Term;
 
@@ -50,6 +50,16 @@ pub const MATH: super::Table = &[
     ("ceil", 1, true),
 ];
 
+/// `:erlang`'s words for a base outside 2..36.
+pub const NOT_A_BASE: &str = "not an integer in the range 2 through 36";
+
+/// A base for `Integer.parse`, `String.to_integer`, `Integer.to_string`: 2 to 36.
+pub fn radix(t: &Term) -> Option<u32> {
+    t.as_int()
+        .filter(|b| (2..=36).contains(b))
+        .map(|b| b as u32)
+}
+
 fn int(t: &Term, which: usize) -> R<i64> {
     t.as_int().ok_or_else(|| badarg(which, "not an integer"))
 }
@@ -93,10 +103,8 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
     match (module, name, a.len()) {
         ("Elixir.Integer", "to_string", 1) => value(Term::str(&int(&a[0], 1)?.to_string())),
         ("Elixir.Integer", "to_string", 2) => {
-            let (x, b) = (int(&a[0], 1)?, int(&a[1], 2)?);
-            if !(2..=36).contains(&b) {
-                return Err(badarg(2, "not a valid base"));
-            }
+            let x = int(&a[0], 1)?;
+            let b = radix(&a[1]).ok_or_else(|| badarg(2, NOT_A_BASE))? as i64;
             let mut n = x.unsigned_abs();
             let mut digits = Vec::new();
             loop {
@@ -123,13 +131,26 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
                 .collect(),
         )),
         ("Elixir.Integer", "parse", 1 | 2) => {
-            let s = a[0].as_str().ok_or_else(|| badarg(1, "not a binary"))?;
-            let base = a.get(1).and_then(|b| b.as_int()).unwrap_or(10) as u32;
+            let base = match a.get(1) {
+                None => 10,
+                Some(b) => radix(b).ok_or_else(|| {
+                    argument_error(format!("invalid base {}", inspect::inspect(b)))
+                })?,
+            };
+            let s = a[0]
+                .as_str()
+                .ok_or_else(|| fn_clause_error("Integer.parse", a))?;
             value(parse_int(s, base))
         }
         ("Elixir.Integer", "digits", 1 | 2) => {
-            let x = int(&a[0], 1)?;
-            let base = a.get(1).and_then(|b| b.as_int()).unwrap_or(10).max(2) as u64;
+            let (Some(x), Some(base)) = (a[0].as_int(), a.get(1).map_or(Some(10), |b| b.as_int()))
+            else {
+                return Err(fn_clause_error("Integer.digits", a));
+            };
+            if base < 2 {
+                return Err(fn_clause_error("Integer.digits", a));
+            }
+            let base = base as u64;
             let mut n = x.unsigned_abs();
             let mut d = Vec::new();
             loop {
@@ -192,7 +213,16 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
             let Term::Float(x) = a[0] else {
                 return Err(badarg(1, "not a float"));
             };
-            let digits = a.get(1).and_then(|d| d.as_int()).unwrap_or(0);
+            let digits = match a.get(1) {
+                None => 0,
+                Some(Term::Int(d)) if (0..=15).contains(d) => *d,
+                Some(d) => {
+                    return Err(argument_error(format!(
+                        "precision {} is out of valid range of 0..15",
+                        inspect::inspect(d)
+                    )))
+                }
+            };
             value(Term::Float(round_to(x, digits, name)))
         }
         ("Elixir.Float", "to_string", 1) => {
@@ -215,7 +245,10 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
             }
         }
         ("math", "pi", 0) => value(Term::Float(std::f64::consts::PI)),
-        ("math", "pow", 2) => value(Term::Float(float(&a[0])?.powf(float(&a[1])?))),
+        ("math", "pow", 2) => value(ops::finite(
+            float(&a[0])?.powf(float(&a[1])?),
+            ops::plain_arith_error,
+        )?),
         ("math", f, 1) => {
             let x = float(&a[0])?;
             let r = match f {
@@ -231,10 +264,7 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
                 "ceil" => x.ceil(),
                 _ => return Ok(None),
             };
-            if r.is_nan() || r.is_infinite() {
-                return Err(ops::arith_error(&format!(":math.{f}"), &a[0], None));
-            }
-            value(Term::Float(r))
+            value(ops::finite(r, ops::plain_arith_error)?)
         }
         _ => Ok(None),
     }

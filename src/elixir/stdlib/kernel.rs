@@ -185,19 +185,17 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("not", 1) => value(ops::unary("not", &a[0])?),
         ("..", 3) => value(ops::range(&a[0], &a[1], Some(&a[2]))?),
         ("abs", 1) => match &a[0] {
-            Term::Int(i) => value(Term::Int(
-                i.checked_abs().ok_or_else(|| erl_arith("abs", a))?,
-            )),
+            Term::Int(i) => value(Term::Int(i.checked_abs().ok_or_else(ops::overflow)?)),
             Term::Float(f) => value(Term::Float(f.abs())),
             _ => Err(badarg(1, "not a number")),
         },
         ("div" | "rem", 2) => match (int(&a[0]), int(&a[1])) {
             (Some(_), Some(0)) => Err(erl_arith(name, a)),
-            (Some(x), Some(y)) => value(Term::Int(if name == "div" {
-                x.wrapping_div(y)
-            } else {
-                x.wrapping_rem(y)
-            })),
+            // rem(-9223372036854775808, -1) is 0; the div is 2^63, past 64 bits
+            (Some(x), Some(y)) if name == "div" => {
+                value(Term::Int(x.checked_div(y).ok_or_else(ops::overflow)?))
+            }
+            (Some(x), Some(y)) => value(Term::Int(x.wrapping_rem(y))),
             _ => Err(erl_arith(name, a)),
         },
         ("max", 2) => value(if a[0] >= a[1] {
@@ -219,8 +217,9 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     "ceil" => f.ceil(),
                     _ => f.floor(),
                 };
-                if r.abs() > 9.0e18 {
-                    return Err(ops::arith_error(name, &a[0], None));
+                // Elixir answers a big integer: this console cannot hold it
+                if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&r) {
+                    return Err(ops::overflow());
                 }
                 value(Term::Int(r as i64))
             }

@@ -255,10 +255,12 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             value(Term::list(v))
         }
         ("seq", 2) => match (a[0].as_int(), a[1].as_int()) {
-            (Some(f), Some(l)) if l >= f - 1 => {
-                if (l - f) as usize > ops::MAX_ITEMS {
-                    return Err(ops::too_big("a list", (l - f) as usize));
+            (Some(f), Some(l)) if l as i128 >= f as i128 - 1 => {
+                let n = usize::try_from(l as i128 - f as i128 + 1).unwrap_or(usize::MAX);
+                if n > ops::MAX_ITEMS {
+                    return Err(ops::too_big("a list", n));
                 }
+                ops::note_alloc(n * std::mem::size_of::<Term>());
                 value(Term::list((f..=l).map(Term::Int).collect()))
             }
             _ => Err(badarg(1, "not an integer")),

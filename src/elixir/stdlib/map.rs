@@ -3,7 +3,7 @@
 use super::super::machine::{map_update, Machine, NRet};
 use super::super::matcher::{map_get, strict_eq};
 use super::super::value::{bad_map, key_error, R};
-use super::enumerable::{call_then, item_arg, to_vec, walk, Items, Walk};
+use super::enumerable::{call_then, item_arg, push_item, to_vec, walk, Items, Walk};
 use super::value;
 use crate::runtime::Term;
 
@@ -206,7 +206,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     state: Vec::new(),
                     args: item_arg,
                     step: |s, _, r| {
-                        s.push(r);
+                        push_item(s, r)?;
                         Ok(None)
                     },
                     done: from_pairs,
@@ -280,7 +280,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     args: item_arg,
                     step: |s, item, r| {
                         if r.is_truthy() == s.0 {
-                            s.1.push(item.clone());
+                            push_item(&mut s.1, item.clone())?;
                         }
                         Ok(None)
                     },
@@ -300,7 +300,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     args: item_arg,
                     step: |s, item, r| {
                         if let Some([k, _]) = item.as_tuple() {
-                            s.push(Term::tuple(vec![k.clone(), r]));
+                            push_item(s, Term::tuple(vec![k.clone(), r]))?;
                         }
                         Ok(None)
                     },
@@ -331,7 +331,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     args: |item, _| item.as_tuple().map(|t| t.to_vec()).unwrap_or_default(),
                     step: |s, item, r| {
                         if let Some([k, _, _]) = item.as_tuple() {
-                            s.push((k.clone(), r));
+                            push_item(s, (k.clone(), r))?;
                         }
                         Ok(None)
                     },

@@ -25,27 +25,40 @@ use crate::runtime::{Atom, Term};
 
 pub type Table = &'static [(&'static str, usize, bool)];
 
-/// The modules the console knows natively, by their Elixir names.
+/// The modules the console knows natively, by their Elixir names (`Elixir.Enum`) or Erlang
+/// names (`erlang`), with their tables of functions.
+pub const TABLES: &[(&str, Table)] = &[
+    ("Elixir.Kernel", kernel::FUNS),
+    ("erlang", kernel::ERLANG),
+    ("Elixir.Enum", r#enum::FUNS),
+    ("Elixir.Map", map::FUNS),
+    ("Elixir.Keyword", keyword::FUNS),
+    ("Elixir.List", list::FUNS),
+    ("Elixir.String", string::FUNS),
+    ("Elixir.Integer", integer::FUNS),
+    ("Elixir.Float", integer::FLOAT),
+    ("Elixir.Tuple", tuple::FUNS),
+    ("Elixir.Atom", atom::FUNS),
+    ("Elixir.Range", range::FUNS),
+    ("Elixir.IO", io::FUNS),
+    ("Elixir.Exception", kernel::EXCEPTION),
+    ("lists", list::LISTS),
+    ("math", integer::MATH),
+    ("redfour", otp::REDFOUR),
+    ("Elixir.Process", otp::PROCESS),
+    ("Elixir.GenServer", otp::GENSERVER),
+    ("Elixir.Supervisor", otp::SUPERVISOR),
+    ("Elixir.DynamicSupervisor", otp::DYNSUP),
+    ("sys", otp::SYS),
+    ("Elixir.Application", otp::APPLICATION),
+    ("observer", otp::OBSERVER),
+    ("Elixir.Redfour.Shopping", otp::SHOPPING),
+    ("Elixir.Redfour.Shopping.Session", otp::SESSION),
+];
+
+/// The table of a module the console knows natively.
 pub fn table(module: &str) -> Option<Table> {
-    Some(match module {
-        "Elixir.Kernel" => kernel::FUNS,
-        "erlang" => kernel::ERLANG,
-        "Elixir.Enum" => r#enum::FUNS,
-        "Elixir.Map" => map::FUNS,
-        "Elixir.Keyword" => keyword::FUNS,
-        "Elixir.List" => list::FUNS,
-        "Elixir.String" => string::FUNS,
-        "Elixir.Integer" => integer::FUNS,
-        "Elixir.Float" => integer::FLOAT,
-        "Elixir.Tuple" => tuple::FUNS,
-        "Elixir.Atom" => atom::FUNS,
-        "Elixir.Range" => range::FUNS,
-        "Elixir.IO" => io::FUNS,
-        "Elixir.Exception" => kernel::EXCEPTION,
-        "lists" => list::LISTS,
-        "math" => integer::MATH,
-        _ => otp::table(module)?,
-    })
+    TABLES.iter().find(|(m, _)| *m == module).map(|(_, t)| *t)
 }
 
 /// Module names for completion and `h`.

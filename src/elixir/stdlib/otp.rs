@@ -11,7 +11,7 @@ use crate::runtime::registry::{atom_name, name_term};
 use crate::runtime::{application, supervisor, Atom, Pid, Term};
 use crate::store::shopping::{self, Raise};
 
-const PROCESS: super::Table = &[
+pub const PROCESS: super::Table = &[
     ("whereis", 1, true),
     ("exit", 2, false),
     ("alive?", 1, true),
@@ -34,8 +34,8 @@ const PROCESS: super::Table = &[
     ("spawn", 1, false),
     ("spawn", 3, false),
 ];
-const GENSERVER: super::Table = &[("call", 2, false), ("call", 3, false), ("cast", 2, true)];
-const SUPERVISOR: super::Table = &[
+pub const GENSERVER: super::Table = &[("call", 2, false), ("call", 3, false), ("cast", 2, true)];
+pub const SUPERVISOR: super::Table = &[
     ("count_children", 1, false),
     ("which_children", 1, false),
     ("start_child", 2, false),
@@ -45,22 +45,22 @@ const SUPERVISOR: super::Table = &[
     ("stop", 1, false),
     ("stop", 2, false),
 ];
-const DYNSUP: super::Table = &[
+pub const DYNSUP: super::Table = &[
     ("start_link", 1, false),
     ("count_children", 1, false),
     ("which_children", 1, false),
     ("start_child", 2, false),
     ("terminate_child", 2, false),
 ];
-const SYS: super::Table = &[("get_state", 1, true)];
-const APPLICATION: super::Table = &[
+pub const SYS: super::Table = &[("get_state", 1, true)];
+pub const APPLICATION: super::Table = &[
     ("start", 1, false),
     ("stop", 1, false),
     ("started_applications", 0, true),
 ];
-const OBSERVER: super::Table = &[("start", 0, true)];
-const SHOPPING: super::Table = &[("start_session", 1, false)];
-const SESSION: super::Table = &[
+pub const OBSERVER: super::Table = &[("start", 0, true)];
+pub const SHOPPING: super::Table = &[("start_session", 1, false)];
+pub const SESSION: super::Table = &[
     ("select_item", 3, false),
     ("remove_item", 2, false),
     ("change_item", 3, false),
@@ -228,7 +228,7 @@ impl crate::runtime::StateView for StateTerm {
 }
 
 /// The prelude's helpers (`:redfour.put_state/1` …), not for users.
-const REDFOUR: super::Table = &[
+pub const REDFOUR: super::Table = &[
     ("start_supervisor", 2, false),
     ("put_state", 1, true),
     ("got", 1, true),
@@ -299,22 +299,6 @@ fn redfour(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         }
         _ => Ok(None),
     }
-}
-
-pub fn table(module: &str) -> Option<super::Table> {
-    Some(match module {
-        "redfour" => REDFOUR,
-        "Elixir.Process" => PROCESS,
-        "Elixir.GenServer" => GENSERVER,
-        "Elixir.Supervisor" => SUPERVISOR,
-        "Elixir.DynamicSupervisor" => DYNSUP,
-        "sys" => SYS,
-        "Elixir.Application" => APPLICATION,
-        "observer" => OBSERVER,
-        "Elixir.Redfour.Shopping" => SHOPPING,
-        "Elixir.Redfour.Shopping.Session" => SESSION,
-        _ => return None,
-    })
 }
 
 /// A pid or a registered name, as GenServer and Process functions take them.

@@ -3,7 +3,7 @@
 
 use super::super::machine::{Machine, NRet};
 use super::super::ops;
-use super::super::value::{argument_error, badarg, exception, R};
+use super::super::value::{argument_error, badarg, exception, fn_clause_error, R};
 use super::value;
 use crate::runtime::term::range_parts;
 use crate::runtime::{Atom, Term};
@@ -87,7 +87,7 @@ fn slice_chars(chars: &[char], start: i64, len: i64) -> String {
     if start < 0 || start > n || len <= 0 {
         return String::new();
     }
-    chars[start as usize..(start + len).min(n) as usize]
+    chars[start as usize..start.saturating_add(len).min(n) as usize]
         .iter()
         .collect()
 }
@@ -245,7 +245,12 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("to_atom" | "to_existing_atom", 1) => value(Term::Atom(Atom::new(&st(0)?))),
         ("to_integer", 1 | 2) => {
             let x = st(0)?;
-            let base = a.get(1).and_then(|b| b.as_int()).unwrap_or(10) as u32;
+            let base = match a.get(1) {
+                None => 10,
+                Some(b) => {
+                    super::integer::radix(b).ok_or_else(|| badarg(2, super::integer::NOT_A_BASE))?
+                }
+            };
             i64::from_str_radix(&x, base)
                 .map(|i| Some(NRet::Value(Term::Int(i))))
                 .map_err(|_| badarg(1, "not a textual representation of an integer"))
@@ -274,7 +279,7 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             value(Term::str(&slice_chars(
                 &chars,
                 f2.max(0),
-                l2 - f2.max(0) + 1,
+                l2.saturating_sub(f2.max(0)).saturating_add(1),
             )))
         }
         ("at", 2) => {
@@ -307,11 +312,23 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         )),
         ("pad_leading" | "pad_trailing", 2 | 3) => {
             let x = st(0)?;
-            let count = a[1].as_int().ok_or_else(|| badarg(2, "not an integer"))?;
             let padding = match a.get(2) {
                 Some(p) => s(p, name, n)?,
                 None => " ".into(),
             };
+            let Some(count) = a[1].as_int().filter(|c| *c >= 0) else {
+                // Elixir's pad_leading/2 is pad_leading/3 with " ", and it names /3.
+                let given = [a[0].clone(), a[1].clone(), Term::str(&padding)];
+                return Err(fn_clause_error(&format!("String.{name}"), &given));
+            };
+            if count as u64 > (ops::MAX_ITEMS * 10) as u64 {
+                return Err(ops::too_big("a string", count as usize));
+            }
+            let width = padding
+                .len()
+                .div_ceil(padding.chars().count().max(1))
+                .max(1);
+            ops::note_alloc((count as usize).saturating_mul(width));
             value(Term::str(&pad(
                 name,
                 &x,

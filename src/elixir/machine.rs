@@ -17,7 +17,7 @@ use std::rc::Rc;
 
 use super::ast::{Blocks, Body, Clause, Expr, Kind, Part, P};
 use super::inspect;
-use super::matcher::{map_get, strict_eq};
+use super::matcher::map_get;
 use super::ops;
 use super::stdlib;
 use super::value::{
@@ -2962,9 +2962,9 @@ pub fn map_update(base: &Term, pairs: Vec<(Term, Term)>) -> R<Term> {
         Term::Map(existing) => {
             let mut v = existing.to_vec();
             for (k, x) in pairs {
-                match v.iter_mut().find(|(ek, _)| strict_eq(ek, &k)) {
-                    Some(slot) => slot.1 = x,
-                    None => return Err(key_error(&k, base)),
+                match v.binary_search_by(|(ek, _)| ek.key_cmp(&k)) {
+                    Ok(i) => v[i].1 = x,
+                    Err(_) => return Err(key_error(&k, base)),
                 }
             }
             Ok(Term::Map(v.into()))

@@ -208,20 +208,11 @@ impl Machine {
 /// A value in a map or struct by key.
 pub fn map_get(t: &Term, key: &Term) -> Option<Term> {
     match t {
+        // a map's keys are kept in `key_cmp` order, in which 1 and 1.0 are two keys
         Term::Map(pairs) => pairs
-            .binary_search_by(|(k, _)| k.cmp(key))
+            .binary_search_by(|(k, _)| k.key_cmp(key))
             .ok()
-            .and_then(|i| {
-                // term order treats 1 and 1.0 as equal; keys must match strictly
-                let (k, v) = &pairs[i];
-                strict_eq(k, key).then(|| v.clone())
-            })
-            .or_else(|| {
-                pairs
-                    .iter()
-                    .find(|(k, _)| strict_eq(k, key))
-                    .map(|(_, v)| v.clone())
-            }),
+            .map(|i| pairs[i].1.clone()),
         Term::Struct(m, fields) => match key {
             Term::Atom(a) if &*a.name() == "__struct__" => Some(Term::Atom(*m)),
             Term::Atom(a) => fields.iter().find(|(k, _)| k == a).map(|(_, v)| v.clone()),

@@ -477,12 +477,13 @@ impl Term {
     /// A map from key/value pairs; a later duplicate key wins, as in `%{a: 1, a: 2}`.
     pub fn map(mut pairs: Vec<(Term, Term)>) -> Term {
         // Stable sort keeps insertion order among equal keys; keep the last of each run.
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        if pairs.windows(2).any(|w| w[0].0 == w[1].0) {
+        pairs.sort_by(|a, b| a.0.key_cmp(&b.0));
+        let same = |a: &Term, b: &Term| a.key_cmp(b) == Ordering::Equal;
+        if pairs.windows(2).any(|w| same(&w[0].0, &w[1].0)) {
             let mut out: Vec<(Term, Term)> = Vec::with_capacity(pairs.len());
             for (k, v) in pairs {
                 match out.last_mut() {
-                    Some(last) if last.0 == k => last.1 = v,
+                    Some(last) if same(&last.0, &k) => last.1 = v,
                     _ => out.push((k, v)),
                 }
             }
@@ -668,6 +669,22 @@ impl Ord for Term {
     /// Erlang's term order. Integers and floats compare by value; `1 == 1.0` is false in
     /// Elixir's `===` but true here, as with `==`. Iterative: no nesting is too deep.
     fn cmp(&self, other: &Self) -> Ordering {
+        order(self, other, false)
+    }
+}
+
+impl Term {
+    /// The order of a map's keys: term order, except that an integer and a float are never
+    /// the same key and every integer comes before every float (`%{1 => :a, 1.0 => :b}`
+    /// has two keys, printed in that order, as on the BEAM).
+    pub fn key_cmp(&self, other: &Term) -> Ordering {
+        order(self, other, true)
+    }
+}
+
+/// Term order; `exact` orders integers before floats instead of comparing their values.
+fn order(this: &Term, other: &Term, exact: bool) -> Ordering {
+    {
         enum Work<'a> {
             Pair(&'a Term, &'a Term),
             Items(&'a [Term], &'a [Term], usize),
@@ -677,13 +694,15 @@ impl Ord for Term {
         // Two scalars (atoms, numbers, pids: most comparisons) allocate nothing: the stack
         // grows only when containers are compared item by item.
         let mut stack = Vec::new();
-        let mut first = Some(Work::Pair(self, other));
+        let mut first = Some(Work::Pair(this, other));
         while let Some(w) = first.take().or_else(|| stack.pop()) {
             match w {
                 Work::Pair(a, b) => {
                     let o = match (a, b) {
                         (Term::Int(a), Term::Int(b)) => a.cmp(b),
                         (Term::Float(a), Term::Float(b)) => a.total_cmp(b),
+                        (Term::Int(_), Term::Float(_)) if exact => Ordering::Less,
+                        (Term::Float(_), Term::Int(_)) if exact => Ordering::Greater,
                         (Term::Int(a), Term::Float(b)) => (*a as f64).total_cmp(b),
                         (Term::Float(a), Term::Int(b)) => a.total_cmp(&(*b as f64)),
                         (Term::Atom(a), Term::Atom(b)) => a.cmp(b),

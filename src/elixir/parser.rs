@@ -85,6 +85,10 @@ pub fn parse_at(src: &str, line: usize) -> Result<Vec<P>, SyntaxError> {
         pos: 0,
         depth: 0,
         no_do: 0,
+        source: Rc::new(Source {
+            lines: src.lines().map(|l| l.chars().collect()).collect(),
+            first: line,
+        }),
     };
     let mut out = Vec::new();
     loop {
@@ -126,6 +130,38 @@ struct Parser {
     depth: usize,
     /// Inside the arguments of a call without parentheses: inner calls do not take `do`.
     no_do: usize,
+    source: Rc<Source>,
+}
+
+/// The text parsed, for error messages that quote a token as it was typed (`0x1F`, `?a`).
+struct Source {
+    lines: Vec<Vec<char>>,
+    /// The line number of the first line.
+    first: usize,
+}
+
+impl Source {
+    /// A number's text as typed at this line and column.
+    fn number_at(&self, line: usize, col: usize) -> Option<String> {
+        let chars = self.lines.get(line.checked_sub(self.first)?)?;
+        let rest = chars.get(col.checked_sub(1)?..)?;
+        if rest.first() == Some(&'?') {
+            let n = if rest.get(1) == Some(&'\\') { 3 } else { 2 };
+            return Some(rest.iter().take(n).collect());
+        }
+        let mut out = String::new();
+        for (i, c) in rest.iter().enumerate() {
+            let exponent_sign =
+                (*c == '-' || *c == '+') && i > 0 && matches!(rest[i - 1], 'e' | 'E');
+            let point = *c == '.' && rest.get(i + 1).is_some_and(|d| d.is_ascii_digit());
+            if c.is_ascii_alphanumeric() || *c == '_' || point || exponent_sign {
+                out.push(*c);
+            } else {
+                break;
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
 }
 
 fn binary_info(op: &str) -> Option<(u8, bool)> {
@@ -203,7 +239,21 @@ impl Parser {
             Tok::Str(_) | Tok::Charlist(_) => format!("syntax error before: {}", quote_str(&t.tok)),
             Tok::Eol => "syntax error before: newline".into(),
             Tok::Ident(s) if RESERVED.contains(&s.as_str()) => format!("syntax error before: {s}"),
-            Tok::Alias(s) => format!("syntax error before: {s}"),
+            Tok::Ident(s) if matches!(s.as_str(), "true" | "false" | "nil") => format!(
+                "syntax error before: {s}. \"{s}\" is a reserved word in Elixir and therefore its usage is limited. For instance, it can't be used as a variable or be defined nor invoked as a regular function"
+            ),
+            Tok::Ident(s) => format!("syntax error before: {s}"),
+            Tok::Int(_) | Tok::BigInt(..) | Tok::Float(_) => {
+                match self.source.number_at(t.line, t.col) {
+                    Some(typed) if typed.starts_with('?') => format!("syntax error before: {typed}"),
+                    Some(typed) => format!("syntax error before: \"{typed}\""),
+                    None => format!("syntax error before: \"{text}\""),
+                }
+            }
+            Tok::Atom(a) if super::inspect::inspect(&Term::atom(a)).starts_with(":\"") => {
+                format!("syntax error before: '{a}'")
+            }
+            Tok::Atom(a) => format!("syntax error before: {a}"),
             _ => format!("syntax error before: '{text}'"),
         };
         SyntaxError::Invalid {
@@ -364,6 +414,11 @@ impl Parser {
                 ),
                 _ => Expr::new(Kind::Binary("..", left, right), line),
             },
+            // `import Bitwise`'s operators are functions, called as locals, as in Elixir
+            "&&&" | "|||" | "<<<" | ">>>" => Expr::new(
+                Kind::Call(Atom::new(op), vec![left, right], Rc::default()),
+                line,
+            ),
             _ => Expr::new(Kind::Binary(op, left, right), line),
         })
     }
@@ -1258,6 +1313,7 @@ impl Parser {
                         pos: 0,
                         depth: self.depth,
                         no_do: 0,
+                        source: self.source.clone(),
                     };
                     sub.skip_separators();
                     if sub.at_eof() {

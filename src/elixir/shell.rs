@@ -32,8 +32,12 @@ pub async fn eval(m: &mut Machine, line: &str, number: usize) -> Answer {
                 message,
             } = &e
             {
-                if !message.starts_with("unexpected reserved word") {
-                    text.push_str(&snippet(line, at + 1 - number, *col));
+                // as iex 1.14: no snippet under these
+                let bare = message.starts_with("unexpected reserved word")
+                    || message.starts_with("syntax error before: ?")
+                    || message.contains("is a reserved word in Elixir");
+                if !bare {
+                    text.push_str(&snippet(line, *at, at + 1 - number, *col));
                 }
             }
             return Answer { text, failed: true };
@@ -158,14 +162,16 @@ fn at_line(x: Exc, number: usize) -> Exc {
 }
 
 /// The source line under a syntax error with a caret at the column, as iex 1.14 shows it.
-fn snippet(source: &str, line_in_input: usize, col: usize) -> String {
+/// `line` is the line's number as iex shows it (the prompt's number, plus lines before it
+/// in the same input); `line_in_input` counts from 1 in `source`.
+fn snippet(source: &str, line: usize, line_in_input: usize, col: usize) -> String {
     let Some(code) = source.lines().nth(line_in_input.saturating_sub(1)) else {
         return String::new();
     };
-    let shown = line_in_input.to_string();
-    let pad = " ".repeat(shown.len() + 3);
+    let shown = format!("{line:>2}");
+    let pad = " ".repeat(shown.len() + 2);
     format!(
-        "\n{pad}|\n  {shown} | {code}\n{pad}|{}^",
+        "\n{pad}|\n {shown} | {code}\n{pad}|{}^",
         " ".repeat(col.max(1))
     )
 }

@@ -342,7 +342,28 @@ impl Lexer<'_> {
         }
     }
 
+    /// A number; a letter right after a decimal one (`1a`) is an error, as in iex.
     fn number(&mut self) -> Result<Tok, SyntaxError> {
+        let (line, col, start) = (self.line, self.col, self.pos);
+        let tok = self.number_body()?;
+        let typed: String = self.chars[start..self.pos].iter().collect();
+        let prefixed = typed.len() > 2 && matches!(&typed[..2], "0x" | "0b" | "0o");
+        if let Some(c) = self
+            .peek(0)
+            .filter(|c| !prefixed && (c.is_lowercase() || *c == '_'))
+        {
+            return self.invalid(
+                line,
+                col,
+                format!(
+                    "invalid character \"{c}\" after number {typed}. If you intended to write a number, make sure to separate the number from the character (using comma, space, etc). If you meant to write a function name or a variable, note that identifiers in Elixir cannot start with numbers. Unexpected token: {c}"
+                ),
+            );
+        }
+        Ok(tok)
+    }
+
+    fn number_body(&mut self) -> Result<Tok, SyntaxError> {
         let (line, col) = (self.line, self.col);
         if self.peek(0) == Some('0') {
             let radix = match self.peek(1) {
@@ -351,26 +372,21 @@ impl Lexer<'_> {
                 Some('o') => 8,
                 _ => 10,
             };
-            if radix != 10 {
+            // `0x` without a hex digit after it is the number 0 and a stray `x`
+            if radix != 10 && self.peek(2).is_some_and(|c| c.is_digit(radix)) {
+                let letter = self.peek(1).unwrap_or('x');
                 self.bump();
                 self.bump();
                 let mut digits = String::new();
-                while let Some(c) = self
-                    .peek(0)
-                    .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-                {
-                    if c != '_' {
+                while let Some(c) = self.peek(0) {
+                    if c.is_digit(radix) {
                         digits.push(c);
+                    } else if !(c == '_' && self.peek(1).is_some_and(|d| d.is_digit(radix))) {
+                        break;
                     }
                     self.bump();
                 }
-                let written = format!(
-                    "0{}{digits}",
-                    ['x', 'b', 'o'][[16, 2, 8].iter().position(|r| *r == radix).unwrap_or(0)]
-                );
-                if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-                    return self.invalid(line, col, format!("invalid number {written}"));
-                }
+                let written = format!("0{letter}{digits}");
                 return Ok(int_token(&digits, radix, written));
             }
         }

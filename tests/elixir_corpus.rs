@@ -316,3 +316,10 @@ fn supervisors_of_the_docs() {
 fn more_of_process_and_supervisor() {
     check("processes_more");
 }
+
+/// Issue 28's edges: bases out of range, negative counts, results past 64 bits, number
+/// literals at the limits, map keys 1 and 1.0, and syntax errors quoting what was typed.
+#[test]
+fn edges_of_arithmetic_bases_and_literals() {
+    check("edges");
+}

@@ -345,12 +345,12 @@ pub fn make_range(first: i64, last: i64, step: i64) -> Term {
 pub fn range_iter(t: &Term) -> Option<impl Iterator<Item = i64>> {
     let (first, last, step) = range_parts(t)?;
     let count = range_len(first, last, step);
-    Some((0..count).map(move |i| first + (i as i64) * step))
+    Some((0..count).map(move |i| (first as i128 + i as i128 * step as i128) as i64))
 }
 
-/// How many integers a range holds (saturating at `usize::MAX`: on wasm32 a usize is 32
-/// bits, and `1..9223372036854775807` must not wrap to a small count).
-pub fn range_len(first: i64, last: i64, step: i64) -> usize {
+/// How many integers a range holds, exactly (`-9223372036854775808..9223372036854775807`
+/// holds 2^64).
+pub fn range_count(first: i64, last: i64, step: i64) -> u128 {
     let n = if step > 0 && first <= last {
         (last as i128 - first as i128) / step as i128 + 1
     } else if step < 0 && first >= last {
@@ -358,7 +358,13 @@ pub fn range_len(first: i64, last: i64, step: i64) -> usize {
     } else {
         0
     };
-    usize::try_from(n).unwrap_or(usize::MAX)
+    n as u128
+}
+
+/// How many integers a range holds (saturating at `usize::MAX`: on wasm32 a usize is 32
+/// bits, and `1..9223372036854775807` must not wrap to a small count).
+pub fn range_len(first: i64, last: i64, step: i64) -> usize {
+    usize::try_from(range_count(first, last, step)).unwrap_or(usize::MAX)
 }
 
 pub fn member(coll: &Term, x: &Term) -> R<bool> {

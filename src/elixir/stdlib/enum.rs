@@ -184,21 +184,31 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     let n = a.len();
     match (name, n) {
         ("to_list", 1) => list(to_vec(&a[0])?),
-        ("count", 1) => value(Term::Int(Items::of(&a[0])?.len() as i64)),
+        ("count", 1) => value(Term::Int(
+            i64::try_from(Items::of(&a[0])?.count()).map_err(|_| ops::overflow())?,
+        )),
         ("empty?", 1) => value(Term::bool(Items::of(&a[0])?.is_empty())),
         ("sum", 1) => {
             let items = Items::of(&a[0])?;
             if let Items::Range(first, step, len) = items {
-                let len = len as i128;
-                let total = len * first as i128 + step as i128 * (len * (len - 1) / 2);
-                return match i64::try_from(total) {
-                    Ok(t) => value(Term::Int(t)),
-                    Err(_) => Err(ops::arith_error("+", &Term::Int(0), Some(&Term::Int(0)))),
+                // first·n + step·n(n-1)/2, checked: n may be 2^64
+                let n = len as i128;
+                let pairs = if n % 2 == 0 {
+                    (n / 2).checked_mul(n - 1)
+                } else {
+                    n.checked_mul((n - 1) / 2)
                 };
+                let total = pairs
+                    .and_then(|p| p.checked_mul(step as i128))
+                    .and_then(|t| t.checked_add(n.checked_mul(first as i128)?))
+                    .and_then(|t| i64::try_from(t).ok());
+                return total.map_or_else(|| Err(ops::overflow()), |t| value(Term::Int(t)));
             }
+            // `item + acc`, as Elixir adds (its error reads `:a + 0`)
+            ops::note_work(items.len() as u64);
             let mut acc = Term::Int(0);
             for i in 0..items.len() {
-                acc = ops::binary("+", &acc, &items.get(i))?;
+                acc = ops::binary("+", &items.get(i), &acc)?;
             }
             value(acc)
         }
@@ -214,9 +224,10 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     return value(Term::Int(0));
                 }
             }
+            ops::note_work(items.len() as u64);
             let mut acc = Term::Int(1);
             for i in 0..items.len() {
-                acc = ops::binary("*", &acc, &items.get(i))?;
+                acc = ops::binary("*", &items.get(i), &acc)?;
             }
             value(acc)
         }
@@ -256,22 +267,26 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         }
         ("take", 2) => {
             let k = ints(&a[1], 2)?;
-            let v = to_vec(&a[0])?;
-            if k >= 0 {
-                list(v.into_iter().take(k as usize).collect())
+            let items = Items::of(&a[0])?;
+            let n = items.count();
+            let from_front = k >= 0;
+            let k = (k.unsigned_abs() as u128).min(n);
+            if from_front {
+                list(part(&items, 0, k)?)
             } else {
-                let skip = v.len().saturating_sub((-k) as usize);
-                list(v.into_iter().skip(skip).collect())
+                list(part(&items, n - k, n)?)
             }
         }
         ("drop", 2) => {
             let k = ints(&a[1], 2)?;
-            let v = to_vec(&a[0])?;
-            if k >= 0 {
-                list(v.into_iter().skip(k as usize).collect())
+            let items = Items::of(&a[0])?;
+            let n = items.count();
+            let from_front = k >= 0;
+            let k = (k.unsigned_abs() as u128).min(n);
+            if from_front {
+                list(part(&items, k, n)?)
             } else {
-                let keep = v.len().saturating_sub((-k) as usize);
-                list(v.into_iter().take(keep).collect())
+                list(part(&items, 0, n - k)?)
             }
         }
         ("split", 2) => {
@@ -364,8 +379,12 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ),
         ("with_index", 2) if a[1].as_int().is_some() => {
             let off = ints(&a[1], 2)?;
+            let items = to_vec(&a[0])?;
+            if off.checked_add(items.len() as i64).is_none() {
+                return Err(ops::overflow());
+            }
             list(
-                to_vec(&a[0])?
+                items
                     .into_iter()
                     .enumerate()
                     .map(|(i, t)| Term::tuple(vec![t, Term::Int(i as i64 + off)]))
@@ -1179,4 +1198,18 @@ fn insertion_step(mut st: Insertion) -> NRet {
             }),
         );
     }
+}
+
+/// Items `from..to` (exclusive) of an enumerable, copied without copying the rest (the
+/// first 3 of `1..1_000_000` are 3 items' work).
+fn part(items: &Items, from: u128, to: u128) -> R<Vec<Term>> {
+    let n = to.saturating_sub(from);
+    if n > ops::MAX_ITEMS as u128 {
+        return Err(ops::too_big(
+            "a list",
+            usize::try_from(n).unwrap_or(usize::MAX),
+        ));
+    }
+    ops::note_alloc(n as usize * std::mem::size_of::<Term>());
+    Ok((from..to).map(|i| items.get_wide(i)).collect())
 }

@@ -14,7 +14,8 @@ use crate::runtime::{Atom, Term};
 #[derive(Clone)]
 pub enum Items {
     List(Term),
-    Range(i64, i64, usize),
+    /// first, step, and how many (exactly: see [`Items::count`])
+    Range(i64, i64, u128),
     Vec(Rc<Vec<Term>>),
 }
 
@@ -29,9 +30,11 @@ impl Items {
                     .collect(),
             ))),
             _ => match range_parts(t) {
-                Some((first, last, step)) => {
-                    Ok(Items::Range(first, step, ops::range_len(first, last, step)))
-                }
+                Some((first, last, step)) => Ok(Items::Range(
+                    first,
+                    step,
+                    ops::range_count(first, last, step),
+                )),
                 None => Err(protocol_undefined("Enumerable", t)),
             },
         }
@@ -40,19 +43,33 @@ impl Items {
         match self {
             Items::List(Term::List(l)) => l.len(),
             Items::List(_) => 0,
-            Items::Range(_, _, n) => *n,
+            Items::Range(_, _, n) => usize::try_from(*n).unwrap_or(usize::MAX),
             Items::Vec(v) => v.len(),
         }
     }
+    /// How many items, exactly: a range may hold more than a usize counts (2^64 for the
+    /// widest; on wasm32 a usize is 32 bits).
+    pub fn count(&self) -> u128 {
+        match self {
+            Items::Range(_, _, n) => *n,
+            _ => self.len() as u128,
+        }
+    }
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.count() == 0
     }
     pub fn get(&self, i: usize) -> Term {
+        self.get_wide(i as u128)
+    }
+    /// Item `i` (below [`Items::count`]).
+    pub fn get_wide(&self, i: u128) -> Term {
         match self {
-            Items::List(Term::List(l)) => l[i].clone(),
+            Items::List(Term::List(l)) => l[i as usize].clone(),
             Items::List(_) => Term::nil(),
-            Items::Range(first, step, _) => Term::Int(first + step * i as i64),
-            Items::Vec(v) => v[i].clone(),
+            Items::Range(first, step, _) => {
+                Term::Int((*first as i128 + *step as i128 * i as i128) as i64)
+            }
+            Items::Vec(v) => v[i as usize].clone(),
         }
     }
 }

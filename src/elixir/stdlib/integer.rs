@@ -175,20 +175,25 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
             }
             value(Term::Int(acc))
         }
-        ("Elixir.Integer", "pow", 2) => value(ops::binary("**", &a[0], &a[1])?),
+        ("Elixir.Integer", "pow", 2) => match (&a[0], &a[1]) {
+            (Term::Int(_), Term::Int(e)) if *e < 0 => Err(ops::plain_arith_error()),
+            (Term::Int(_), Term::Int(_)) => value(ops::binary("**", &a[0], &a[1])?),
+            _ => Err(fn_clause_error("Integer.pow", a)),
+        },
         ("Elixir.Integer", "gcd", 2) => {
             let (mut x, mut y) = (int(&a[0], 1)?.unsigned_abs(), int(&a[1], 2)?.unsigned_abs());
             while y != 0 {
                 (x, y) = (y, x % y);
             }
-            value(Term::Int(x as i64))
+            // gcd(-2^63, 0) is 2^63: one past the largest 64-bit integer
+            value(Term::Int(i64::try_from(x).map_err(|_| ops::overflow())?))
         }
         ("Elixir.Integer", "mod", 2) => {
             let (x, y) = (int(&a[0], 1)?, int(&a[1], 2)?);
             if y == 0 {
                 return Err(ops::arith_error("rem", &a[0], Some(&a[1])));
             }
-            let r = x % y;
+            let r = x.wrapping_rem(y); // rem(-2^63, -1) is 0
             value(Term::Int(if r != 0 && (r < 0) != (y < 0) {
                 r + y
             } else {
@@ -200,7 +205,7 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
             if y == 0 {
                 return Err(ops::arith_error("div", &a[0], Some(&a[1])));
             }
-            let q = x / y;
+            let q = x.checked_div(y).ok_or_else(ops::overflow)?; // -2^63 div -1
             value(Term::Int(if (x % y != 0) && ((x < 0) != (y < 0)) {
                 q - 1
             } else {

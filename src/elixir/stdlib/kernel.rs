@@ -458,12 +458,31 @@ fn undefined_struct(name: Atom) -> Exc {
     )
 }
 
+/// `put_in/3` with a list path: down the path to each container, then back up, putting each
+/// new inner value in its container. A loop, not a recursion: a path may be 10,000 keys long.
 fn put_in(data: &Term, path: &[Term], v: Term) -> R<Term> {
-    let Some((k, rest)) = path.split_first() else {
-        return Ok(v);
-    };
-    let inner = super::super::machine::access(data, k)?;
-    let new = put_in(&inner, rest, v)?;
+    let mut containers = Vec::with_capacity(path.len());
+    let mut at = data.clone();
+    for k in path {
+        if at.is_nil() {
+            return Err(argument_error(format!(
+                "could not put/update key {} on a nil value",
+                inspect::inspect(k)
+            )));
+        }
+        let inner = super::super::machine::access(&at, k)?;
+        containers.push(std::mem::replace(&mut at, inner));
+    }
+    ops::note_work(path.len() as u64);
+    let mut new = v;
+    for (container, k) in containers.iter().zip(path).rev() {
+        new = put_one(container, k, new)?;
+    }
+    Ok(new)
+}
+
+/// `container` with `k` set to `new`.
+fn put_one(data: &Term, k: &Term, new: Term) -> R<Term> {
     match data {
         Term::Map(p) => {
             let mut pairs = p.to_vec();

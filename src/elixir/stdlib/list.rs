@@ -3,7 +3,7 @@
 use super::super::machine::{Machine, NRet};
 use super::super::matcher::strict_eq;
 use super::super::ops;
-use super::super::value::{badarg, exception, R};
+use super::super::value::{badarg, exception, fn_clause_error, R};
 use super::enumerable::{to_vec, walk, Items, Walk};
 use super::value;
 use crate::runtime::Term;
@@ -141,11 +141,16 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             value(Term::list(v))
         }
         ("duplicate", 2) => {
-            let n = a[1]
-                .as_int()
-                .filter(|n| *n >= 0)
-                .ok_or_else(|| badarg(2, "not a non-negative integer"))?
-                as usize;
+            // List.duplicate is :lists.duplicate(n, elem), arguments swapped
+            let n = match a[1].as_int() {
+                Some(n) if n >= 0 => n as usize,
+                _ => {
+                    return Err(fn_clause_error(
+                        ":lists.duplicate",
+                        &[a[1].clone(), a[0].clone()],
+                    ))
+                }
+            };
             if n > ops::MAX_ITEMS {
                 return Err(ops::too_big("a list", n));
             }

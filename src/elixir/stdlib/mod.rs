@@ -5,6 +5,7 @@
 //! them (`Enum.map`) or wait on the runtime (`GenServer.call`), through the machine.
 
 pub mod atom;
+pub mod bitwise;
 pub mod r#enum;
 pub mod enumerable;
 pub mod iex;
@@ -39,6 +40,7 @@ pub const TABLES: &[(&str, Table)] = &[
     ("Elixir.Float", integer::FLOAT),
     ("Elixir.Tuple", tuple::FUNS),
     ("Elixir.Atom", atom::FUNS),
+    ("Elixir.Bitwise", bitwise::FUNS),
     ("Elixir.Range", range::FUNS),
     ("Elixir.IO", io::FUNS),
     ("Elixir.Exception", kernel::EXCEPTION),
@@ -73,6 +75,7 @@ pub const MODULES: &[&str] = &[
     "Float",
     "Tuple",
     "Atom",
+    "Bitwise",
     "Range",
     "IO",
     "Exception",
@@ -153,6 +156,7 @@ pub fn call(m: &mut Machine, module: Atom, name: Atom, args: Vec<Term>) -> R<Opt
         "Elixir.Integer" | "Elixir.Float" | "math" => integer::call(m, &mname, &n, args)?,
         "Elixir.Tuple" => tuple::call(m, &n, args)?,
         "Elixir.Atom" => atom::call(m, &n, args)?,
+        "Elixir.Bitwise" => bitwise::call(m, &n, args)?,
         "Elixir.Range" => range::call(m, &n, args)?,
         "Elixir.IO" => io::call(m, &n, args)?,
         "Elixir.Exception" => kernel::exception_call(m, &n, args)?,

@@ -22,7 +22,9 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("new", 3) => value(ops::range(&a[0], &a[1], Some(&a[2]))?),
         ("size", 1) => {
             let (f, l, s) = range_parts(&a[0]).ok_or_else(|| badarg(1, "not a range"))?;
-            value(Term::Int(ops::range_len(f, l, s) as i64))
+            value(Term::Int(
+                i64::try_from(ops::range_count(f, l, s)).map_err(|_| ops::overflow())?,
+            ))
         }
         ("disjoint?", 2) => {
             let (f1, l1, _) = range_parts(&a[0]).ok_or_else(|| badarg(1, "not a range"))?;

@@ -231,11 +231,12 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("reverse", 1) => value(Term::str(&st(0)?.chars().rev().collect::<String>())),
         ("duplicate", 2) => {
             let x = st(0)?;
-            let k = a[1]
-                .as_int()
-                .filter(|k| *k >= 0)
-                .ok_or_else(|| badarg(2, "not a non-negative integer"))?
-                as usize;
+            // :binary.copy/2's words
+            let k = match a[1].as_int() {
+                Some(k) if k >= 0 => k as usize,
+                Some(_) => return Err(badarg(2, "out of range")),
+                None => return Err(badarg(2, "not an integer")),
+            };
             if x.len().saturating_mul(k) > ops::MAX_ITEMS * 10 {
                 return Err(ops::too_big("a string", x.len().saturating_mul(k)));
             }

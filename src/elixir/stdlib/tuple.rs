@@ -1,6 +1,7 @@
 //! `Tuple`.
 
 use super::super::machine::{Machine, NRet};
+use super::super::ops;
 use super::super::value::{badarg, R};
 use super::value;
 use crate::runtime::Term;
@@ -49,10 +50,16 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             value(Term::tuple(v))
         }
         ("duplicate", 2) => {
-            let n = a[1]
-                .as_int()
-                .filter(|n| *n >= 0 && *n < 1_000_000)
-                .ok_or_else(|| badarg(2, "out of range"))?;
+            // :erlang.make_tuple(n, elem): the count is its 1st argument
+            let n = match a[1].as_int() {
+                Some(n) if n >= 0 => n as u64,
+                Some(_) => return Err(badarg(1, "out of range")),
+                None => return Err(badarg(1, "not an integer")),
+            };
+            if n > ops::MAX_ITEMS as u64 {
+                return Err(ops::too_big("a tuple", n as usize));
+            }
+            ops::note_alloc(n as usize * std::mem::size_of::<Term>());
             value(Term::tuple(vec![a[0].clone(); n as usize]))
         }
         ("sum" | "product", 1) => super::r#enum::call(m, name, vec![Term::list(items(&a[0])?)]),

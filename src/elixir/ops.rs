@@ -39,6 +39,12 @@ pub fn charged_bytes() -> u64 {
     CHARGED.with(|c| c.get())
 }
 
+/// A count or index typed as an integer, as a usize: negative is 0, and past `usize::MAX`
+/// (2^32 on wasm32) it saturates rather than wrapping to a small number.
+pub fn index(n: i64) -> usize {
+    usize::try_from(n.max(0)).unwrap_or(usize::MAX)
+}
+
 /// Bytes built natively that count as one reduction (about a list item's).
 pub const BYTES_PER_REDUCTION: usize = 16;
 
@@ -385,7 +391,7 @@ pub fn member(coll: &Term, x: &Term) -> R<bool> {
                     } else {
                         *i <= first && *i >= last
                     };
-                    inside && (i - first) % step == 0
+                    inside && (*i as i128 - first as i128) % step as i128 == 0
                 }
                 _ => false,
             })

@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-use super::super::inspect;
 use super::super::machine::{Machine, NRet};
 use super::super::matcher::{strict_eq, StrictKeys};
 use super::super::ops;
@@ -293,9 +292,9 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             let k = ints(&a[1], 2)?;
             let mut v = to_vec(&a[0])?;
             let at = if k >= 0 {
-                (k as usize).min(v.len())
+                ops::index(k).min(v.len())
             } else {
-                v.len().saturating_sub((-k) as usize)
+                v.len().saturating_sub(ops::index(k.saturating_neg()))
             };
             let rest = v.split_off(at);
             value(Term::tuple(vec![Term::list(v), Term::list(rest)]))
@@ -305,7 +304,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             if k <= 0 {
                 return list(vec![]);
             }
-            list(to_vec(&a[0])?.into_iter().step_by(k as usize).collect())
+            list(to_vec(&a[0])?.into_iter().step_by(ops::index(k)).collect())
         }
         ("slice", 2) => {
             let v = to_vec(&a[0])?;
@@ -320,23 +319,23 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             }
             list(
                 v.into_iter()
-                    .skip(f as usize)
-                    .take((l - f + 1) as usize)
-                    .step_by(s.max(1) as usize)
+                    .skip(ops::index(f))
+                    .take(ops::index(l - f + 1))
+                    .step_by(ops::index(s.max(1)))
                     .collect(),
             )
         }
         ("slice", 3) => {
             let v = to_vec(&a[0])?;
             let start = ints(&a[1], 2)?;
-            let count = ints(&a[2], 3)?.max(0) as usize;
+            let count = ops::index(ints(&a[2], 3)?);
             let len = v.len() as i64;
             let start = if start < 0 {
                 (len + start).max(0)
             } else {
                 start
             };
-            list(v.into_iter().skip(start as usize).take(count).collect())
+            list(v.into_iter().skip(ops::index(start)).take(count).collect())
         }
         ("zip", 2) => {
             let x = to_vec(&a[0])?;
@@ -477,12 +476,13 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             let mut out = Vec::new();
             let mut i = 0usize;
             while i < v.len() {
-                let end = (i + count as usize).min(v.len());
+                let count = ops::index(count);
+                let end = i.saturating_add(count).min(v.len());
                 let mut chunk: Vec<Term> = v[i..end].to_vec();
-                if chunk.len() < count as usize {
+                if chunk.len() < count {
                     match &leftover {
                         Some(Term::List(pad)) => {
-                            chunk.extend(pad.iter().take(count as usize - chunk.len()).cloned());
+                            chunk.extend(pad.iter().take(count - chunk.len()).cloned());
                             out.push(Term::list(chunk));
                         }
                         Some(t) if t == &Term::atom("discard") => {}
@@ -494,7 +494,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 if end == v.len() {
                     break;
                 }
-                i += step as usize;
+                i = i.saturating_add(ops::index(step));
             }
             list(out)
         }
@@ -514,21 +514,14 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             ))
         }
         ("at", 2 | 3) => {
-            let v = to_vec(&a[0])?;
+            let items = Items::of(&a[0])?;
             let i = ints(&a[1], 2)?;
-            let i = if i < 0 { v.len() as i64 + i } else { i };
-            value(
-                (i >= 0)
-                    .then(|| v.get(i as usize).cloned())
-                    .flatten()
-                    .unwrap_or_else(|| a.get(2).cloned().unwrap_or_else(Term::nil)),
-            )
+            value(nth(&items, i).unwrap_or_else(|| a.get(2).cloned().unwrap_or_else(Term::nil)))
         }
         ("fetch" | "fetch!", 2) => {
-            let v = to_vec(&a[0])?;
+            let items = Items::of(&a[0])?;
             let i = ints(&a[1], 2)?;
-            let i2 = if i < 0 { v.len() as i64 + i } else { i };
-            let got = (i2 >= 0).then(|| v.get(i2 as usize).cloned()).flatten();
+            let got = nth(&items, i);
             match (got, name) {
                 (Some(t), "fetch") => value(Term::ok_tuple(t)),
                 (Some(t), _) => value(t),
@@ -537,10 +530,8 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     "Enum.OutOfBoundsError",
                     vec![(
                         "message",
-                        Term::str(&format!(
-                            "out of bounds error at position {i} when traversing enumerable {}",
-                            inspect::inspect(&a[0])
-                        )),
+                        // iex 1.14's words (later versions name the position)
+                        Term::str("out of bounds error"),
                     )],
                 )),
             }
@@ -1212,4 +1203,15 @@ fn part(items: &Items, from: u128, to: u128) -> R<Vec<Term>> {
     }
     ops::note_alloc(n as usize * std::mem::size_of::<Term>());
     Ok((from..to).map(|i| items.get_wide(i)).collect())
+}
+
+/// Item `i` (from the end when negative), without copying the rest: `Enum.at(1..10**11, 5)`.
+fn nth(items: &Items, i: i64) -> Option<Term> {
+    let n = items.count();
+    let i = if i < 0 {
+        n.checked_sub(i.unsigned_abs() as u128)?
+    } else {
+        i as u128
+    };
+    (i < n).then(|| items.get_wide(i))
 }

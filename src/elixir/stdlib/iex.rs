@@ -197,7 +197,7 @@ pub fn call(m: &mut Machine, name: &str, args: &[Term]) -> Option<R<NRet>> {
             let len = m.results.len() as i64;
             let idx = if n < 0 { len + n } else { n - 1 };
             match (idx >= 0)
-                .then(|| m.results.get(idx as usize).cloned())
+                .then(|| m.results.get(super::super::ops::index(idx)).cloned())
                 .flatten()
             {
                 Some(t) => Ok(NRet::Value(t)),

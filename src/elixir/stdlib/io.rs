@@ -57,8 +57,8 @@ fn inspect_opts(t: &Term, opts: Option<&Term>) -> String {
             if let Some([Term::Atom(k), v]) = item.as_tuple() {
                 match &*k.name() {
                     "label" => label = ops::to_string(v).ok(),
-                    "width" => o.width = v.as_int().unwrap_or(80).max(1) as usize,
-                    "limit" => o.limit = v.as_int().map_or(usize::MAX, |l| l.max(0) as usize),
+                    "width" => o.width = ops::index(v.as_int().unwrap_or(80).max(1)),
+                    "limit" => o.limit = v.as_int().map_or(usize::MAX, ops::index),
                     "pretty" => o.pretty = v.is_truthy(),
                     _ => {}
                 }

@@ -237,22 +237,24 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             Term::List(l) => value(Term::Int(l.len() as i64)),
             _ => Err(badarg(1, "not a list")),
         },
+        // :erlang.element(i + 1, tuple) and setelement/3: the index is their 1st argument
         ("elem", 2) => match (&a[0], int(&a[1])) {
-            (Term::Tuple(t), Some(i)) if i >= 0 && (i as usize) < t.len() => {
+            (_, None) => Err(ops::arith_error("+", &a[1], Some(&Term::Int(1)))),
+            (Term::Tuple(t), Some(i)) if usize::try_from(i).is_ok_and(|i| i < t.len()) => {
                 value(t[i as usize].clone())
             }
             (Term::Tuple(_), Some(_)) => Err(badarg(1, "out of range")),
-            (Term::Tuple(_), None) => Err(badarg(1, "not an integer")),
-            _ => Err(badarg(1, "not a tuple")),
+            _ => Err(badarg(2, "not a tuple")),
         },
         ("put_elem", 3) => match (&a[0], int(&a[1])) {
-            (Term::Tuple(t), Some(i)) if i >= 0 && (i as usize) < t.len() => {
+            (_, None) => Err(ops::arith_error("+", &a[1], Some(&Term::Int(1)))),
+            (Term::Tuple(t), Some(i)) if usize::try_from(i).is_ok_and(|i| i < t.len()) => {
                 let mut v = t.to_vec();
                 v[i as usize] = a[2].clone();
                 value(Term::tuple(v))
             }
-            (Term::Tuple(_), _) => Err(badarg(2, "out of range")),
-            _ => Err(badarg(1, "not a tuple")),
+            (Term::Tuple(_), Some(_)) => Err(badarg(1, "out of range")),
+            _ => Err(badarg(2, "not a tuple")),
         },
         ("tuple_size", 1) => match &a[0] {
             Term::Tuple(t) => value(Term::Int(t.len() as i64)),
@@ -371,12 +373,18 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             let (Term::Atom(md), Term::Atom(f), Some(n)) = (&a[0], &a[1], int(&a[2])) else {
                 return is(false);
             };
-            let user = m
-                .modules
-                .borrow()
-                .get(md)
-                .map(|x| x.funs.get(&(*f, n as usize)).is_some_and(|d| !d.private));
-            is(user.unwrap_or_else(|| super::exists(&md.name(), &f.name(), n as usize)))
+            let user = m.modules.borrow().get(md).map(|x| {
+                x.funs
+                    .get(&(*f, usize::try_from(n).unwrap_or(usize::MAX)))
+                    .is_some_and(|d| !d.private)
+            });
+            is(user.unwrap_or_else(|| {
+                super::exists(
+                    &md.name(),
+                    &f.name(),
+                    usize::try_from(n).unwrap_or(usize::MAX),
+                )
+            }))
         }
         ("apply", 2) => match &a[1] {
             Term::List(l) => Ok(Some(NRet::Call(a[0].clone(), l.to_vec()))),
@@ -513,14 +521,14 @@ fn inspect_with(t: &Term, opts: &Term) -> String {
         ..Default::default()
     };
     if let Some(Term::Int(w)) = opts.get("width") {
-        o.width = (*w).max(1) as usize;
+        o.width = ops::index((*w).max(1));
     }
     if let Some(p) = opts.get("pretty") {
         o.pretty = p.is_truthy();
     }
     if let Some(l) = opts.get("limit") {
         o.limit = match l {
-            Term::Int(n) => (*n).max(0) as usize,
+            Term::Int(n) => ops::index(*n),
             _ => usize::MAX,
         };
     }

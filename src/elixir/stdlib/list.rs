@@ -75,7 +75,8 @@ fn flatten(t: &[Term], out: &mut Vec<Term>, depth: usize) -> R<()> {
 fn index(i: &Term, len: usize) -> R<Option<usize>> {
     let i = i.as_int().ok_or_else(|| badarg(2, "not an integer"))?;
     let i = if i < 0 { len as i64 + i } else { i };
-    Ok((i >= 0 && (i as usize) < len).then_some(i as usize))
+    let i = usize::try_from(i).unwrap_or(usize::MAX);
+    Ok((i < len).then_some(i))
 }
 
 pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
@@ -128,7 +129,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             let at = if i < 0 {
                 (v.len() as i64 + i + 1).max(0) as usize
             } else {
-                (i as usize).min(v.len())
+                ops::index(i).min(v.len())
             };
             v.insert(at, a[2].clone());
             value(Term::list(v))
@@ -175,7 +176,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 || a[0].as_list().is_some_and(|l| l.is_empty()),
         )),
         ("keyfind", 3) => {
-            let pos = a[2].as_int().unwrap_or(0) as usize;
+            let pos = usize::try_from(a[2].as_int().unwrap_or(0)).unwrap_or(usize::MAX);
             value(
                 items(&a[0])?
                     .into_iter()
@@ -188,7 +189,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             )
         }
         ("keydelete", 3) => {
-            let pos = a[2].as_int().unwrap_or(0) as usize;
+            let pos = usize::try_from(a[2].as_int().unwrap_or(0)).unwrap_or(usize::MAX);
             let mut v = items(&a[0])?;
             if let Some(i) = v.iter().position(|t| {
                 t.as_tuple()
@@ -200,7 +201,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             value(Term::list(v))
         }
         ("keysort", 2) => {
-            let pos = a[1].as_int().unwrap_or(0) as usize;
+            let pos = usize::try_from(a[1].as_int().unwrap_or(0)).unwrap_or(usize::MAX);
             let mut v = items(&a[0])?;
             v.sort_by(|x, y| {
                 let kx = x
@@ -277,12 +278,14 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("append", 2) => value(ops::binary("++", &a[0], &a[1])?),
         ("nth", 2) => {
             let v = items(&a[1])?;
-            let i = a[0].as_int().unwrap_or(0);
-            v.get((i - 1).max(0) as usize)
-                .cloned()
-                .filter(|_| i >= 1)
-                .map(|t| Some(NRet::Value(t)))
-                .ok_or_else(|| badarg(1, "out of range"))
+            match a[0].as_int() {
+                Some(i) if i >= 1 => v
+                    .get(ops::index(i - 1))
+                    .cloned()
+                    .map(|t| Some(NRet::Value(t)))
+                    .ok_or_else(|| badarg(1, "out of range")),
+                _ => Err(fn_clause_error(":lists.nth", a)),
+            }
         }
         _ => Ok(None),
     }

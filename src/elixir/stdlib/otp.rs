@@ -194,7 +194,7 @@ fn sup_flags(opts: &Term) -> Option<crate::runtime::SupFlags> {
         f.max_seconds = n.max(0) as u64;
     }
     if let Some(n) = opts.get("max_children").and_then(|n| n.as_int()) {
-        f.max_children = Some(n.max(0) as usize);
+        f.max_children = Some(super::super::ops::index(n));
     }
     Some(f)
 }

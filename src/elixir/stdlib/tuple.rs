@@ -35,7 +35,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             let mut v = items(&a[0])?;
             let i = a[1]
                 .as_int()
-                .filter(|i| *i >= 0 && (*i as usize) < v.len())
+                .filter(|i| *i >= 0 && usize::try_from(*i).unwrap_or(usize::MAX) < v.len())
                 .ok_or_else(|| badarg(2, "out of range"))?;
             v.remove(i as usize);
             value(Term::tuple(v))
@@ -44,7 +44,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             let mut v = items(&a[0])?;
             let i = a[1]
                 .as_int()
-                .filter(|i| *i >= 0 && (*i as usize) <= v.len())
+                .filter(|i| *i >= 0 && usize::try_from(*i).unwrap_or(usize::MAX) <= v.len())
                 .ok_or_else(|| badarg(2, "out of range"))?;
             v.insert(i as usize, a[2].clone());
             value(Term::tuple(v))

@@ -140,3 +140,36 @@ async fn up_brings_back_the_last_line_and_bad_input_is_an_error_not_a_crash() {
         "** (SyntaxError) iex:1:101: expression nested more than 100 levels deep"
     );
 }
+
+/// In wasm32 a usize is 32 bits: counts and indices typed as 64-bit integers must saturate,
+/// not wrap (`elem({1, 2}, 4294967296)` answered `1` in the browser), and a line that once
+/// panicked (aborting the whole module) must answer. The expected answers are real iex's.
+#[wasm_bindgen_test]
+fn integers_past_32_bits_answer_as_natively() {
+    let rt = redfour::runtime::Runtime::new(1);
+    let mut c = redfour::console::Console::new(rt);
+    let cases = [
+        (
+            "Integer.parse(\"a2\", 38)",
+            "** (ArgumentError) invalid base 38",
+        ),
+        ("Enum.count(1..5_000_000_000)", "5000000000"),
+        (
+            "Enum.take(1..5_000_000_000, -2)",
+            "[4999999999, 5000000000]",
+        ),
+        ("Enum.at(1..100_000_000_000, 5)", "6"),
+        ("function_exported?(Enum, :map, 4294967298)", "false"),
+        ("Enum.sum(-9223372036854775807..9223372036854775807)", "0"),
+        ("Integer.mod(-9223372036854775807 - 1, -1)", "0"),
+    ];
+    for (line, want) in cases {
+        assert_eq!(c.eval(line), want, "{line}");
+    }
+    let out = c.eval("elem({1, 2}, 4294967296)");
+    assert!(out.contains("* 1st argument: out of range"), "{out}");
+    let out = c.eval("List.duplicate(:a, 4294967297)");
+    assert!(out.starts_with("** (SystemLimitError)"), "{out}");
+    let out = c.eval("String.duplicate(\"ab\", 4294967298)");
+    assert!(out.starts_with("** (SystemLimitError)"), "{out}");
+}

@@ -67,6 +67,22 @@ pub fn heap_check_due() -> bool {
     })
 }
 
+/// The longest string an operation may build, in bytes.
+pub const MAX_STRING_BYTES: usize = MAX_ITEMS * 10;
+
+/// A string longer than [`MAX_STRING_BYTES`].
+pub fn string_too_big(bytes: usize) -> Exc {
+    exception(
+        "SystemLimitError",
+        vec![(
+            "message",
+            Term::str(&format!(
+                "a system limit has been reached: a string of {bytes} bytes is more than this console holds ({MAX_STRING_BYTES})"
+            )),
+        )],
+    )
+}
+
 pub fn too_big(what: &str, n: usize) -> Exc {
     exception(
         "SystemLimitError",
@@ -186,8 +202,8 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
         ">=" => Ok(Term::bool(a >= b)),
         "<>" => match (a, b) {
             (Term::Str(x), Term::Str(y)) => {
-                if x.len() + y.len() > MAX_ITEMS * 10 {
-                    return Err(too_big("a string", x.len() + y.len()));
+                if x.len() + y.len() > MAX_STRING_BYTES {
+                    return Err(string_too_big(x.len() + y.len()));
                 }
                 note_alloc(x.len() + y.len());
                 let mut s = String::with_capacity(x.len() + y.len());

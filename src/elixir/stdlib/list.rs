@@ -144,7 +144,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("duplicate", 2) => {
             // List.duplicate is :lists.duplicate(n, elem), arguments swapped
             let n = match a[1].as_int() {
-                Some(n) if n >= 0 => n as usize,
+                Some(n) if n >= 0 => ops::index(n),
                 _ => {
                     return Err(fn_clause_error(
                         ":lists.duplicate",

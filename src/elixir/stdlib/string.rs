@@ -223,8 +223,8 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             } else {
                 x.replacen(&pat, &rep, 1)
             };
-            if out.len() > ops::MAX_ITEMS * 10 {
-                return Err(ops::too_big("a string", out.len()));
+            if out.len() > ops::MAX_STRING_BYTES {
+                return Err(ops::string_too_big(out.len()));
             }
             value(Term::str(&out))
         }
@@ -233,12 +233,12 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             let x = st(0)?;
             // :binary.copy/2's words
             let k = match a[1].as_int() {
-                Some(k) if k >= 0 => k as usize,
+                Some(k) if k >= 0 => ops::index(k),
                 Some(_) => return Err(badarg(2, "out of range")),
                 None => return Err(badarg(2, "not an integer")),
             };
-            if x.len().saturating_mul(k) > ops::MAX_ITEMS * 10 {
-                return Err(ops::too_big("a string", x.len().saturating_mul(k)));
+            if x.len().saturating_mul(k) > ops::MAX_STRING_BYTES {
+                return Err(ops::string_too_big(x.len().saturating_mul(k)));
             }
             ops::note_alloc(x.len().saturating_mul(k));
             value(Term::str(&x.repeat(k)))
@@ -319,11 +319,13 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             };
             let Some(count) = a[1].as_int().filter(|c| *c >= 0) else {
                 // Elixir's pad_leading/2 is pad_leading/3 with " ", and it names /3.
-                let given = [a[0].clone(), a[1].clone(), Term::str(&padding)];
+                // …with the padding split into graphemes, as its clause that failed saw it
+                let graphemes = padding.chars().map(|c| Term::str(&c.to_string())).collect();
+                let given = [a[0].clone(), a[1].clone(), Term::list(graphemes)];
                 return Err(fn_clause_error(&format!("String.{name}"), &given));
             };
-            if count as u64 > (ops::MAX_ITEMS * 10) as u64 {
-                return Err(ops::too_big("a string", count as usize));
+            if count as u64 > ops::MAX_STRING_BYTES as u64 {
+                return Err(ops::string_too_big(ops::index(count)));
             }
             let width = padding
                 .len()

@@ -328,6 +328,35 @@ test('the console speaks Elixir: values, a module typed over several lines, Tab,
   void t0;
 });
 
+test('a line that once stopped the page gets its answer, and the floor keeps running', async ({ page, url }) => {
+  // Each of these panicked in the interpreter before issue 28; on wasm32 a panic aborts the
+  // whole module, so the floor, the console and the timeline all stopped.
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${url}?seed=5&speed=20&arrivals=60&chaos=0&persistence=none`);
+  await page.waitForSelector('[data-testid="console-input"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length >= 2, null, { timeout: 30000 });
+  const clock = async () => parseFloat(await page.textContent('[data-testid="clock"]'));
+  const lines = {
+    'Integer.parse("a2", 38)': '** (ArgumentError) invalid base 38',
+    'Integer.mod(-9223372036854775807 - 1, -1)': '0',
+    'String.slice("a,b,,c", 1..9223372036854775807)': '",b,,c"',
+    'Enum.sum(-9223372036854775807..9223372036854775807)': '0',
+    'Bitwise.bsl(1, 64)': "** (SystemLimitError) a system limit has been reached: integer overflow (this console's integers are 64-bit)",
+    'Integer.parse("a2", 36)': '{362, ""}',
+  };
+  for (const [line, want] of Object.entries(lines)) {
+    await typeInConsole(page, [line]);
+    const got = await page.$$eval('[data-testid="console-output"]', (els) => els[els.length - 1].textContent);
+    if (got !== want) throw new Error(`${line} answered ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+  }
+  const t0 = await clock();
+  await page.waitForFunction((t) => parseFloat(document.querySelector('[data-testid="clock"]').textContent) > t + 1, t0, { timeout: 10000 });
+  if (await page.isVisible('#internal-error')) throw new Error('internal error banner is showing');
+  if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+  await page.screenshot({ path: join(artifacts, 'console-edges-floor-running.png'), fullPage: true });
+});
+
 // Types a file's lines as a person would, one Enter each, waiting after each for the console
 // to finish (a multi-line input waits at ...(n)> meanwhile).
 async function typeFile(page, text) {

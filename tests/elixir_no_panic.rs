@@ -452,7 +452,7 @@ fn fuzz(title: &str, groups: Vec<(String, Vec<String>)>) {
             let t0 = Instant::now();
             let outcome = run_case(&mut r, &mut stats, &line);
             stats.slow_cases.push((t0.elapsed(), line.clone()));
-            stats.slow_cases.sort_by(|a, b| b.0.cmp(&a.0));
+            stats.slow_cases.sort_by_key(|c| std::cmp::Reverse(c.0));
             stats.slow_cases.truncate(3);
             if let Err(t) = outcome {
                 reported.insert(group.clone());

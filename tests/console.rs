@@ -7,13 +7,15 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use redfour::console::{Console, SEED_TRANSCRIPT};
 use redfour::runtime::Runtime;
+use redfour::store::console_bindings;
 use redfour::store::shopping::{self, StoreConfig};
 
 fn console() -> (Runtime, Console) {
     let rt = Runtime::new(9);
     shopping::install(&rt, StoreConfig::in_memory());
     shopping::boot(&rt).unwrap();
-    let c = Console::new(rt.clone());
+    let mut c = Console::new(rt.clone());
+    c.register(console_bindings::register);
     (rt, c)
 }
 
@@ -41,6 +43,9 @@ fn by_identity(text: &str) -> String {
 fn the_seed_transcript_gives_what_real_elixir_gives() {
     // shared/reference/otp-semantics.md: the seed's session run on Elixir 1.14 / OTP 25.
     let expected = [
+        // Task Three (captured from iex 1.14 with the post's module): a linked Session
+        "{:ok, #PID<0.109.0>}",
+        "true",
         "{:ok, #PID<0.110.0>}",
         "{:ok, #PID<0.111.0>}",
         "{:error, {:already_started, #PID<0.110.0>}}",
@@ -59,8 +64,8 @@ fn the_seed_transcript_gives_what_real_elixir_gives() {
         by_identity(&actual.join("\n")),
         by_identity(&expected.join("\n"))
     );
-    // iex numbers only the inputs that succeeded: one of the ten raised
-    assert_eq!(c.prompt(), "iex(10)>");
+    // iex numbers only the inputs that succeeded: one of the twelve raised
+    assert_eq!(c.prompt(), "iex(12)>");
 }
 
 #[test]
@@ -406,4 +411,48 @@ fn start_session_with_the_application_down_exits_as_elixir_does() {
         "{out}"
     );
     assert!(out.ends_with("\n    ** (EXIT) no process: the process is not alive or there's no process currently associated with the given name, possibly because its application isn't started"), "{out}");
+}
+
+/// The post's Task Three: `Session.start_link` starts a real session of the store, linked to
+/// the shell and registered under its key, answering as the post's module does in iex 1.14
+/// (captured with the post's `defmodule` in real iex).
+#[test]
+fn session_start_link_is_the_posts_genserver_start_link() {
+    let (rt, mut c) = console();
+    let started = c.eval("{:ok, pid} = Redfour.Shopping.Session.start_link %{key: :my_session}");
+    assert!(started.starts_with("{:ok, #PID<0."), "{started}");
+    assert_eq!(c.eval("Process.whereis(:my_session) == pid"), "true");
+    let again = c.eval("Redfour.Shopping.Session.start_link %{key: :my_session}");
+    let pid = started.trim_start_matches("{:ok, ").trim_end_matches('}');
+    assert_eq!(again, format!("{{:error, {{:already_started, {pid}}}}}"));
+    assert_eq!(
+        c.eval("Redfour.Shopping.Session.start_link %{key: \"x\"}"),
+        "** (ArgumentError) expected :name option to be one of the following:\n\n  * nil\n  * atom\n  * {:global, term}\n  * {:via, module, term}\n\nGot: \"x\""
+    );
+    let no_key = c.eval("Redfour.Shopping.Session.start_link %{}");
+    assert!(
+        no_key.starts_with("** (FunctionClauseError) no function clause matching in Redfour.Shopping.Session.start_link/1"),
+        "{no_key}"
+    );
+    // linked to the shell, and a session of the store: its cart works
+    let shell = c.eval("self()");
+    assert_eq!(
+        c.eval("Process.info(pid, :links)"),
+        format!("{{:links, [{shell}]}}")
+    );
+    assert_eq!(
+        c.eval("Redfour.Shopping.Session.select_item :my_session, \"R4-HELMET\", 2"),
+        ":ok"
+    );
+    assert_eq!(
+        c.eval(":sys.get_state(:my_session).items |> Enum.map(& &1.quantity)"),
+        "[2]"
+    );
+    // under no supervisor, and linked: killing it takes the shell down too, as in iex
+    assert_eq!(
+        c.eval("Process.exit(pid, :kill)"),
+        format!("** (EXIT from {shell}) shell process exited with reason: killed")
+    );
+    rt.run(1000);
+    assert_eq!(c.eval("Process.whereis(:my_session)"), "nil");
 }

@@ -12,13 +12,16 @@ use std::collections::BTreeMap;
 
 use redfour::console::{Console, BANNER};
 use redfour::runtime::Runtime;
+use redfour::store::console_bindings;
 use redfour::store::shopping::{self, StoreConfig};
 
 fn console() -> Console {
     let rt = Runtime::new(9);
     shopping::install(&rt, StoreConfig::in_memory());
     shopping::boot(&rt).unwrap();
-    Console::new(rt)
+    let mut c = Console::new(rt);
+    c.register(console_bindings::register);
+    c
 }
 
 /// Runs a corpus file through the console and prints the transcript as piped iex does:

@@ -6,13 +6,15 @@
 use proptest::prelude::*;
 use redfour::console::Console;
 use redfour::runtime::Runtime;
+use redfour::store::console_bindings;
 use redfour::store::shopping::{self, StoreConfig};
 
 fn console() -> (Runtime, Console) {
     let rt = Runtime::new(3);
     shopping::install(&rt, StoreConfig::in_memory());
     shopping::boot(&rt).unwrap();
-    let c = Console::new(rt.clone());
+    let mut c = Console::new(rt.clone());
+    c.register(console_bindings::register);
     (rt, c)
 }
 

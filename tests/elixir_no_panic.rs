@@ -21,8 +21,8 @@ use std::time::{Duration, Instant};
 
 use redfour::console::Console;
 use redfour::elixir::ops;
-use redfour::elixir::stdlib::TABLES;
 use redfour::runtime::Runtime;
+use redfour::store::console_bindings;
 use redfour::store::shopping::{self, StoreConfig};
 
 // ------------------------------------------------------------------ the allocator's view
@@ -260,7 +260,8 @@ fn rig() -> Rig {
     let rt = Runtime::new(3);
     shopping::install(&rt, StoreConfig::in_memory());
     shopping::boot(&rt).unwrap();
-    let console = Console::new(rt.clone());
+    let mut console = Console::new(rt.clone());
+    console.register(console_bindings::register);
     Rig { rt, console }
 }
 
@@ -499,17 +500,17 @@ fn every_native_function_answers_or_raises_whatever_its_arguments() {
     let per_fun = env_number("REDFOUR_FUZZ_CASES", 300) as usize;
     let mut rng = Rng(seed);
     let mut groups = Vec::new();
-    for (module, table) in TABLES {
-        for (name, arity, _) in table.iter() {
-            let callee = format!("{}.{}", elixir_name(module), quoted(name));
-            let mut lines = Vec::with_capacity(per_fun);
-            let cases = if *arity == 0 { 1 } else { per_fun };
-            for _ in 0..cases {
-                let args: Vec<String> = (0..*arity).map(|_| term(&mut rng)).collect();
-                lines.push(format!("{callee}({})", args.join(", ")));
-            }
-            groups.push((format!("{callee}/{arity}"), lines));
+    // the console's whole table: the library's rows, then the store's
+    let natives = rig().console.natives().clone();
+    for (module, name, arity) in natives.rows() {
+        let callee = format!("{}.{}", elixir_name(module), quoted(&name.name()));
+        let mut lines = Vec::with_capacity(per_fun);
+        let cases = if arity == 0 { 1 } else { per_fun };
+        for _ in 0..cases {
+            let args: Vec<String> = (0..arity).map(|_| term(&mut rng)).collect();
+            lines.push(format!("{callee}({})", args.join(", ")));
         }
+        groups.push((format!("{callee}/{arity}"), lines));
     }
     assert!(
         groups.len() > 300,

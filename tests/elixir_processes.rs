@@ -4,13 +4,15 @@
 
 use redfour::console::{Console, BANNER};
 use redfour::runtime::Runtime;
+use redfour::store::console_bindings;
 use redfour::store::shopping::{self, StoreConfig};
 
 fn console(seed: u64) -> (Runtime, Console) {
     let rt = Runtime::new(seed);
     shopping::install(&rt, StoreConfig::in_memory());
     shopping::boot(&rt).unwrap();
-    let c = Console::new(rt.clone());
+    let mut c = Console::new(rt.clone());
+    c.register(console_bindings::register);
     (rt, c)
 }
 

@@ -259,7 +259,7 @@ fn the_console_types_the_seed_transcript_one_line_at_a_time() {
         "then one line per {} ms",
         redfour::ui::sim::SEED_TYPING_MS
     );
-    for _ in 0..40 {
+    for _ in 0..50 {
         sim.apply(Action::Frame(250.0));
     }
     let outputs: Vec<String> = sim
@@ -269,10 +269,14 @@ fn the_console_types_the_seed_transcript_one_line_at_a_time() {
         .map(|e| e.output.clone().unwrap_or_default())
         .collect();
     assert_eq!(outputs.len(), redfour::console::SEED_TRANSCRIPT.len());
-    assert_eq!(outputs[8], "** (RuntimeError) Please use an atom key");
+    assert_eq!(outputs[10], "** (RuntimeError) Please use an atom key");
     assert!(
         sim.customer("another_key").is_some(),
         "the console's session is on the floor"
+    );
+    assert!(
+        sim.customer("my_session").is_some(),
+        "the session start_link started is on the floor too"
     );
 }
 

@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use crate::elixir::natives::Natives;
 use crate::elixir::{self, parser, Machine, Modules, SyntaxError};
 use crate::runtime::{Ctx, Event, Pid, Runtime, SpawnOpts};
 
@@ -61,6 +62,9 @@ pub struct Console {
     pub abandoned: Vec<String>,
     /// `clear` hid the entries before this index.
     pub cleared_before: usize,
+    /// The native functions its processes know: the library's, and the host's (see
+    /// [`Console::register`]).
+    natives: Rc<Natives>,
 }
 
 impl Console {
@@ -79,7 +83,19 @@ impl Console {
             pending: String::new(),
             abandoned: Vec::new(),
             cleared_before: 0,
+            natives: Rc::new(Natives::standard()),
         }
+    }
+
+    /// Adds a host's native modules (the store's: `store::console_bindings::register`) to the
+    /// console's table. Processes already running keep the table they started with.
+    pub fn register(&mut self, add: impl FnOnce(&mut Natives)) {
+        add(Rc::make_mut(&mut self.natives));
+    }
+
+    /// The console's table of native functions.
+    pub fn natives(&self) -> &Natives {
+        &self.natives
     }
 
     /// The prompt for the next line: `iex(N)>`, or `...(N)>` inside an unfinished expression.
@@ -113,7 +129,7 @@ impl Console {
 
     /// Module names and function names that start with `prefix`, for Tab.
     pub fn complete(&self, prefix: &str) -> Vec<String> {
-        elixir::stdlib::complete(&self.modules, prefix)
+        elixir::stdlib::complete(&self.natives, &self.modules, prefix)
     }
 
     /// True while an entry is still running.
@@ -133,13 +149,14 @@ impl Console {
         let io = self.io.clone();
         let rt = self.rt.clone();
         let modules = self.modules.clone();
+        let natives = self.natives.clone();
         let group = self.group.clone();
         let pid = self
             .rt
             .spawn_opts(
                 SpawnOpts::default().labelled("IEx shell"),
                 move |ctx: Ctx| async move {
-                    let mut machine = Machine::new(ctx.clone(), rt, modules);
+                    let mut machine = Machine::new(ctx.clone(), rt, modules, natives);
                     machine.group = group;
                     elixir::prelude::load(&mut machine).await;
                     // iex's counter: it moves on only when an input succeeds
@@ -419,8 +436,11 @@ impl Console {
 }
 
 /// The seed's iex session (Part 2 of the Red:4 series, run on real Elixir in
-/// shared/reference/otp-semantics.md), for the console's "play the seed" button.
+/// shared/reference/otp-semantics.md), for the console's "play the seed" button: Task
+/// Three's `start_link` (a Session under no supervisor), then Task Four's supervised ones.
 pub const SEED_TRANSCRIPT: &[&str] = &[
+    "{:ok, pid} = Redfour.Shopping.Session.start_link %{key: :my_session}",
+    "Process.whereis(:my_session) == pid",
     "Redfour.Shopping.start_session key: :my_key",
     "Redfour.Shopping.start_session key: :another_key",
     "Redfour.Shopping.start_session key: :my_key",

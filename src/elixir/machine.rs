@@ -18,6 +18,7 @@ use std::rc::Rc;
 use super::ast::{Blocks, Body, Clause, Expr, Kind, Part, P};
 use super::inspect;
 use super::matcher::map_get;
+use super::natives::Natives;
 use super::ops;
 use super::stdlib;
 use super::value::{
@@ -169,6 +170,8 @@ pub struct Machine {
     pub ctx: Ctx,
     pub rt: Runtime,
     pub modules: Modules,
+    /// The native functions this console knows (the library's and its host's).
+    pub natives: Rc<Natives>,
     pub env: Env,
     /// The module whose code is running (its local functions, aliases and imports).
     pub module: Option<Atom>,
@@ -273,11 +276,12 @@ fn var(name: &str) -> Atom {
 }
 
 impl Machine {
-    pub fn new(ctx: Ctx, rt: Runtime, modules: Modules) -> Self {
+    pub fn new(ctx: Ctx, rt: Runtime, modules: Modules, natives: Rc<Natives>) -> Self {
         Machine {
             ctx,
             rt,
             modules,
+            natives,
             env: Vec::new(),
             module: None,
             stack: Vec::new(),
@@ -650,11 +654,11 @@ impl Machine {
             Kind::Match(_, rhs) => s(rhs),
             Kind::Call(name, args, blocks) => {
                 blocks.is_empty()
-                    && stdlib::kernel_is_sync(&name.name(), args.len())
+                    && self.natives.is_sync(kernel_atom(), *name, args.len())
                     && args.iter().all(s)
                     && !self.local_defined(*name, args.len())
                     && self.all_imports().iter().all(|m| {
-                        !stdlib::exists(&m.name(), &name.name(), args.len())
+                        !self.natives.exists(*m, *name, args.len())
                             && self.user_fun(*m, *name, args.len()).is_none()
                     })
             }
@@ -666,7 +670,7 @@ impl Machine {
                 };
                 (*parens || args.is_empty())
                     && !self.modules.borrow().contains_key(&module)
-                    && stdlib::is_sync(&module.name(), &name.name(), args.len())
+                    && self.natives.is_sync(module, *name, args.len())
                     && args.iter().all(s)
             }
             Kind::Apply(..) => false,
@@ -839,7 +843,7 @@ impl Machine {
                 for a in args {
                     vals.push(self.eval_simple(a)?);
                 }
-                match stdlib::call(self, kernel_atom(), *name, vals)? {
+                match Natives::call(self, kernel_atom(), *name, vals)? {
                     Some(NRet::Value(v)) => Ok(v),
                     _ => Err(compile_error(format!("undefined function {}/{}", name.name(), args.len()))),
                 }
@@ -853,7 +857,7 @@ impl Machine {
                 for a in args {
                     vals.push(self.eval_simple(a)?);
                 }
-                match stdlib::call(self, module, *name, vals)? {
+                match Natives::call(self, module, *name, vals)? {
                     Some(NRet::Value(v)) => Ok(v),
                     _ => Err(undefined_function(module, &name.name(), args.len(), None)),
                 }
@@ -992,7 +996,7 @@ impl Machine {
                 };
                 if &*module.name() == "Elixir.Kernel" {
                     return Ok(Fun::capture(
-                        stdlib::erlang_name(&name.name(), arity),
+                        stdlib::erlang_name(&self.natives, name, arity),
                         name,
                         arity,
                     ));
@@ -1012,8 +1016,8 @@ impl Machine {
                         return Ok(Fun::capture(imp, name, arity));
                     }
                 }
-                if stdlib::kernel_exists(&name.name(), arity) {
-                    let shown = stdlib::erlang_name(&name.name(), arity);
+                if self.natives.exists(kernel_atom(), name, arity) {
+                    let shown = stdlib::erlang_name(&self.natives, name, arity);
                     return Ok(Fun::capture(shown, name, arity));
                 }
                 Err(compile_error(format!(
@@ -1098,7 +1102,7 @@ impl Machine {
         if let Some(m) = self.modules.borrow().get(&name) {
             return m.struct_fields.clone();
         }
-        stdlib::builtin_struct(&name.name())
+        self.natives.struct_fields(name).map(|f| f.to_vec())
     }
 
     fn make_struct(&mut self, name: Atom, base: Option<Term>, pairs: Vec<(Term, Term)>) -> R<Term> {
@@ -1811,8 +1815,8 @@ impl Machine {
                     }
                     // a console module in place of a library one (the post's own
                     // `Redfour.Shopping.Session`): what it does not define, the library does
-                    if stdlib::exists(&module.name(), &name.name(), args.len()) {
-                        return match stdlib::call(self, module, name, args) {
+                    if self.natives.exists(module, name, args.len()) {
+                        return match Natives::call(self, module, name, args) {
                             Ok(Some(n)) => self.nret(n),
                             Ok(None) => {
                                 Ctl::Throw(undefined_function(module, &name.name(), 0, None))
@@ -1825,10 +1829,10 @@ impl Machine {
             };
         }
         let arity = args.len();
-        match stdlib::call(self, module, name, args) {
+        match Natives::call(self, module, name, args) {
             Ok(Some(n)) => self.nret(n),
             Ok(None) => {
-                let reason = if stdlib::module_exists(&module.name()) {
+                let reason = if self.natives.module_exists(module) {
                     None
                 } else {
                     Some("module_not_available")
@@ -1897,10 +1901,10 @@ impl Machine {
                     return self.call_def(imp, def, args);
                 }
             }
-            if !self.modules.borrow().contains_key(&imp)
-                && stdlib::exists(&imp.name(), &name.name(), arity)
-            {
-                if stdlib::kernel_exists(&name.name(), arity) && &*imp.name() != "Elixir.Kernel" {
+            if !self.modules.borrow().contains_key(&imp) && self.natives.exists(imp, name, arity) {
+                if self.natives.exists(kernel_atom(), name, arity)
+                    && &*imp.name() != "Elixir.Kernel"
+                {
                     return Ctl::Throw(compile_error(format!(
                         "function {}/{arity} imported from both {} and Kernel, call is ambiguous",
                         name.name(),
@@ -1919,7 +1923,7 @@ impl Machine {
                 };
             }
         }
-        if stdlib::kernel_exists(&n, arity) {
+        if self.natives.exists(kernel_atom(), name, arity) {
             return self.call_remote(kernel_atom(), name, args);
         }
         if self
@@ -2067,7 +2071,7 @@ impl Machine {
                 };
                 if &*n == "import" {
                     if !self.modules.borrow().contains_key(&full)
-                        && !stdlib::module_exists(&full.name())
+                        && !self.natives.module_exists(full)
                     {
                         return Some(Ctl::Throw(compile_error(format!(
                             "module {} is not loaded and could not be found",
@@ -2586,9 +2590,9 @@ impl Machine {
                 "warning: redefining module {} (current version defined in memory)\n  iex:1\n\n",
                 Term::Atom(name)
             ));
-        } else if stdlib::module_exists(&name.name()) {
+        } else if self.natives.module_exists(name) {
             self.out.push_str(&format!(
-                "warning: redefining module {} (the store's own processes keep running its code; console calls use yours, and the store's functions for what yours does not define)\n  iex:1\n\n",
+                "warning: redefining module {} (the processes already running its built-in code keep it; console calls use yours, and the built-in functions for what yours does not define)\n  iex:1\n\n",
                 Term::Atom(name)
             ));
         }
@@ -2606,10 +2610,12 @@ impl Machine {
     fn define_child_module(&self, name: Atom, supervisor: bool, restart: Option<Term>) {
         use crate::runtime::gen_server::StartResult;
         let (rt, modules, group) = (self.rt.clone(), self.modules.clone(), self.group.clone());
+        let natives = self.natives.clone();
         let start = move |ctx: Ctx, args: Term, _restarts: u32| {
             let (rt, modules, group) = (rt.clone(), modules.clone(), group.clone());
+            let natives = natives.clone();
             async move {
-                let mut m = Machine::new(ctx.clone(), rt, modules);
+                let mut m = Machine::new(ctx.clone(), rt, modules, natives);
                 m.io = Some(group.clone());
                 m.group = group;
                 m.start_call(Fun::capture(name, Atom::new("start_link"), 1), vec![args]);

@@ -6,7 +6,7 @@
 use super::ast::{Expr, Kind, Part};
 use super::machine::Machine;
 use super::value::{compile_error, R};
-use crate::runtime::Term;
+use crate::runtime::{Atom, Term};
 
 impl Machine {
     /// Matches `value` against `pat`, pushing bindings onto the environment. On `Ok(false)`
@@ -145,7 +145,7 @@ impl Machine {
                 let t = self.eval_simple(pat)?;
                 Ok(t == *value)
             }
-            Kind::Call(name, args, _) if super::stdlib::exists("erlang", &name.name(), args.len()) => Err(compile_error(format!(
+            Kind::Call(name, args, _) if self.natives.exists(Atom::new("erlang"), *name, args.len()) => Err(compile_error(format!(
                 "cannot invoke remote function :erlang.{}/{} inside a match",
                 name.name(),
                 args.len()

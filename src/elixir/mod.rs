@@ -8,12 +8,15 @@
 //! - [`ops`]: operators; [`value`]: functions and exceptions as terms;
 //! - [`inspect`]: values printed as iex prints them (80 columns, limit 50);
 //! - [`stdlib`]: `Kernel`, `Enum`, `Map`, `String`… one file per module, and iex's helpers;
+//! - [`natives`]: the one table of native functions (the library's and a host's, such as
+//!   the store's modules);
 //! - [`shell`]: one input in, iex's answer out.
 
 pub mod ast;
 pub mod inspect;
 pub mod machine;
 pub mod matcher;
+pub mod natives;
 pub mod ops;
 pub mod parser;
 pub mod prelude;

@@ -6,9 +6,12 @@
 //! - [`catalog`]: Red:4 Aerospace's products and prices;
 //! - [`sales`]: the books: sales, sessions, abandoned carts, items lost to crashes;
 //! - [`session_store`]: where sessions save their state under the `snapshot` policy;
-//! - [`customers`]: simulated customers and chaos.
+//! - [`customers`]: simulated customers and chaos;
+//! - [`console_bindings`]: the store's modules in the console (`Redfour.Shopping`, the
+//!   `Session`'s struct and functions), registered by the host where it builds the console.
 
 pub mod catalog;
+pub mod console_bindings;
 pub mod customers;
 pub mod sales;
 pub mod session;

@@ -14,6 +14,7 @@ use std::rc::Rc;
 
 use crate::console::{Console, SEED_TRANSCRIPT};
 use crate::runtime::{signal, Advancing, Event, Pid, ProcessInfo, Runtime, Term, TraceEvent};
+use crate::store::console_bindings;
 use crate::store::customers::{self, SimConfig};
 use crate::store::sales::Figures;
 use crate::store::session;
@@ -622,7 +623,8 @@ impl Sim {
         );
         let _ = shopping::boot(&rt);
         let _ = customers::start(&rt, &Self::sim_config(&settings));
-        let console = Console::new(rt.clone());
+        let mut console = Console::new(rt.clone());
+        console.register(console_bindings::register);
         Sim {
             console,
             seed_queue: VecDeque::new(),

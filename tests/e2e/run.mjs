@@ -240,12 +240,16 @@ test('the console plays the seed transcript and answers as iex does', async ({ p
   await page.click("text=Play the seed's transcript");
   await page.waitForFunction(() => {
     const outs = document.querySelectorAll('[data-testid="console-output"]');
-    return outs.length === 10 && outs[9].textContent.startsWith('%Redfour.Shopping.Session{');
+    return outs.length === 12 && outs[11].textContent.startsWith('%Redfour.Shopping.Session{');
   }, null, { timeout: 30000 });
-  const outputs = await page.$$eval('[data-testid="console-output"]', (els) => els.map((e) => e.textContent));
+  const all = await page.$$eval('[data-testid="console-output"]', (els) => els.map((e) => e.textContent));
   const pid = (s) => (s.match(/#PID<0\.\d+\.0>/) || [])[0];
+  // Task Three: the post's start_link, a Session under no supervisor
+  const [linked, whereis, ...outputs] = all;
   const first = pid(outputs[0]);
   const checks = [
+    [linked.startsWith('{:ok, #PID<0.'), 'Session.start_link'],
+    [whereis === 'true', 'Process.whereis(:my_session) == pid'],
     [outputs[0].startsWith('{:ok, #PID<0.'), 'start_session :my_key'],
     [outputs[2] === `{:error, {:already_started, ${first}}}`, 'already_started with the first pid'],
     [outputs[3] === first, 'whereis gives the first pid'],
@@ -258,6 +262,7 @@ test('the console plays the seed transcript and answers as iex does', async ({ p
   for (const [ok, what] of checks) if (!ok) throw new Error(`${what}: ${JSON.stringify(outputs)}`);
   // The console's sessions are on the floor too.
   await page.waitForSelector('[data-testid="session"][data-key="another_key"]');
+  await page.waitForSelector('[data-testid="session"][data-key="my_session"]');
   await page.screenshot({ path: join(artifacts, 'console-seed-transcript.png'), fullPage: true });
 });
 

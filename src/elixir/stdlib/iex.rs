@@ -3,6 +3,7 @@
 use super::super::ast::{Expr, Kind};
 use super::super::inspect;
 use super::super::machine::{Machine, NRet};
+use super::super::natives::Doc;
 use super::super::value::{badarg, exception, Exc, R};
 use crate::runtime::{Atom, Term};
 
@@ -12,35 +13,6 @@ pub const NO_RESULT: &str = "$iex_no_result";
 fn hidden() -> R<NRet> {
     Ok(NRet::Value(Term::atom(NO_RESULT)))
 }
-
-struct Doc {
-    module: &'static str,
-    name: &'static str,
-    doc: &'static str,
-    example: &'static str,
-}
-
-/// The store's functions, with what they do here.
-const STORE_DOCS: &[Doc] = &[
-    Doc { module: "Redfour.Shopping", name: "start_session", doc: "Starts a customer's Session under Redfour.SessionSupervisor, registered under its key (an atom).", example: "Redfour.Shopping.start_session key: :my_key" },
-    Doc { module: "Redfour.Shopping.Session", name: "select_item", doc: "Puts a quantity of a product (a SKU) in the session's cart; the price comes from the Catalog.", example: "Redfour.Shopping.Session.select_item :my_key, \"R4-HELMET\", 2" },
-    Doc { module: "Redfour.Shopping.Session", name: "remove_item", doc: "Takes a product out of the cart.", example: "Redfour.Shopping.Session.remove_item :my_key, \"R4-HELMET\"" },
-    Doc { module: "Redfour.Shopping.Session", name: "change_item", doc: "Sets a product's quantity (0 removes it).", example: "Redfour.Shopping.Session.change_item :my_key, \"R4-HELMET\", 1" },
-    Doc { module: "Redfour.Shopping.Session", name: "apply_discount", doc: "Applies a discount code: LAUNCH10, ORBIT20 or CREW5.", example: "Redfour.Shopping.Session.apply_discount :my_key, \"LAUNCH10\"" },
-    Doc { module: "Redfour.Shopping.Session", name: "checkout", doc: "Records the sale with Redfour.Sales; the session then ends normally (not restarted).", example: "Redfour.Shopping.Session.checkout :my_key" },
-    Doc { module: "Process", name: "whereis", doc: "The pid registered under a name, or nil.", example: "Process.whereis :my_key" },
-    Doc { module: "Process", name: "exit", doc: "Sends an exit signal: :kill cannot be trapped; :normal is ignored by a process that does not trap exits.", example: "Process.exit pid, :kill" },
-    Doc { module: "Process", name: "alive?", doc: "Whether the process is alive.", example: "Process.alive? pid" },
-    Doc { module: "Process", name: "sleep", doc: "Waits this many virtual milliseconds (the store keeps running).", example: "Process.sleep 1000" },
-    Doc { module: "Process", name: "info", doc: "What the runtime knows of a process, or nil when it is dead.", example: "Process.info pid" },
-    Doc { module: "Process", name: "monitor", doc: "Monitors a process: a {:DOWN, ref, :process, pid, reason} message comes when it exits (see flush).", example: "Process.monitor pid" },
-    Doc { module: "Supervisor", name: "which_children", doc: "[{id, pid, type, modules}] of a supervisor.", example: "Supervisor.which_children Redfour.Shopping.Supervisor" },
-    Doc { module: "DynamicSupervisor", name: "count_children", doc: "%{active, specs, supervisors, workers} of a DynamicSupervisor.", example: "DynamicSupervisor.count_children Redfour.SessionSupervisor" },
-    Doc { module: "GenServer", name: "call", doc: "Sends a request and waits for the reply (default timeout 5000 virtual ms).", example: "GenServer.call :my_key, :get" },
-    Doc { module: ":sys", name: "get_state", doc: "A GenServer's state: a session prints as its %Redfour.Shopping.Session{} struct.", example: ":sys.get_state :my_key" },
-    Doc { module: "Application", name: "stop", doc: "Stops an application and its whole supervision tree.", example: "Application.stop :shopping" },
-    Doc { module: ":observer", name: "start", doc: "Brings the observer (the tree and the process table) into view.", example: ":observer.start" },
-];
 
 fn print(m: &mut Machine, s: &str) {
     super::io::print(m, s);
@@ -59,13 +31,16 @@ pub fn help(m: &mut Machine) -> R<NRet> {
         m,
         "fn, case/cond/with/try, for, defmodule, and these modules:",
     );
-    print(m, &format!("  {}", super::MODULES.join(", ")));
+    let natives = m.natives.clone();
+    print(m, &format!("  {}", natives.shown_modules().join(", ")));
     print(m, "");
-    print(m, "Try the Red:4 store:");
-    for d in STORE_DOCS {
-        print(m, &format!("  {:<58} # {}", d.example, d.doc));
+    for (title, docs) in natives.tours() {
+        print(m, title);
+        for d in docs.iter() {
+            print(m, &format!("  {:<58} # {}", d.example, d.doc));
+        }
+        print(m, "");
     }
-    print(m, "");
     print(m, "`h Module` or `h Module.fun` describes one; `v()` is the last result; `clear` wipes the screen.");
     hidden()
 }
@@ -116,19 +91,22 @@ pub fn help_on(m: &mut Machine, e: &Expr) -> R<NRet> {
         return hidden();
     }
     let short = shown.trim_start_matches(':');
-    let docs: Vec<&Doc> = STORE_DOCS
+    let natives = m.natives.clone();
+    let docs: Vec<&Doc> = natives
+        .tours()
         .iter()
+        .flat_map(|(_, docs)| docs.iter())
         .filter(|d| {
             d.module.trim_start_matches(':') == short && fun.as_deref().is_none_or(|f| d.name == f)
         })
         .collect();
     let key = module.name();
-    match (super::table(&key), fun) {
+    match (natives.functions(&key), fun) {
         (Some(table), Some(f)) => {
             let arities: Vec<usize> = table
                 .iter()
-                .filter(|(n, _, _)| *n == f)
-                .map(|(_, a, _)| *a)
+                .filter(|(n, _)| *n.name() == *f)
+                .map(|(_, a)| *a)
                 .collect();
             if arities.is_empty() {
                 print(m, &format!("No documentation for {shown}.{f} was found"));
@@ -157,7 +135,10 @@ pub fn help_on(m: &mut Machine, e: &Expr) -> R<NRet> {
             hidden()
         }
         (Some(table), None) => {
-            let mut names: Vec<String> = table.iter().map(|(n, a, _)| format!("{n}/{a}")).collect();
+            let mut names: Vec<String> = table
+                .iter()
+                .map(|(n, a)| format!("{}/{a}", n.name()))
+                .collect();
             names.dedup();
             print(m, &format!("                                  {shown}"));
             print(m, "");

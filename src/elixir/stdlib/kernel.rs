@@ -379,11 +379,8 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     .is_some_and(|d| !d.private)
             });
             is(user.unwrap_or_else(|| {
-                super::exists(
-                    &md.name(),
-                    &f.name(),
-                    usize::try_from(n).unwrap_or(usize::MAX),
-                )
+                m.natives
+                    .exists(*md, *f, usize::try_from(n).unwrap_or(usize::MAX))
             }))
         }
         ("apply", 2) => match &a[1] {
@@ -565,7 +562,7 @@ fn raise(m: &mut Machine, what: &Term, arg: Option<&Term>) -> R<Exc> {
             };
             if let Some(fields) = m.struct_fields(*module) {
                 let is_exc = m.modules.borrow().get(module).is_some_and(|md| md.exception)
-                    || super::builtin_struct(&name).is_none();
+                    || m.natives.struct_fields(*module).is_none();
                 if !is_exc {
                     return Err(argument_error(format!("expected an exception, got: {}", inspect::inspect(what))));
                 }

@@ -24,7 +24,8 @@ use super::machine::{Machine, NRet};
 use super::value::R;
 use crate::runtime::{Atom, Term};
 
-pub type Table = &'static [(&'static str, usize, bool)];
+use super::natives::Natives;
+pub use super::natives::Table;
 
 /// The modules the console knows natively, by their Elixir names (`Elixir.Enum`) or Erlang
 /// names (`erlang`), with their tables of functions.
@@ -54,95 +55,36 @@ pub const TABLES: &[(&str, Table)] = &[
     ("sys", otp::SYS),
     ("Elixir.Application", otp::APPLICATION),
     ("observer", otp::OBSERVER),
-    ("Elixir.Redfour.Shopping", otp::SHOPPING),
-    ("Elixir.Redfour.Shopping.Session", otp::SESSION),
 ];
 
-/// The table of a module the console knows natively.
-pub fn table(module: &str) -> Option<Table> {
-    TABLES.iter().find(|(m, _)| *m == module).map(|(_, t)| *t)
-}
-
-/// Module names for completion and `h`.
-pub const MODULES: &[&str] = &[
-    "Kernel",
-    "Enum",
-    "Map",
-    "Keyword",
-    "List",
-    "String",
-    "Integer",
-    "Float",
-    "Tuple",
-    "Atom",
-    "Bitwise",
-    "Range",
-    "IO",
-    "Exception",
-    "Process",
-    "GenServer",
-    "Supervisor",
-    "DynamicSupervisor",
-    "Application",
-    "Redfour.Shopping",
-    "Redfour.Shopping.Session",
-];
-
-pub fn module_exists(module: &str) -> bool {
-    table(module).is_some()
-}
-
-pub fn exists(module: &str, name: &str, arity: usize) -> bool {
-    table(module).is_some_and(|t| t.iter().any(|(n, a, _)| *n == name && *a == arity))
-}
-
-pub fn is_sync(module: &str, name: &str, arity: usize) -> bool {
-    table(module).is_some_and(|t| t.iter().any(|(n, a, s)| *n == name && *a == arity && *s))
-}
-
-pub fn kernel_exists(name: &str, arity: usize) -> bool {
-    exists("Elixir.Kernel", name, arity)
-}
-
-pub fn kernel_is_sync(name: &str, arity: usize) -> bool {
-    is_sync("Elixir.Kernel", name, arity)
+/// Fills the console's table of native functions with the library's modules.
+pub fn register(n: &mut Natives) {
+    for (module, table) in TABLES {
+        // Erlang's modules (`:lists`) and the console's own (`:redfour`) are not listed by `h`
+        n.add_module(module, table, call, module.starts_with("Elixir."));
+    }
+    n.add_struct(
+        "Elixir.Range",
+        vec![
+            ("first", Term::nil()),
+            ("last", Term::nil()),
+            ("step", Term::nil()),
+        ],
+    );
 }
 
 /// How iex shows a capture of a Kernel function that the compiler inlines: `&:erlang.+/2`.
-pub fn erlang_name(name: &str, arity: usize) -> Atom {
-    if exists("erlang", name, arity) {
-        Atom::new("erlang")
+pub fn erlang_name(n: &Natives, name: Atom, arity: usize) -> Atom {
+    let erlang = Atom::new("erlang");
+    if n.exists(erlang, name, arity) {
+        erlang
     } else {
         Atom::module("Kernel")
     }
 }
 
-/// Structs the library defines.
-pub fn builtin_struct(module: &str) -> Option<Vec<(Atom, Term)>> {
-    let fields: Vec<(&str, Term)> = match module {
-        "Elixir.Range" => vec![
-            ("first", Term::nil()),
-            ("last", Term::nil()),
-            ("step", Term::nil()),
-        ],
-        // the seed's struct, as the store defines it
-        "Elixir.Redfour.Shopping.Session" => vec![
-            ("domain", Term::nil()),
-            ("id", Term::nil()),
-            ("key", Term::nil()),
-            ("landing", Term::str("/")),
-            ("ip", Term::str("127.0.0.1")),
-            ("member_id", Term::nil()),
-            ("items", Term::list(vec![])),
-            ("logs", Term::list(vec![])),
-            ("discounts", Term::list(vec![])),
-        ],
-        _ => return None,
-    };
-    Some(fields.into_iter().map(|(k, v)| (Atom::new(k), v)).collect())
-}
-
-/// Calls `module.name(args)`: `Ok(None)` when there is no such function.
+/// Runs a library function (the library's rows of [`Natives`] point here): `Ok(None)` when
+/// there is no such function.
 pub fn call(m: &mut Machine, module: Atom, name: Atom, args: Vec<Term>) -> R<Option<NRet>> {
     let mname = module.name();
     let n = name.name();
@@ -175,7 +117,7 @@ pub fn value(t: Term) -> R<Option<NRet>> {
 }
 
 /// Tab completion: `En` → `Enum`, `Enum.ma` → `Enum.map`, `Enum.map_` → `Enum.map_join`…
-pub fn complete(modules: &super::Modules, prefix: &str) -> Vec<String> {
+pub fn complete(natives: &Natives, modules: &super::Modules, prefix: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     match prefix.rsplit_once('.') {
         Some((module, fun)) => {
@@ -183,11 +125,11 @@ pub fn complete(modules: &super::Modules, prefix: &str) -> Vec<String> {
                 Some(erl) => erl.to_string(),
                 None => format!("Elixir.{module}"),
             };
-            if let Some(t) = table(&key) {
+            if let Some(t) = natives.functions(&key) {
                 out.extend(
                     t.iter()
-                        .filter(|(n, _, _)| n.starts_with(fun))
-                        .map(|(n, _, _)| format!("{module}.{n}")),
+                        .filter(|(n, _)| n.name().starts_with(fun))
+                        .map(|(n, _)| format!("{module}.{}", n.name())),
                 );
             }
             if let Some(m) = modules.borrow().get(&Atom::new(&key)) {
@@ -199,7 +141,7 @@ pub fn complete(modules: &super::Modules, prefix: &str) -> Vec<String> {
                 );
             }
             // nested modules: `Redfour.Sh` → `Redfour.Shopping`
-            for name in MODULES.iter().map(|m| m.to_string()).chain(
+            for name in natives.shown_modules().iter().cloned().chain(
                 modules
                     .borrow()
                     .keys()
@@ -211,7 +153,7 @@ pub fn complete(modules: &super::Modules, prefix: &str) -> Vec<String> {
             }
         }
         None => {
-            for name in MODULES.iter().map(|m| m.to_string()).chain(
+            for name in natives.shown_modules().iter().cloned().chain(
                 modules
                     .borrow()
                     .keys()

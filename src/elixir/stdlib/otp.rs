@@ -1,15 +1,14 @@
-//! `Process`, `GenServer`, `Supervisor`, `DynamicSupervisor`, `Application`, `:sys`,
-//! `:observer` and the store's own `Redfour.Shopping` modules, against the live runtime.
+//! `Process`, `GenServer`, `Supervisor`, `DynamicSupervisor`, `Application`, `:sys` and
+//! `:observer`, against the live runtime.
 //! Calls that wait (a `GenServer.call`, `Process.sleep`) suspend the console's process on
 //! the virtual clock while the store goes on.
 
 use super::super::machine::{Machine, NRet};
-use super::super::value::{badarg, exception, function_clause, runtime_error, Exc, R};
+use super::super::value::{badarg, function_clause, runtime_error, Exc, R};
 use super::value;
 use crate::runtime::gen_server::{self, Server};
 use crate::runtime::registry::{atom_name, name_term};
 use crate::runtime::{application, supervisor, Atom, Pid, Term};
-use crate::store::shopping::{self, Raise};
 
 pub const PROCESS: super::Table = &[
     ("whereis", 1, true),
@@ -59,14 +58,6 @@ pub const APPLICATION: super::Table = &[
     ("started_applications", 0, true),
 ];
 pub const OBSERVER: super::Table = &[("start", 0, true)];
-pub const SHOPPING: super::Table = &[("start_session", 1, false)];
-pub const SESSION: super::Table = &[
-    ("select_item", 3, false),
-    ("remove_item", 2, false),
-    ("change_item", 3, false),
-    ("apply_discount", 2, false),
-    ("checkout", 1, false),
-];
 
 /// `spawn/1,3`, `spawn_link`, `spawn_monitor`: a process running interpreted code, with the
 /// console's modules, printing to the console's group leader.
@@ -100,13 +91,14 @@ fn spawn_with(
     let link = name == "spawn_link";
     let group = m.group.clone();
     let modules = m.modules.clone();
+    let natives = m.natives.clone();
     let rt = m.rt.clone();
     let mut opts = crate::runtime::SpawnOpts::default().labelled(&label);
     opts.link = link;
     let pid = m
         .ctx
         .spawn_opts(opts, move |ctx: crate::runtime::Ctx| async move {
-            let mut child = Machine::new(ctx.clone(), rt, modules);
+            let mut child = Machine::new(ctx.clone(), rt, modules, natives);
             child.io = Some(group.clone());
             child.group = group.clone();
             child.start_call(f, call_args);
@@ -342,17 +334,6 @@ fn call_exit(dest: Term, request: Term, timeout: Term) -> Exc {
             Term::list(vec![dest, request, timeout]),
         ]),
     ]))
-}
-
-fn session_call(key: &Term, request: Term) -> R<Option<NRet>> {
-    let Some(dest) = server(key) else {
-        return Err(call_exit(key.clone(), request, Term::Int(5000)));
-    };
-    await_op(move |ctx| async move {
-        gen_server::call(&ctx, dest, request, Some(5000))
-            .await
-            .map_err(Exc::Exit)
-    })
 }
 
 pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
@@ -708,35 +689,6 @@ pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Opt
         ("observer", "start", 0) => {
             m.observer_requested = true;
             value(Term::ok())
-        }
-        ("Elixir.Redfour.Shopping", "start_session", 1) => {
-            let key = match &args[0] {
-                Term::List(kw) if kw.len() == 1 => args[0].get("key").cloned(),
-                _ => None,
-            };
-            let Some(key) = key else {
-                return Err(clause("Redfour.Shopping", "start_session", 1));
-            };
-            await_op(move |ctx| async move {
-                match shopping::start_session(&ctx, &key).await {
-                    Ok(t) => Ok(t),
-                    Err(Raise::Runtime(msg)) => Err(runtime_error(msg)),
-                    Err(Raise::FunctionClause(msg)) => Err(exception(
-                        "FunctionClauseError",
-                        vec![("message", Term::str(&msg))],
-                    )),
-                    Err(Raise::Exit(reason)) => Err(Exc::Exit(reason)),
-                }
-            })
-        }
-        ("Elixir.Redfour.Shopping.Session", "select_item" | "change_item", 3) => {
-            session_call(&args[0], Term::tuple(vec![Term::atom(name), a(1), a(2)]))
-        }
-        ("Elixir.Redfour.Shopping.Session", "remove_item" | "apply_discount", 2) => {
-            session_call(&args[0], Term::tuple(vec![Term::atom(name), a(1)]))
-        }
-        ("Elixir.Redfour.Shopping.Session", "checkout", 1) => {
-            session_call(&args[0], Term::atom("checkout"))
         }
         _ => Ok(None),
     }

@@ -326,3 +326,11 @@ fn more_of_process_and_supervisor() {
 fn edges_of_arithmetic_bases_and_literals() {
     check("edges");
 }
+
+/// A redefined module is seen at once: a closure made before calls the new code, and a
+/// process blocked inside the old code finishes that function in it, then its fully
+/// qualified call runs the new one (as the BEAM's two versions of a module do).
+#[test]
+fn redefinition_is_seen_at_once() {
+    check("redefinition");
+}

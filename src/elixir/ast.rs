@@ -11,8 +11,9 @@ pub type P = Rc<Expr>;
 pub struct Expr {
     pub kind: Kind,
     pub line: u32,
-    /// Cached: 0 not known yet, 1 evaluates without the machine's stack, 2 needs it.
-    pub simple: std::cell::Cell<u8>,
+    /// Cached: whether it evaluates without the machine's stack (the low bit), as of a
+    /// version of the console's code (the rest: see `machine::code_version`); 0 not known.
+    pub simple: std::cell::Cell<u32>,
 }
 
 #[derive(Debug)]

@@ -68,6 +68,23 @@ pub struct FunDef {
 /// Every module the console's processes share.
 pub type Modules = Rc<RefCell<BTreeMap<Atom, Rc<Module>>>>;
 
+thread_local! {
+    static CODE_VERSION: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };
+}
+
+/// The version of the console's code on this thread: it moves on whenever a module is
+/// defined, so that what was worked out from the code before (which calls are native and
+/// answer at once) is worked out again.
+pub fn code_version() -> u32 {
+    CODE_VERSION.with(|v| v.get())
+}
+
+fn new_code_version() {
+    // 31 bits: the low bit of the cache holds the answer; wrapping to 0 would read as "not
+    // known", which is safe
+    CODE_VERSION.with(|v| v.set((v.get() + 1) & 0x7fff_ffff));
+}
+
 /// Something a library function needs the runtime to do before the evaluation goes on
 /// (a `GenServer.call`, `Process.sleep`, `flush`). The driver awaits it in the process.
 pub type AsyncOp = Box<dyn FnOnce(Ctx) -> Pin<Box<dyn Future<Output = R<Term>>>>>;
@@ -611,15 +628,16 @@ impl Machine {
 
     // ---------------------------------------------------------------- simple expressions
 
-    /// Whether `e` evaluates without the machine's frames (cached on the node).
+    /// Whether `e` evaluates without the machine's frames (cached on the node, for as long
+    /// as no module is defined: `String.upcase("a")` is simple until `defmodule String`).
     pub fn is_simple(&self, e: &Expr) -> bool {
-        match e.simple.get() {
-            1 => return true,
-            2 => return false,
-            _ => {}
+        let version = code_version();
+        let cached = e.simple.get();
+        if cached >> 1 == version {
+            return cached & 1 == 1;
         }
         let s = self.compute_simple(e, 0);
-        e.simple.set(if s { 1 } else { 2 });
+        e.simple.set(version << 1 | s as u32);
         s
     }
 
@@ -2577,6 +2595,7 @@ impl Machine {
             .use_opts
             .iter()
             .find_map(|o| o.get("restart").cloned());
+        new_code_version();
         let replaced = self
             .modules
             .borrow_mut()

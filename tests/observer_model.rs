@@ -625,3 +625,39 @@ fn clients_are_outside_the_application_and_are_turned_away_while_it_is_down() {
         "the clients are not part of the application"
     );
 }
+
+/// The post's Task Three on the floor: a Session started with `start_link` from the console
+/// walks in like the others, and when it is clicked the story says nothing restarts it.
+#[test]
+fn a_session_started_with_start_link_is_on_the_floor_and_stays_dead() {
+    let mut sim = sim(Persistence::None);
+    sim.playing = false;
+    let answer = sim
+        .console
+        .eval("{:ok, pid} = Redfour.Shopping.Session.start_link %{key: :my_session}");
+    assert!(answer.starts_with("{:ok, #PID<"), "{answer}");
+    animate(&mut sim, 100.0);
+    let c = sim.customer("my_session").expect("on the floor").clone();
+    assert!(!c.supervised);
+    assert_eq!(sim.session_count(), 1);
+    assert_eq!(
+        sim.supervised_session_count(),
+        0,
+        "not the supervisor's child"
+    );
+    let old = sim.shown_pid(&c);
+    sim.apply(Action::KillKey("my_session".into()));
+    animate(&mut sim, 2_000.0);
+    let caption = sim
+        .story("my_session")
+        .expect("a story")
+        .caption(sim.wall_ms);
+    assert_eq!(
+        caption,
+        format!(
+            "killed · {} · not restarted: no supervisor watches it (started with start_link)",
+            old.short()
+        )
+    );
+    assert_eq!(sim.rt.whereis("my_session"), None);
+}

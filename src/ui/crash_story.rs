@@ -36,6 +36,9 @@ pub struct CrashStory {
     pub new: Option<Pid>,
     /// The supervisor that restarted it (or gave up), by name.
     pub supervisor: Option<Rc<str>>,
+    /// False for a session no supervisor watches (started with `start_link`): no restart
+    /// is waited for.
+    pub supervised: bool,
     pub reason: String,
     /// Cart items when it was killed, and when it came back.
     pub items_before: i64,
@@ -56,7 +59,9 @@ impl CrashStory {
         let t = wall_ms - self.started;
         if t < KILLED_MS {
             Beat::Killed
-        } else if t < RESTARTING_MS || (self.new.is_none() && !self.gave_up && t < STORY_MS) {
+        } else if t < RESTARTING_MS
+            || (self.new.is_none() && !self.gave_up && self.supervised && t < STORY_MS)
+        {
             Beat::Restarting
         } else if t < STORY_MS {
             Beat::Back
@@ -104,10 +109,15 @@ impl CrashStory {
                 self.old.short(),
                 new.short()
             ),
-            (_, None) => format!(
+            (_, None) if self.gave_up || self.supervised => format!(
                 "{reason} · {} · not restarted: {} gave up",
                 self.old.short(),
                 self.supervisor_name()
+            ),
+            // the post's Task Three: a Session the console started with start_link
+            (_, None) => format!(
+                "{reason} · {} · not restarted: no supervisor watches it (started with start_link)",
+                self.old.short()
             ),
         }
     }

@@ -515,9 +515,12 @@ pub fn floor(_props: &FloorProps) -> Html {
         } else {
             format!("{} in cart", plural(c.items, "item"))
         };
-        let state = match sim.story(&key).map(|s| s.beat(sim.wall_ms)) {
-            Some(Beat::Killed | Beat::Restarting) => "killed: its supervisor restarts it".into(),
-            Some(Beat::Back) => format!("just restarted · {cart}"),
+        let state = match sim.story(&key).map(|s| (s.beat(sim.wall_ms), s.supervised)) {
+            Some((Beat::Killed | Beat::Restarting, true)) => {
+                "killed: its supervisor restarts it".into()
+            }
+            Some((Beat::Back, true)) => format!("just restarted · {cart}"),
+            Some((_, false)) => "killed: no supervisor restarts it".into(),
             _ => format!("browsing · {cart}"),
         };
         // Below the figure (its crash caption goes above), else beside or above it: the
@@ -637,7 +640,7 @@ pub fn floor(_props: &FloorProps) -> Html {
                 <div class="supervisor-badge" data-testid="supervisor-badge">
                     <span class="mono">{ "Redfour.SessionSupervisor" }</span>
                     <span class="mono sub">{ session_sup.map_or_else(|| "not running".to_string(), |p| p.short()) }
-                        { format!(" · {}", plural(scene.live as i64, "session")) }</span>
+                        { format!(" · {}", plural(sim.supervised_session_count() as i64, "session")) }</span>
                 </div>
                 <div class="targets" onclick={on_target_click} onfocusin={on_target_focus}
                     onfocusout={on_target_blur} onkeydown={on_target_key}>

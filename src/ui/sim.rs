@@ -259,6 +259,9 @@ pub struct Customer {
     pub items: i64,
     /// Wall ms when it came in (it walks from the door for `WALK_MS`).
     pub arrived: f64,
+    /// Started by the SessionSupervisor (false for the post's `Session.start_link` typed in
+    /// the console: nothing restarts it).
+    pub supervised: bool,
 }
 
 /// A customer walking out: through the checkout after a sale, or straight to the door.
@@ -1802,6 +1805,14 @@ impl Sim {
     fn session_registered(&mut self, name: &Rc<str>, pid: Pid) {
         let wall = self.wall_ms;
         let items = self.rt.metric_of(pid).unwrap_or(0);
+        // who started it: the SessionSupervisor, or (the post's Task Three) the console
+        let supervised = match (
+            self.rt.parent_of(pid),
+            self.rt.whereis(shopping::SESSION_SUPERVISOR),
+        ) {
+            (Some(parent), Some(sup)) => parent == sup,
+            _ => true,
+        };
         match self.customers.get_mut(name) {
             Some(c) => {
                 self.session_keys.remove(&c.pid);
@@ -1819,6 +1830,7 @@ impl Sim {
                         live: true,
                         items,
                         arrived: wall,
+                        supervised,
                     },
                 );
             }
@@ -1870,6 +1882,7 @@ impl Sim {
                             old: *pid,
                             new: None,
                             supervisor: None,
+                            supervised: c.supervised,
                             reason: reason.to_string(),
                             items_before: c.items,
                             items_after: None,
@@ -2089,6 +2102,15 @@ impl Sim {
     /// Live sessions.
     pub fn session_count(&self) -> usize {
         self.session_keys.len()
+    }
+
+    /// Live sessions the SessionSupervisor started (its badge's count: a Session the
+    /// console started with `start_link` is on the floor but not its child).
+    pub fn supervised_session_count(&self) -> usize {
+        self.session_keys
+            .values()
+            .filter(|k| self.customers.get(*k).is_none_or(|c| c.supervised))
+            .count()
     }
 
     /// Every customer on the floor, in key order (live ones, and killed ones whose story

@@ -263,7 +263,17 @@ test('the console plays the seed transcript and answers as iex does', async ({ p
   // The console's sessions are on the floor too.
   await page.waitForSelector('[data-testid="session"][data-key="another_key"]');
   await page.waitForSelector('[data-testid="session"][data-key="my_session"]');
+  const badge = await page.textContent('[data-testid="supervisor-badge"]');
+  if (!badge.endsWith('· 2 sessions')) throw new Error(`the badge counts the start_link session as the supervisor's: ${badge}`);
   await page.screenshot({ path: join(artifacts, 'console-seed-transcript.png'), fullPage: true });
+  // Task Three's session has no supervisor: clicked, it stays dead, and the shell linked to
+  // it goes down too (as in iex), while the supervised ones run on.
+  await page.click('[data-testid="session"][data-key="my_session"]');
+  await page.waitForFunction(() => (document.querySelector('[data-testid="crash-caption"][data-key="my_session"]')?.textContent || '').includes('not restarted: no supervisor watches it'), null, { timeout: 10000 });
+  await floorShot(page, 'start-link-session-killed.png');
+  await typeInConsole(page, ['Process.whereis(:my_session)']);
+  const gone = await page.$$eval('[data-testid="console-output"]', (els) => els[els.length - 1].textContent);
+  if (gone !== 'nil') throw new Error(`after the kill, whereis(:my_session) is ${gone}`);
 });
 
 test('the console speaks Elixir: values, a module typed over several lines, Tab, and Ctrl-C on an endless loop', async ({ page, url }) => {

@@ -1,0 +1,274 @@
+//! Calls: of closures, of console functions (a frame each; tail calls replace it), of
+//! remote and local functions, and what the library's native functions answer.
+
+use super::*;
+
+impl Machine {
+    pub(super) fn closure(&self, clauses: Rc<[Clause]>, arity: usize) -> Term {
+        let origin: Rc<str> = match (self.current_module(), self.module) {
+            (Some(m), _) => Rc::from(format!("{}.-fun-/{arity}", Term::Atom(m)).as_str()),
+            _ => Rc::from(":erl_eval.expr/6"),
+        };
+        Fun::term(
+            arity,
+            FunKind::Closure {
+                clauses,
+                env: Rc::new(self.env.clone()),
+                module: self.current_module(),
+            },
+            origin,
+        )
+    }
+
+    pub(super) fn nret(&mut self, n: NRet) -> Ctl {
+        match n {
+            NRet::Value(v) => Ctl::Ret(v),
+            NRet::CallThen(f, args, then) => {
+                self.stack.push(Kont::Then(then));
+                self.call_fun(f, args)
+            }
+            NRet::Call(f, args) => self.call_fun(f, args),
+            NRet::Await(op) => Ctl::Await(op),
+            NRet::AwaitThen(op, then) => {
+                self.stack.push(Kont::Then(then));
+                Ctl::Await(op)
+            }
+            NRet::Continue(then) => Ctl::Yield(then),
+        }
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    pub(super) fn enter_frame(&mut self) -> Result<(), Exc> {
+        // Scope frames of the caller end with the call: dropping them keeps tail calls flat.
+        while matches!(self.stack.last(), Some(Kont::Truncate(_))) {
+            self.stack.pop();
+        }
+        if matches!(self.stack.last(), Some(Kont::Restore(..))) {
+            return Ok(());
+        }
+        if self.stack.len() >= MAX_FRAMES {
+            return Err(exception(
+                "SystemLimitError",
+                vec![("message", Term::str(&format!(
+                    "a system limit has been reached: more than {MAX_FRAMES} nested calls are waiting for their results (a recursion that is not a tail call?)"
+                )))],
+            ));
+        }
+        let fresh = self.env_pool.pop().unwrap_or_default();
+        let env = std::mem::replace(&mut self.env, fresh);
+        self.stack.push(Kont::Restore(env, self.module));
+        Ok(())
+    }
+
+    pub(crate) fn call_fun(&mut self, f: Term, args: Vec<Term>) -> Ctl {
+        let Some(fun) = super::super::value::as_fun(&f) else {
+            return Ctl::Throw(exception("BadFunctionError", vec![("term", f.clone())]));
+        };
+        if fun.arity != args.len() {
+            return Ctl::Throw(exception(
+                "BadArityError",
+                vec![("function", f.clone()), ("args", Term::list(args))],
+            ));
+        }
+        match &fun.kind {
+            FunKind::Capture { module, name } => {
+                let (m, n) = (*module, *name);
+                self.call_remote(m, n, args)
+            }
+            FunKind::Closure {
+                clauses,
+                env,
+                module,
+            } => {
+                let clauses = clauses.clone();
+                let env = env.clone();
+                let module = *module;
+                if let Err(x) = self.enter_frame() {
+                    return Ctl::Throw(x);
+                }
+                self.reductions += 1;
+                self.env.clear();
+                self.env.extend_from_slice(&env);
+                self.module = module;
+                let base = self.env.len();
+                for c in clauses.iter() {
+                    match self.clause_matches(c, &args, base) {
+                        Ok(true) => return Ctl::Eval(c.body.clone()),
+                        Ok(false) => self.env.truncate(base),
+                        Err(x) => return Ctl::Throw(x),
+                    }
+                }
+                Ctl::Throw(fn_clause_error(
+                    ":erl_eval.\"-inside-an-interpreted-fun-\"",
+                    &args,
+                ))
+            }
+        }
+    }
+
+    pub(super) fn call_def(&mut self, module: Atom, def: Rc<FunDef>, args: Vec<Term>) -> Ctl {
+        if let Err(x) = self.enter_frame() {
+            return Ctl::Throw(x);
+        }
+        self.reductions += 1;
+        self.env.clear();
+        self.module = Some(module);
+        for c in def.clauses.iter() {
+            match self.clause_matches(c, &args, 0) {
+                Ok(true) => return Ctl::Eval(c.body.clone()),
+                Ok(false) => self.env.clear(),
+                Err(x) => return Ctl::Throw(x),
+            }
+        }
+        let name = format!("{}.{}", Term::Atom(module), def.name.name());
+        Ctl::Throw(fn_clause_error(&name, &args))
+    }
+
+    pub(crate) fn call_remote(&mut self, module: Atom, name: Atom, args: Vec<Term>) -> Ctl {
+        let user = self.modules.borrow().get(&module).cloned();
+        if let Some(m) = user {
+            return match m.funs.get(&(name, args.len())) {
+                Some(def) if !def.private || self.module == Some(module) => {
+                    let def = def.clone();
+                    self.call_def(module, def, args)
+                }
+                _ => {
+                    if let Some(r) = self.struct_helpers(&m, module, name, &args) {
+                        return r;
+                    }
+                    // a console module in place of a library one (the post's own
+                    // `Redfour.Shopping.Session`): what it does not define, the library does
+                    if self.natives.exists(module, name, args.len()) {
+                        return match Natives::call(self, module, name, args) {
+                            Ok(Some(n)) => self.nret(n),
+                            Ok(None) => {
+                                Ctl::Throw(undefined_function(module, &name.name(), 0, None))
+                            }
+                            Err(x) => Ctl::Throw(x),
+                        };
+                    }
+                    Ctl::Throw(undefined_function(module, &name.name(), args.len(), None))
+                }
+            };
+        }
+        let arity = args.len();
+        match Natives::call(self, module, name, args) {
+            Ok(Some(n)) => self.nret(n),
+            Ok(None) => {
+                let reason = if self.natives.module_exists(module) {
+                    None
+                } else {
+                    Some("module_not_available")
+                };
+                Ctl::Throw(undefined_function(module, &name.name(), arity, reason))
+            }
+            Err(x) => Ctl::Throw(x),
+        }
+    }
+
+    pub(super) fn struct_helpers(
+        &mut self,
+        m: &Module,
+        module: Atom,
+        name: Atom,
+        args: &[Term],
+    ) -> Option<Ctl> {
+        match (&*name.name(), args.len()) {
+            ("__struct__", 0) => m
+                .struct_fields
+                .as_ref()
+                .map(|f| Ctl::Ret(Term::Struct(module, f.clone().into()))),
+            ("exception", 1) if m.exception => {
+                let pairs: Vec<(Term, Term)> = match &args[0] {
+                    Term::List(kv) => kv
+                        .iter()
+                        .filter_map(|t| {
+                            t.as_tuple()
+                                .and_then(|p| (p.len() == 2).then(|| (p[0].clone(), p[1].clone())))
+                        })
+                        .collect(),
+                    Term::Str(s) => vec![(Term::atom("message"), Term::Str(s.clone()))],
+                    _ => vec![],
+                };
+                Some(match self.make_struct(module, None, pairs) {
+                    Ok(t) => Ctl::Ret(t),
+                    Err(x) => Ctl::Throw(x),
+                })
+            }
+            ("__info__", 1) if args[0] == Term::atom("functions") => Some(Ctl::Ret(Term::list(
+                m.funs
+                    .values()
+                    .filter(|d| !d.private)
+                    .map(|d| Term::tuple(vec![Term::Atom(d.name), Term::Int(d.arity as i64)]))
+                    .collect(),
+            ))),
+            ("module_info", 0) => Some(Ctl::Ret(Term::list(vec![]))),
+            _ => None,
+        }
+    }
+
+    pub(super) fn call_local(&mut self, name: Atom, args: Vec<Term>, line: u32) -> Ctl {
+        let arity = args.len();
+        // the current module's functions (public and private)
+        if let Some(m) = self.module {
+            if let Some(def) = self.user_fun(m, name, arity) {
+                return self.call_def(m, def, args);
+            }
+        }
+        for imp in self.all_imports() {
+            if !self.imported(imp, name, arity) {
+                continue;
+            }
+            if let Some(def) = self.user_fun(imp, name, arity) {
+                if !def.private {
+                    return self.call_def(imp, def, args);
+                }
+            }
+            if !self.modules.borrow().contains_key(&imp) && self.natives.exists(imp, name, arity) {
+                if self.natives.exists(kernel_atom(), name, arity)
+                    && &*imp.name() != "Elixir.Kernel"
+                {
+                    return Ctl::Throw(compile_error(format!(
+                        "function {}/{arity} imported from both {} and Kernel, call is ambiguous",
+                        name.name(),
+                        Term::Atom(imp)
+                    )));
+                }
+                return self.call_remote(imp, name, args);
+            }
+        }
+        let n = name.name();
+        if self.module.is_none() && self.defining.is_empty() {
+            if let Some(r) = stdlib::iex_helper(self, &n, &args) {
+                return match r {
+                    Ok(v) => self.nret(v),
+                    Err(x) => Ctl::Throw(x),
+                };
+            }
+        }
+        if self.natives.exists(kernel_atom(), name, arity) {
+            return self.call_remote(kernel_atom(), name, args);
+        }
+        if self
+            .defining
+            .last()
+            .is_some_and(|b| b.defs.iter().any(|(k, _, _)| *k == (name, arity)))
+        {
+            return Ctl::Throw(compile_error(format!(
+                "undefined function {n}/{arity} (expected {} to define such a function or for it to be imported, but none are available)",
+                Term::Atom(self.defining.last().map(|b| b.name).unwrap_or(Atom::NIL))
+            )));
+        }
+        let _ = line;
+        if let Some(cur) = self.module.or(self.defining.last().map(|b| b.name)) {
+            return Ctl::Throw(compile_error(format!(
+                "undefined function {n}/{arity} (expected {} to define such a function or for it to be imported, but none are available)",
+                Term::Atom(cur)
+            )));
+        }
+        Ctl::Throw(compile_error(format!(
+            "undefined function {n}/{arity} (there is no such import)"
+        )))
+    }
+}

@@ -1,0 +1,323 @@
+//! `defmodule`, `def`/`defp`, attributes, and what a module's documentation says.
+
+use super::*;
+
+impl Machine {
+    pub(super) fn read_attr(&mut self, a: Atom) -> R<Term> {
+        if let Some(b) = self.defining.last() {
+            return Ok(b
+                .module
+                .attrs
+                .iter()
+                .rev()
+                .find(|(k, _)| *k == a)
+                .map_or_else(Term::nil, |(_, v)| v.clone()));
+        }
+        if let Some(m) = self.module {
+            if let Some(md) = self.modules.borrow().get(&m) {
+                return Ok(md
+                    .attrs
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| *k == a)
+                    .map_or_else(Term::nil, |(_, v)| v.clone()));
+            }
+        }
+        Err(exception(
+            "ArgumentError",
+            vec![(
+                "message",
+                Term::str(&format!(
+                    "cannot invoke @/1 outside module. @{} is a module attribute and can only be used inside a module",
+                    a.name()
+                )),
+            )],
+        ))
+    }
+
+    // ---------------------------------------------------------------- modules
+
+    pub(super) fn begin_module(&mut self, args: &[P], blocks: &Rc<Blocks>) -> Ctl {
+        let name = match &args[0].kind {
+            Kind::Alias(a) => {
+                // nested modules are named inside their parent
+                match self.defining.last() {
+                    Some(parent) if !a.name().starts_with("Elixir.") => {
+                        let full = Atom::new(&format!("{}.{}", parent.name.name(), a.name()));
+                        let short = Atom::new(a.name().split('.').next().unwrap_or(""));
+                        let first_full =
+                            Atom::new(&format!("{}.{}", parent.name.name(), short.name()));
+                        if let Some(p) = self.defining.last_mut() {
+                            p.module.aliases.push((short, first_full));
+                        }
+                        full
+                    }
+                    _ => self.resolve_alias(*a),
+                }
+            }
+            _ => match self.eval_simple(&args[0]) {
+                Ok(Term::Atom(a)) => a,
+                Ok(other) => {
+                    return Ctl::Throw(compile_error(format!(
+                        "invalid module name: {}",
+                        inspect::inspect(&other)
+                    )))
+                }
+                Err(x) => return Ctl::Throw(x),
+            },
+        };
+        let Some(Body::Expr(body)) = blocks.get("do").cloned() else {
+            return Ctl::Throw(compile_error("missing :do option in \"defmodule\""));
+        };
+        let saved_module = self.module;
+        self.defining.push(Builder {
+            module: Module {
+                name: Some(name),
+                ..Module::default()
+            },
+            name,
+            defs: Vec::new(),
+            pending_doc: None,
+        });
+        if let Err(x) = self.enter_frame() {
+            return Ctl::Throw(x);
+        }
+        self.module = None;
+        self.stack.push(Kont::EndModule(name, saved_module));
+        Ctl::Eval(body)
+    }
+
+    pub(super) fn end_module(&mut self, name: Atom, saved_module: Option<Atom>, last: Term) -> Ctl {
+        let Some(b) = self.defining.pop() else {
+            return Ctl::Ret(Term::nil());
+        };
+        self.module = saved_module;
+        let mut module = b.module;
+        for ((fname, arity), private, clauses) in b.defs {
+            module.funs.insert(
+                (fname, arity),
+                Rc::new(FunDef {
+                    name: fname,
+                    arity,
+                    private,
+                    clauses,
+                }),
+            );
+        }
+        let startable =
+            !module.uses.is_empty() || module.funs.contains_key(&(Atom::new("start_link"), 1));
+        let supervisor = module
+            .uses
+            .iter()
+            .any(|u| &*u.name() == "Elixir.Supervisor");
+        let restart = module
+            .use_opts
+            .iter()
+            .find_map(|o| o.get("restart").cloned());
+        new_code_version();
+        let replaced = self
+            .modules
+            .borrow_mut()
+            .insert(name, Rc::new(module))
+            .is_some();
+        if startable {
+            self.define_child_module(name, supervisor, restart);
+        }
+        if replaced {
+            self.out.push_str(&format!(
+                "warning: redefining module {} (current version defined in memory)\n  iex:1\n\n",
+                Term::Atom(name)
+            ));
+        } else if self.natives.module_exists(name) {
+            self.out.push_str(&format!(
+                "warning: redefining module {} (the processes already running its built-in code keep it; console calls use yours, and the built-in functions for what yours does not define)\n  iex:1\n\n",
+                Term::Atom(name)
+            ));
+        }
+        let beam = Term::atom(&format!("{}:{}", inspect::BEAM, name.name()));
+        Ctl::Ret(Term::tuple(vec![
+            Term::atom("module"),
+            Term::Atom(name),
+            beam,
+            last,
+        ]))
+    }
+
+    /// Makes a console module startable by the runtime's supervisors: its child spec starts it
+    /// with `Mod.start_link(arg)`, run by the interpreter in the supervisor's process.
+    pub(super) fn define_child_module(&self, name: Atom, supervisor: bool, restart: Option<Term>) {
+        use crate::runtime::gen_server::StartResult;
+        let (rt, modules, group) = (self.rt.clone(), self.modules.clone(), self.group.clone());
+        let natives = self.natives.clone();
+        let start = move |ctx: Ctx, args: Term, _restarts: u32| {
+            let (rt, modules, group) = (rt.clone(), modules.clone(), group.clone());
+            let natives = natives.clone();
+            async move {
+                let mut m = Machine::new(ctx.clone(), rt, modules, natives);
+                m.io = Some(group.clone());
+                m.group = group;
+                m.start_call(Fun::capture(name, Atom::new("start_link"), 1), vec![args]);
+                match super::super::shell::drive(&mut m).await {
+                    Ok(t) => match t.as_tuple() {
+                        Some([ok, Term::Pid(p)]) if *ok == Term::ok() => StartResult::Ok(*p),
+                        Some([_, reason]) => StartResult::Error(reason.clone()),
+                        _ if t == Term::atom("ignore") => StartResult::Ignore,
+                        _ => StartResult::Error(Term::tuple(vec![Term::atom("bad_return"), t])),
+                    },
+                    Err(Exc::Error(e)) => {
+                        StartResult::Error(Term::tuple(vec![e, Term::list(vec![])]))
+                    }
+                    Err(Exc::Exit(r)) | Err(Exc::Throw(r)) => StartResult::Error(r),
+                }
+            }
+        };
+        let mut module = if supervisor {
+            crate::runtime::Module::supervisor(start)
+        } else {
+            crate::runtime::Module::worker(start)
+        };
+        if let Some(r) = restart
+            .as_ref()
+            .and_then(crate::runtime::Restart::from_term)
+        {
+            module.restart = r;
+        }
+        self.rt
+            .define_module(&crate::runtime::registry::atom_name(name), module);
+    }
+
+    /// `def`/`defp`: records a clause (and the clauses its default arguments imply).
+    pub(super) fn define(&mut self, private: bool, args: &[P], blocks: &Rc<Blocks>) -> R<Term> {
+        if self.defining.is_empty() {
+            return Err(compile_error(format!(
+                "cannot invoke {}/2 outside module",
+                if private { "defp" } else { "def" }
+            )));
+        }
+        let (head, guard) = match &args[0].kind {
+            Kind::Binary("when", h, g) => (h.clone(), Some(g.clone())),
+            _ => (args[0].clone(), None),
+        };
+        let (name, params): (Atom, Vec<P>) = match &head.kind {
+            Kind::Call(n, ps, _) => (*n, ps.clone()),
+            Kind::Var(n) => (*n, vec![]),
+            _ => {
+                return Err(compile_error(format!(
+                    "invalid syntax in def {}",
+                    super::super::source::to_source(&head)
+                )))
+            }
+        };
+        let body = match blocks.get("do") {
+            Some(Body::Expr(b)) => b.clone(),
+            Some(Body::Clauses(_)) => {
+                return Err(compile_error("unexpected -> clauses in def body"))
+            }
+            None => {
+                // a bodiless head (for defaults): nothing to run
+                return Ok(Term::tuple(vec![
+                    Term::Atom(name),
+                    Term::Int(params.len() as i64),
+                ]));
+            }
+        };
+        // defaults: `x \\ 1`
+        let mut plain = Vec::new();
+        let mut defaults: Vec<(usize, P)> = Vec::new();
+        for (i, p) in params.iter().enumerate() {
+            match &p.kind {
+                Kind::Binary("\\\\", pat, d) => {
+                    plain.push(pat.clone());
+                    defaults.push((i, d.clone()));
+                }
+                _ => plain.push(p.clone()),
+            }
+        }
+        let arity = plain.len();
+        let b = self
+            .defining
+            .last_mut()
+            .ok_or_else(|| compile_error("no module"))?;
+        if let Some(doc) = b.pending_doc.take() {
+            b.module.docs.insert((name, arity), doc);
+        }
+        let clause = Rc::new(Clause {
+            args: plain.clone(),
+            guard,
+            body,
+        });
+        push_def(&mut b.defs, (name, arity), private, clause);
+        // f/k for each k from arity - defaults to arity - 1 calls f/arity with the defaults
+        for k in 0..defaults.len() {
+            let given = arity - defaults.len() + k;
+            let mut call_args = Vec::new();
+            let mut head_args = Vec::new();
+            let mut var_i = 0;
+            let mut defaults_used = 0;
+            for (i, p) in params.iter().enumerate() {
+                let is_default = defaults.iter().any(|(di, _)| *di == i);
+                let keep_given = !is_default || defaults_used < k;
+                if is_default && !keep_given {
+                    let d = defaults
+                        .iter()
+                        .find(|(di, _)| *di == i)
+                        .map(|(_, d)| d.clone());
+                    call_args.push(d.unwrap_or_else(|| Expr::nil(1)));
+                } else {
+                    if is_default {
+                        defaults_used += 1;
+                    }
+                    let v = Expr::new(Kind::Var(var(&format!("arg{var_i}@"))), p.line as usize);
+                    var_i += 1;
+                    head_args.push(v.clone());
+                    call_args.push(v);
+                }
+            }
+            if head_args.len() != given {
+                continue;
+            }
+            let body = Expr::new(Kind::Call(name, call_args, Rc::default()), 1);
+            let clause = Rc::new(Clause {
+                args: head_args,
+                guard: None,
+                body,
+            });
+            if !b.defs.iter().any(|(key, _, _)| *key == (name, given)) {
+                push_def(&mut b.defs, (name, given), private, clause);
+            }
+        }
+        Ok(Term::tuple(vec![Term::Atom(name), Term::Int(arity as i64)]))
+    }
+
+    /// `h Mod`'s and `h Mod.fun`'s documentation of console modules.
+    pub fn module_doc(&self, module: Atom) -> Option<ModuleDoc> {
+        let mods = self.modules.borrow();
+        let m = mods.get(&module)?;
+        let funs = m
+            .funs
+            .values()
+            .filter(|d| !d.private)
+            .map(|d| (d.name, d.arity, m.docs.get(&(d.name, d.arity)).cloned()))
+            .collect();
+        Some((m.moduledoc.clone(), funs))
+    }
+}
+
+/// A function being defined: name and arity, private, its clauses so far.
+pub(super) type Def = ((Atom, usize), bool, Vec<Rc<Clause>>);
+
+/// A console module's documentation: its `@moduledoc`, and each public function's `@doc`.
+pub type ModuleDoc = (Option<String>, Vec<(Atom, usize, Option<String>)>);
+
+pub(super) fn push_def(defs: &mut Vec<Def>, key: (Atom, usize), private: bool, clause: Rc<Clause>) {
+    match defs.iter_mut().find(|(k, _, _)| *k == key) {
+        Some(entry) => entry.2.push(clause),
+        None => defs.push((key, private, vec![clause])),
+    }
+}
+
+pub(super) fn last_segment(full: Atom) -> Atom {
+    let n = full.name();
+    let short = n.rsplit('.').next().unwrap_or(&n).to_string();
+    Atom::new(&short)
+}

@@ -1,0 +1,135 @@
+//! Name resolution: aliases, imports, which module a local call or a capture `&f/1` means.
+
+use super::*;
+
+impl Machine {
+    pub fn current_module(&self) -> Option<Atom> {
+        self.defining.last().map(|b| b.name).or(self.module)
+    }
+
+    pub fn resolve_alias(&self, a: Atom) -> Atom {
+        let name = a.name();
+        if name.starts_with("Elixir.") {
+            return a;
+        }
+        let (first, rest) = match name.split_once('.') {
+            Some((f, r)) => (f, Some(r)),
+            None => (&*name, None),
+        };
+        let first_atom = Atom::new(first);
+        let found = self
+            .defining
+            .iter()
+            .rev()
+            .flat_map(|b| b.module.aliases.iter())
+            .chain(
+                self.module
+                    .and_then(|m| self.modules.borrow().get(&m).map(|md| md.aliases.clone()))
+                    .unwrap_or_default()
+                    .iter(),
+            )
+            .chain(self.aliases.iter())
+            .find(|(short, _)| *short == first_atom)
+            .map(|(_, full)| *full);
+        match (found, rest) {
+            (Some(full), None) => full,
+            (Some(full), Some(r)) => Atom::new(&format!("{}.{r}", full.name())),
+            (None, _) => Atom::module(&name),
+        }
+    }
+
+    pub(super) fn capture_ref(&mut self, m: Option<&P>, name: Atom, arity: usize) -> R<Term> {
+        match m {
+            Some(m) => {
+                let module = match self.eval_simple(m)? {
+                    Term::Atom(a) => a,
+                    other => {
+                        return Err(compile_error(format!(
+                            "invalid function capture on {}",
+                            inspect::inspect(&other)
+                        )))
+                    }
+                };
+                if &*module.name() == "Elixir.Kernel" {
+                    return Ok(Fun::capture(
+                        stdlib::erlang_name(&self.natives, name, arity),
+                        name,
+                        arity,
+                    ));
+                }
+                Ok(Fun::capture(module, name, arity))
+            }
+            None => {
+                if let Some(cur) = self.current_module() {
+                    if self.local_defined(name, arity)
+                        || self.defining.iter().any(|b| b.name == cur)
+                    {
+                        return Ok(Fun::capture(cur, name, arity));
+                    }
+                }
+                for imp in self.all_imports() {
+                    if self.user_fun(imp, name, arity).is_some() {
+                        return Ok(Fun::capture(imp, name, arity));
+                    }
+                }
+                if self.natives.exists(kernel_atom(), name, arity) {
+                    let shown = stdlib::erlang_name(&self.natives, name, arity);
+                    return Ok(Fun::capture(shown, name, arity));
+                }
+                Err(compile_error(format!(
+                    "undefined function {}/{arity} (there is no such import)",
+                    name.name()
+                )))
+            }
+        }
+    }
+
+    pub(super) fn all_imports(&self) -> Vec<Atom> {
+        let mut v = self.imports.clone();
+        if let Some(m) = self.module {
+            if let Some(md) = self.modules.borrow().get(&m) {
+                v.extend(md.imports.iter().copied());
+            }
+        }
+        for b in &self.defining {
+            v.extend(b.module.imports.iter().copied());
+        }
+        v
+    }
+
+    /// Whether `import module, only: …/except: …` brings `name/arity`.
+    pub(super) fn imported(&self, module: Atom, name: Atom, arity: usize) -> bool {
+        let opts: Vec<Term> = self
+            .import_opts
+            .iter()
+            .chain(
+                self.defining
+                    .iter()
+                    .flat_map(|b| b.module.import_opts.iter()),
+            )
+            .filter(|(m, _)| *m == module)
+            .map(|(_, o)| o.clone())
+            .collect();
+        let listed = |l: &Term| {
+            l.as_list().unwrap_or(&[]).iter().any(|t| {
+                matches!(t.as_tuple(), Some([Term::Atom(n), Term::Int(a)]) if *n == name && *a as usize == arity)
+            })
+        };
+        opts.iter().all(|o| {
+            let only_ok = match o.get("only") {
+                Some(l @ Term::List(_)) => listed(l),
+                Some(Term::Atom(a)) if &*a.name() == "functions" => true,
+                _ => true,
+            };
+            let except_ok = o.get("except").is_none_or(|l| !listed(l));
+            only_ok && except_ok
+        })
+    }
+
+    pub(super) fn user_fun(&self, module: Atom, name: Atom, arity: usize) -> Option<Rc<FunDef>> {
+        self.modules
+            .borrow()
+            .get(&module)
+            .and_then(|m| m.funs.get(&(name, arity)).cloned())
+    }
+}

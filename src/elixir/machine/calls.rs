@@ -196,13 +196,20 @@ impl Machine {
                     Err(x) => Ctl::Throw(x),
                 })
             }
-            ("__info__", 1) if args[0] == Term::atom("functions") => Some(Ctl::Ret(Term::list(
-                m.funs
+            ("__info__", 1) if args[0] == Term::atom("functions") => {
+                let mut funs: Vec<(Atom, usize)> = m
+                    .funs
                     .values()
                     .filter(|d| !d.private)
-                    .map(|d| Term::tuple(vec![Term::Atom(d.name), Term::Int(d.arity as i64)]))
-                    .collect(),
-            ))),
+                    .map(|d| (d.name, d.arity))
+                    .collect();
+                funs.sort(); // by name, as Elixir lists them
+                Some(Ctl::Ret(Term::list(
+                    funs.into_iter()
+                        .map(|(n, a)| Term::tuple(vec![Term::Atom(n), Term::Int(a as i64)]))
+                        .collect(),
+                )))
+            }
             ("module_info", 0) => Some(Ctl::Ret(Term::list(vec![]))),
             _ => None,
         }

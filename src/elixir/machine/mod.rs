@@ -18,7 +18,8 @@
 //! `heap` (measuring and freeing a process's data).
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -68,7 +69,7 @@ const ITEMS_PER_NODE: usize = 4;
 #[derive(Debug, Default)]
 pub struct Module {
     pub name: Option<Atom>,
-    pub funs: BTreeMap<(Atom, usize), Rc<FunDef>>,
+    pub funs: HashMap<(Atom, usize), Rc<FunDef>, ById>,
     pub attrs: Vec<(Atom, Term)>,
     pub struct_fields: Option<Vec<(Atom, Term)>>,
     pub exception: bool,
@@ -93,7 +94,35 @@ pub struct FunDef {
 }
 
 /// Every module the console's processes share.
-pub type Modules = Rc<RefCell<BTreeMap<Atom, Rc<Module>>>>;
+pub type Modules = Rc<RefCell<HashMap<Atom, Rc<Module>, ById>>>;
+
+/// Hashes atoms (and `(atom, arity)`) by their ids: a call looks its function up by id,
+/// not by comparing names through the interner (which a `BTreeMap<Atom, _>` does, since
+/// atoms order by name).
+pub type ById = BuildHasherDefault<IdHasher>;
+
+#[derive(Default)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(*b as u64);
+        }
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(x as u64);
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
 
 thread_local! {
     static CODE_VERSION: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };

@@ -293,12 +293,13 @@ impl Machine {
     pub fn module_doc(&self, module: Atom) -> Option<ModuleDoc> {
         let mods = self.modules.borrow();
         let m = mods.get(&module)?;
-        let funs = m
+        let mut funs: Vec<_> = m
             .funs
             .values()
             .filter(|d| !d.private)
             .map(|d| (d.name, d.arity, m.docs.get(&(d.name, d.arity)).cloned()))
             .collect();
+        funs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1))); // by name
         Some((m.moduledoc.clone(), funs))
     }
 }

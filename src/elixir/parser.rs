@@ -51,7 +51,7 @@ const BINARY: &[(&str, u8, bool)] = &[
     ("-", 130, false),
     ("*", 140, false),
     ("/", 140, false),
-    ("**", 150, true),
+    ("**", 150, false), // left: 2 ** 3 ** 2 is 64 in Elixir 1.14
 ];
 const UNARY_PREC: u8 = 160;
 const CAPTURE_PREC: u8 = 40;

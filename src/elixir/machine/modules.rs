@@ -299,7 +299,7 @@ impl Machine {
             .filter(|d| !d.private)
             .map(|d| (d.name, d.arity, m.docs.get(&(d.name, d.arity)).cloned()))
             .collect();
-        funs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1))); // by name
+        funs.sort_by_key(|f| (f.0, f.1)); // by name
         Some((m.moduledoc.clone(), funs))
     }
 }

@@ -180,3 +180,22 @@ proptest! {
         prop_assert!(c.entries.iter().all(|e| e.output.is_some()));
     }
 }
+
+/// `Enum.reduce` with an operator capture runs natively (faster than iex's erl_eval), but
+/// a slice at a time: over a range of 10^11 the process still yields, the store goes on,
+/// and Ctrl-C stops it.
+#[test]
+fn a_native_reduction_over_a_huge_range_yields_and_can_be_interrupted() {
+    let (rt, mut c) = console();
+    c.submit("Enum.reduce(1..100_000_000_000, 0, &+/2)");
+    let t0 = rt.now();
+    for _ in 0..20 {
+        rt.advance_bounded(100, 20_000);
+        c.poll();
+    }
+    assert!(c.busy(), "still adding");
+    assert!(rt.now() >= t0 + 2_000, "virtual time went on");
+    c.interrupt();
+    assert!(!c.busy());
+    assert_eq!(c.eval("Enum.reduce(1..1_000_000, 0, &+/2)"), "500000500000");
+}

@@ -1079,6 +1079,9 @@ fn then_map(n: NRet, f: impl FnOnce(&mut Machine, Term) -> R<NRet> + 'static) ->
 
 fn reduce(m: &mut Machine, items: Term, acc: Term, fun: &Term) -> R<Option<NRet>> {
     let items = Items::of(&items)?;
+    if let Some(op) = super::enumerable::fast_op(fun) {
+        return Ok(Some(reduce_op(op, items, 0, acc)?));
+    }
     Ok(Some(walk(
         m,
         Walk {
@@ -1094,6 +1097,27 @@ fn reduce(m: &mut Machine, items: Term, acc: Term, fun: &Term) -> R<Option<NRet>
             done: Ok,
         },
     )?))
+}
+
+/// Items an operator reduction does natively before the process may yield.
+const OP_SLICE: usize = 20_000;
+
+/// `Enum.reduce(1..1_000_000, 0, &+/2)`: the operator applied to each item and the
+/// accumulator natively (`item + acc`, as the capture is called), a slice at a time with the
+/// work charged, so the process yields between slices as a walk does, without building each
+/// call's arguments.
+fn reduce_op(op: &'static str, items: Items, from: usize, mut acc: Term) -> R<NRet> {
+    let end = from.saturating_add(OP_SLICE).min(items.len());
+    for i in from..end {
+        acc = ops::binary(op, &items.get(i), &acc)?;
+    }
+    ops::note_work((end - from) as u64);
+    if end >= items.len() {
+        return Ok(NRet::Value(acc));
+    }
+    Ok(NRet::Continue(Box::new(move |_, _| {
+        reduce_op(op, items, end, acc)
+    })))
 }
 
 /// `Enum.sort(list, fun)` and `:asc`/`:desc`: a stable binary-insertion sort whose

@@ -14,8 +14,7 @@ impl Machine {
     pub fn pattern(&mut self, pat: &Expr, value: &Term, base: usize) -> R<bool> {
         match &pat.kind {
             Kind::Var(name) => {
-                let n = name.name();
-                if n.starts_with('_') {
+                if name.is_underscored() {
                     return Ok(true);
                 }
                 // bound earlier in this same pattern: must be equal
@@ -285,6 +284,13 @@ impl StrictKeys {
 
 /// `===`: like `==` but 1 and 1.0 differ. Iterative: no nesting is too deep.
 pub fn strict_eq(a: &Term, b: &Term) -> bool {
+    // two scalars (a clause's `0` against an argument: most comparisons) need no stack
+    match (a, b) {
+        (Term::Int(x), Term::Int(y)) => return x == y,
+        (Term::Atom(x), Term::Atom(y)) => return x == y,
+        (Term::Int(_), Term::Float(_)) | (Term::Float(_), Term::Int(_)) => return false,
+        _ => {}
+    }
     let mut stack: Vec<(&Term, &Term)> = vec![(a, b)];
     while let Some((a, b)) = stack.pop() {
         match (a, b) {

@@ -167,6 +167,16 @@ impl Atom {
         Atom::new(&format!("Elixir.{alias}"))
     }
 
+    /// Whether the name starts with `_` (a variable a pattern ignores), without copying it.
+    pub fn is_underscored(self) -> bool {
+        INTERNER.with(|i| {
+            i.borrow()
+                .names
+                .get(self.0 as usize)
+                .is_some_and(|n| n.starts_with('_'))
+        })
+    }
+
     pub fn name(self) -> Rc<str> {
         INTERNER.with(|i| {
             i.borrow()

@@ -328,7 +328,9 @@ const SPECIAL: &[&str] = &[
 ];
 
 thread_local! {
-    static SPECIAL_ATOMS: Vec<Atom> = SPECIAL.iter().map(|s| Atom::new(s)).collect();
+    /// The special forms' atoms, looked up by id (a call's name is checked at every call).
+    static SPECIAL_ATOMS: std::collections::HashSet<Atom, ById> =
+        SPECIAL.iter().map(|s| Atom::new(s)).collect();
 }
 
 thread_local! {

@@ -171,6 +171,21 @@ fn binary_info(op: &str) -> Option<(u8, bool)> {
         .map(|(_, p, r)| (*p, *r))
 }
 
+/// A keyword list with something after it (`[a: 1, 2]`, `f(a: 1, 2)`), in iex 1.14's words,
+/// at the comma.
+fn keyword_not_last(comma: &Token, call: bool) -> SyntaxError {
+    let message = if call {
+        "unexpected expression after keyword list. Keyword lists must always come as the last argument. Therefore, this is not allowed:\n\n    function_call(1, some: :option, 2)\n\nInstead, wrap the keyword in brackets:\n\n    function_call(1, [some: :option], 2)\n\nSyntax error after: ','"
+    } else {
+        "unexpected expression after keyword list. Keyword lists must always come last in lists and maps. Therefore, this is not allowed:\n\n    [some: :value, :another]\n    %{some: :value, another => value}\n\nInstead, reorder it to be the last entry:\n\n    [:another, some: :value]\n    %{another => value, some: :value}\n\nSyntax error after: ','"
+    };
+    SyntaxError::Invalid {
+        line: comma.line,
+        col: comma.col,
+        message: message.into(),
+    }
+}
+
 fn token_text(t: &Tok) -> String {
     match t {
         Tok::Int(i) => i.to_string(),
@@ -714,7 +729,7 @@ impl Parser {
                 return Ok(items);
             }
             if matches!(self.peek().tok, Tok::Key(_)) {
-                items.push(self.keyword_list()?);
+                items.push(self.keyword_list(close == ")")?);
                 self.skip_eol();
                 self.expect_close(close, line)?;
                 return Ok(items);
@@ -734,7 +749,9 @@ impl Parser {
     }
 
     /// `a: 1, b: 2` as a list of tuples.
-    fn keyword_list(&mut self) -> Result<P, SyntaxError> {
+    /// A keyword list (`a: 1, b: 2`); `call` says it ends a call's arguments (for the words
+    /// of the error when something that is no keyword follows it).
+    fn keyword_list(&mut self, call: bool) -> Result<P, SyntaxError> {
         let line = self.line();
         let mut pairs = Vec::new();
         loop {
@@ -756,13 +773,13 @@ impl Parser {
             }
             if matches!(self.peek_at(n).tok, Tok::Op(",")) {
                 self.skip_eol();
-                self.next();
+                let comma = self.next();
                 self.skip_eol();
                 match &self.peek().tok {
                     Tok::Key(_) => continue,
                     Tok::Eof => return Err(self.unexpected()),
                     Tok::Op(")" | "]" | "}") => break,
-                    _ => return Err(self.unexpected()),
+                    _ => return Err(keyword_not_last(&comma, call)),
                 }
             }
             break;
@@ -777,7 +794,7 @@ impl Parser {
             let mut args = Vec::new();
             loop {
                 if matches!(self.peek().tok, Tok::Key(_)) {
-                    args.push(self.keyword_list()?);
+                    args.push(self.keyword_list(true)?);
                     break;
                 }
                 args.push(self.expr(0)?);
@@ -984,7 +1001,7 @@ impl Parser {
             self.next();
             self.skip_eol();
             if matches!(self.peek().tok, Tok::Key(_)) {
-                items.push(self.keyword_list()?);
+                items.push(self.keyword_list(true)?);
                 break;
             }
             items.push(self.expr(0)?);
@@ -1079,7 +1096,7 @@ impl Parser {
                         break;
                     }
                     if matches!(self.peek().tok, Tok::Key(_)) {
-                        let kw = self.keyword_list()?;
+                        let kw = self.keyword_list(false)?;
                         if let Kind::List(pairs, _) = &kw.kind {
                             for p in pairs {
                                 items.push(p.clone());
@@ -1274,6 +1291,21 @@ impl Parser {
                 self.skip_eol();
                 let v = self.expr(0)?;
                 pairs.push((Expr::new(Kind::Lit(Term::atom(&k)), kl), v));
+                // `%{a: 1, "b" => 2}`: keywords come last in a map, as in a list
+                let mut n = 0;
+                while self.peek_at(n).tok == Tok::Eol {
+                    n += 1;
+                }
+                if matches!(self.peek_at(n).tok, Tok::Op(",")) {
+                    let comma = self.peek_at(n).clone();
+                    let mut m = n + 1;
+                    while self.peek_at(m).tok == Tok::Eol {
+                        m += 1;
+                    }
+                    if !matches!(self.peek_at(m).tok, Tok::Key(_) | Tok::Op("}") | Tok::Eof) {
+                        return Err(keyword_not_last(&comma, false));
+                    }
+                }
             } else {
                 let k = self.expr(31)?;
                 self.skip_eol();

@@ -240,9 +240,8 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
                     )),
                 )],
             )),
-            _ => Err(argument_error(
-                "errors were found at the given arguments:\n\n  * 1st argument: not a list\n",
-            )),
+            // :erlang.++/2 says no more than this
+            _ => Err(argument_error("argument error")),
         },
         "--" => match (a, b) {
             (Term::List(x), Term::List(y)) => {
@@ -260,12 +259,7 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
                 }
                 Ok(Term::list(out))
             }
-            (Term::List(_), _) => Err(argument_error(
-                "errors were found at the given arguments:\n\n  * 2nd argument: not a list\n",
-            )),
-            _ => Err(argument_error(
-                "errors were found at the given arguments:\n\n  * 1st argument: not a list\n",
-            )),
+            _ => Err(argument_error("argument error")),
         },
         ".." => range(a, b, None),
         "in" => member(b, a).map(Term::bool),

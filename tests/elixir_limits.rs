@@ -57,6 +57,17 @@ fn deep_nesting_in_the_input_is_refused_with_a_message() {
     assert!(c.eval(&too_long).contains("more than 2000 operators"));
 }
 
+/// Twenty frames of 100 virtual ms, as the page runs them: the virtual clock must move on
+/// whatever the console is doing.
+fn two_seconds_of_frames(rt: &Runtime, c: &mut Console) {
+    let t0 = rt.now();
+    for _ in 0..20 {
+        rt.advance_bounded(100, 20_000);
+        c.poll();
+    }
+    assert!(rt.now() >= t0 + 2_000, "virtual time went on");
+}
+
 #[test]
 fn an_endless_loop_is_preempted_the_store_goes_on_and_ctrl_c_stops_it() {
     let (rt, mut c) = console();
@@ -64,13 +75,8 @@ fn an_endless_loop_is_preempted_the_store_goes_on_and_ctrl_c_stops_it() {
     c.submit("Spin.spin()");
     let shell = c.shell_pid().unwrap();
     // The store answers while the shell spins: a session starts and takes an item.
-    let t0 = rt.now();
-    for _ in 0..20 {
-        rt.advance_bounded(100, 20_000);
-        c.poll();
-    }
+    two_seconds_of_frames(&rt, &mut c);
     assert!(c.busy(), "still spinning");
-    assert!(rt.now() >= t0 + 2_000, "virtual time went on");
     let info = rt.process_info(shell).unwrap();
     // each frame gives interpreted code its slice of work (15,000 reductions)
     assert!(
@@ -188,13 +194,8 @@ proptest! {
 fn a_native_reduction_over_a_huge_range_yields_and_can_be_interrupted() {
     let (rt, mut c) = console();
     c.submit("Enum.reduce(1..100_000_000_000, 0, &+/2)");
-    let t0 = rt.now();
-    for _ in 0..20 {
-        rt.advance_bounded(100, 20_000);
-        c.poll();
-    }
+    two_seconds_of_frames(&rt, &mut c);
     assert!(c.busy(), "still adding");
-    assert!(rt.now() >= t0 + 2_000, "virtual time went on");
     c.interrupt();
     assert!(!c.busy());
     assert_eq!(c.eval("Enum.reduce(1..1_000_000, 0, &+/2)"), "500000500000");

@@ -377,6 +377,15 @@ impl Machine {
         Err(x)
     }
 
+    /// Runs a `rescue` or `catch` clause's body: the `try`'s variables come back after it.
+    fn enter_handler(&mut self, e: &P, base: usize, body: &P) -> Ctl {
+        let saved = self.env[..base].to_vec();
+        self.stack
+            .push(Kont::Try(e.clone(), saved, TryPhase::Handler));
+        self.stack.push(Kont::Truncate(base));
+        Ctl::Eval(body.clone())
+    }
+
     /// `rescue` and `catch` clauses of a `try` for `x`.
     pub(super) fn handle(&mut self, e: &P, blocks: &Blocks, x: &Exc) -> Option<Ctl> {
         let base = self.env.len();
@@ -384,11 +393,7 @@ impl Machine {
             for c in clauses.iter() {
                 let Some(pat) = c.args.first() else { continue };
                 if self.rescue_matches(pat, err, base) {
-                    let saved = self.env[..base].to_vec();
-                    self.stack
-                        .push(Kont::Try(e.clone(), saved, TryPhase::Handler));
-                    self.stack.push(Kont::Truncate(base));
-                    return Some(Ctl::Eval(c.body.clone()));
+                    return Some(self.enter_handler(e, base, &c.body));
                 }
                 self.env.truncate(base);
             }
@@ -415,11 +420,7 @@ impl Machine {
                         None => true,
                     };
                 if ok {
-                    let saved = self.env[..base].to_vec();
-                    self.stack
-                        .push(Kont::Try(e.clone(), saved, TryPhase::Handler));
-                    self.stack.push(Kont::Truncate(base));
-                    return Some(Ctl::Eval(c.body.clone()));
+                    return Some(self.enter_handler(e, base, &c.body));
                 }
                 self.env.truncate(base);
             }

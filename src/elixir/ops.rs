@@ -154,6 +154,23 @@ pub fn num(t: &Term) -> Option<f64> {
 }
 
 pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
+    // Two integers and arithmetic or a comparison (`n - 1`, `n < 2`: most operations a
+    // program does), told apart by the operator's bytes, without comparing strings.
+    if let (Term::Int(x), Term::Int(y)) = (a, b) {
+        let (x, y) = (*x, *y);
+        match op.as_bytes() {
+            b"+" => return x.checked_add(y).map(Term::Int).ok_or_else(overflow),
+            b"-" => return x.checked_sub(y).map(Term::Int).ok_or_else(overflow),
+            b"*" => return x.checked_mul(y).map(Term::Int).ok_or_else(overflow),
+            b"<" => return Ok(Term::bool(x < y)),
+            b">" => return Ok(Term::bool(x > y)),
+            b"<=" => return Ok(Term::bool(x <= y)),
+            b">=" => return Ok(Term::bool(x >= y)),
+            b"==" | b"===" => return Ok(Term::bool(x == y)),
+            b"!=" | b"!==" => return Ok(Term::bool(x != y)),
+            _ => {}
+        }
+    }
     match op {
         "+" | "-" | "*" => {
             if let (Term::Int(x), Term::Int(y)) = (a, b) {

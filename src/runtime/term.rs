@@ -173,7 +173,7 @@ impl Atom {
             i.borrow()
                 .names
                 .get(self.0 as usize)
-                .is_some_and(|n| n.starts_with('_'))
+                .is_some_and(|n| n.as_bytes().first() == Some(&b'_'))
         })
     }
 

@@ -20,6 +20,12 @@ if command -v valgrind >/dev/null; then
   bin="$(cargo bench --offline --bench runtime --no-run 2>&1 | grep -o 'target/release/deps/runtime-[0-9a-f]*' | head -1)"
   valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect='*run_ring*' "$bin" --test 2>&1 \
     | awk '/Collected/ { printf "ring: %.1f instructions/message\n", $4 / 1000000 }'
+  # the console's Elixir: instructions per call of a function typed into a module
+  echo "== instructions per Fib.fib call (callgrind, Fib.fib(18): 8,361 calls)"
+  cargo build --offline --release --example fib_calls 2>/dev/null
+  count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/fib_calls "$@" 2>&1 | awk '/Collected/ { print $4 }'; }
+  with="$(count 18)"; without="$(count 18 --baseline)"
+  awk -v a="$with" -v b="$without" 'BEGIN { printf "Fib.fib: %.0f instructions/call\n", (a - b) / 8361 }'
 else
   echo "== instructions per message: valgrind not installed (apt-get install valgrind)"
 fi

@@ -97,6 +97,7 @@ pub fn too_big(what: &str, n: usize) -> Exc {
 
 /// An integer result past 64 bits: Elixir would answer a big integer; this console says so
 /// plainly instead of answering a wrong number.
+#[cold]
 pub fn overflow() -> Exc {
     exception(
         "SystemLimitError",
@@ -158,10 +159,14 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
     // program does), told apart by the operator's bytes, without comparing strings.
     if let (Term::Int(x), Term::Int(y)) = (a, b) {
         let (x, y) = (*x, *y);
+        let int = |r: Option<i64>| match r {
+            Some(r) => Ok(Term::Int(r)),
+            None => Err(overflow()),
+        };
         match op.as_bytes() {
-            b"+" => return x.checked_add(y).map(Term::Int).ok_or_else(overflow),
-            b"-" => return x.checked_sub(y).map(Term::Int).ok_or_else(overflow),
-            b"*" => return x.checked_mul(y).map(Term::Int).ok_or_else(overflow),
+            b"+" => return int(x.checked_add(y)),
+            b"-" => return int(x.checked_sub(y)),
+            b"*" => return int(x.checked_mul(y)),
             b"<" => return Ok(Term::bool(x < y)),
             b">" => return Ok(Term::bool(x > y)),
             b"<=" => return Ok(Term::bool(x <= y)),

@@ -221,47 +221,9 @@ pub fn map_get(t: &Term, key: &Term) -> Option<Term> {
     }
 }
 
-/// A multiset of terms told apart as `===` tells them (1 and 1.0 differ), a lookup in
-/// O(log n): terms equal in term order share a bucket, searched strictly. `Enum.uniq`,
-/// `for … uniq: true` and `--` use it, so 100,000 items take milliseconds, not minutes.
-#[derive(Default)]
-pub struct StrictBag {
-    buckets: std::collections::BTreeMap<Term, Vec<(Term, usize)>>,
-}
-
-impl StrictBag {
-    /// Adds one `t`; true when none was there before.
-    pub fn insert(&mut self, t: &Term) -> bool {
-        let bucket = self.buckets.entry(t.clone()).or_default();
-        match bucket.iter_mut().find(|(x, _)| strict_eq(x, t)) {
-            Some((_, n)) => {
-                *n += 1;
-                false
-            }
-            None => {
-                bucket.push((t.clone(), 1));
-                true
-            }
-        }
-    }
-
-    /// Takes one `t` out; true when there was one.
-    pub fn take(&mut self, t: &Term) -> bool {
-        let Some(bucket) = self.buckets.get_mut(t) else {
-            return false;
-        };
-        match bucket.iter_mut().find(|(x, n)| *n > 0 && strict_eq(x, t)) {
-            Some((_, n)) => {
-                *n -= 1;
-                true
-            }
-            None => false,
-        }
-    }
-}
-
 /// Numbers terms by `===` in the order they are first seen (`Enum.frequencies`'s and
-/// `Enum.group_by`'s keys), each lookup O(log n).
+/// `Enum.group_by`'s keys), each lookup O(log n): terms equal in term order (1 and 1.0)
+/// share a bucket, searched strictly.
 #[derive(Default)]
 pub struct StrictKeys {
     buckets: std::collections::BTreeMap<Term, Vec<(Term, usize)>>,
@@ -271,14 +233,61 @@ pub struct StrictKeys {
 impl StrictKeys {
     /// `t`'s number, and whether it is new (then it is the next number).
     pub fn slot(&mut self, t: &Term) -> (usize, bool) {
-        let bucket = self.buckets.entry(t.clone()).or_default();
-        if let Some((_, i)) = bucket.iter().find(|(x, _)| strict_eq(x, t)) {
-            return (*i, false);
+        if let Some(i) = self.find(t) {
+            return (i, false);
         }
         let i = self.len;
-        bucket.push((t.clone(), i));
+        self.buckets
+            .entry(t.clone())
+            .or_default()
+            .push((t.clone(), i));
         self.len += 1;
         (i, true)
+    }
+
+    /// `t`'s number, if it has one.
+    pub fn find(&self, t: &Term) -> Option<usize> {
+        let bucket = self.buckets.get(t)?;
+        bucket
+            .iter()
+            .find(|(x, _)| strict_eq(x, t))
+            .map(|(_, i)| *i)
+    }
+}
+
+/// A multiset of terms told apart as `===` tells them (1 and 1.0 differ), each operation
+/// O(log n). `Enum.uniq`, `for … uniq: true` and `--` use it, so 100,000 items take
+/// milliseconds, not minutes.
+#[derive(Default)]
+pub struct StrictBag {
+    keys: StrictKeys,
+    counts: Vec<usize>,
+}
+
+impl StrictBag {
+    /// Adds one `t`; true when none was there before.
+    pub fn insert(&mut self, t: &Term) -> bool {
+        match self.keys.slot(t) {
+            (i, false) => {
+                self.counts[i] += 1;
+                false
+            }
+            _ => {
+                self.counts.push(1);
+                true
+            }
+        }
+    }
+
+    /// Takes one `t` out; true when there was one.
+    pub fn take(&mut self, t: &Term) -> bool {
+        match self.keys.find(t).map(|i| &mut self.counts[i]) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        }
     }
 }
 

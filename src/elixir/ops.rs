@@ -3,7 +3,7 @@
 
 use super::inspect;
 use super::matcher::strict_eq;
-use super::value::{argument_error, exception, protocol_undefined, Exc, R};
+use super::value::{argument_error, arithmetic, exception, protocol_undefined, Exc, R};
 use crate::runtime::term::range_parts;
 use crate::runtime::{Atom, Term};
 
@@ -118,17 +118,6 @@ pub fn finite(x: f64, error: impl FnOnce() -> Exc) -> R<Term> {
     }
 }
 
-/// `ArithmeticError` as `:math` raises it: "bad argument in arithmetic expression".
-pub fn plain_arith_error() -> Exc {
-    exception(
-        "ArithmeticError",
-        vec![(
-            "message",
-            Term::str("bad argument in arithmetic expression"),
-        )],
-    )
-}
-
 pub fn arith_error(op: &str, a: &Term, b: Option<&Term>) -> Exc {
     let expr = match b {
         Some(b) if op.chars().all(|c| c.is_alphabetic()) => {
@@ -177,27 +166,18 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
         }
     }
     match op {
-        "+" | "-" | "*" => {
-            if let (Term::Int(x), Term::Int(y)) = (a, b) {
-                let r = match op {
-                    "+" => x.checked_add(*y),
-                    "-" => x.checked_sub(*y),
-                    _ => x.checked_mul(*y),
-                };
-                return r.map(Term::Int).ok_or_else(overflow);
-            }
-            match (num(a), num(b)) {
-                (Some(x), Some(y)) => finite(
-                    match op {
-                        "+" => x + y,
-                        "-" => x - y,
-                        _ => x * y,
-                    },
-                    || arith_error(op, a, Some(b)),
-                ),
-                _ => Err(arith_error(op, a, Some(b))),
-            }
-        }
+        // two integers were handled above
+        "+" | "-" | "*" => match (num(a), num(b)) {
+            (Some(x), Some(y)) => finite(
+                match op {
+                    "+" => x + y,
+                    "-" => x - y,
+                    _ => x * y,
+                },
+                || arith_error(op, a, Some(b)),
+            ),
+            _ => Err(arith_error(op, a, Some(b))),
+        },
         "/" => match (num(a), num(b)) {
             (Some(_), Some(0.0)) => Err(arith_error("/", a, Some(b))),
             (Some(x), Some(y)) => finite(x / y, || arith_error("/", a, Some(b))),
@@ -210,7 +190,7 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
             }
             _ => match (num(a), num(b)) {
                 // Elixir's `**` on floats is `:math.pow`, whose error names no expression
-                (Some(x), Some(y)) => finite(x.powf(y), plain_arith_error),
+                (Some(x), Some(y)) => finite(x.powf(y), arithmetic),
                 _ => Err(arith_error("**", a, Some(b))),
             },
         },

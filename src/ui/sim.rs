@@ -423,6 +423,9 @@ pub struct Sim {
     customers: BTreeMap<Rc<str>, Customer>,
     /// Live Session pids and their keys.
     session_keys: BTreeMap<Pid, Rc<str>>,
+    /// Those of them no supervisor started (the post's `start_link` typed in the console):
+    /// few, kept so that the badge's count needs no walk over every session each frame.
+    unsupervised: std::collections::BTreeSet<Pid>,
     /// Crash stories being told, by key.
     stories: BTreeMap<Rc<str>, CrashStory>,
     /// Customers walking out.
@@ -646,6 +649,7 @@ impl Sim {
             last_seq: 0,
             customers: BTreeMap::new(),
             session_keys: BTreeMap::new(),
+            unsupervised: Default::default(),
             stories: BTreeMap::new(),
             walkers: VecDeque::new(),
             bought: BTreeSet::new(),
@@ -1816,9 +1820,11 @@ impl Sim {
         match self.customers.get_mut(name) {
             Some(c) => {
                 self.session_keys.remove(&c.pid);
+                self.unsupervised.remove(&c.pid);
                 c.pid = pid;
                 c.live = true;
                 c.items = items;
+                c.supervised = supervised;
             }
             None => {
                 self.customers.insert(
@@ -1836,6 +1842,9 @@ impl Sim {
             }
         }
         self.session_keys.insert(pid, name.clone());
+        if !supervised {
+            self.unsupervised.insert(pid);
+        }
     }
 
     fn absorb_event(&mut self, event: &Event, at_ms: u64) {
@@ -1858,6 +1867,7 @@ impl Sim {
                 }
             }
             Event::Exit { pid, reason } => {
+                self.unsupervised.remove(pid);
                 let Some(key) = self.session_keys.remove(pid) else {
                     return;
                 };
@@ -2049,6 +2059,7 @@ impl Sim {
     fn resync(&mut self) {
         let registered = self.rt.registered();
         self.session_keys.clear();
+        self.unsupervised.clear();
         for (name, pid) in registered {
             self.pid_names.insert(pid, name.clone());
             if self.is_session(pid) {
@@ -2107,10 +2118,7 @@ impl Sim {
     /// Live sessions the SessionSupervisor started (its badge's count: a Session the
     /// console started with `start_link` is on the floor but not its child).
     pub fn supervised_session_count(&self) -> usize {
-        self.session_keys
-            .values()
-            .filter(|k| self.customers.get(*k).is_none_or(|c| c.supervised))
-            .count()
+        self.session_keys.len() - self.unsupervised.len()
     }
 
     /// Every customer on the floor, in key order (live ones, and killed ones whose story

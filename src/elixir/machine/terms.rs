@@ -3,18 +3,17 @@
 
 use super::*;
 
-/// A keyword list with `k` set: in place of its first occurrence (later ones dropped), or
-/// in front, as Access does.
+/// A keyword list with `k` set: in place of its first occurrence (later ones kept), or in
+/// front, as Access does in Elixir 1.14 (`put_in([a: 1, b: 2, b: 5][:b], 3)` is
+/// `[a: 1, b: 3, b: 5]`).
 pub fn keyword_put(items: &[Term], k: &Term, v: Term) -> Term {
     let mut out = Vec::with_capacity(items.len() + 1);
     let mut done = false;
     for t in items {
         match t.as_tuple() {
-            Some([kk, _]) if kk == k => {
-                if !done {
-                    out.push(Term::tuple(vec![k.clone(), v.clone()]));
-                    done = true;
-                }
+            Some([kk, _]) if kk == k && !done => {
+                out.push(Term::tuple(vec![k.clone(), v.clone()]));
+                done = true;
             }
             _ => out.push(t.clone()),
         }

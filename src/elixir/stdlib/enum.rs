@@ -1099,15 +1099,14 @@ fn reduce(m: &mut Machine, items: Term, acc: Term, fun: &Term) -> R<Option<NRet>
     )?))
 }
 
-/// Items an operator reduction does natively before the process may yield.
-const OP_SLICE: usize = 20_000;
-
 /// `Enum.reduce(1..1_000_000, 0, &+/2)`: the operator applied to each item and the
 /// accumulator natively (`item + acc`, as the capture is called), a slice at a time with the
 /// work charged, so the process yields between slices as a walk does, without building each
 /// call's arguments.
 fn reduce_op(op: &'static str, items: Items, from: usize, mut acc: Term) -> R<NRet> {
-    let end = from.saturating_add(OP_SLICE).min(items.len());
+    let end = from
+        .saturating_add(super::enumerable::SLICE)
+        .min(items.len());
     for i in from..end {
         acc = ops::binary(op, &items.get(i), &acc)?;
     }

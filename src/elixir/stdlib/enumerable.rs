@@ -181,7 +181,7 @@ fn native_capture(m: &Machine, fun: &Term) -> Option<(Atom, Atom)> {
 }
 
 /// Items handled natively before the scheduler gets a turn.
-const SLICE: usize = 20_000;
+pub const SLICE: usize = 20_000;
 
 /// What a walk does per item, its state's type erased: the walk's loop below exists once in
 /// the program, not once per `Enum` function (which keeps the wasm small).

@@ -3,7 +3,7 @@
 use super::super::inspect;
 use super::super::machine::{Machine, NRet};
 use super::super::ops;
-use super::super::value::{argument_error, badarg, fn_clause_error, R};
+use super::super::value::{argument_error, arithmetic, badarg, fn_clause_error, R};
 use super::value;
 use crate::runtime::Term;
 
@@ -176,7 +176,7 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
             value(Term::Int(acc))
         }
         ("Elixir.Integer", "pow", 2) => match (&a[0], &a[1]) {
-            (Term::Int(_), Term::Int(e)) if *e < 0 => Err(ops::plain_arith_error()),
+            (Term::Int(_), Term::Int(e)) if *e < 0 => Err(arithmetic()),
             (Term::Int(_), Term::Int(_)) => value(ops::binary("**", &a[0], &a[1])?),
             _ => Err(fn_clause_error("Integer.pow", a)),
         },
@@ -250,10 +250,7 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
             }
         }
         ("math", "pi", 0) => value(Term::Float(std::f64::consts::PI)),
-        ("math", "pow", 2) => value(ops::finite(
-            float(&a[0])?.powf(float(&a[1])?),
-            ops::plain_arith_error,
-        )?),
+        ("math", "pow", 2) => value(ops::finite(float(&a[0])?.powf(float(&a[1])?), arithmetic)?),
         ("math", f, 1) => {
             let x = float(&a[0])?;
             let r = match f {
@@ -269,7 +266,7 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
                 "ceil" => x.ceil(),
                 _ => return Ok(None),
             };
-            value(ops::finite(r, ops::plain_arith_error)?)
+            value(ops::finite(r, arithmetic)?)
         }
         _ => Ok(None),
     }

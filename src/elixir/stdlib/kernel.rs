@@ -373,15 +373,13 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             let (Term::Atom(md), Term::Atom(f), Some(n)) = (&a[0], &a[1], int(&a[2])) else {
                 return is(false);
             };
-            let user = m.modules.borrow().get(md).map(|x| {
-                x.funs
-                    .get(&(*f, usize::try_from(n).unwrap_or(usize::MAX)))
-                    .is_some_and(|d| !d.private)
-            });
-            is(user.unwrap_or_else(|| {
-                m.natives
-                    .exists(*md, *f, usize::try_from(n).unwrap_or(usize::MAX))
-            }))
+            let arity = usize::try_from(n).unwrap_or(usize::MAX); // negative: no such arity
+            let user = m
+                .modules
+                .borrow()
+                .get(md)
+                .map(|x| x.funs.get(&(*f, arity)).is_some_and(|d| !d.private));
+            is(user.unwrap_or_else(|| m.natives.exists(*md, *f, arity)))
         }
         ("apply", 2) => match &a[1] {
             Term::List(l) => Ok(Some(NRet::Call(a[0].clone(), l.to_vec()))),
@@ -486,7 +484,7 @@ fn put_in(data: &Term, path: &[Term], v: Term) -> R<Term> {
     Ok(new)
 }
 
-/// `container` with `k` set to `new`.
+/// `container` (not nil: `put_in` said so first) with `k` set to `new`.
 fn put_one(data: &Term, k: &Term, new: Term) -> R<Term> {
     match data {
         Term::Map(p) => {
@@ -495,19 +493,7 @@ fn put_one(data: &Term, k: &Term, new: Term) -> R<Term> {
             Ok(Term::map(pairs))
         }
         Term::Struct(..) => super::super::machine::map_update(data, vec![(k.clone(), new)]),
-        Term::List(items) => {
-            let mut v: Vec<Term> = items
-                .iter()
-                .filter(|t| !matches!(t.as_tuple(), Some([kk, _]) if kk == k))
-                .cloned()
-                .collect();
-            v.insert(0, Term::tuple(vec![k.clone(), new]));
-            Ok(Term::list(v))
-        }
-        Term::Atom(a) if *a == Atom::NIL => Err(argument_error(format!(
-            "could not put/update key {} on a nil value",
-            inspect::inspect(k)
-        ))),
+        Term::List(items) => Ok(super::super::machine::keyword_put(items, k, new)),
         other => Err(exception("BadMapError", vec![("term", other.clone())])),
     }
 }

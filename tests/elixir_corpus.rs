@@ -205,8 +205,19 @@ fn check(name: &str) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/iex/");
     let input = std::fs::read_to_string(format!("{dir}{name}.exs")).unwrap();
     let expected = std::fs::read_to_string(format!("{dir}{name}.out")).unwrap();
-    let actual = transcript(&input);
-    let (e, a) = (normalize(&expected), normalize(&actual));
+    // module functions lowered and run compiled (the default), then the same lines with
+    // the tree-walking machine running every function: both must answer as iex does
+    for lowered in [true, false] {
+        redfour::elixir::machine::set_lowering(lowered);
+        let actual = transcript(&input);
+        redfour::elixir::machine::set_lowering(true);
+        let mode = if lowered { "compiled" } else { "tree-walking" };
+        compare(name, mode, &expected, &actual);
+    }
+}
+
+fn compare(name: &str, mode: &str, expected: &str, actual: &str) {
+    let (e, a) = (normalize(expected), normalize(actual));
     let mut report = String::new();
     let mut shown = 0;
     for i in 0..e.len().max(a.len()) {
@@ -226,7 +237,7 @@ fn check(name: &str) {
     }
     assert!(
         report.is_empty(),
-        "{name}: the console differs from iex 1.14:\n{report}"
+        "{name} ({mode} module code): the console differs from iex 1.14:\n{report}"
     );
 }
 
@@ -333,4 +344,9 @@ fn edges_of_arithmetic_bases_and_literals() {
 #[test]
 fn redefinition_is_seen_at_once() {
     check("redefinition");
+}
+
+#[test]
+fn module_code_compiled_and_tree_walked() {
+    check("compiled");
 }

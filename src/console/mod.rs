@@ -98,6 +98,27 @@ impl Console {
         &self.natives
     }
 
+    /// Each function defined in the console (`Fib.fib/1`, sorted) and how it runs:
+    /// `Some(true)` lowered and compiled, `Some(false)` walked by the machine (something in
+    /// it is not lowered yet), `None` not called yet (functions are lowered at their first
+    /// call).
+    pub fn function_modes(&self) -> Vec<(String, Option<bool>)> {
+        let mut out: Vec<(String, Option<bool>)> = Vec::new();
+        for (name, m) in self.modules.borrow().iter() {
+            for def in m.funs.values() {
+                let label = format!(
+                    "{}.{}/{}",
+                    crate::runtime::Term::Atom(*name),
+                    def.name.name(),
+                    def.arity
+                );
+                out.push((label, def.code.get().map(|c| c.is_some())));
+            }
+        }
+        out.sort();
+        out
+    }
+
     /// The prompt for the next line: `iex(N)>`, or `...(N)>` inside an unfinished expression.
     pub fn prompt(&self) -> String {
         if self.pending.is_empty() {

@@ -14,6 +14,8 @@
 
 pub mod ast;
 pub mod inspect;
+pub mod ir;
+pub mod lower;
 pub mod machine;
 pub mod matcher;
 pub mod natives;

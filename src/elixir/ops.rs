@@ -53,6 +53,11 @@ pub fn take_native_work() -> u64 {
     NATIVE_WORK.with(|w| w.replace(0))
 }
 
+/// Whether a big operation charged work that the machine's loop has not counted yet.
+pub fn native_work_pending() -> bool {
+    NATIVE_WORK.with(|w| w.get() > 0)
+}
+
 pub const HEAP_CHECK_BYTES: usize = 8 * 1024 * 1024;
 
 /// Whether enough was allocated to look at the heap now (and starts counting again).

@@ -114,6 +114,11 @@ impl Machine {
         self.reductions += 1;
         self.env.clear();
         self.module = Some(module);
+        if self.defining.is_empty() {
+            if let Some(code) = Self::compiled(&def, module) {
+                return self.vm_start(code, args);
+            }
+        }
         for c in def.clauses.iter() {
             match self.clause_matches(c, &args, 0) {
                 Ok(true) => return Ctl::Eval(c.body.clone()),

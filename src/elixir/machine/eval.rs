@@ -157,30 +157,7 @@ impl Machine {
             Kind::Remote(_, name, _, parens) => {
                 let mut it = vals.into_iter();
                 let target = it.next().unwrap_or_else(Term::nil);
-                let args: Vec<Term> = it.collect();
-                return match target {
-                    Term::Atom(m) => self.call_remote(m, *name, args),
-                    Term::Map(_) | Term::Struct(..) if !parens => match map_get(&target, &Term::Atom(*name)) {
-                        Some(v) => Ctl::Ret(v),
-                        None => Ctl::Throw(key_error(&Term::Atom(*name), &target)),
-                    },
-                    other if !parens => Ctl::Throw(exception(
-                        "ArgumentError",
-                        vec![("message", Term::str(&format!(
-                            "you attempted to apply a function named :{} on {}. If you are using Kernel.apply/3, make sure the module is an atom. If you are trying to access a map key, make sure the key exists",
-                            name.name(),
-                            inspect::inspect(&other)
-                        )))],
-                    )),
-                    other => Ctl::Throw(exception(
-                        "ArgumentError",
-                        vec![("message", Term::str(&format!(
-                            "you attempted to apply a function named :{} on {}. If you are using Kernel.apply/3, make sure the module is an atom. If you are trying to access a map key, make sure the key exists",
-                            name.name(),
-                            inspect::inspect(&other)
-                        )))],
-                    )),
-                };
+                return self.remote_on(target, *name, it.collect(), *parens);
             }
             Kind::Apply(..) => {
                 let mut it = vals.into_iter();
@@ -317,6 +294,7 @@ impl Machine {
             Kont::With(e, i, base) => self.with_step(e, i, base, Some(v)),
             Kont::For(state) => self.for_step(state, Some(v)),
             Kont::Try(e, _, phase) => self.try_done(e, phase, v),
+            Kont::Vm(vm) => self.vm_resume(vm, v),
             Kont::Then(then) => match then(self, v) {
                 Ok(n) => self.nret(n),
                 Err(x) => Ctl::Throw(x),
@@ -491,6 +469,42 @@ impl Machine {
             return Ctl::Eval(after.clone());
         }
         Ctl::Ret(v)
+    }
+}
+
+impl Machine {
+    /// `target.name(args)` where the target is a value: a module's function, or (without
+    /// parentheses) a map's field.
+    pub(super) fn remote_on(
+        &mut self,
+        target: Term,
+        name: Atom,
+        args: Vec<Term>,
+        parens: bool,
+    ) -> Ctl {
+        match target {
+                    Term::Atom(m) => self.call_remote(m, name, args),
+                    Term::Map(_) | Term::Struct(..) if !parens => match map_get(&target, &Term::Atom(name)) {
+                        Some(v) => Ctl::Ret(v),
+                        None => Ctl::Throw(key_error(&Term::Atom(name), &target)),
+                    },
+                    other if !parens => Ctl::Throw(exception(
+                        "ArgumentError",
+                        vec![("message", Term::str(&format!(
+                            "you attempted to apply a function named :{} on {}. If you are using Kernel.apply/3, make sure the module is an atom. If you are trying to access a map key, make sure the key exists",
+                            name.name(),
+                            inspect::inspect(&other)
+                        )))],
+                    )),
+                    other => Ctl::Throw(exception(
+                        "ArgumentError",
+                        vec![("message", Term::str(&format!(
+                            "you attempted to apply a function named :{} on {}. If you are using Kernel.apply/3, make sure the module is an atom. If you are trying to access a map key, make sure the key exists",
+                            name.name(),
+                            inspect::inspect(&other)
+                        )))],
+                    )),
+                }
     }
 }
 

@@ -18,12 +18,16 @@ impl Machine {
     /// The values this process holds: its variables and those waiting in its frames.
     pub(super) fn roots(&self) -> Vec<Term> {
         let mut todo: Vec<Term> = self.env.iter().map(|(_, t)| t.clone()).collect();
+        if let Some(Ctl::Vm(vm)) = &self.ctl {
+            todo.extend(vm.values().iter().cloned());
+        }
         for k in &self.stack {
             match k {
                 Kont::Restore(env, _) => todo.extend(env.iter().map(|(_, t)| t.clone())),
                 Kont::Build(_, _, vals) => todo.extend(vals.iter().cloned()),
                 Kont::For(st) => todo.extend(st.out.iter().cloned()),
                 Kont::Value(t) | Kont::Right(_, t) => todo.push(t.clone()),
+                Kont::Vm(vm) => todo.extend(vm.values().iter().cloned()),
                 _ => {}
             }
         }

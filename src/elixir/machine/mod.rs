@@ -40,6 +40,7 @@ use crate::runtime::{Atom, Ctx, Runtime, Term};
 mod access;
 mod calls;
 mod clauses;
+mod compiled;
 mod comprehensions;
 mod eval;
 mod heap;
@@ -50,6 +51,7 @@ mod special_forms;
 mod structs;
 mod terms;
 
+pub use self::compiled::set_lowering;
 pub use self::heap::{PtrHash, PtrHasher};
 pub use self::modules::ModuleDoc;
 pub use self::terms::{access, keyword_put, map_update};
@@ -91,6 +93,9 @@ pub struct FunDef {
     pub arity: usize,
     pub private: bool,
     pub clauses: Vec<Rc<Clause>>,
+    /// The clauses lowered (see `compiled.rs`), the first time the function is called;
+    /// `None` inside when the machine runs them.
+    pub code: std::cell::OnceCell<Option<Rc<super::ir::Code>>>,
 }
 
 /// Every module the console's processes share.
@@ -177,6 +182,8 @@ pub(crate) enum Ctl {
     Await(AsyncOp),
     Yield(Then),
     Receive(Option<u64>),
+    /// Compiled code goes on after the machine's loop had its look.
+    Vm(Box<compiled::Vm>),
 }
 
 enum TryPhase {
@@ -228,6 +235,8 @@ enum Kont {
     EndModule(Atom, Option<Atom>),
     SetAttr(Atom),
     MatchQ(P),
+    /// Compiled frames waiting for the value of what the machine runs.
+    Vm(Box<compiled::Vm>),
 }
 
 /// One module being defined (`defmodule` nests).
@@ -288,6 +297,12 @@ pub struct Machine {
     heap_walk: Option<Box<HeapWalk>>,
     /// `Process.send_after`'s references and the runtime's timers behind them.
     pub timers: Vec<(crate::runtime::Ref, crate::runtime::TimerRef)>,
+    /// Steps compiled code took since the machine's loop last counted.
+    vm_steps: u64,
+    /// Compiled frames' vectors kept for the next calls.
+    /// (Boxes, as `Kont::Vm` holds them: reusing one allocates nothing.)
+    #[allow(clippy::vec_box)]
+    vm_pool: Vec<Box<compiled::Vm>>,
 }
 
 /// The forms evaluated from their syntax (their arguments are not evaluated first).
@@ -342,7 +357,7 @@ fn kernel_atom() -> Atom {
     KERNEL.with(|k| *k)
 }
 
-fn is_special(name: Atom) -> bool {
+pub(crate) fn is_special(name: Atom) -> bool {
     SPECIAL_ATOMS.with(|s| s.contains(&name))
 }
 
@@ -381,6 +396,8 @@ impl Machine {
             max_heap: MAX_HEAP,
             heap_check: false,
             heap_walk: None,
+            vm_steps: 0,
+            vm_pool: Vec::new(),
         }
     }
 
@@ -475,7 +492,7 @@ impl Machine {
             // What big operations charged, every 8 steps (a thread-local's read at every
             // step costs the interpreter's loop more than it is worth); only they count
             // towards the heap check.
-            let native = if plain & 7 == 0 {
+            let native = if plain & 7 == 0 || matches!(ctl, Ctl::Vm(_)) {
                 ops::take_native_work()
             } else {
                 0
@@ -517,6 +534,7 @@ impl Machine {
                     self.reductions += steps;
                     return Step::Receive(timeout);
                 }
+                Ctl::Vm(vm) => self.vm_run(vm),
                 Ctl::Yield(then) => {
                     self.reductions += steps;
                     self.stack.push(Kont::Then(then));
@@ -524,6 +542,7 @@ impl Machine {
                     return Step::Yield;
                 }
             };
+            steps += std::mem::take(&mut self.vm_steps);
             self.ctl = Some(next);
         }
     }

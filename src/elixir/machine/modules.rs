@@ -93,6 +93,20 @@ impl Machine {
         };
         self.module = saved_module;
         let mut module = b.module;
+        // the aliases and imports in force where the module was defined (the shell's, or
+        // the enclosing module's) are its own from now on: later ones do not reach it
+        if saved_module.is_none() {
+            if let Some(parent) = self.defining.last() {
+                module.aliases.extend(parent.module.aliases.iter().copied());
+                module.imports.extend(parent.module.imports.iter().copied());
+                module
+                    .import_opts
+                    .extend(parent.module.import_opts.iter().cloned());
+            }
+            module.aliases.extend(self.aliases.iter().copied());
+            module.imports.extend(self.imports.iter().copied());
+            module.import_opts.extend(self.import_opts.iter().cloned());
+        }
         for ((fname, arity), private, clauses) in b.defs {
             module.funs.insert(
                 (fname, arity),
@@ -101,6 +115,7 @@ impl Machine {
                     arity,
                     private,
                     clauses,
+                    code: Default::default(),
                 }),
             );
         }
@@ -115,11 +130,16 @@ impl Machine {
             .iter()
             .find_map(|o| o.get("restart").cloned());
         new_code_version();
-        let replaced = self
-            .modules
-            .borrow_mut()
-            .insert(name, Rc::new(module))
-            .is_some();
+        let replaced = self.modules.borrow_mut().insert(name, Rc::new(module));
+        // the old code's call sites hold compiled code (its own too): let go of it
+        if let Some(old) = &replaced {
+            for def in old.funs.values() {
+                if let Some(Some(code)) = def.code.get() {
+                    code.forget_links();
+                }
+            }
+        }
+        let replaced = replaced.is_some();
         if startable {
             self.define_child_module(name, supervisor, restart);
         }

@@ -28,7 +28,9 @@ impl Machine {
                     .unwrap_or_default()
                     .iter(),
             )
-            .chain(self.aliases.iter())
+            // the shell's aliases reach the shell's code; a module took those of its
+            // definition with it (`end_module`), as Elixir's are lexical
+            .chain(self.aliases.iter().filter(|_| self.module.is_none()))
             .find(|(short, _)| *short == first_atom)
             .map(|(_, full)| *full);
         match (found, rest) {
@@ -85,10 +87,13 @@ impl Machine {
     }
 
     pub(super) fn all_imports(&self) -> Vec<Atom> {
-        let mut v = self.imports.clone();
-        if let Some(m) = self.module {
-            if let Some(md) = self.modules.borrow().get(&m) {
-                v.extend(md.imports.iter().copied());
+        let mut v = Vec::new();
+        match self.module {
+            None => v.extend(self.imports.iter().copied()),
+            Some(m) => {
+                if let Some(md) = self.modules.borrow().get(&m) {
+                    v.extend(md.imports.iter().copied());
+                }
             }
         }
         for b in &self.defining {
@@ -99,9 +104,23 @@ impl Machine {
 
     /// Whether `import module, only: …/except: …` brings `name/arity`.
     pub(super) fn imported(&self, module: Atom, name: Atom, arity: usize) -> bool {
-        let opts: Vec<Term> = self
-            .import_opts
+        let module_opts = self
+            .module
+            .and_then(|m| {
+                self.modules
+                    .borrow()
+                    .get(&m)
+                    .map(|md| md.import_opts.clone())
+            })
+            .unwrap_or_default();
+        let shell_opts = if self.module.is_none() {
+            &self.import_opts[..]
+        } else {
+            &[]
+        };
+        let opts: Vec<Term> = shell_opts
             .iter()
+            .chain(module_opts.iter())
             .chain(
                 self.defining
                     .iter()

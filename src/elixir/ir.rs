@@ -19,8 +19,11 @@ use crate::runtime::{Atom, Term};
 /// A function lowered: its instructions and the tables they index.
 #[derive(Debug)]
 pub struct Code {
-    pub module: Atom,
+    /// The module whose functions its local calls reach (`None`: a closure of the shell's).
+    pub module: Option<Atom>,
     pub name: Atom,
+    /// What a FunctionClauseError names: `Fib.fib`, or an anonymous function's name.
+    pub fun_name: Rc<str>,
     pub arity: u32,
     /// The frame's size: arguments, then every variable a clause binds.
     pub slots: u32,
@@ -41,6 +44,11 @@ impl Code {
         for s in &self.sites {
             s.version.set(0);
             *s.target.borrow_mut() = Target::Unknown;
+        }
+        for f in &self.funs {
+            if let Some(Some((code, _))) = f.lowered.code.get() {
+                code.forget_links();
+            }
         }
     }
 }
@@ -231,7 +239,7 @@ impl std::fmt::Debug for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Target::Unknown => write!(f, "unknown"),
-            Target::Code(c) => write!(f, "code {}.{}", Term::Atom(c.module), c.name.name()),
+            Target::Code(c) => write!(f, "code {}", c.fun_name),
             Target::Def(_, d) => write!(f, "def {}", d.name.name()),
             Target::Native(m, _) => write!(f, "native {}", Term::Atom(*m)),
             Target::Slow(m) => write!(f, "slow {}", Term::Atom(*m)),
@@ -267,4 +275,14 @@ pub struct FnProto {
     pub arity: usize,
     pub vars: Vec<(Atom, u32)>,
     pub origin: Rc<str>,
+    /// Its clauses lowered, shared by every closure it makes.
+    pub lowered: Rc<Lowered>,
+}
+
+/// An anonymous function's clauses lowered (at its second call), with where each variable
+/// it reads is in its environment; shared by the closures one `fn` in compiled code makes.
+#[derive(Debug, Default)]
+pub struct Lowered {
+    pub code: std::cell::OnceCell<Option<(Rc<Code>, Vec<u32>)>>,
+    pub calls: Cell<u32>,
 }

@@ -15,6 +15,7 @@ use std::rc::Rc;
 use super::ast::{Blocks, Body, Clause, Expr, Kind, Part, P};
 use super::ir::{BinOp, Callee, Code, Fallback, FnProto, Ins, Pat, Site};
 use super::machine::{is_special, FunDef};
+use super::value::Env;
 use crate::runtime::{Atom, Term};
 
 /// Nesting past which a function is left to the machine (the pass recurses on the syntax).
@@ -24,65 +25,118 @@ const MAX_SLOTS: u32 = 1 << 16;
 
 /// `def`'s clauses lowered, or `None` when something in them is not lowered yet.
 pub fn function(module: Atom, def: &FunDef) -> Option<Code> {
-    let arity = def.arity as u32;
-    let mut l = Lower {
-        code: Code {
-            module,
-            name: def.name,
-            arity,
-            slots: arity,
-            ins: Vec::new(),
-            consts: Vec::new(),
-            pats: Vec::new(),
-            sites: Vec::new(),
-            exprs: Vec::new(),
-            funs: Vec::new(),
-        },
-        scope: Vec::new(),
-        depth: 0,
-        origin: None,
-    };
-    for c in &def.clauses {
-        if c.args.len() != def.arity {
-            return None;
+    let name = Rc::from(format!("{}.{}", Term::Atom(module), def.name.name()).as_str());
+    let mut l = Lower::new(Some(module), def.name, name, def.arity);
+    l.clauses(def.clauses.iter().map(|c| &**c), def.arity)?;
+    l.finish()
+}
+
+/// An anonymous function's clauses lowered for the variables `env` binds (the newest of
+/// each name), with where each variable it reads is in `env`.
+pub fn closure(
+    module: Option<Atom>,
+    clauses: &[Clause],
+    arity: usize,
+    env: &Env,
+) -> Option<(Code, Vec<u32>)> {
+    let name = Rc::from(":erl_eval.\"-inside-an-interpreted-fun-\"");
+    let mut l = Lower::new(module, Atom::new("-fun-"), name, arity);
+    let mut names = Vec::new();
+    for c in clauses {
+        clause_names(c, &mut names, 0);
+    }
+    let mut at = Vec::new();
+    for n in names {
+        if l.scope.iter().any(|(v, _)| *v == n) {
+            continue;
         }
-        let mut group = Vec::new();
-        let mut fails = Vec::new();
-        for (j, p) in c.args.iter().enumerate() {
-            match &p.kind {
-                // a plain variable is the argument's own slot: nothing to do
-                Kind::Var(n) if !n.is_underscored() && !group.iter().any(|(g, _)| g == n) => {
-                    group.push((*n, j as u32));
-                }
-                _ => {
-                    let pat = l.pattern(p, &mut group)?;
-                    fails.extend(l.test(j as u32, pat));
+        if let Some(i) = env.iter().rposition(|(k, _)| *k == n) {
+            let s = l.slot();
+            l.scope.push((n, s));
+            at.push(i as u32);
+        }
+    }
+    l.clauses(clauses.iter(), arity)?;
+    Some((l.finish()?, at))
+}
+
+impl Lower {
+    fn new(module: Option<Atom>, name: Atom, fun_name: Rc<str>, arity: usize) -> Lower {
+        let arity = arity as u32;
+        Lower {
+            code: Code {
+                module,
+                name,
+                fun_name,
+                arity,
+                slots: arity,
+                ins: Vec::new(),
+                consts: Vec::new(),
+                pats: Vec::new(),
+                sites: Vec::new(),
+                exprs: Vec::new(),
+                funs: Vec::new(),
+            },
+            scope: Vec::new(),
+            depth: 0,
+            origin: None,
+        }
+    }
+
+    /// The clauses of a function: each tried in turn against the arguments in slots
+    /// `0..arity`, with the variables in scope now (a closure's) visible in each.
+    fn clauses<'a>(
+        &mut self,
+        clauses: impl Iterator<Item = &'a Clause>,
+        arity: usize,
+    ) -> Option<()> {
+        let outer = self.scope.len();
+        for c in clauses {
+            if c.args.len() != arity {
+                return None;
+            }
+            let mut group = Vec::new();
+            let mut fails = Vec::new();
+            for (j, p) in c.args.iter().enumerate() {
+                match &p.kind {
+                    // a plain variable is the argument's own slot: nothing to do
+                    Kind::Var(n) if !n.is_underscored() && !group.iter().any(|(g, _)| g == n) => {
+                        group.push((*n, j as u32));
+                    }
+                    _ => {
+                        let pat = self.pattern(p, &mut group)?;
+                        fails.extend(self.test(j as u32, pat));
+                    }
                 }
             }
+            self.scope.extend(group);
+            if let Some(g) = &c.guard {
+                fails.push(self.emit(Ins::GuardBegin(0)));
+                self.guard(g)?;
+                fails.push(self.emit(Ins::GuardEnd(0)));
+            }
+            self.expr(&c.body, true, false)?;
+            self.emit(Ins::Ret);
+            let next = self.here();
+            for f in fails {
+                self.patch(f, next);
+            }
+            self.scope.truncate(outer);
         }
-        l.scope.extend(group);
-        if let Some(g) = &c.guard {
-            fails.push(l.emit(Ins::GuardBegin(0)));
-            l.guard(g)?;
-            fails.push(l.emit(Ins::GuardEnd(0)));
-        }
-        l.expr(&c.body, true, false)?;
-        l.emit(Ins::Ret);
-        let next = l.here();
-        for f in fails {
-            l.patch(f, next);
-        }
-        l.scope.clear();
+        self.emit(Ins::NoFunClause);
+        Some(())
     }
-    l.emit(Ins::NoFunClause);
-    // a body the machine evaluates whole (a `receive` loop) gains nothing from lowering
-    let whole = l.code.ins.iter().all(|i| {
-        matches!(
-            i,
-            Ins::Eval { .. } | Ins::Ret | Ins::NoFunClause | Ins::Load(_) | Ins::Const(_)
-        )
-    });
-    (l.code.slots <= MAX_SLOTS && !whole).then_some(l.code)
+
+    fn finish(self) -> Option<Code> {
+        // a body the machine evaluates whole (a `receive` loop) gains nothing from lowering
+        let whole = self.code.ins.iter().all(|i| {
+            matches!(
+                i,
+                Ins::Eval { .. } | Ins::Ret | Ins::NoFunClause | Ins::Load(_) | Ins::Const(_)
+            )
+        });
+        (self.code.slots <= MAX_SLOTS && !whole).then_some(self.code)
+    }
 }
 
 struct Lower {
@@ -353,6 +407,12 @@ impl Lower {
                 };
                 self.closure(Rc::from(vec![clause]), *arity, e)?;
             }
+            Kind::CaptureArg(n) => match self.lookup(Atom::new(&format!("&{n}"))) {
+                Some(s) => {
+                    self.emit(Ins::Load(s));
+                }
+                None => return self.fallback(e, tail, guard),
+            },
             Kind::Pin(_) => return None,
             // interpolation, structs, access, captures of named functions, attributes…
             _ => return self.fallback(e, tail, guard),
@@ -517,17 +577,22 @@ impl Lower {
 
     fn closure(&mut self, clauses: Rc<[Clause]>, arity: usize, e: &Expr) -> Option<()> {
         let vars = self.reads(e);
-        let origin = self
-            .origin
-            .get_or_insert_with(|| {
-                Rc::from(format!("{}.-fun-/", Term::Atom(self.code.module)).as_str())
-            })
-            .clone();
+        let origin: Rc<str> = match self.code.module {
+            Some(m) => {
+                let prefix = self
+                    .origin
+                    .get_or_insert_with(|| Rc::from(format!("{}.-fun-/", Term::Atom(m)).as_str()))
+                    .clone();
+                Rc::from(format!("{prefix}{arity}").as_str())
+            }
+            None => Rc::from(":erl_eval.expr/6"),
+        };
         self.code.funs.push(FnProto {
             clauses,
             arity,
             vars,
-            origin: Rc::from(format!("{origin}{arity}").as_str()),
+            origin,
+            lowered: Rc::default(),
         });
         let i = (self.code.funs.len() - 1) as u32;
         self.emit(Ins::Closure(i));
@@ -620,7 +685,8 @@ fn names_in(e: &Expr, out: &mut Vec<Atom>, depth: usize) {
     let d = depth + 1;
     match &e.kind {
         Kind::Var(n) => out.push(*n),
-        Kind::Lit(_) | Kind::CaptureArg(_) | Kind::Alias(_) | Kind::Attr(_) | Kind::Module => {}
+        Kind::CaptureArg(n) => out.push(Atom::new(&format!("&{n}"))),
+        Kind::Lit(_) | Kind::Alias(_) | Kind::Attr(_) | Kind::Module => {}
         Kind::Interp(parts, _) => {
             for p in parts {
                 if let Part::Code(c) = p {

@@ -24,6 +24,8 @@ pub enum FunKind {
         env: Rc<Env>,
         /// The module whose local functions the body may call.
         module: Option<Atom>,
+        /// Its clauses lowered (shared by the closures one `fn` of compiled code makes).
+        lowered: Rc<super::ir::Lowered>,
     },
     /// `&Mod.fun/2` (also what `&fun/1` becomes).
     Capture { module: Atom, name: Atom },

@@ -15,6 +15,7 @@ impl Machine {
                 clauses,
                 env: Rc::new(self.env.clone()),
                 module: self.current_module(),
+                lowered: Rc::default(),
             },
             origin,
         )
@@ -80,7 +81,22 @@ impl Machine {
                 clauses,
                 env,
                 module,
+                lowered,
             } => {
+                if let Some((code, at)) = Self::closure_code(clauses, env, *module, lowered) {
+                    if let Err(x) = self.enter_frame() {
+                        return Ctl::Throw(x);
+                    }
+                    self.reductions += 1;
+                    self.env.clear();
+                    self.module = *module;
+                    let mut args = args;
+                    args.extend(at.iter().map(|i| {
+                        env.get(*i as usize)
+                            .map_or_else(Term::nil, |(_, v)| v.clone())
+                    }));
+                    return self.vm_start(code, args);
+                }
                 let clauses = clauses.clone();
                 let env = env.clone();
                 let module = *module;

@@ -11,8 +11,9 @@
 //! ([`Ctl::Vm`]), which charges them to the process's turn and may yield.
 
 use super::*;
-use crate::elixir::ir::{BinOp, Callee, Code, Ins, Pat, Site, Target};
+use crate::elixir::ir::{BinOp, Callee, Code, Ins, Lowered, Pat, Site, Target};
 use crate::elixir::lower;
+use crate::elixir::value::as_fun;
 
 /// Instructions between returns to the machine's loop (which counts them and may yield).
 const SLICE: u32 = 4096;
@@ -29,6 +30,46 @@ pub(crate) struct Vm {
 impl Vm {
     pub(super) fn values(&self) -> &[Term] {
         &self.stack
+    }
+
+    /// A call of `callee` with its `argc` arguments on top of the stack (then the values
+    /// it captured, for an anonymous function): a new frame, or in place of the current
+    /// one for a tail call. `pc`: where the caller goes on.
+    fn enter(
+        &mut self,
+        callee: Rc<Code>,
+        argc: usize,
+        base: usize,
+        pc: usize,
+        tail: bool,
+        captured: impl Iterator<Item = Term>,
+    ) {
+        let start = self.stack.len().saturating_sub(argc).max(base);
+        let slots = callee.slots as usize;
+        if tail {
+            self.stack.drain(base..start);
+            self.stack.extend(captured);
+            self.stack.resize(base + slots, Term::nil());
+            if let Some(f) = self.frames.last_mut() {
+                f.code = callee;
+                f.pc = 0;
+                f.guard = None;
+            }
+        } else {
+            if let Some(f) = self.frames.last_mut() {
+                f.pc = pc as u32;
+            }
+            self.stack.extend(captured);
+            for _ in self.stack.len() - start..slots {
+                self.stack.push(Term::nil());
+            }
+            self.frames.push(Frame {
+                code: callee,
+                pc: 0,
+                base: start as u32,
+                guard: None,
+            });
+        }
     }
 }
 
@@ -133,6 +174,32 @@ impl Machine {
             .clone()
     }
 
+    /// An anonymous function's lowered clauses (lowered at its second call: one called once
+    /// is not worth it), and where the variables it reads are in its environment.
+    pub(super) fn closure_code<'a>(
+        clauses: &[Clause],
+        env: &Env,
+        module: Option<Atom>,
+        lowered: &'a Lowered,
+    ) -> Option<(Rc<Code>, &'a [u32])> {
+        if let Some(done) = lowered.code.get() {
+            return done.as_ref().map(|(c, at)| (c.clone(), at.as_slice()));
+        }
+        if !LOWERING.with(|l| l.get()) {
+            return None;
+        }
+        let calls = lowered.calls.get() + 1;
+        lowered.calls.set(calls);
+        if calls < 2 {
+            return None;
+        }
+        let arity = clauses.first().map_or(0, |c| c.args.len());
+        let done = lowered.code.get_or_init(|| {
+            lower::closure(module, clauses, arity, env).map(|(c, at)| (Rc::new(c), at))
+        });
+        done.as_ref().map(|(c, at)| (c.clone(), at.as_slice()))
+    }
+
     /// Runs a lowered function with `args` (the machine has entered a frame for the call).
     pub(super) fn vm_start(&mut self, code: Rc<Code>, args: Vec<Term>) -> Ctl {
         let mut vm = self.vm_pool.pop().unwrap_or_default();
@@ -172,7 +239,7 @@ impl Machine {
             }
         }
         let saved = self.module;
-        self.module = Some(code.module);
+        self.module = code.module;
         let t = self.resolve_site(code.module, site);
         self.module = saved;
         site.version.set(key);
@@ -189,7 +256,7 @@ impl Machine {
 
     /// What `call_local` and `call_remote` would call, when it is a console function or a
     /// native one; `Slow` when the machine must decide at each call.
-    fn resolve_site(&self, m: Atom, site: &Site) -> Target {
+    fn resolve_site(&self, m: Option<Atom>, site: &Site) -> Target {
         let (name, arity) = (site.name, site.arity as usize);
         let kernel = kernel_atom();
         let module = match site.callee {
@@ -200,6 +267,10 @@ impl Machine {
                         None => Target::Slow(kernel),
                     };
                 }
+                // the shell's closures: iex's helpers come first, the machine's business
+                let Some(m) = m else {
+                    return Target::Slow(kernel);
+                };
                 if let Some(def) = self.user_fun(m, name, arity) {
                     return Self::target_of(m, def);
                 }
@@ -230,7 +301,9 @@ impl Machine {
         let user = self.modules.borrow().get(&module).cloned();
         if let Some(md) = user {
             return match md.funs.get(&(name, arity)) {
-                Some(def) if !def.private || module == m => Self::target_of(module, def.clone()),
+                Some(def) if !def.private || Some(module) == m => {
+                    Self::target_of(module, def.clone())
+                }
                 _ => Target::Slow(module),
             };
         }
@@ -247,7 +320,7 @@ impl Machine {
             self.vm_recycle(vm);
             return;
         };
-        self.module = Some(module);
+        self.module = module;
         if tail {
             if let Some(f) = vm.frames.pop() {
                 vm.stack.truncate(f.base as usize);
@@ -260,7 +333,7 @@ impl Machine {
             f.pc = pc as u32;
         }
         self.stack.push(Kont::Vm(vm));
-        self.stack.push(Kont::Restore(Vec::new(), Some(module)));
+        self.stack.push(Kont::Restore(Vec::new(), module));
     }
 
     /// The loop: runs until the function returns, the machine is needed, or a slice is spent.
@@ -523,38 +596,15 @@ impl Machine {
                         match self.link(&code, s, key) {
                             Target::Code(callee) => {
                                 self.reductions += 1;
-                                let len = vm.stack.len();
-                                let start = len.saturating_sub(argc).max(base);
-                                if tail {
-                                    vm.stack.drain(base..start);
-                                    vm.stack.resize(base + callee.slots as usize, Term::nil());
-                                    if let Some(f) = vm.frames.last_mut() {
-                                        f.code = callee;
-                                        f.pc = 0;
-                                        f.guard = None;
-                                    }
-                                } else {
-                                    if vm.frames.len() + self.stack.len() >= MAX_FRAMES {
-                                        fail!(too_deep());
-                                    }
-                                    if let Some(f) = vm.frames.last_mut() {
-                                        f.pc = pc as u32;
-                                    }
-                                    for _ in argc..callee.slots as usize {
-                                        vm.stack.push(Term::nil());
-                                    }
-                                    vm.frames.push(Frame {
-                                        code: callee,
-                                        pc: 0,
-                                        base: start as u32,
-                                        guard: None,
-                                    });
+                                if !tail && vm.frames.len() + self.stack.len() >= MAX_FRAMES {
+                                    fail!(too_deep());
                                 }
+                                vm.enter(callee, argc, base, pc, tail, std::iter::empty());
                                 continue 'frames;
                             }
                             Target::Native(module, run) => {
                                 let args = take!(argc);
-                                self.module = Some(code.module);
+                                self.module = code.module;
                                 match attempt!(run(self, module, s.name, args)) {
                                     Some(NRet::Value(v)) => {
                                         vm.stack.push(v);
@@ -596,6 +646,37 @@ impl Machine {
                         }
                     }
                     Ins::Apply { argc, tail } => {
+                        // an anonymous function whose clauses are lowered: a frame here
+                        let argc = argc as usize;
+                        let at = vm.stack.len().checked_sub(argc + 1).filter(|p| *p >= base);
+                        let f = at.and_then(|p| vm.stack.get(p)).cloned();
+                        if let (Some(p), Some(fun)) = (at, f.as_ref().and_then(as_fun)) {
+                            if let FunKind::Closure {
+                                clauses,
+                                env,
+                                module,
+                                lowered,
+                            } = &fun.kind
+                            {
+                                let code = match fun.arity == argc {
+                                    true => Self::closure_code(clauses, env, *module, lowered),
+                                    false => None,
+                                };
+                                if let Some((callee, captured)) = code {
+                                    self.reductions += 1;
+                                    if !tail && vm.frames.len() + self.stack.len() >= MAX_FRAMES {
+                                        fail!(too_deep());
+                                    }
+                                    vm.stack.remove(p);
+                                    let values = captured.iter().map(|i| {
+                                        env.get(*i as usize)
+                                            .map_or_else(Term::nil, |(_, v)| v.clone())
+                                    });
+                                    vm.enter(callee, argc, base, pc, tail, values);
+                                    continue 'frames;
+                                }
+                            }
+                        }
                         let args = take!(argc);
                         let f = pop!();
                         hand_over!(tail, self.call_fun(f, args))
@@ -627,7 +708,7 @@ impl Machine {
                                 self.env.push((*n, v.clone()));
                             }
                         }
-                        self.module = Some(code.module);
+                        self.module = code.module;
                         if fb.guard || self.is_simple(&fb.expr) {
                             let r = self.eval_simple(&fb.expr);
                             self.env.clear();
@@ -681,7 +762,8 @@ impl Machine {
                             FunKind::Closure {
                                 clauses: p.clauses.clone(),
                                 env: Rc::new(env),
-                                module: Some(code.module),
+                                module: code.module,
+                                lowered: p.lowered.clone(),
                             },
                             p.origin.clone(),
                         ));
@@ -694,8 +776,7 @@ impl Machine {
                     Ins::NoFunClause => {
                         let end = (base + code.arity as usize).min(vm.stack.len());
                         let args = vm.stack[base.min(end)..end].to_vec();
-                        let name = format!("{}.{}", Term::Atom(code.module), code.name.name());
-                        fail!(fn_clause_error(&name, &args));
+                        fail!(fn_clause_error(&code.fun_name, &args));
                     }
                     Ins::Ret => {
                         let v = pop!();

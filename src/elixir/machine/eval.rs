@@ -452,6 +452,7 @@ impl Machine {
                                 }]),
                                 env: Rc::new(vec![]),
                                 module: None,
+                                lowered: Rc::default(),
                             },
                             Rc::from(""),
                         ),

@@ -35,6 +35,14 @@ impl Machine {
                 Ctl::Await(op)
             }
             NRet::Continue(then) => Ctl::Yield(then),
+            NRet::Resume(s, then) => {
+                if let Some(then) = then {
+                    self.stack.push(Kont::Then(then));
+                }
+                let Suspended { konts, ctl } = *s;
+                self.stack.extend(konts);
+                ctl
+            }
         }
     }
 

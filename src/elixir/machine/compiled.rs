@@ -20,6 +20,14 @@ const SLICE: u32 = 4096;
 /// Instructions a machine step is worth, for the process's reductions.
 const PER_STEP: u32 = 4;
 
+/// What [`Machine::call_inline`] answers.
+pub enum Inline {
+    Done(Term),
+    Raised(Exc),
+    /// The call needs the machine: answer `NRet::Resume` with it.
+    Suspended(Box<Suspended>),
+}
+
 /// Suspended compiled frames and their values.
 #[derive(Default)]
 pub(crate) struct Vm {
@@ -198,6 +206,62 @@ impl Machine {
             lower::closure(module, clauses, arity, env).map(|(c, at)| (Rc::new(c), at))
         });
         done.as_ref().map(|(c, at)| (c.clone(), at.as_slice()))
+    }
+
+    /// Steps compiled code took that the machine's loop has not counted yet.
+    pub fn pending_steps(&self) -> u64 {
+        self.vm_steps
+    }
+
+    /// Calls `f` with `args` from inside a native function (an `Enum` walk), when it is an
+    /// anonymous function whose clauses are lowered: without the machine's frames, and
+    /// without a continuation allocated, unless the call needs the machine after all (then
+    /// answer `NRet::Resume` with what it left and the native function's continuation).
+    /// `None`: `f` is not such a function; call it the machine's way.
+    pub fn call_inline(&mut self, f: &Term, args: Vec<Term>) -> Option<Inline> {
+        let fun = as_fun(f)?;
+        let FunKind::Closure {
+            clauses,
+            env,
+            module,
+            lowered,
+        } = &fun.kind
+        else {
+            return None;
+        };
+        if fun.arity != args.len() {
+            return None;
+        }
+        let (code, at) = Self::closure_code(clauses, env, *module, lowered)?;
+        let mut args = args;
+        args.extend(at.iter().map(|i| {
+            env.get(*i as usize)
+                .map_or_else(Term::nil, |(_, v)| v.clone())
+        }));
+        let saved = (std::mem::take(&mut self.env), self.module);
+        self.module = *module;
+        let mark = self.stack.len();
+        self.stack.push(Kont::Mark);
+        self.reductions += 1;
+        let ctl = self.vm_start(code, args);
+        if self.stack.len() == mark + 1 {
+            if let Ctl::Ret(_) | Ctl::Throw(_) = ctl {
+                self.stack.pop();
+                self.env = saved.0;
+                self.module = saved.1;
+                return Some(match ctl {
+                    Ctl::Ret(v) => Inline::Done(v),
+                    Ctl::Throw(x) => Inline::Raised(x),
+                    _ => Inline::Raised(internal()),
+                });
+            }
+        }
+        // the machine carries on from here; the caller's variables come back after it
+        if let Some(k) = self.stack.get_mut(mark) {
+            *k = Kont::Restore(saved.0, saved.1);
+        }
+        let konts = self.stack.drain(mark.min(self.stack.len())..).collect();
+        Some(Inline::Suspended(Box::new(Suspended { konts, ctl })))
     }
 
     /// Runs a lowered function with `args` (the machine has entered a frame for the call).

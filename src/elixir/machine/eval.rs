@@ -295,6 +295,7 @@ impl Machine {
             Kont::For(state) => self.for_step(state, Some(v)),
             Kont::Try(e, _, phase) => self.try_done(e, phase, v),
             Kont::Vm(vm) => self.vm_resume(vm, v),
+            Kont::Mark => Ctl::Ret(v),
             Kont::Then(then) => match then(self, v) {
                 Ok(n) => self.nret(n),
                 Err(x) => Ctl::Throw(x),

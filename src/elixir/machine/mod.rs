@@ -51,7 +51,7 @@ mod special_forms;
 mod structs;
 mod terms;
 
-pub use self::compiled::set_lowering;
+pub use self::compiled::{set_lowering, Inline};
 pub use self::heap::{PtrHash, PtrHasher};
 pub use self::modules::ModuleDoc;
 pub use self::terms::{access, keyword_put, map_update};
@@ -163,6 +163,15 @@ pub enum NRet {
     AwaitThen(AsyncOp, Then),
     /// Work on a long native loop continues after the scheduler had its turn.
     Continue(Then),
+    /// A call [`Machine::call_inline`] began needs the machine to go on; its answer goes to
+    /// `then`, if any, else it is this call's.
+    Resume(Box<Suspended>, Option<Then>),
+}
+
+/// A call begun inline, to go on in the machine: the frames it left, what runs next.
+pub struct Suspended {
+    konts: Vec<Kont>,
+    ctl: Ctl,
 }
 
 pub enum Step {
@@ -237,6 +246,8 @@ enum Kont {
     MatchQ(P),
     /// Compiled frames waiting for the value of what the machine runs.
     Vm(Box<compiled::Vm>),
+    /// Where a native function called a lowered closure inline (`call_inline`).
+    Mark,
 }
 
 /// One module being defined (`defmodule` nests).

@@ -1074,6 +1074,10 @@ fn then_map(n: NRet, f: impl FnOnce(&mut Machine, Term) -> R<NRet> + 'static) ->
         NRet::AwaitThen(op, then) => {
             NRet::AwaitThen(op, Box::new(move |m, r| Ok(then_map(then(m, r)?, f))))
         }
+        NRet::Resume(s, None) => NRet::Resume(s, Some(Box::new(f))),
+        NRet::Resume(s, Some(then)) => {
+            NRet::Resume(s, Some(Box::new(move |m, r| Ok(then_map(then(m, r)?, f)))))
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use super::super::machine::{Machine, NRet};
+use super::super::machine::{Inline, Machine, NRet, Then};
 use super::super::ops;
 use super::super::value::{as_fun, protocol_undefined, FunKind, R};
 use crate::runtime::term::range_parts;
@@ -272,6 +272,38 @@ fn walk_dyn(m: &mut Machine, mut w: DynWalk) -> R<NRet> {
             continue;
         }
         let fun = w.fun.clone();
+        // an anonymous function whose clauses are lowered: called here, item after item
+        let args = match m.call_inline(&fun, args) {
+            None => w.ops.args(&item),
+            Some(inline) => {
+                slice += 1;
+                let r = match inline {
+                    Inline::Done(r) => r,
+                    Inline::Raised(x) => return Err(x),
+                    Inline::Suspended(s) => {
+                        let then: Then = Box::new(move |m, r| {
+                            let mut w = w;
+                            w.i += 1;
+                            if let Some(stop) = w.ops.step(&item, r)? {
+                                return Ok(NRet::Value(stop));
+                            }
+                            walk_dyn(m, w)
+                        });
+                        return Ok(NRet::Resume(s, Some(then)));
+                    }
+                };
+                w.i += 1;
+                if let Some(stop) = w.ops.step(&item, r)? {
+                    return Ok(NRet::Value(stop));
+                }
+                // the items, and the steps the function took, count towards the turn
+                if slice as u64 + m.pending_steps() > SLICE as u64 {
+                    ops::note_work(slice as u64);
+                    return Ok(NRet::Continue(Box::new(move |m, _| walk_dyn(m, w))));
+                }
+                continue;
+            }
+        };
         return Ok(NRet::CallThen(
             fun,
             args,

@@ -29,6 +29,8 @@ pub struct Code {
     pub slots: u32,
     pub ins: Vec<Ins>,
     pub consts: Vec<Term>,
+    /// Operators as written, for [`Ins::OpStr`] and [`Ins::Unary`].
+    pub ops: Vec<&'static str>,
     pub pats: Vec<Pat>,
     pub sites: Vec<Site>,
     /// Expressions the machine evaluates, with the variables they read.
@@ -62,11 +64,14 @@ pub enum Ins {
     Store(u32),
     Pop,
     Op(BinOp),
+    /// Any other operator: `ops[i]` (`/`, `<>`, `++`, `in`…).
+    OpStr(u32),
     /// The operator with an integer literal on its right (`n - 1`, `n < 2`).
     OpInt(BinOp, i64),
     /// `slot` with an integer literal (`n - 1` where `n` is a variable).
     LoadOpInt(u32, BinOp, i64),
-    Unary(&'static str),
+    /// `ops[i]` on one operand.
+    Unary(u32),
     Jump(u32),
     /// Pop; jump when it is falsy (`nil` or `false`).
     JumpIfNot(u32),
@@ -74,7 +79,7 @@ pub enum Ins {
     JumpIf(u32),
     /// `&&`, `||`, `and`, `or` with the left operand on top: keep it and jump to the end,
     /// or pop it and go on to the right operand.
-    Short(&'static str, u32),
+    Short(Short, u32),
     Tuple(u32),
     List(u32),
     /// `[a, b | tail]`: the items, then the tail.
@@ -129,7 +134,18 @@ pub enum Ins {
     Ret,
 }
 
-/// An operator, with the integer cases told apart from the rest.
+/// `&&`, `||`, `and`, `or`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Short {
+    And,
+    Or,
+    /// `and`
+    StrictAnd,
+    /// `or`
+    StrictOr,
+}
+
+/// An operator whose integer cases the compiled loop works out itself.
 #[derive(Debug, Clone, Copy)]
 pub enum BinOp {
     Add,
@@ -143,13 +159,11 @@ pub enum BinOp {
     Ne,
     StrictEq,
     StrictNe,
-    /// Anything else, as written (`/`, `<>`, `++`, `in`…).
-    Other(&'static str),
 }
 
 impl BinOp {
-    pub fn of(op: &'static str) -> BinOp {
-        match op {
+    pub fn of(op: &str) -> Option<BinOp> {
+        Some(match op {
             "+" => BinOp::Add,
             "-" => BinOp::Sub,
             "*" => BinOp::Mul,
@@ -161,8 +175,8 @@ impl BinOp {
             "!=" => BinOp::Ne,
             "===" => BinOp::StrictEq,
             "!==" => BinOp::StrictNe,
-            other => BinOp::Other(other),
-        }
+            _ => return None,
+        })
     }
 
     pub fn text(self) -> &'static str {
@@ -178,7 +192,6 @@ impl BinOp {
             BinOp::Ne => "!=",
             BinOp::StrictEq => "===",
             BinOp::StrictNe => "!==",
-            BinOp::Other(s) => s,
         }
     }
 }

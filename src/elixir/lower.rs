@@ -13,7 +13,7 @@
 use std::rc::Rc;
 
 use super::ast::{Blocks, Body, Clause, Expr, Kind, Part, P};
-use super::ir::{BinOp, Callee, Code, Fallback, FnProto, Ins, Pat, Site};
+use super::ir::{BinOp, Callee, Code, Fallback, FnProto, Ins, Pat, Short, Site};
 use super::machine::{is_special, FunDef};
 use super::value::Env;
 use crate::runtime::{Atom, Term};
@@ -72,6 +72,7 @@ impl Lower {
                 slots: arity,
                 ins: Vec::new(),
                 consts: Vec::new(),
+                ops: Vec::new(),
                 pats: Vec::new(),
                 sites: Vec::new(),
                 exprs: Vec::new(),
@@ -193,6 +194,16 @@ impl Lower {
         }
     }
 
+    fn op(&mut self, op: &'static str) -> u32 {
+        match self.code.ops.iter().position(|o| *o == op) {
+            Some(i) => i as u32,
+            None => {
+                self.code.ops.push(op);
+                (self.code.ops.len() - 1) as u32
+            }
+        }
+    }
+
     fn konst(&mut self, t: Term) -> u32 {
         self.code.consts.push(t);
         (self.code.consts.len() - 1) as u32
@@ -282,39 +293,44 @@ impl Lower {
             }
             Kind::Unary(op, x) => {
                 self.expr(x, false, guard)?;
-                self.emit(Ins::Unary(op));
+                let i = self.op(op);
+                self.emit(Ins::Unary(i));
             }
             Kind::Binary(op @ ("&&" | "||" | "and" | "or"), a, b) => {
                 self.expr(a, false, guard)?;
-                let j = self.emit(Ins::Short(op, 0));
+                let kind = match *op {
+                    "&&" => Short::And,
+                    "||" => Short::Or,
+                    "and" => Short::StrictAnd,
+                    _ => Short::StrictOr,
+                };
+                let j = self.emit(Ins::Short(kind, 0));
                 self.expr(b, tail, guard)?;
                 let end = self.here();
                 self.patch(j, end);
             }
             Kind::Binary("when" | "<-" | "::" | "\\\\" | "|" | "->", ..) => return None,
-            Kind::Binary(op, a, b) => {
-                let op = BinOp::of(op);
-                match (&a.kind, &b.kind, op) {
-                    (_, _, BinOp::Other(_)) => {
-                        self.expr(a, false, guard)?;
-                        self.expr(b, false, guard)?;
-                        self.emit(Ins::Op(op));
-                    }
-                    (Kind::Var(n), Kind::Lit(Term::Int(i)), _) if self.lookup(*n).is_some() => {
-                        let s = self.lookup(*n)?;
-                        self.emit(Ins::LoadOpInt(s, op, *i));
-                    }
-                    (_, Kind::Lit(Term::Int(i)), _) => {
-                        self.expr(a, false, guard)?;
-                        self.emit(Ins::OpInt(op, *i));
-                    }
-                    _ => {
-                        self.expr(a, false, guard)?;
-                        self.expr(b, false, guard)?;
-                        self.emit(Ins::Op(op));
-                    }
+            Kind::Binary(op, a, b) => match (BinOp::of(op), &a.kind, &b.kind) {
+                (Some(op), Kind::Var(n), Kind::Lit(Term::Int(i))) if self.lookup(*n).is_some() => {
+                    let s = self.lookup(*n)?;
+                    self.emit(Ins::LoadOpInt(s, op, *i));
                 }
-            }
+                (Some(op), _, Kind::Lit(Term::Int(i))) => {
+                    self.expr(a, false, guard)?;
+                    self.emit(Ins::OpInt(op, *i));
+                }
+                (fast, _, _) => {
+                    self.expr(a, false, guard)?;
+                    self.expr(b, false, guard)?;
+                    match fast {
+                        Some(op) => self.emit(Ins::Op(op)),
+                        None => {
+                            let i = self.op(op);
+                            self.emit(Ins::OpStr(i))
+                        }
+                    };
+                }
+            },
             Kind::Match(pat, rhs) if !guard => {
                 self.expr(rhs, false, guard)?;
                 let mut group = Vec::new();

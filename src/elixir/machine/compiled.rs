@@ -11,7 +11,7 @@
 //! ([`Ctl::Vm`]), which charges them to the process's turn and may yield.
 
 use super::*;
-use crate::elixir::ir::{BinOp, Callee, Code, Ins, Lowered, Pat, Site, Target};
+use crate::elixir::ir::{BinOp, Callee, Code, Ins, Lowered, Pat, Short, Site, Target};
 use crate::elixir::lower;
 use crate::elixir::value::as_fun;
 
@@ -19,6 +19,9 @@ use crate::elixir::value::as_fun;
 const SLICE: u32 = 4096;
 /// Instructions a machine step is worth, for the process's reductions.
 const PER_STEP: u32 = 4;
+
+// An instruction is two words: the loop reads one per step.
+const _: () = assert!(std::mem::size_of::<Ins>() <= 16);
 
 /// What [`Machine::call_inline`] answers.
 pub enum Inline {
@@ -43,6 +46,7 @@ impl Vm {
     /// A call of `callee` with its `argc` arguments on top of the stack (then the values
     /// it captured, for an anonymous function): a new frame, or in place of the current
     /// one for a tail call. `pc`: where the caller goes on.
+    #[inline(always)]
     fn enter(
         &mut self,
         callee: Rc<Code>,
@@ -111,7 +115,6 @@ fn int_op(op: BinOp, x: i64, y: i64) -> Option<Term> {
         BinOp::Ge => Term::bool(x >= y),
         BinOp::Eq | BinOp::StrictEq => Term::bool(x == y),
         BinOp::Ne | BinOp::StrictNe => Term::bool(x != y),
-        BinOp::Other(_) => return None,
     })
 }
 
@@ -544,7 +547,15 @@ impl Machine {
                         };
                         vm.stack.push(v);
                     }
-                    Ins::Unary(op) => {
+                    Ins::OpStr(i) => {
+                        let b = pop!();
+                        let a = pop!();
+                        let op = code.ops.get(i as usize).copied().unwrap_or("");
+                        let v = attempt!(ops::binary(op, &a, &b));
+                        vm.stack.push(v);
+                    }
+                    Ins::Unary(i) => {
+                        let op = code.ops.get(i as usize).copied().unwrap_or("");
                         let a = pop!();
                         let v = attempt!(ops::unary(op, &a));
                         vm.stack.push(v);
@@ -563,11 +574,13 @@ impl Machine {
                     Ins::Short(op, t) => {
                         let v = vm.stack.last().cloned().unwrap_or_else(Term::nil);
                         let keep = match op {
-                            "&&" => !v.is_truthy(),
-                            "||" => v.is_truthy(),
-                            _ => {
-                                let b = attempt!(as_bool(&v).ok_or_else(|| bad_bool(op, &v)));
-                                (op == "and" && !b) || (op == "or" && b)
+                            Short::And => !v.is_truthy(),
+                            Short::Or => v.is_truthy(),
+                            Short::StrictAnd | Short::StrictOr => {
+                                let and = op == Short::StrictAnd;
+                                let name = if and { "and" } else { "or" };
+                                let b = attempt!(as_bool(&v).ok_or_else(|| bad_bool(name, &v)));
+                                (and && !b) || (!and && b)
                             }
                         };
                         if keep {
@@ -845,7 +858,13 @@ impl Machine {
                     Ins::Ret => {
                         let v = pop!();
                         if let Some(f) = vm.frames.pop() {
-                            vm.stack.truncate(f.base as usize);
+                            // the frame's slots: integers and atoms need no drop
+                            while vm.stack.len() > f.base as usize {
+                                match vm.stack.pop() {
+                                    Some(t @ (Term::Int(_) | Term::Atom(_))) => std::mem::forget(t),
+                                    other => drop(other),
+                                }
+                            }
                         }
                         if vm.frames.is_empty() {
                             self.vm_steps += (fuel / PER_STEP) as u64;

@@ -14,6 +14,9 @@ pub struct Expr {
     /// Cached: whether it evaluates without the machine's stack (the low bit), as of a
     /// version of the console's code (the rest: see `machine::code_version`); 0 not known.
     pub simple: std::cell::Cell<u32>,
+    /// For `fn` and `&(…)`: the variables it may read, worked out at its first evaluation
+    /// (`None` inside: it calls `binding()`, which reads them all).
+    pub captures: std::cell::OnceCell<Option<Rc<[Atom]>>>,
 }
 
 #[derive(Debug)]
@@ -100,6 +103,7 @@ impl Expr {
             kind,
             line: line as u32,
             simple: std::cell::Cell::new(0),
+            captures: Default::default(),
         })
     }
     pub fn nil(line: usize) -> P {

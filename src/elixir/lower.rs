@@ -693,75 +693,128 @@ impl Lower {
     }
 }
 
+/// The variables an anonymous function's clauses may read (what it needs to capture), or
+/// `None` when it calls `binding()`, which reads them all.
+pub fn captures(clauses: &[Clause]) -> Option<Vec<Atom>> {
+    let mut names = Vec::new();
+    for c in clauses {
+        clause_names(c, &mut names, 0);
+        if calls_binding(&c.body, 0) {
+            return None;
+        }
+    }
+    names.sort_unstable_by_key(|a| a.id());
+    names.dedup();
+    Some(names)
+}
+
+/// Whether `binding()` may be called in `e` (looked for anywhere: a superset is safe).
+fn calls_binding(e: &Expr, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return true;
+    }
+    if let Kind::Call(name, args, _) = &e.kind {
+        if args.is_empty() && &*name.name() == "binding" {
+            return true;
+        }
+    }
+    let mut found = false;
+    each_child(e, &mut |c| found = found || calls_binding(c, depth + 1));
+    found
+}
+
+/// Calls `f` on each child expression of `e` (clause bodies included).
+fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    match &e.kind {
+        Kind::Var(_)
+        | Kind::Lit(_)
+        | Kind::CaptureArg(_)
+        | Kind::Alias(_)
+        | Kind::Attr(_)
+        | Kind::Module => {}
+        Kind::Interp(parts, _) => {
+            for p in parts {
+                if let Part::Code(c) = p {
+                    f(c);
+                }
+            }
+        }
+        Kind::Tuple(items) | Kind::Block(items) => items.iter().for_each(|i| f(i)),
+        Kind::List(items, tail) => {
+            items.iter().for_each(|i| f(i));
+            if let Some(t) = tail {
+                f(t);
+            }
+        }
+        Kind::Map(pairs) => pairs.iter().for_each(|(k, v)| {
+            f(k);
+            f(v);
+        }),
+        Kind::MapUpdate(b, pairs) => {
+            f(b);
+            pairs.iter().for_each(|(k, v)| {
+                f(k);
+                f(v);
+            });
+        }
+        Kind::Struct(n, b, pairs) => {
+            f(n);
+            if let Some(b) = b {
+                f(b);
+            }
+            pairs.iter().for_each(|(k, v)| {
+                f(k);
+                f(v);
+            });
+        }
+        Kind::Unary(_, x) | Kind::Pin(x) | Kind::Capture(x, _) => f(x),
+        Kind::Binary(_, a, b) | Kind::Match(a, b) | Kind::Access(a, b) => {
+            f(a);
+            f(b);
+        }
+        Kind::Call(_, args, blocks) => {
+            args.iter().for_each(|a| f(a));
+            for (_, body) in &blocks.items {
+                match body {
+                    Body::Expr(b) => f(b),
+                    Body::Clauses(cs) => cs.iter().for_each(|c| {
+                        c.args.iter().for_each(|a| f(a));
+                        if let Some(g) = &c.guard {
+                            f(g);
+                        }
+                        f(&c.body);
+                    }),
+                }
+            }
+        }
+        Kind::Remote(t, _, args, _) | Kind::Apply(t, args) => {
+            f(t);
+            args.iter().for_each(|a| f(a));
+        }
+        Kind::Fn(clauses) => clauses.iter().for_each(|c| {
+            c.args.iter().for_each(|a| f(a));
+            if let Some(g) = &c.guard {
+                f(g);
+            }
+            f(&c.body);
+        }),
+        Kind::CaptureRef(m, _, _) => {
+            if let Some(m) = m {
+                f(m);
+            }
+        }
+    }
+}
+
 /// Every variable name in `e` (a superset of what it reads is enough).
 fn names_in(e: &Expr, out: &mut Vec<Atom>, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
-    let d = depth + 1;
     match &e.kind {
         Kind::Var(n) => out.push(*n),
         Kind::CaptureArg(n) => out.push(Atom::new(&format!("&{n}"))),
-        Kind::Lit(_) | Kind::Alias(_) | Kind::Attr(_) | Kind::Module => {}
-        Kind::Interp(parts, _) => {
-            for p in parts {
-                if let Part::Code(c) = p {
-                    names_in(c, out, d);
-                }
-            }
-        }
-        Kind::Tuple(items) | Kind::Block(items) => items.iter().for_each(|i| names_in(i, out, d)),
-        Kind::List(items, tail) => {
-            items.iter().for_each(|i| names_in(i, out, d));
-            if let Some(t) = tail {
-                names_in(t, out, d);
-            }
-        }
-        Kind::Map(pairs) => pairs.iter().for_each(|(k, v)| {
-            names_in(k, out, d);
-            names_in(v, out, d);
-        }),
-        Kind::MapUpdate(b, pairs) => {
-            names_in(b, out, d);
-            pairs.iter().for_each(|(k, v)| {
-                names_in(k, out, d);
-                names_in(v, out, d);
-            });
-        }
-        Kind::Struct(n, b, pairs) => {
-            names_in(n, out, d);
-            if let Some(b) = b {
-                names_in(b, out, d);
-            }
-            pairs.iter().for_each(|(k, v)| {
-                names_in(k, out, d);
-                names_in(v, out, d);
-            });
-        }
-        Kind::Unary(_, x) | Kind::Pin(x) | Kind::Capture(x, _) => names_in(x, out, d),
-        Kind::Binary(_, a, b) | Kind::Match(a, b) | Kind::Access(a, b) => {
-            names_in(a, out, d);
-            names_in(b, out, d);
-        }
-        Kind::Call(_, args, blocks) => {
-            args.iter().for_each(|a| names_in(a, out, d));
-            for (_, body) in &blocks.items {
-                match body {
-                    Body::Expr(b) => names_in(b, out, d),
-                    Body::Clauses(cs) => cs.iter().for_each(|c| clause_names(c, out, d)),
-                }
-            }
-        }
-        Kind::Remote(t, _, args, _) | Kind::Apply(t, args) => {
-            names_in(t, out, d);
-            args.iter().for_each(|a| names_in(a, out, d));
-        }
-        Kind::Fn(clauses) => clauses.iter().for_each(|c| clause_names(c, out, d)),
-        Kind::CaptureRef(m, _, _) => {
-            if let Some(m) = m {
-                names_in(m, out, d);
-            }
-        }
+        _ => each_child(e, &mut |c| names_in(c, out, depth + 1)),
     }
 }
 

@@ -83,6 +83,7 @@ impl Machine {
                                 kind: Kind::Var(*v),
                                 line: pat.line,
                                 simple: Default::default(),
+                                captures: Default::default(),
                             },
                             &Term::Atom(*m),
                             base,

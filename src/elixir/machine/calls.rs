@@ -4,7 +4,21 @@
 use super::*;
 
 impl Machine {
-    pub(super) fn closure(&self, clauses: Rc<[Clause]>, arity: usize) -> Term {
+    /// The anonymous function `e` makes: it captures the variables its clauses may read,
+    /// not the whole environment (as `erl_eval` does).
+    pub(super) fn closure(&self, clauses: Rc<[Clause]>, arity: usize, e: &Expr) -> Term {
+        let reads = e
+            .captures
+            .get_or_init(|| crate::elixir::lower::captures(&clauses).map(Rc::from));
+        let env: Env = match reads {
+            Some(names) => self
+                .env
+                .iter()
+                .filter(|(k, _)| names.binary_search_by_key(&k.id(), |a| a.id()).is_ok())
+                .cloned()
+                .collect(),
+            None => self.env.clone(),
+        };
         let origin: Rc<str> = match (self.current_module(), self.module) {
             (Some(m), _) => Rc::from(format!("{}.-fun-/{arity}", Term::Atom(m)).as_str()),
             _ => Rc::from(":erl_eval.expr/6"),
@@ -13,7 +27,7 @@ impl Machine {
             arity,
             FunKind::Closure {
                 clauses,
-                env: Rc::new(self.env.clone()),
+                env: Rc::new(env),
                 module: self.current_module(),
                 lowered: Rc::default(),
             },

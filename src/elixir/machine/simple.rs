@@ -98,7 +98,7 @@ impl Machine {
             Kind::Alias(a) => Ok(Term::Atom(self.resolve_alias(*a))),
             Kind::Module => Ok(self.current_module().map_or_else(Term::nil, Term::Atom)),
             Kind::Attr(a) => self.read_attr(*a),
-            Kind::Fn(clauses) => Ok(self.closure(clauses.clone(), clauses.first().map_or(0, |c| c.args.len()))),
+            Kind::Fn(clauses) => Ok(self.closure(clauses.clone(), clauses.first().map_or(0, |c| c.args.len()), e)),
             Kind::Capture(body, arity) => {
                 let args = (1..=*arity)
                     .map(|i| Expr::new(Kind::Var(var(&format!("&{i}"))), e.line as usize))
@@ -108,7 +108,7 @@ impl Machine {
                     guard: None,
                     body: body.clone(),
                 };
-                Ok(self.closure(Rc::from(vec![clause]), *arity))
+                Ok(self.closure(Rc::from(vec![clause]), *arity, e))
             }
             Kind::CaptureRef(m, name, arity) => self.capture_ref(m.as_ref(), *name, *arity),
             Kind::Interp(parts, charlist) => {

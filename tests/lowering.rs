@@ -19,6 +19,19 @@ fn mode(c: &Console, f: &str) -> Option<bool> {
         .1
 }
 
+/// Submits `line` and lets the runtime run until it answers (interrupted after a while).
+fn run(c: &mut Console, line: &str) -> Option<String> {
+    c.submit(line);
+    for _ in 0..2_000 {
+        c.settle();
+        if !c.busy() {
+            return c.entries.last().and_then(|e| e.output.clone());
+        }
+    }
+    c.interrupt();
+    None
+}
+
 #[test]
 fn module_functions_are_lowered_at_their_first_call() {
     let mut c = Console::new(Runtime::new(1));
@@ -49,26 +62,13 @@ fn compiled_and_machine_code_tail_call_each_other_in_constant_space() {
     c.eval(
         "defmodule Ping do\n  def a(0), do: :done\n  def a(n), do: b(n - 1)\n  def b(n) do\n    _ = binding()\n    a(n)\n  end\nend",
     );
-    c.submit("Ping.a(1_000_000)");
-    for _ in 0..2_000 {
-        c.settle();
-        if !c.busy() {
-            break;
-        }
-    }
-    assert_eq!(c.entries.last().unwrap().output.as_deref(), Some(":done"));
+    assert_eq!(run(&mut c, "Ping.a(1_000_000)").as_deref(), Some(":done"));
     assert_eq!(mode(&c, "Ping.a/1"), Some(true));
     assert_eq!(mode(&c, "Ping.b/1"), Some(false));
-    // and the same through anonymous functions, which the machine runs
+    // and through an anonymous function (lowered at its second call) and back
     c.eval("defmodule Via do\n  def go(0, _f), do: :done\n  def go(n, f), do: f.(n - 1, f)\nend");
-    c.submit("Via.go(1_000_000, fn n, f -> Via.go(n, f) end)");
-    for _ in 0..2_000 {
-        c.settle();
-        if !c.busy() {
-            break;
-        }
-    }
-    assert_eq!(c.entries.last().unwrap().output.as_deref(), Some(":done"));
+    let line = "Via.go(1_000_000, fn n, f -> Via.go(n, f) end)";
+    assert_eq!(run(&mut c, line).as_deref(), Some(":done"));
 }
 
 /// A small deterministic generator (xorshift).

@@ -461,6 +461,17 @@ impl Machine {
                         vm.stack.split_off(vm.stack.len() - n)
                     }};
                 }
+                // Back to the machine's loop (which counts the steps, may yield, and looks at
+                // the heap), to go on at `$pc`.
+                macro_rules! pause {
+                    ($pc:expr) => {{
+                        if let Some(f) = vm.frames.last_mut() {
+                            f.pc = ($pc) as u32;
+                        }
+                        self.vm_steps += (fuel / PER_STEP) as u64;
+                        return Ctl::Vm(vm);
+                    }};
+                }
                 // Hands over to the machine for `$ctl`, the compiled frames waiting.
                 macro_rules! hand_over {
                     ($tail:expr, $ctl:expr) => {{
@@ -662,12 +673,8 @@ impl Machine {
                             continue;
                         };
                         if fuel >= SLICE {
-                            // the call runs when the machine hands back
-                            if let Some(f) = vm.frames.last_mut() {
-                                f.pc = (pc - 1) as u32;
-                            }
-                            self.vm_steps += (fuel / PER_STEP) as u64;
-                            return Ctl::Vm(vm);
+                            // the call runs when the machine's loop hands back
+                            pause!(pc - 1);
                         }
                         let argc = s.arity as usize;
                         match self.link(&code, s, key) {
@@ -688,11 +695,7 @@ impl Machine {
                                         // a big operation: the machine's loop counts its
                                         // work (and looks at the heap) before going on
                                         if ops::native_work_pending() {
-                                            if let Some(f) = vm.frames.last_mut() {
-                                                f.pc = pc as u32;
-                                            }
-                                            self.vm_steps += (fuel / PER_STEP) as u64;
-                                            return Ctl::Vm(vm);
+                                            pause!(pc);
                                         }
                                     }
                                     Some(_) | None if s.guard => fail!(internal()),
@@ -793,11 +796,7 @@ impl Machine {
                                 Ok(v) => {
                                     vm.stack.push(v);
                                     if ops::native_work_pending() {
-                                        if let Some(f) = vm.frames.last_mut() {
-                                            f.pc = pc as u32;
-                                        }
-                                        self.vm_steps += (fuel / PER_STEP) as u64;
-                                        return Ctl::Vm(vm);
+                                        pause!(pc);
                                     }
                                 }
                                 Err(x) => match undefined_var(&x) {

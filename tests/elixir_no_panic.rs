@@ -733,3 +733,47 @@ fn random_token_soup_answers_or_raises() {
         .collect();
     fuzz("token soup", vec![("soup".into(), lines)]);
 }
+
+/// Every row of the table has code behind it: called with its arity (any arguments), no
+/// native function answers "undefined" — the table and the modules' dispatch are kept in
+/// step (a row added without its clause, or a clause renamed, fails here).
+#[test]
+fn every_row_of_the_native_table_is_dispatched() {
+    let mut r = rig();
+    let natives = r.console.natives().clone();
+    let mut missing = Vec::new();
+    let mut rows = 0;
+    for (module, name, arity) in natives.rows() {
+        rows += 1;
+        let shown = elixir_name(module);
+        let callee = format!("{shown}.{}", quoted(&name.name()));
+        let args = vec!["nil"; arity].join(", ");
+        let line = format!("{callee}({args})");
+        r.console.submit(&line);
+        for _ in 0..TURNS {
+            r.console.settle();
+            if !r.console.busy() {
+                break;
+            }
+        }
+        if r.console.busy() {
+            r.console.interrupt();
+            continue;
+        }
+        let out = r
+            .console
+            .entries
+            .last()
+            .and_then(|e| e.output.clone())
+            .unwrap_or_default();
+        let undefined = format!("function {shown}.{}/{arity} is undefined", name.name());
+        if rows < 4 || std::env::var_os("REDFOUR_FUZZ_TRACE").is_some() {
+            eprintln!("{line} => {out}");
+        }
+        if out.contains(&undefined) {
+            missing.push(line);
+        }
+    }
+    assert!(rows > 300, "{rows} rows");
+    assert!(missing.is_empty(), "rows without code: {missing:#?}");
+}

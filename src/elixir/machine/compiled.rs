@@ -221,7 +221,7 @@ impl Machine {
     /// without a continuation allocated, unless the call needs the machine after all (then
     /// answer `NRet::Resume` with what it left and the native function's continuation).
     /// `None`: `f` is not such a function; call it the machine's way.
-    pub fn call_inline(&mut self, f: &Term, args: Vec<Term>) -> Option<Inline> {
+    pub fn call_inline(&mut self, f: &Term, args: &mut Vec<Term>) -> Option<Inline> {
         let fun = as_fun(f)?;
         let FunKind::Closure {
             clauses,
@@ -236,11 +236,11 @@ impl Machine {
             return None;
         }
         let (code, at) = Self::closure_code(clauses, env, *module, lowered)?;
-        let mut args = args;
-        args.extend(at.iter().map(|i| {
+        let captured = at.iter().map(|i| {
             env.get(*i as usize)
                 .map_or_else(Term::nil, |(_, v)| v.clone())
-        }));
+        });
+        let args = args.drain(..).chain(captured);
         let saved = (std::mem::take(&mut self.env), self.module);
         self.module = *module;
         let mark = self.stack.len();
@@ -268,7 +268,7 @@ impl Machine {
     }
 
     /// Runs a lowered function with `args` (the machine has entered a frame for the call).
-    pub(super) fn vm_start(&mut self, code: Rc<Code>, args: Vec<Term>) -> Ctl {
+    pub(super) fn vm_start(&mut self, code: Rc<Code>, args: impl IntoIterator<Item = Term>) -> Ctl {
         let mut vm = self.vm_pool.pop().unwrap_or_default();
         vm.stack.extend(args);
         vm.stack.resize(code.slots as usize, Term::nil());

@@ -400,7 +400,9 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     i: 0,
                     fun: a[1].clone(),
                     state: (0i64, Vec::new()),
-                    args: |item, s: &(i64, Vec<Term>)| vec![item.clone(), Term::Int(s.0)],
+                    args: |item, s: &(i64, Vec<Term>), out| {
+                        out.extend([item.clone(), Term::Int(s.0)])
+                    },
                     step: |s, _, r| {
                         s.0 += 1;
                         push_item(&mut s.1, r)?;
@@ -933,7 +935,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     i: 0,
                     fun: a[2].clone(),
                     state: a[1].clone(),
-                    args: |item, acc| vec![item.clone(), acc.clone()],
+                    args: |item, acc, out| out.extend([item.clone(), acc.clone()]),
                     step: |acc, _, r| match r.as_tuple() {
                         Some([Term::Atom(k), v]) if &*k.name() == "cont" => {
                             *acc = v.clone();
@@ -955,7 +957,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     i: 0,
                     fun: a[2].clone(),
                     state: (a[1].clone(), Vec::new()),
-                    args: |item, s| vec![item.clone(), s.0.clone()],
+                    args: |item, s, out| out.extend([item.clone(), s.0.clone()]),
                     step: |s, _, r| match r.as_tuple() {
                         Some([x, acc]) => {
                             push_item(&mut s.1, x.clone())?;
@@ -986,7 +988,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     i: 0,
                     fun,
                     state: (acc, first.into_iter().collect::<Vec<_>>()),
-                    args: |item, s| vec![item.clone(), s.0.clone()],
+                    args: |item, s, out| out.extend([item.clone(), s.0.clone()]),
                     step: |s, _, r| {
                         s.0 = r.clone();
                         push_item(&mut s.1, r)?;
@@ -1009,7 +1011,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     i: 0,
                     fun: a[2].clone(),
                     state: Vec::new(),
-                    args: |item, _| item.as_tuple().map(|t| t.to_vec()).unwrap_or_default(),
+                    args: |item, _, out| out.extend(item.as_tuple().into_iter().flatten().cloned()),
                     step: |s, _, r| {
                         push_item(s, r)?;
                         Ok(None)
@@ -1093,7 +1095,7 @@ fn reduce(m: &mut Machine, items: Term, acc: Term, fun: &Term) -> R<Option<NRet>
             i: 0,
             fun: fun.clone(),
             state: acc,
-            args: |item, acc| vec![item.clone(), acc.clone()],
+            args: |item, acc, out| out.extend([item.clone(), acc.clone()]),
             step: |acc, _, r| {
                 *acc = r;
                 Ok(None)

@@ -134,6 +134,9 @@ pub fn into(target: &Term, items: Vec<Term>) -> R<Term> {
     }
 }
 
+/// The arguments [`walk`] calls the function with for an item, pushed onto a vector.
+pub type ArgsFn<S> = fn(&Term, &S, &mut Vec<Term>);
+
 /// What [`walk`] does with each answer of the function.
 pub type StepFn<S> = fn(&mut S, &Term, Term) -> R<Option<Term>>;
 
@@ -142,8 +145,8 @@ pub struct Walk<S> {
     pub i: usize,
     pub fun: Term,
     pub state: S,
-    /// The arguments for an item (the item itself, or item and accumulator).
-    pub args: fn(&Term, &S) -> Vec<Term>,
+    /// The arguments for an item (the item itself, or item and accumulator), pushed.
+    pub args: ArgsFn<S>,
     /// Takes an answer; `Some` stops the walk with that result.
     pub step: StepFn<S>,
     pub done: fn(S) -> R<Term>,
@@ -186,21 +189,21 @@ pub const SLICE: usize = 20_000;
 /// What a walk does per item, its state's type erased: the walk's loop below exists once in
 /// the program, not once per `Enum` function (which keeps the wasm small).
 trait Steps {
-    fn args(&self, item: &Term) -> Vec<Term>;
+    fn args(&self, item: &Term, out: &mut Vec<Term>);
     fn step(&mut self, item: &Term, r: Term) -> R<Option<Term>>;
     fn done(self: Box<Self>) -> R<Term>;
 }
 
 struct Ops<S> {
     state: S,
-    args: fn(&Term, &S) -> Vec<Term>,
+    args: ArgsFn<S>,
     step: StepFn<S>,
     done: fn(S) -> R<Term>,
 }
 
 impl<S> Steps for Ops<S> {
-    fn args(&self, item: &Term) -> Vec<Term> {
-        (self.args)(item, &self.state)
+    fn args(&self, item: &Term, out: &mut Vec<Term>) {
+        (self.args)(item, &self.state, out)
     }
     fn step(&mut self, item: &Term, r: Term) -> R<Option<Term>> {
         (self.step)(&mut self.state, item, r)
@@ -242,12 +245,15 @@ fn walk_dyn(m: &mut Machine, mut w: DynWalk) -> R<NRet> {
         None
     };
     let mut slice = 0;
+    // the arguments of one call, the vector used again item after item
+    let mut args: Vec<Term> = Vec::with_capacity(2);
     loop {
         if w.i >= w.items.len() {
             return Ok(NRet::Value(w.ops.done()?));
         }
         let item = w.items.get(w.i);
-        let args = w.ops.args(&item);
+        args.clear();
+        w.ops.args(&item, &mut args);
         if op.is_some() || native.is_some() {
             slice += 1;
             if slice > SLICE {
@@ -256,13 +262,16 @@ fn walk_dyn(m: &mut Machine, mut w: DynWalk) -> R<NRet> {
             }
             let r = match (op, native) {
                 (Some(op), _) if args.len() == 2 => ops::binary(op, &args[0], &args[1])?,
-                (_, Some((module, name))) => match super::call(m, module, name, args)? {
-                    Some(NRet::Value(v)) => v,
-                    Some(other) => return Ok(chain(other, w, item)),
-                    None => {
-                        return Ok(NRet::Call(w.fun.clone(), w.ops.args(&item)));
+                (_, Some((module, name))) => {
+                    match super::call(m, module, name, std::mem::take(&mut args))? {
+                        Some(NRet::Value(v)) => v,
+                        Some(other) => return Ok(chain(other, w, item)),
+                        None => {
+                            w.ops.args(&item, &mut args);
+                            return Ok(NRet::Call(w.fun.clone(), args));
+                        }
                     }
-                },
+                }
                 _ => return Ok(NRet::Call(w.fun.clone(), args)),
             };
             w.i += 1;
@@ -273,37 +282,34 @@ fn walk_dyn(m: &mut Machine, mut w: DynWalk) -> R<NRet> {
         }
         let fun = w.fun.clone();
         // an anonymous function whose clauses are lowered: called here, item after item
-        let args = match m.call_inline(&fun, args) {
-            None => w.ops.args(&item),
-            Some(inline) => {
-                slice += 1;
-                let r = match inline {
-                    Inline::Done(r) => r,
-                    Inline::Raised(x) => return Err(x),
-                    Inline::Suspended(s) => {
-                        let then: Then = Box::new(move |m, r| {
-                            let mut w = w;
-                            w.i += 1;
-                            if let Some(stop) = w.ops.step(&item, r)? {
-                                return Ok(NRet::Value(stop));
-                            }
-                            walk_dyn(m, w)
-                        });
-                        return Ok(NRet::Resume(s, Some(then)));
-                    }
-                };
-                w.i += 1;
-                if let Some(stop) = w.ops.step(&item, r)? {
-                    return Ok(NRet::Value(stop));
+        if let Some(inline) = m.call_inline(&fun, &mut args) {
+            slice += 1;
+            let r = match inline {
+                Inline::Done(r) => r,
+                Inline::Raised(x) => return Err(x),
+                Inline::Suspended(s) => {
+                    let then: Then = Box::new(move |m, r| {
+                        let mut w = w;
+                        w.i += 1;
+                        if let Some(stop) = w.ops.step(&item, r)? {
+                            return Ok(NRet::Value(stop));
+                        }
+                        walk_dyn(m, w)
+                    });
+                    return Ok(NRet::Resume(s, Some(then)));
                 }
-                // the items, and the steps the function took, count towards the turn
-                if slice as u64 + m.pending_steps() > SLICE as u64 {
-                    ops::note_work(slice as u64);
-                    return Ok(NRet::Continue(Box::new(move |m, _| walk_dyn(m, w))));
-                }
-                continue;
+            };
+            w.i += 1;
+            if let Some(stop) = w.ops.step(&item, r)? {
+                return Ok(NRet::Value(stop));
             }
-        };
+            // the items, and the steps the function took, count towards the turn
+            if slice as u64 + m.pending_steps() > SLICE as u64 {
+                ops::note_work(slice as u64);
+                return Ok(NRet::Continue(Box::new(move |m, _| walk_dyn(m, w))));
+            }
+            continue;
+        }
         return Ok(NRet::CallThen(
             fun,
             args,
@@ -344,8 +350,8 @@ fn chain(n: NRet, w: DynWalk, item: Term) -> NRet {
 }
 
 /// The common case: one argument, the item.
-pub fn item_arg<S>(item: &Term, _: &S) -> Vec<Term> {
-    vec![item.clone()]
+pub fn item_arg<S>(item: &Term, _: &S, out: &mut Vec<Term>) {
+    out.push(item.clone());
 }
 
 /// Calls `fun` once and hands its answer to `then`.

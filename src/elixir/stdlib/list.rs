@@ -245,7 +245,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     i: 0,
                     fun: a[2].clone(),
                     state: a[1].clone(),
-                    args: |item, acc| vec![item.clone(), acc.clone()],
+                    args: |item, acc, out| out.extend([item.clone(), acc.clone()]),
                     step: |acc, _, r| {
                         *acc = r;
                         Ok(None)

@@ -328,7 +328,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     i: 0,
                     fun: a[2].clone(),
                     state: out,
-                    args: |item, _| item.as_tuple().map(|t| t.to_vec()).unwrap_or_default(),
+                    args: |item, _, out| out.extend(item.as_tuple().into_iter().flatten().cloned()),
                     step: |s, item, r| {
                         if let Some([k, _, _]) = item.as_tuple() {
                             push_item(s, (k.clone(), r))?;

@@ -1,0 +1,141 @@
+# The standard library's own documentation examples, with real Elixir's answers, as fixtures
+# for tests/doctests.rs:
+#
+#     elixir scripts/doc-examples.exs tests/fixtures/docs
+#
+# For each module below, every `iex>` example of every function's doc (read with
+# `Code.fetch_docs/1`; `...>` lines continue it) is evaluated here, in real Elixir, with the
+# bindings of the examples before it in the same doc entry (as a doctest shares them); what
+# iex would print for it is kept: output printed by the example, then the value as iex
+# inspects it, or `** (Error) message` for an exception. One JSON object a doc entry, a line
+# each, in `<dir>/<Module>.jsonl`. Examples whose code depends on the machine or the run
+# (pids, references, random numbers, the clock) are left out and listed in
+# `<dir>/excluded.txt` with the reason; an example whose answer does (`f = fn … end` prints
+# a `#Function<…>`) is kept unchecked (`"check": "no"`), for the lines after it.
+
+defmodule DocExamples do
+  @modules [
+    Kernel, Enum, Stream, Map, MapSet, Keyword, List, String, Integer, Float, Tuple, Range,
+    Atom, Access, Function, Bitwise, Regex, Base
+  ]
+
+  def main([dir]) do
+    File.mkdir_p!(dir)
+    excluded =
+      for mod <- @modules, reduce: [] do
+        acc ->
+          {entries, skipped} = module(mod)
+          File.write!(Path.join(dir, "#{inspect(mod)}.jsonl"), Enum.map(entries, &[json(&1), "\n"]))
+          IO.puts("#{inspect(mod)}: #{length(entries)} entries, #{Enum.sum(Enum.map(entries, &length(&1.lines)))} lines")
+          acc ++ skipped
+      end
+    File.write!(Path.join(dir, "excluded.txt"), Enum.map(excluded, &[&1, "\n"]))
+  end
+
+  def main(_), do: IO.puts("usage: elixir scripts/doc-examples.exs DIR")
+
+  defp module(mod) do
+    {:docs_v1, _, :elixir, _, moduledoc, _, docs} = Code.fetch_docs(mod)
+    top =
+      case moduledoc do
+        %{"en" => text} -> [{{:function, :"(module doc)", 0}, nil, nil, %{"en" => text}, nil}]
+        _ -> []
+      end
+    docs = top ++ Enum.sort_by(docs, fn {{_, name, arity}, _, _, _, _} -> {name, arity} end)
+    docs
+    |> Enum.filter(fn {{kind, _, _}, _, _, doc, _} -> kind in [:function, :macro] and is_map(doc) end)
+    |> Enum.reduce({[], []}, fn {{_, name, arity}, _, _, %{"en" => text}, _}, {entries, skipped} ->
+      fun = if name == :"(module doc)", do: "#{inspect(mod)} (module doc)", else: "#{inspect(mod)}.#{name}/#{arity}"
+      {lines, skips} = run(examples(text), fun)
+      entries = if lines == [], do: entries, else: entries ++ [%{fun: fun, lines: lines}]
+      {entries, skipped ++ skips}
+    end)
+  end
+
+  # The examples of a doc: each `iex>` line and the `...>` lines after it.
+  defp examples(text) do
+    text
+    |> String.split("\n")
+    |> Enum.map(&String.trim/1)
+    |> Enum.reduce([], fn
+      "iex> " <> code, acc -> [code | acc]
+      "iex>" <> "", acc -> acc
+      "...> " <> more, [code | acc] -> [code <> "\n" <> more | acc]
+      "...>" <> "", [code | acc] -> [code <> "\n" | acc]
+      _, acc -> acc
+    end)
+    |> Enum.reverse()
+  end
+
+  @unstable ~r/#PID<|#Reference<|#Port<|#Function<|random|shuffle|System\.|:rand|:os\.|DateTime|NaiveDateTime|Date\.|Time\.|make_ref|self\(\)|spawn|Process\.|node\(|:erlang\.now|monotonic|unique_integer|File\.|Path\.|IO\.gets|Task\.|Agent\.|GenServer\.|send\(/
+
+  defp run(codes, fun) do
+    {lines, skips, _} =
+      Enum.reduce(codes, {[], [], []}, fn code, {lines, skips, binding} ->
+        {answer, binding} = answer(code, binding)
+        cond do
+          Regex.match?(@unstable, code) ->
+            {lines, skips ++ ["#{fun}\t#{String.replace(code, "\n", " ")}\tdepends on the machine or the run"], binding}
+          # `f = fn … end`: its answer is a `#Function<…>` whose numbers are the run's; the
+          # lines after it use it, so it runs, unchecked
+          Regex.match?(@unstable, answer) ->
+            {lines ++ [%{input: code, expect: answer, check: "no"}], skips, binding}
+          true ->
+            {lines ++ [%{input: code, expect: answer, check: "yes"}], skips, binding}
+        end
+      end)
+    {lines, skips}
+  end
+
+  defp answer(code, binding) do
+    {:ok, dev} = StringIO.open("")
+    old = Process.group_leader()
+    Process.group_leader(self(), dev)
+    result =
+      try do
+        {value, binding} = Code.eval_string(code, binding, env())
+        {:ok, value, binding}
+      rescue
+        e -> {:error, "** (#{inspect(e.__struct__)}) #{Exception.message(e)}"}
+      catch
+        :throw, v -> {:error, "** (throw) #{inspect(v)}"}
+        :exit, v -> {:error, "** (exit) #{inspect(v)}"}
+      end
+    Process.group_leader(self(), old)
+    {_, printed} = StringIO.contents(dev)
+    StringIO.close(dev)
+    case result do
+      {:ok, value, binding} -> {printed <> inspect(value, pretty: true, width: 80), binding}
+      {:error, text} -> {printed <> text, binding}
+    end
+  end
+
+  defp env do
+    # what iex's prompt has: Kernel imported, and the `require`s the docs use
+    {env, _} = Code.eval_string("require Integer; require Bitwise; __ENV__")
+    env
+  end
+
+  # Just enough JSON: maps with atom keys, lists and strings.
+  defp json(m) when is_map(m),
+    do: ["{", Enum.map_intersperse(m, ",", fn {k, v} -> [json(to_string(k)), ":", json(v)] end), "}"]
+
+  defp json(l) when is_list(l), do: ["[", Enum.map_intersperse(l, ",", &json/1), "]"]
+
+  defp json(s) when is_binary(s) do
+    escaped =
+      for <<c::utf8 <- s>>, into: "" do
+        case c do
+          ?" -> "\\\""
+          ?\\ -> "\\\\"
+          ?\n -> "\\n"
+          ?\t -> "\\t"
+          c when c < 0x20 -> "\\u" <> String.pad_leading(Integer.to_string(c, 16), 4, "0")
+          c -> <<c::utf8>>
+        end
+      end
+    ["\"", escaped, "\""]
+  end
+end
+
+DocExamples.main(System.argv())

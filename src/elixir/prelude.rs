@@ -1,12 +1,18 @@
-//! What the console loads before its first line: OTP behaviours for modules typed into it
-//! (`GenServer.start_link`, `Agent`, `Task`), written in Elixir (`prelude/otp.ex`) and run by
-//! the interpreter like any module a user types.
+//! What the console loads before its first line, written in Elixir and run by the
+//! interpreter like any module a user types: OTP behaviours for modules typed into it
+//! (`GenServer.start_link`, `Agent`, `Task`: `prelude/otp.ex`), and library functions
+//! written over the native ones (`prelude/keyword.ex`: a call of a function the Elixir
+//! module does not define reaches the native one).
 
 use super::machine::Machine;
 use super::{parser, shell};
 use crate::runtime::Atom;
 
-pub const OTP: &str = include_str!("prelude/otp.ex");
+pub const SOURCE: &str = concat!(
+    include_str!("prelude/otp.ex"),
+    "\n",
+    include_str!("prelude/keyword.ex")
+);
 
 /// Defines the prelude's modules in `m`'s module table, once; prints nothing.
 pub async fn load(m: &mut Machine) {
@@ -31,5 +37,5 @@ thread_local! {
 }
 
 fn parsed() -> Option<Vec<super::ast::P>> {
-    PARSED.with(|p| p.get_or_init(|| parser::parse(OTP).ok()).clone())
+    PARSED.with(|p| p.get_or_init(|| parser::parse(SOURCE).ok()).clone())
 }

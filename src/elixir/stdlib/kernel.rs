@@ -588,9 +588,11 @@ fn raise(m: &mut Machine, what: &Term, arg: Option<&Term>) -> R<Exc> {
                 }
             };
             let mut fields: Vec<(Atom, Term)> = vec![];
+            // a KeyError without a message says which key it did not find in what
+            let computed = short == "KeyError" && kw.iter().any(|(k, _)| &*k.name() == "key");
             let message = msg
                 .or_else(|| kw.iter().find(|(k, _)| &*k.name() == "message").map(|(_, v)| v.clone()))
-                .unwrap_or_else(|| Term::str(default));
+                .unwrap_or_else(|| if computed { Term::nil() } else { Term::str(default) });
             for (k, v) in &kw {
                 if &*k.name() != "message" {
                     fields.push((*k, v.clone()));

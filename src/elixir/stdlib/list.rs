@@ -185,7 +185,8 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                             .and_then(|x| x.get(pos))
                             .is_some_and(|k| *k == a[1])
                     })
-                    .unwrap_or_else(|| Term::bool(false)),
+                    // Elixir's List.keyfind answers nil (`:lists.keyfind` false)
+                    .unwrap_or_else(Term::nil),
             )
         }
         ("keydelete", 3) => {

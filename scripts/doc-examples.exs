@@ -15,20 +15,46 @@
 
 defmodule DocExamples do
   @modules [
-    Kernel, Enum, Stream, Map, MapSet, Keyword, List, String, Integer, Float, Tuple, Range,
-    Atom, Access, Function, Bitwise, Regex, Base
+    Kernel,
+    Enum,
+    Stream,
+    Map,
+    MapSet,
+    Keyword,
+    List,
+    String,
+    Integer,
+    Float,
+    Tuple,
+    Range,
+    Atom,
+    Access,
+    Function,
+    Bitwise,
+    Regex,
+    Base
   ]
 
   def main([dir]) do
     File.mkdir_p!(dir)
+
     excluded =
       for mod <- @modules, reduce: [] do
         acc ->
           {entries, skipped} = module(mod)
-          File.write!(Path.join(dir, "#{inspect(mod)}.jsonl"), Enum.map(entries, &[json(&1), "\n"]))
-          IO.puts("#{inspect(mod)}: #{length(entries)} entries, #{Enum.sum(Enum.map(entries, &length(&1.lines)))} lines")
+
+          File.write!(
+            Path.join(dir, "#{inspect(mod)}.jsonl"),
+            Enum.map(entries, &[json(&1), "\n"])
+          )
+
+          IO.puts(
+            "#{inspect(mod)}: #{length(entries)} entries, #{Enum.sum(Enum.map(entries, &length(&1.lines)))} lines"
+          )
+
           acc ++ skipped
       end
+
     File.write!(Path.join(dir, "excluded.txt"), Enum.map(excluded, &[&1, "\n"]))
   end
 
@@ -36,21 +62,37 @@ defmodule DocExamples do
 
   defp module(mod) do
     {:docs_v1, _, :elixir, _, moduledoc, _, docs} = Code.fetch_docs(mod)
+
     top =
       case moduledoc do
         %{"en" => text} -> [{{:function, :"(module doc)", 0}, nil, nil, %{"en" => text}, nil}]
         _ -> []
       end
+
     docs = top ++ Enum.sort_by(docs, fn {{_, name, arity}, _, _, _, _} -> {name, arity} end)
+
     docs
-    |> Enum.filter(fn {{kind, _, _}, _, _, doc, _} -> kind in [:function, :macro] and is_map(doc) end)
-    |> Enum.reduce({[], []}, fn {{_, name, arity}, _, _, %{"en" => text}, _}, {entries, skipped} ->
-      fun = if name == :"(module doc)", do: "#{inspect(mod)} (module doc)", else: "#{inspect(mod)}.#{name}/#{arity}"
-      {lines, skips} = run(examples(text), fun)
+    |> Enum.filter(fn {{kind, _, _}, _, _, doc, _} ->
+      kind in [:function, :macro] and is_map(doc)
+    end)
+    |> Enum.reduce({[], []}, fn {{_, name, arity}, _, _, %{"en" => text}, _},
+                                {entries, skipped} ->
+      fun =
+        if name == :"(module doc)",
+          do: "#{inspect(mod)} (module doc)",
+          else: "#{inspect(mod)}.#{name}/#{arity}"
+
+      {lines, skips} = run(setup(mod) ++ examples(text), fun)
       entries = if lines == [], do: entries, else: entries ++ [%{fun: fun, lines: lines}]
       {entries, skipped ++ skips}
     end)
   end
+
+  # What the module's docs take for granted (its module doc says so first), typed before
+  # each entry's examples, unchecked.
+  defp setup(Bitwise), do: ["import Bitwise"]
+  defp setup(Integer), do: ["require Integer"]
+  defp setup(_), do: []
 
   # The examples of a doc: each `iex>` line and the `...>` lines after it.
   defp examples(text) do
@@ -70,27 +112,44 @@ defmodule DocExamples do
   @unstable ~r/#PID<|#Reference<|#Port<|#Function<|random|shuffle|System\.|:rand|:os\.|DateTime|NaiveDateTime|Date\.|Time\.|make_ref|self\(\)|spawn|Process\.|node\(|:erlang\.now|monotonic|unique_integer|File\.|Path\.|IO\.gets|Task\.|Agent\.|GenServer\.|send\(/
 
   defp run(codes, fun) do
-    {lines, skips, _} =
-      Enum.reduce(codes, {[], [], []}, fn code, {lines, skips, binding} ->
-        {answer, binding} = answer(code, binding)
-        cond do
-          Regex.match?(@unstable, code) ->
-            {lines, skips ++ ["#{fun}\t#{String.replace(code, "\n", " ")}\tdepends on the machine or the run"], binding}
-          # `f = fn … end`: its answer is a `#Function<…>` whose numbers are the run's; the
-          # lines after it use it, so it runs, unchecked
-          Regex.match?(@unstable, answer) ->
-            {lines ++ [%{input: code, expect: answer, check: "no"}], skips, binding}
-          true ->
-            {lines ++ [%{input: code, expect: answer, check: "yes"}], skips, binding}
+    {lines, skips, _, _} =
+      Enum.reduce(codes, {[], [], [], ""}, fn code, {lines, skips, binding, prefix} ->
+        {answer, binding} = answer(prefix <> code, binding)
+        # an import or require holds for the lines after it (`eval_string` forgets it)
+        if String.starts_with?(code, ["import ", "require "]) do
+          {lines ++ [%{input: code, expect: answer, check: "no"}], skips, binding,
+           prefix <> code <> "\n"}
+        else
+          {lines, skips} = keep(lines, skips, fun, code, answer)
+          {lines, skips, binding, prefix}
         end
       end)
+
     {lines, skips}
+  end
+
+  defp keep(lines, skips, fun, code, answer) do
+    cond do
+      Regex.match?(@unstable, code) ->
+        {lines,
+         skips ++
+           ["#{fun}\t#{String.replace(code, "\n", " ")}\tdepends on the machine or the run"]}
+
+      # `f = fn … end`: its answer is a `#Function<…>` whose numbers are the run's; the
+      # lines after it use it, so it runs, unchecked
+      Regex.match?(@unstable, answer) ->
+        {lines ++ [%{input: code, expect: answer, check: "no"}], skips}
+
+      true ->
+        {lines ++ [%{input: code, expect: answer, check: "yes"}], skips}
+    end
   end
 
   defp answer(code, binding) do
     {:ok, dev} = StringIO.open("")
     old = Process.group_leader()
     Process.group_leader(self(), dev)
+
     result =
       try do
         {value, binding} = Code.eval_string(code, binding, env())
@@ -101,9 +160,11 @@ defmodule DocExamples do
         :throw, v -> {:error, "** (throw) #{inspect(v)}"}
         :exit, v -> {:error, "** (exit) #{inspect(v)}"}
       end
+
     Process.group_leader(self(), old)
     {_, printed} = StringIO.contents(dev)
     StringIO.close(dev)
+
     case result do
       {:ok, value, binding} -> {printed <> inspect(value, pretty: true, width: 80), binding}
       {:error, text} -> {printed <> text, binding}
@@ -118,7 +179,11 @@ defmodule DocExamples do
 
   # Just enough JSON: maps with atom keys, lists and strings.
   defp json(m) when is_map(m),
-    do: ["{", Enum.map_intersperse(m, ",", fn {k, v} -> [json(to_string(k)), ":", json(v)] end), "}"]
+    do: [
+      "{",
+      Enum.map_intersperse(m, ",", fn {k, v} -> [json(to_string(k)), ":", json(v)] end),
+      "}"
+    ]
 
   defp json(l) when is_list(l), do: ["[", Enum.map_intersperse(l, ",", &json/1), "]"]
 
@@ -134,6 +199,7 @@ defmodule DocExamples do
           c -> <<c::utf8>>
         end
       end
+
     ["\"", escaped, "\""]
   end
 end

@@ -367,12 +367,17 @@ impl Machine {
         }
         let user = self.modules.borrow().get(&module).cloned();
         if let Some(md) = user {
-            return match md.funs.get(&(name, arity)) {
+            match md.funs.get(&(name, arity)) {
                 Some(def) if !def.private || Some(module) == m => {
-                    Self::target_of(module, def.clone())
+                    return Self::target_of(module, def.clone())
                 }
-                _ => Target::Slow(module),
-            };
+                // what a console module of the library's name does not define, the
+                // library does (`call_remote`)
+                None if self.natives.exists(module, name, arity)
+                    && md.struct_fields.is_none()
+                    && !md.exception => {}
+                _ => return Target::Slow(module),
+            }
         }
         match self.natives.get(module, name, arity) {
             Some(n) => Target::Native(module, n.run),

@@ -65,8 +65,10 @@ impl Machine {
                     Kind::Lit(Term::Atom(a)) => *a,
                     _ => return false,
                 };
+                // a console module of the library's name (the prelude's `Keyword`) takes
+                // the calls of the functions it defines; the others stay native
                 (*parens || args.is_empty())
-                    && !self.modules.borrow().contains_key(&module)
+                    && self.user_fun(module, *name, args.len()).is_none()
                     && self.natives.is_sync(module, *name, args.len())
                     && args.iter().all(s)
             }

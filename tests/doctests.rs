@@ -38,7 +38,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("Kernel", 196),
     ("Keyword", 127),
     ("List", 83),
-    ("Map", 71),
+    ("Map", 84),
     ("MapSet", 0),
     ("Range", 43),
     ("Regex", 0),

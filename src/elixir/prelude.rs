@@ -1,8 +1,8 @@
 //! What the console loads before its first line, written in Elixir and run by the
 //! interpreter like any module a user types: OTP behaviours for modules typed into it
 //! (`GenServer.start_link`, `Agent`, `Task`: `prelude/otp.ex`), and library functions
-//! written over the native ones (`prelude/keyword.ex`: a call of a function the Elixir
-//! module does not define reaches the native one).
+//! written over the native ones (`prelude/keyword.ex`, `prelude/map.ex`: a call of a
+//! function the Elixir module does not define reaches the native one).
 
 use super::machine::Machine;
 use super::{parser, shell};
@@ -11,7 +11,9 @@ use crate::runtime::Atom;
 pub const SOURCE: &str = concat!(
     include_str!("prelude/otp.ex"),
     "\n",
-    include_str!("prelude/keyword.ex")
+    include_str!("prelude/keyword.ex"),
+    "\n",
+    include_str!("prelude/map.ex")
 );
 
 /// Defines the prelude's modules in `m`'s module table, once; prints nothing.

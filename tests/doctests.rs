@@ -39,7 +39,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("Keyword", 127),
     ("List", 83),
     ("Map", 84),
-    ("MapSet", 0),
+    ("MapSet", 36),
     ("Range", 43),
     ("Regex", 0),
     ("Stream", 5),

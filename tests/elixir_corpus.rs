@@ -350,3 +350,8 @@ fn redefinition_is_seen_at_once() {
 fn module_code_compiled_and_tree_walked() {
     check("compiled");
 }
+
+#[test]
+fn map_set_and_the_preludes_keyword_and_map() {
+    check("map_set");
+}

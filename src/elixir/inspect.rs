@@ -261,6 +261,11 @@ fn to_doc(t: &Term, opts: &Opts, depth: usize) -> Doc {
                     format!("{first}..{last}//{step}")
                 });
             }
+            // a MapSet prints as the call that makes it
+            if let Some(members) = super::stdlib::enumerable::map_set(t) {
+                let list = Term::list(members.iter().map(|(k, _)| k.clone()).collect());
+                return Doc::Cons(vec![text("MapSet.new("), d(&list), text(")")]);
+            }
             let name = Term::Atom(*module).to_string();
             let docs = fields
                 .iter()

@@ -391,6 +391,9 @@ pub fn range_len(first: i64, last: i64, step: i64) -> usize {
 }
 
 pub fn member(coll: &Term, x: &Term) -> R<bool> {
+    if let Some(members) = super::stdlib::enumerable::map_set(coll) {
+        return Ok(members.iter().any(|(k, _)| strict_eq(k, x)));
+    }
     match coll {
         Term::List(items) => Ok(items.iter().any(|i| strict_eq(i, x))),
         Term::Map(pairs) => Ok(match x.as_tuple() {

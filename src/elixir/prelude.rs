@@ -2,7 +2,8 @@
 //! interpreter like any module a user types: OTP behaviours for modules typed into it
 //! (`GenServer.start_link`, `Agent`, `Task`: `prelude/otp.ex`), and library functions
 //! written over the native ones (`prelude/keyword.ex`, `prelude/map.ex`: a call of a
-//! function the Elixir module does not define reaches the native one).
+//! function the Elixir module does not define reaches the native one), and `MapSet`
+//! (`prelude/map_set.ex`).
 
 use super::machine::Machine;
 use super::{parser, shell};
@@ -13,7 +14,9 @@ pub const SOURCE: &str = concat!(
     "\n",
     include_str!("prelude/keyword.ex"),
     "\n",
-    include_str!("prelude/map.ex")
+    include_str!("prelude/map.ex"),
+    "\n",
+    include_str!("prelude/map_set.ex")
 );
 
 /// Defines the prelude's modules in `m`'s module table, once; prints nothing.

@@ -5,6 +5,8 @@ use super::*;
 impl Machine {
     pub(super) fn for_start(&mut self, e: &P, args: &[P], blocks: &Rc<Blocks>) -> Option<Ctl> {
         let mut quals: Vec<P> = args.to_vec();
+        // options the machine evaluated already (`into: MapSet.new()` calls console code)
+        let preset = std::mem::take(&mut self.for_preset);
         let mut into = None;
         let mut uniq = false;
         let mut reduce = None;
@@ -14,9 +16,25 @@ impl Machine {
                     for i in items {
                         if let Kind::Tuple(p) = &i.kind {
                             if let Kind::Lit(Term::Atom(k)) = &p[0].kind {
-                                let v = match self.eval_simple(&p[1]) {
-                                    Ok(v) => v,
-                                    Err(x) => return Some(Ctl::Throw(x)),
+                                let known = preset.iter().find(|(pk, _)| pk == k).map(|(_, v)| v.clone());
+                                let v = match known {
+                                    Some(v) => v,
+                                    None if !self.is_simple(&p[1]) => {
+                                        // the machine evaluates it; then `for` starts again
+                                        let (e2, a2, b2, key) = (e.clone(), args.to_vec(), blocks.clone(), *k);
+                                        let mut preset = preset;
+                                        self.stack.push(Kont::Then(Box::new(move |m, v| {
+                                            preset.push((key, v));
+                                            m.for_preset = preset;
+                                            let ctl = m.for_start(&e2, &a2, &b2).unwrap_or(Ctl::Ret(Term::nil()));
+                                            Ok(NRet::Resume(Box::new(Suspended { konts: Vec::new(), ctl }), None))
+                                        })));
+                                        return Some(Ctl::Eval(p[1].clone()));
+                                    }
+                                    None => match self.eval_simple(&p[1]) {
+                                        Ok(v) => v,
+                                        Err(x) => return Some(Ctl::Throw(x)),
+                                    },
                                 };
                                 match &*k.name() {
                                     "into" => into = Some(v),

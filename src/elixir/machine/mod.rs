@@ -308,6 +308,8 @@ pub struct Machine {
     heap_walk: Option<Box<HeapWalk>>,
     /// `Process.send_after`'s references and the runtime's timers behind them.
     pub timers: Vec<(crate::runtime::Ref, crate::runtime::TimerRef)>,
+    /// `for` options the machine evaluated, for the `for` starting again (`for_start`).
+    for_preset: Vec<(Atom, Term)>,
     /// Steps compiled code took since the machine's loop last counted.
     vm_steps: u64,
     /// Compiled frames' vectors kept for the next calls.
@@ -408,6 +410,7 @@ impl Machine {
             heap_check: false,
             heap_walk: None,
             vm_steps: 0,
+            for_preset: Vec::new(),
             vm_pool: Vec::new(),
         }
     }

@@ -29,6 +29,11 @@ impl Items {
                     .map(|(k, v)| Term::tuple(vec![k.clone(), v.clone()]))
                     .collect(),
             ))),
+            _ if map_set(t).is_some() => {
+                Ok(Items::Vec(Rc::new(map_set(t).map_or_else(Vec::new, |m| {
+                    m.iter().map(|(k, _)| k.clone()).collect()
+                }))))
+            }
             _ => match range_parts(t) {
                 Some((first, last, step)) => Ok(Items::Range(
                     first,
@@ -100,9 +105,36 @@ pub fn push_item<T>(v: &mut Vec<T>, t: T) -> R<()> {
     Ok(())
 }
 
+/// The members of a `MapSet` (`%MapSet{map: %{member => []}}`, the prelude's struct): the
+/// keys of its map, in term order.
+pub fn map_set(t: &Term) -> Option<&[(Term, Term)]> {
+    let Term::Struct(m, fields) = t else {
+        return None;
+    };
+    if &*m.name() != "Elixir.MapSet" {
+        return None;
+    }
+    match fields.iter().find(|(k, _)| &*k.name() == "map") {
+        Some((_, Term::Map(pairs))) => Some(pairs),
+        _ => None,
+    }
+}
+
 /// `Enum.into/2` and `for … into:`.
 pub fn into(target: &Term, items: Vec<Term>) -> R<Term> {
     match target {
+        Term::Struct(m, fields) if map_set(target).is_some() => {
+            let mut pairs: Vec<(Term, Term)> = map_set(target).unwrap_or(&[]).to_vec();
+            pairs.extend(items.into_iter().map(|i| (i, Term::list(vec![]))));
+            let fields: Vec<(Atom, Term)> = fields
+                .iter()
+                .map(|(k, v)| match &*k.name() {
+                    "map" => (*k, Term::map(pairs.clone())),
+                    _ => (*k, v.clone()),
+                })
+                .collect();
+            Ok(Term::Struct(*m, fields.into()))
+        }
         Term::List(l) => {
             let mut v = l.to_vec();
             v.extend(items);

@@ -275,7 +275,7 @@ impl Machine {
                     return self.call_def(imp, def, args);
                 }
             }
-            if !self.modules.borrow().contains_key(&imp) && self.natives.exists(imp, name, arity) {
+            if self.user_fun(imp, name, arity).is_none() && self.natives.exists(imp, name, arity) {
                 if self.natives.exists(kernel_atom(), name, arity)
                     && &*imp.name() != "Elixir.Kernel"
                 {

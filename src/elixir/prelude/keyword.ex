@@ -41,6 +41,7 @@ defmodule Keyword do
     Enum.reject(left, fn {k, _} -> k in keys end) ++ right
   end
 
+  @doc "The value for `key`, or what `fun.()` answers when there is none (called only then)."
   def get_lazy(keywords, key, fun) do
     case Keyword.fetch(keywords, key) do
       {:ok, value} -> value
@@ -52,6 +53,7 @@ defmodule Keyword do
     if Keyword.has_key?(keywords, key), do: keywords, else: [{key, fun.()} | keywords]
   end
 
+  @doc "Returns the first value for `key` and the keyword list without any entry for it (or `default`, nil unless given, and the list unchanged). Keyword.pop([a: 1, b: 2], :a) is {1, [b: 2]}."
   def pop(keywords, key), do: pop(keywords, key, nil)
 
   def pop(keywords, key, default) do
@@ -61,6 +63,7 @@ defmodule Keyword do
     end
   end
 
+  @doc "As `pop/2`, but raises KeyError when `key` is not there."
   def pop!(keywords, key) do
     case Keyword.fetch(keywords, key) do
       {:ok, value} -> {value, Keyword.delete(keywords, key)}
@@ -75,6 +78,7 @@ defmodule Keyword do
     end
   end
 
+  @doc "Returns the first value for `key` and the list without that one entry. Keyword.pop_first([a: 1, a: 2], :a) is {1, [a: 2]}."
   def pop_first(keywords, key), do: pop_first(keywords, key, nil)
 
   def pop_first(keywords, key, default) do
@@ -107,6 +111,7 @@ defmodule Keyword do
     end
   end
 
+  @doc "Updates the first value of `key` with `fun` (later entries of that key go), or appends {key, default}."
   def update(keywords, key, default, fun) do
     case Keyword.fetch(keywords, key) do
       {:ok, value} -> put_first(keywords, key, fun.(value))
@@ -121,6 +126,7 @@ defmodule Keyword do
     end
   end
 
+  @doc "Calls `fun` with the current value of `key` (or nil): it answers {value to return, new value}, or :pop to remove the key."
   def get_and_update(keywords, key, fun) do
     case Keyword.fetch(keywords, key) do
       {:ok, current} -> updated(keywords, key, current, fun.(current))
@@ -135,6 +141,7 @@ defmodule Keyword do
     end
   end
 
+  @doc "Merges two keyword lists; `fun.(key, left_value, right_value)` decides a key both have."
   def merge(left, right, fun) do
     unless Keyword.keyword?(right) do
       raise ArgumentError,
@@ -152,6 +159,7 @@ defmodule Keyword do
     rest ++ Enum.reverse(merged)
   end
 
+  @doc "Checks that `keywords` has only the keys `values` allows (atoms, or {key, default}), each once, and adds the defaults: {:ok, keywords} or {:error, bad_keys}."
   def validate(keywords, values) do
     case problems(keywords, values) do
       {[], []} -> {:ok, with_defaults(keywords, values)}

@@ -5,6 +5,7 @@
 defmodule Map do
   def from_keys(keys, value), do: Map.new(keys, fn key -> {key, value} end)
 
+  @doc "Calls `fun` with the current value of `key` (or nil): it answers {value to return, new value}, or :pop to remove the key."
   def get_and_update(map, key, fun) do
     current = Map.get(map, key)
 
@@ -22,6 +23,7 @@ defmodule Map do
     end
   end
 
+  @doc "Returns the value for `key` and the map without it; raises KeyError when `key` is not there."
   def pop!(map, key) do
     case Map.fetch(map, key) do
       {:ok, value} -> {value, Map.delete(map, key)}

@@ -3,6 +3,7 @@
 # for this project from the documented behaviour.
 
 defmodule MapSet do
+  @moduledoc "Sets of any terms, each member once: MapSet.new([1, 2, 2]) is MapSet.new([1, 2]). Enum walks their members in term order; `in` tests membership; put/2, delete/2, union/2, intersection/2, difference/2, subset?/2 and friends make and compare them. (Written in Elixir in this console's prelude.)"
   defstruct map: %{}, version: 2
 
   def new(), do: %MapSet{}

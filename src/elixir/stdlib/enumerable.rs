@@ -208,7 +208,12 @@ pub fn fast_op(fun: &Term) -> Option<&'static str> {
 fn native_capture(m: &Machine, fun: &Term) -> Option<(Atom, Atom)> {
     let f = as_fun(fun)?;
     match &f.kind {
-        FunKind::Capture { module, name } if !m.modules.borrow().contains_key(module) => {
+        FunKind::Capture { module, name }
+            if m.modules
+                .borrow()
+                .get(module)
+                .is_none_or(|md| !md.funs.contains_key(&(*name, f.arity))) =>
+        {
             Some((*module, *name))
         }
         _ => None,

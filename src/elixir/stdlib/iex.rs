@@ -59,8 +59,16 @@ pub fn help_on(m: &mut Machine, e: &Expr) -> R<NRet> {
         _ => return Err(h_usage()),
     };
     let shown = Term::Atom(module).to_string();
-    // modules typed in the console
-    if let Some((moduledoc, funs)) = m.module_doc(module) {
+    // modules typed in the console; of a library module the prelude adds to (`Keyword`),
+    // only the functions it writes in Elixir
+    let library = m.natives.module_exists(module);
+    let console_doc = m.module_doc(module).filter(|(_, funs)| {
+        !library
+            || fun
+                .as_ref()
+                .is_some_and(|f| funs.iter().any(|(n, _, _)| &*n.name() == f))
+    });
+    if let Some((moduledoc, funs)) = console_doc {
         match fun {
             None => {
                 print(m, &format!("                                  {shown}"));

@@ -379,7 +379,8 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 .borrow()
                 .get(md)
                 .map(|x| x.funs.get(&(*f, arity)).is_some_and(|d| !d.private));
-            is(user.unwrap_or_else(|| m.natives.exists(*md, *f, arity)))
+            // a console module of the library's name (the prelude's) adds to the library's
+            is(user == Some(true) || m.natives.exists(*md, *f, arity))
         }
         ("apply", 2) => match &a[1] {
             Term::List(l) => Ok(Some(NRet::Call(a[0].clone(), l.to_vec()))),

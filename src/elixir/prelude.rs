@@ -2,7 +2,7 @@
 //! interpreter like any module a user types: OTP behaviours for modules typed into it
 //! (`GenServer.start_link`, `Agent`, `Task`: `prelude/otp.ex`), and library functions
 //! written over the native ones (`prelude/keyword.ex`, `prelude/map.ex`: a call of a
-//! function the Elixir module does not define reaches the native one; `prelude/small.ex`), and
+//! function the Elixir module does not define reaches the native one; `prelude/enum.ex`, `prelude/small.ex`), and
 //! `MapSet` (`prelude/map_set.ex`).
 
 use super::machine::Machine;
@@ -18,7 +18,9 @@ pub const SOURCE: &str = concat!(
     "\n",
     include_str!("prelude/map_set.ex"),
     "\n",
-    include_str!("prelude/small.ex")
+    include_str!("prelude/small.ex"),
+    "\n",
+    include_str!("prelude/enum.ex")
 );
 
 /// Defines the prelude's modules in `m`'s module table, once; prints nothing.

@@ -1,0 +1,163 @@
+# Enum's and List's less common functions written in the Elixir the console speaks, over the
+# native ones (a call of a function these modules do not define reaches the native one).
+# Written for this project from the documented behaviour.
+
+defmodule Enum do
+  def count_until(enumerable, limit) when is_integer(limit) and limit > 0 do
+    Enum.reduce_while(enumerable, 0, fn _, n ->
+      if n + 1 >= limit, do: {:halt, n + 1}, else: {:cont, n + 1}
+    end)
+  end
+
+  def count_until(enumerable, fun, limit) when is_integer(limit) and limit > 0 do
+    Enum.reduce_while(enumerable, 0, fn x, n ->
+      cond do
+        !fun.(x) -> {:cont, n}
+        n + 1 >= limit -> {:halt, n + 1}
+        true -> {:cont, n + 1}
+      end
+    end)
+  end
+
+  def drop_every(enumerable, 0), do: Enum.to_list(enumerable)
+
+  def drop_every(enumerable, nth) when is_integer(nth) and nth > 0 do
+    enumerable
+    |> Enum.with_index()
+    |> Enum.reject(fn {_, i} -> rem(i, nth) == 0 end)
+    |> Enum.map(fn {x, _} -> x end)
+  end
+
+  def map_every(enumerable, 0, _fun), do: Enum.to_list(enumerable)
+
+  def map_every(enumerable, nth, fun) when is_integer(nth) and nth > 0 do
+    enumerable
+    |> Enum.with_index()
+    |> Enum.map(fn {x, i} -> if rem(i, nth) == 0, do: fun.(x), else: x end)
+  end
+
+  def split_while(enumerable, fun),
+    do: {Enum.take_while(enumerable, fun), Enum.drop_while(enumerable, fun)}
+
+  def find(enumerable, default, fun) do
+    Enum.reduce_while(enumerable, default, fn x, acc ->
+      if fun.(x), do: {:halt, x}, else: {:cont, acc}
+    end)
+  end
+
+  def find_value(enumerable, default, fun) do
+    Enum.reduce_while(enumerable, default, fn x, acc ->
+      if value = fun.(x), do: {:halt, value}, else: {:cont, acc}
+    end)
+  end
+
+  def flat_map_reduce(enumerable, acc, fun) do
+    {lists, acc} =
+      Enum.reduce_while(enumerable, {[], acc}, fn x, {lists, acc} ->
+        case fun.(x, acc) do
+          {:halt, acc} -> {:halt, {lists, acc}}
+          {list, acc} -> {:cont, {[list | lists], acc}}
+        end
+      end)
+
+    {lists |> Enum.reverse() |> Enum.concat(), acc}
+  end
+
+  def chunk_while(enumerable, acc, chunk_fun, after_fun) do
+    {chunks, acc} =
+      Enum.reduce_while(enumerable, {[], acc}, fn x, {chunks, acc} ->
+        case chunk_fun.(x, acc) do
+          {:cont, chunk, acc} -> {:cont, {[chunk | chunks], acc}}
+          {:cont, acc} -> {:cont, {chunks, acc}}
+          {:halt, acc} -> {:halt, {chunks, acc}}
+        end
+      end)
+
+    case after_fun.(acc) do
+      {:cont, chunk, _} -> Enum.reverse([chunk | chunks])
+      {:cont, _} -> Enum.reverse(chunks)
+    end
+  end
+
+  def reverse_slice(enumerable, start, count) do
+    {before, rest} = enumerable |> Enum.to_list() |> Enum.split(start)
+    {middle, tail} = Enum.split(rest, count)
+    before ++ Enum.reverse(middle) ++ tail
+  end
+
+  def map_intersperse(enumerable, separator, fun),
+    do: enumerable |> Enum.map(fun) |> Enum.intersperse(separator)
+
+  def zip_with(enumerables, fun),
+    do: enumerables |> Enum.zip() |> Enum.map(fn t -> fun.(Tuple.to_list(t)) end)
+
+  def zip_reduce(enumerables, acc, fun) do
+    enumerables |> Enum.zip() |> Enum.reduce(acc, fn t, acc -> fun.(Tuple.to_list(t), acc) end)
+  end
+
+  def zip_reduce(left, right, acc, fun) do
+    left |> Enum.zip(right) |> Enum.reduce(acc, fn {x, y}, acc -> fun.(x, y, acc) end)
+  end
+end
+
+defmodule List do
+  def starts_with?(list, prefix) when is_list(list) and is_list(prefix),
+    do: Enum.take(list, length(prefix)) == prefix
+
+  def keymember?(list, key, position), do: List.keyfind(list, key, position) != nil
+
+  def keyfind!(list, key, position) do
+    case List.keyfind(list, key, position) do
+      nil ->
+        raise KeyError,
+          message: "key #{inspect(key)} at position #{position} not found in: #{inspect(list)}"
+
+      tuple ->
+        tuple
+    end
+  end
+
+  def keytake(list, key, position) do
+    case List.keyfind(list, key, position) do
+      nil -> nil
+      tuple -> {tuple, List.keydelete(list, key, position)}
+    end
+  end
+
+  def keyreplace(list, key, position, new) do
+    {_, out} =
+      Enum.reduce(list, {false, []}, fn item, {done, acc} ->
+        if not done and is_tuple(item) and tuple_size(item) > position and
+             elem(item, position) == key do
+          {true, [new | acc]}
+        else
+          {done, [item | acc]}
+        end
+      end)
+
+    Enum.reverse(out)
+  end
+
+  def keystore(list, key, position, new) do
+    if List.keymember?(list, key, position),
+      do: List.keyreplace(list, key, position, new),
+      else: list ++ [new]
+  end
+
+  def keysort(list, position), do: keysort(list, position, :asc)
+
+  def keysort(list, position, sorter),
+    do: Enum.sort_by(list, fn t -> elem(t, position) end, sorter)
+
+  def pop_at(list, index), do: pop_at(list, index, nil)
+
+  def pop_at(list, index, default) do
+    i = if index < 0, do: length(list) + index, else: index
+
+    if i >= 0 and i < length(list) do
+      {Enum.at(list, i), List.delete_at(list, i)}
+    else
+      {default, list}
+    end
+  end
+end

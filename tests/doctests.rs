@@ -32,7 +32,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("Base", 0),
     ("Bitwise", 24),
     ("Enum", 205),
-    ("Float", 17),
+    ("Float", 35),
     ("Function", 13),
     ("Integer", 60),
     ("Kernel", 196),

@@ -22,3 +22,25 @@ defmodule Integer do
     bezout(r1, r0 - q * r1, s1, s0 - q * s1, t1, t0 - q * t1)
   end
 end
+
+defmodule Float do
+  def max_finite, do: 1.7976931348623157e308
+  def min_finite, do: -1.7976931348623157e308
+
+  def pow(base, exponent) when is_float(base) and is_number(exponent),
+    do: :math.pow(base, exponent)
+
+  # the float as a fraction in lowest terms: doubling a float is exact, so the first power
+  # of two that makes it whole is its denominator
+  def ratio(0.0), do: {0, 1}
+
+  def ratio(float) when is_float(float) do
+    {numerator, denominator} = whole(float, 1)
+    gcd = Integer.gcd(numerator, denominator)
+    {div(numerator, gcd), div(denominator, gcd)}
+  end
+
+  defp whole(x, d) do
+    if x == trunc(x), do: {trunc(x), d}, else: whole(x * 2, d * 2)
+  end
+end

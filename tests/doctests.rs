@@ -40,10 +40,10 @@ const FLOORS: &[(&str, usize)] = &[
     ("List", 107),
     ("Map", 84),
     ("MapSet", 36),
-    ("Range", 43),
+    ("Range", 47),
     ("Regex", 0),
     ("Stream", 5),
-    ("String", 130),
+    ("String", 152),
     ("Tuple", 18),
 ];
 

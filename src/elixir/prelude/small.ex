@@ -44,3 +44,98 @@ defmodule Float do
     if x == trunc(x), do: {trunc(x), d}, else: whole(x * 2, d * 2)
   end
 end
+
+defmodule String do
+  def replace_prefix(string, match, replacement) do
+    if String.starts_with?(string, match),
+      do: replacement <> drop_bytes(string, byte_size(match)),
+      else: string
+  end
+
+  def replace_suffix(string, match, replacement) do
+    if String.ends_with?(string, match),
+      do: keep_bytes(string, byte_size(string) - byte_size(match)) <> replacement,
+      else: string
+  end
+
+  def replace_leading(string, match, replacement) do
+    if match == "", do: raise(ArgumentError, "cannot use an empty string as the match to replace")
+    {n, rest} = strip_leading(string, match, 0)
+    String.duplicate(replacement, n) <> rest
+  end
+
+  def replace_trailing(string, match, replacement) do
+    if match == "", do: raise(ArgumentError, "cannot use an empty string as the match to replace")
+    {n, rest} = strip_trailing(string, match, 0)
+    rest <> String.duplicate(replacement, n)
+  end
+
+  defp strip_leading(string, match, n) do
+    if String.starts_with?(string, match),
+      do: strip_leading(drop_bytes(string, byte_size(match)), match, n + 1),
+      else: {n, string}
+  end
+
+  defp strip_trailing(string, match, n) do
+    if String.ends_with?(string, match),
+      do: strip_trailing(keep_bytes(string, byte_size(string) - byte_size(match)), match, n + 1),
+      else: {n, string}
+  end
+
+  # the matches are whole strings, so their bytes end and start on character boundaries
+  defp drop_bytes(string, n), do: String.slice(string, graphemes_in(string, n)..-1//1)
+  defp keep_bytes(string, n), do: String.slice(string, 0, graphemes_in(string, n))
+
+  # how many of the string's first characters its first `n` bytes hold
+  defp graphemes_in(string, n), do: count(String.graphemes(string), n, 0)
+
+  defp count(_, n, c) when n <= 0, do: c
+  defp count([], _, c), do: c
+  defp count([g | rest], n, c), do: count(rest, n - byte_size(g), c + 1)
+end
+
+defmodule Range do
+  def shift(%Range{first: first, last: last, step: step}, steps) when is_integer(steps),
+    do: (first + steps * step)..(last + steps * step)//step
+
+  # Whether no integer is in both: each range as its ascending progression, then the
+  # Chinese remainder theorem for the first common member at or after both starts.
+  def disjoint?(a, b) do
+    case {ascending(a), ascending(b)} do
+      {nil, _} -> true
+      {_, nil} -> true
+      {{a1, e1, s1}, {a2, e2, s2}} -> no_common(a1, e1, s1, a2, e2, s2)
+    end
+  end
+
+  defp no_common(a1, e1, s1, a2, e2, s2) do
+    lo = max(a1, a2)
+    hi = min(e1, e2)
+    {g, p, _} = Integer.extended_gcd(s1, s2)
+
+    cond do
+      lo > hi -> true
+      rem(a2 - a1, g) != 0 -> true
+      true ->
+        m = div(s2, g)
+        t = rem(rem(p * rem(div(a2 - a1, g), m), m) + m, m)
+        x0 = a1 + s1 * t
+        l = div(s1, g) * s2
+        x = x0 + l * ceil_div(lo - x0, l)
+        x > hi
+    end
+  end
+
+  defp ceil_div(a, b), do: -Integer.floor_div(-a, b)
+
+  # {smallest, largest, step > 0}, or nil when empty
+  defp ascending(%Range{first: first, step: step} = range) do
+    size = Range.size(range)
+
+    cond do
+      size == 0 -> nil
+      step > 0 -> {first, first + step * (size - 1), step}
+      true -> {first + step * (size - 1), first, -step}
+    end
+  end
+end

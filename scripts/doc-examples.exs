@@ -107,6 +107,10 @@ defmodule DocExamples do
       _, acc -> acc
     end)
     |> Enum.reverse()
+    # a line that is only a comment (`iex> # Equivalent to:`) is not an example
+    |> Enum.reject(fn code ->
+      code |> String.split("\n") |> Enum.all?(&(String.trim(&1) == "" or String.starts_with?(String.trim(&1), "#")))
+    end)
   end
 
   @unstable ~r/#PID<|#Reference<|#Port<|#Function<|random|shuffle|System\.|:rand|:os\.|DateTime|NaiveDateTime|Date\.|Time\.|make_ref|self\(\)|spawn|Process\.|node\(|:erlang\.now|monotonic|unique_integer|File\.|Path\.|IO\.gets|Task\.|Agent\.|GenServer\.|send\(/

@@ -34,7 +34,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("Enum", 205),
     ("Float", 35),
     ("Function", 13),
-    ("Integer", 60),
+    ("Integer", 64),
     ("Kernel", 196),
     ("Keyword", 127),
     ("List", 107),

@@ -328,6 +328,7 @@ const SPECIAL: &[&str] = &[
     "for",
     "try",
     "match?",
+    "destructure",
     "defmodule",
     "def",
     "defp",

@@ -54,6 +54,33 @@ impl Machine {
                 self.stack.push(Kont::MatchQ(args[0].clone()));
                 Ctl::Eval(args[1].clone())
             }
+            // `destructure([a, b], list)`: as many of the list's items as there are names,
+            // nil for those it lacks
+            ("destructure", 2) if matches!(args[0].kind, Kind::List(_, None)) => {
+                let pat = args[0].clone();
+                self.stack.push(Kont::Then(Box::new(move |m, v| {
+                    let Kind::List(names, None) = &pat.kind else {
+                        return Ok(NRet::Value(Term::nil()));
+                    };
+                    let items: Vec<Term> = match &v {
+                        Term::List(l) => l.iter().cloned().collect(),
+                        t if t.is_nil() => Vec::new(),
+                        other => {
+                            return Err(exception(
+                                "ArgumentError",
+                                vec![("message", Term::str(&format!(
+                                    "destructure/2 expects a list or nil as its second argument, got: {}",
+                                    inspect::inspect(other)
+                                )))],
+                            ))
+                        }
+                    };
+                    let mut taken: Vec<Term> = items.into_iter().take(names.len()).collect();
+                    taken.resize(names.len(), Term::nil());
+                    m.bind(&pat, Term::list(taken)).map(NRet::Value)
+                })));
+                Ctl::Eval(args[1].clone())
+            }
             ("defmodule", 1) => self.begin_module(args, blocks),
             ("def" | "defp", 1 | 2) => match self.define(&*n == "defp", args, blocks) {
                 Ok(t) => Ctl::Ret(t),

@@ -56,7 +56,9 @@ impl Vm {
         tail: bool,
         captured: impl Iterator<Item = Term>,
     ) {
-        let start = self.stack.len().saturating_sub(argc).max(base);
+        let len = self.stack.len();
+        let base = base.min(len);
+        let start = len.saturating_sub(argc).max(base);
         let slots = callee.slots as usize;
         if tail {
             self.stack.drain(base..start);
@@ -640,7 +642,10 @@ impl Machine {
                     Ins::Test { slot, pat, fail } => {
                         let v = vm.stack.get(base + slot as usize).cloned();
                         let ok = match (v, code.pats.get(pat as usize)) {
-                            (Some(v), Some(p)) => matches(p, &v, &mut vm.stack[base..]),
+                            (Some(v), Some(p)) => vm
+                                .stack
+                                .get_mut(base..)
+                                .is_some_and(|slots| matches(p, &v, slots)),
                             _ => false,
                         };
                         if !ok {
@@ -650,7 +655,10 @@ impl Machine {
                     Ins::Bind(pat) => {
                         let v = vm.stack.last().cloned().unwrap_or_else(Term::nil);
                         let ok = match code.pats.get(pat as usize) {
-                            Some(p) => matches(p, &v, &mut vm.stack[base..]),
+                            Some(p) => vm
+                                .stack
+                                .get_mut(base..)
+                                .is_some_and(|slots| matches(p, &v, slots)),
                             None => false,
                         };
                         if !ok {

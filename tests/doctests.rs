@@ -27,7 +27,7 @@ struct Line {
 
 /// Lines each module answers as iex does, at least (raise it as the library grows).
 const FLOORS: &[(&str, usize)] = &[
-    ("Access", 29),
+    ("Access", 72),
     ("Atom", 11),
     ("Base", 0),
     ("Bitwise", 24),
@@ -35,7 +35,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("Float", 35),
     ("Function", 13),
     ("Integer", 64),
-    ("Kernel", 200),
+    ("Kernel", 205),
     ("Keyword", 127),
     ("List", 107),
     ("Map", 84),

@@ -3,7 +3,7 @@
 //! (`GenServer.start_link`, `Agent`, `Task`: `prelude/otp.ex`), and library functions
 //! written over the native ones (`prelude/keyword.ex`, `prelude/map.ex`: a call of a
 //! function the Elixir module does not define reaches the native one; `prelude/enum.ex`, `prelude/small.ex`), and
-//! `MapSet` (`prelude/map_set.ex`).
+//! `MapSet` and `Access` (`prelude/map_set.ex`, `prelude/access.ex`).
 
 use super::machine::Machine;
 use super::{parser, shell};
@@ -20,7 +20,9 @@ pub const SOURCE: &str = concat!(
     "\n",
     include_str!("prelude/small.ex"),
     "\n",
-    include_str!("prelude/enum.ex")
+    include_str!("prelude/enum.ex"),
+    "\n",
+    include_str!("prelude/access.ex")
 );
 
 /// Defines the prelude's modules in `m`'s module table, once; prints nothing.

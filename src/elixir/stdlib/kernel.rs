@@ -63,8 +63,10 @@ pub const FUNS: super::Table = &[
     ("send", 2, true),
     ("struct", 1, true),
     ("struct", 2, true),
-    ("get_in", 2, true),
-    ("put_in", 3, true),
+    ("get_in", 2, false),
+    ("put_in", 3, false),
+    ("get_and_update_in", 3, false),
+    ("pop_in", 2, false),
     ("function_exported?", 3, true),
     ("apply", 2, false),
     ("apply", 3, false),
@@ -361,6 +363,11 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             }
             value(Term::Struct(name, fields.into()))
         }
+        // a path with an accessor function (`Access.all()`): the prelude's Elixir walks it
+        ("get_in" | "put_in" | "update_in", _) if has_accessor(&a[1]) => {
+            in_elixir(&format!("__{name}__"), args)
+        }
+        ("get_and_update_in" | "pop_in", _) => in_elixir(&format!("__{name}__"), args),
         ("get_in", 2) => {
             let mut cur = a[0].clone();
             for k in a[1].as_list().unwrap_or(&[]) {
@@ -607,6 +614,21 @@ fn raise(m: &mut Machine, what: &Term, arg: Option<&Term>) -> R<Exc> {
             inspect::inspect(what)
         ))),
     }
+}
+
+/// Whether a path of `get_in` and friends holds a function (an `Access` accessor).
+fn has_accessor(path: &Term) -> bool {
+    path.as_list()
+        .is_some_and(|keys| keys.iter().any(|k| matches!(k, Term::Fun(_))))
+}
+
+/// `Access.name(args)`, written in Elixir in the prelude.
+fn in_elixir(name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    let n = args.len();
+    Ok(Some(NRet::Call(
+        Fun::capture(Atom::module("Access"), Atom::new(name), n),
+        args,
+    )))
 }
 
 pub fn exception_call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {

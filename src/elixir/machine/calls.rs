@@ -71,12 +71,7 @@ impl Machine {
             return Ok(());
         }
         if self.stack.len() >= MAX_FRAMES {
-            return Err(exception(
-                "SystemLimitError",
-                vec![("message", Term::str(&format!(
-                    "a system limit has been reached: more than {MAX_FRAMES} nested calls are waiting for their results (a recursion that is not a tail call?)"
-                )))],
-            ));
+            return Err(too_many_frames());
         }
         let fresh = self.env_pool.pop().unwrap_or_default();
         let env = std::mem::replace(&mut self.env, fresh);
@@ -112,12 +107,8 @@ impl Machine {
                     self.reductions += 1;
                     self.env.clear();
                     self.module = *module;
-                    let mut args = args;
-                    args.extend(at.iter().map(|i| {
-                        env.get(*i as usize)
-                            .map_or_else(Term::nil, |(_, v)| v.clone())
-                    }));
-                    return self.vm_start(code, args);
+                    return self
+                        .vm_start(code, args.into_iter().chain(compiled::captured(env, at)));
                 }
                 let clauses = clauses.clone();
                 let env = env.clone();
@@ -321,4 +312,14 @@ impl Machine {
             "undefined function {n}/{arity} (there is no such import)"
         )))
     }
+}
+
+/// What a process meets past [`MAX_FRAMES`] waiting calls (the machine's or compiled code's).
+pub(super) fn too_many_frames() -> Exc {
+    exception(
+        "SystemLimitError",
+        vec![("message", Term::str(&format!(
+            "a system limit has been reached: more than {MAX_FRAMES} nested calls are waiting for their results (a recursion that is not a tail call?)"
+        )))],
+    )
 }

@@ -164,6 +164,14 @@ fn matches(p: &Pat, v: &Term, slots: &mut [Term]) -> bool {
     }
 }
 
+/// The values a lowered anonymous function captured: its environment's entries at `at`.
+pub(super) fn captured<'a>(env: &'a Env, at: &'a [u32]) -> impl Iterator<Item = Term> + 'a {
+    at.iter().map(|i| {
+        env.get(*i as usize)
+            .map_or_else(Term::nil, |(_, v)| v.clone())
+    })
+}
+
 /// Puts `v` in place of `t`, an integer or an atom (nothing to free: no drop to run).
 fn replace_scalar(t: &mut Term, v: Term) {
     std::mem::forget(std::mem::replace(t, v));
@@ -238,29 +246,27 @@ impl Machine {
             return None;
         }
         let (code, at) = Self::closure_code(clauses, env, *module, lowered)?;
-        let captured = at.iter().map(|i| {
-            env.get(*i as usize)
-                .map_or_else(Term::nil, |(_, v)| v.clone())
-        });
-        let args = args.drain(..).chain(captured);
+        let args = args.drain(..).chain(captured(env, at));
         let saved = (std::mem::take(&mut self.env), self.module);
         self.module = *module;
         let mark = self.stack.len();
         self.stack.push(Kont::Mark);
         self.reductions += 1;
         let ctl = self.vm_start(code, args);
-        if self.stack.len() == mark + 1 {
-            if let Ctl::Ret(_) | Ctl::Throw(_) = ctl {
+        // answered without leaving anything on the machine's stack: done here
+        let done = match ctl {
+            Ctl::Ret(v) if self.stack.len() == mark + 1 => Ok(Inline::Done(v)),
+            Ctl::Throw(x) if self.stack.len() == mark + 1 => Ok(Inline::Raised(x)),
+            ctl => Err(ctl),
+        };
+        let ctl = match done {
+            Ok(answer) => {
                 self.stack.pop();
-                self.env = saved.0;
-                self.module = saved.1;
-                return Some(match ctl {
-                    Ctl::Ret(v) => Inline::Done(v),
-                    Ctl::Throw(x) => Inline::Raised(x),
-                    _ => Inline::Raised(internal()),
-                });
+                (self.env, self.module) = saved;
+                return Some(answer);
             }
-        }
+            Err(ctl) => ctl,
+        };
         // the machine carries on from here; the caller's variables come back after it
         if let Some(k) = self.stack.get_mut(mark) {
             *k = Kont::Restore(saved.0, saved.1);
@@ -694,7 +700,7 @@ impl Machine {
                             Target::Code(callee) => {
                                 self.reductions += 1;
                                 if !tail && vm.frames.len() + self.stack.len() >= MAX_FRAMES {
-                                    fail!(too_deep());
+                                    fail!(too_many_frames());
                                 }
                                 vm.enter(callee, argc, base, pc, tail, std::iter::empty());
                                 continue 'frames;
@@ -755,17 +761,13 @@ impl Machine {
                                     true => Self::closure_code(clauses, env, *module, lowered),
                                     false => None,
                                 };
-                                if let Some((callee, captured)) = code {
+                                if let Some((callee, at)) = code {
                                     self.reductions += 1;
                                     if !tail && vm.frames.len() + self.stack.len() >= MAX_FRAMES {
-                                        fail!(too_deep());
+                                        fail!(too_many_frames());
                                     }
                                     vm.stack.remove(p);
-                                    let values = captured.iter().map(|i| {
-                                        env.get(*i as usize)
-                                            .map_or_else(Term::nil, |(_, v)| v.clone())
-                                    });
-                                    vm.enter(callee, argc, base, pc, tail, values);
+                                    vm.enter(callee, argc, base, pc, tail, captured(env, at));
                                     continue 'frames;
                                 }
                             }
@@ -890,13 +892,4 @@ impl Machine {
             }
         }
     }
-}
-
-fn too_deep() -> Exc {
-    exception(
-        "SystemLimitError",
-        vec![("message", Term::str(&format!(
-            "a system limit has been reached: more than {MAX_FRAMES} nested calls are waiting for their results (a recursion that is not a tail call?)"
-        )))],
-    )
 }

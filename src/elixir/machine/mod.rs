@@ -55,7 +55,7 @@ pub use self::compiled::{set_lowering, Inline};
 pub use self::heap::{PtrHash, PtrHasher};
 pub use self::modules::ModuleDoc;
 pub use self::terms::{access, keyword_put, map_update};
-use self::{access::*, eval::*, heap::*, modules::*, terms::*};
+use self::{access::*, calls::too_many_frames, eval::*, heap::*, modules::*, terms::*};
 
 /// The default `max_heap_size` of a console process: past it the process is killed, as OTP
 /// kills a process whose heap passes its limit.

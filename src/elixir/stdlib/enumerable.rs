@@ -325,15 +325,7 @@ fn walk_dyn(m: &mut Machine, mut w: DynWalk) -> R<NRet> {
                 Inline::Done(r) => r,
                 Inline::Raised(x) => return Err(x),
                 Inline::Suspended(s) => {
-                    let then: Then = Box::new(move |m, r| {
-                        let mut w = w;
-                        w.i += 1;
-                        if let Some(stop) = w.ops.step(&item, r)? {
-                            return Ok(NRet::Value(stop));
-                        }
-                        walk_dyn(m, w)
-                    });
-                    return Ok(NRet::Resume(s, Some(then)));
+                    return Ok(NRet::Resume(s, Some(then_walk(w, item))));
                 }
             };
             w.i += 1;
@@ -347,33 +339,27 @@ fn walk_dyn(m: &mut Machine, mut w: DynWalk) -> R<NRet> {
             }
             continue;
         }
-        return Ok(NRet::CallThen(
-            fun,
-            args,
-            Box::new(move |m, r| {
-                let mut w = w;
-                w.i += 1;
-                if let Some(stop) = w.ops.step(&item, r)? {
-                    return Ok(NRet::Value(stop));
-                }
-                walk_dyn(m, w)
-            }),
-        ));
+        return Ok(NRet::CallThen(fun, args, then_walk(w, item)));
     }
 }
 
-/// A native function that itself needs the machine: run it, then go on walking.
-fn chain(n: NRet, w: DynWalk, item: Term) -> NRet {
-    let cont = move |m: &mut Machine, r: Term| -> R<NRet> {
+/// The walk's continuation once the function answered for `item`: the step, then the rest.
+fn then_walk(w: DynWalk, item: Term) -> Then {
+    Box::new(move |m, r| {
         let mut w = w;
         w.i += 1;
         if let Some(stop) = w.ops.step(&item, r)? {
             return Ok(NRet::Value(stop));
         }
         walk_dyn(m, w)
-    };
+    })
+}
+
+/// A native function that itself needs the machine: run it, then go on walking.
+fn chain(n: NRet, w: DynWalk, item: Term) -> NRet {
+    let cont = then_walk(w, item);
     match n {
-        NRet::Call(f, args) => NRet::CallThen(f, args, Box::new(cont)),
+        NRet::Call(f, args) => NRet::CallThen(f, args, cont),
         NRet::CallThen(f, args, then) => NRet::CallThen(
             f,
             args,

@@ -355,3 +355,8 @@ fn module_code_compiled_and_tree_walked() {
 fn map_set_and_the_preludes_keyword_and_map() {
     check("map_set");
 }
+
+#[test]
+fn protocols() {
+    check("protocols");
+}

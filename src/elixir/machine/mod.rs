@@ -46,6 +46,7 @@ mod eval;
 mod heap;
 mod modules;
 mod names;
+mod protocols;
 mod simple;
 mod special_forms;
 mod structs;
@@ -85,6 +86,13 @@ pub struct Module {
     pub uses: Vec<Atom>,
     /// `use GenServer, restart: :transient`: the options of each `use`.
     pub use_opts: Vec<Term>,
+    /// Made by `defprotocol`: its bodiless `def`s dispatch on their first argument.
+    pub protocol: bool,
+    /// `@derive [Proto]`: protocols this struct takes from their `Any` implementation.
+    pub derives: Vec<Atom>,
+    /// `defimpl P, for: [A, B]`: the implementation is defined as `P.A`, and again for
+    /// these types, as `(P.B, B)`.
+    pub also_as: Vec<(Atom, Atom)>,
 }
 
 #[derive(Debug)]

@@ -37,8 +37,10 @@ impl Machine {
 
     // ---------------------------------------------------------------- modules
 
-    pub(super) fn begin_module(&mut self, args: &[P], blocks: &Rc<Blocks>) -> Ctl {
-        let name = match &args[0].kind {
+    /// The module `e` names where a module is being defined: an alias (nested modules are
+    /// named inside their parent) or an atom.
+    pub(super) fn module_name(&mut self, e: &P) -> R<Atom> {
+        match &e.kind {
             Kind::Alias(a) => {
                 // nested modules are named inside their parent
                 match self.defining.last() {
@@ -50,31 +52,48 @@ impl Machine {
                         if let Some(p) = self.defining.last_mut() {
                             p.module.aliases.push((short, first_full));
                         }
-                        full
+                        Ok(full)
                     }
-                    _ => self.resolve_alias(*a),
+                    _ => Ok(self.resolve_alias(*a)),
                 }
             }
-            _ => match self.eval_simple(&args[0]) {
-                Ok(Term::Atom(a)) => a,
-                Ok(other) => {
-                    return Ctl::Throw(compile_error(format!(
-                        "invalid module name: {}",
-                        inspect::inspect(&other)
-                    )))
-                }
-                Err(x) => return Ctl::Throw(x),
+            _ => match self.eval_simple(e) {
+                Ok(Term::Atom(a)) => Ok(a),
+                Ok(other) => Err(compile_error(format!(
+                    "invalid module name: {}",
+                    inspect::inspect(&other)
+                ))),
+                Err(x) => Err(x),
             },
+        }
+    }
+
+    pub(super) fn begin_module(&mut self, args: &[P], blocks: &Rc<Blocks>) -> Ctl {
+        let name = match self.module_name(&args[0]) {
+            Ok(n) => n,
+            Err(x) => return Ctl::Throw(x),
         };
         let Some(Body::Expr(body)) = blocks.get("do").cloned() else {
             return Ctl::Throw(compile_error("missing :do option in \"defmodule\""));
         };
-        let saved_module = self.module;
-        self.defining.push(Builder {
-            module: Module {
+        self.open_module(
+            Module {
                 name: Some(name),
                 ..Module::default()
             },
+            body,
+        )
+    }
+
+    /// Evaluates `body` as the body of `module` (a `defmodule`'s, a `defprotocol`'s or a
+    /// `defimpl`'s); [`Machine::end_module`] defines it.
+    pub(super) fn open_module(&mut self, module: Module, body: P) -> Ctl {
+        let Some(name) = module.name else {
+            return Ctl::Throw(compile_error("a module needs a name"));
+        };
+        let saved_module = self.module;
+        self.defining.push(Builder {
+            module,
             name,
             defs: Vec::new(),
             pending_doc: None,
@@ -107,7 +126,13 @@ impl Machine {
             module.imports.extend(self.imports.iter().copied());
             module.import_opts.extend(self.import_opts.iter().cloned());
         }
-        for ((fname, arity), private, clauses) in b.defs {
+        let mut defs = b.defs;
+        if module.protocol {
+            for (key, clause) in Self::protocol_helpers(name) {
+                push_def(&mut defs, key, false, clause);
+            }
+        }
+        for ((fname, arity), private, clauses) in defs {
             module.funs.insert(
                 (fname, arity),
                 Rc::new(FunDef {
@@ -129,7 +154,44 @@ impl Machine {
             .use_opts
             .iter()
             .find_map(|o| o.get("restart").cloned());
+        let module_is_protocol = module.protocol;
         new_code_version();
+        // `defimpl P, for: [A, B]`: the same functions as `P.B` too
+        let copies = std::mem::take(&mut module.also_as);
+        let mut defined = Vec::new();
+        for (other, target) in copies {
+            let copy = Module {
+                name: Some(other),
+                funs: module
+                    .funs
+                    .iter()
+                    .map(|(k, d)| {
+                        let d = FunDef {
+                            name: d.name,
+                            arity: d.arity,
+                            private: d.private,
+                            clauses: d.clauses.clone(),
+                            code: Default::default(),
+                        };
+                        (*k, Rc::new(d))
+                    })
+                    .collect(),
+                attrs: module
+                    .attrs
+                    .iter()
+                    .map(|(k, v)| match &*k.name() {
+                        "for" => (*k, Term::Atom(target)),
+                        _ => (*k, v.clone()),
+                    })
+                    .collect(),
+                aliases: module.aliases.clone(),
+                imports: module.imports.clone(),
+                import_opts: module.import_opts.clone(),
+                ..Module::default()
+            };
+            self.modules.borrow_mut().insert(other, Rc::new(copy));
+            defined.push(other);
+        }
         let replaced = self.modules.borrow_mut().insert(name, Rc::new(module));
         // the old code's call sites hold compiled code (its own too): let go of it
         if let Some(old) = &replaced {
@@ -154,13 +216,27 @@ impl Machine {
                 Term::Atom(name)
             ));
         }
-        let beam = Term::atom(&format!("{}:{}", inspect::BEAM, name.name()));
-        Ctl::Ret(Term::tuple(vec![
-            Term::atom("module"),
-            Term::Atom(name),
-            beam,
-            last,
-        ]))
+        // a protocol's body ends with the definitions Elixir adds to it
+        let last = if module_is_protocol {
+            Term::tuple(vec![Term::atom("__protocol__"), Term::Int(1)])
+        } else {
+            last
+        };
+        let defined_tuple = |name: Atom| {
+            let beam = Term::atom(&format!("{}:{}", inspect::BEAM, name.name()));
+            Term::tuple(vec![
+                Term::atom("module"),
+                Term::Atom(name),
+                beam,
+                last.clone(),
+            ])
+        };
+        if defined.is_empty() {
+            Ctl::Ret(defined_tuple(name))
+        } else {
+            let all = std::iter::once(name).chain(defined);
+            Ctl::Ret(Term::list(all.map(defined_tuple).collect()))
+        }
     }
 
     /// Makes a console module startable by the runtime's supervisors: its child spec starts it
@@ -232,6 +308,22 @@ impl Machine {
             Some(Body::Expr(b)) => b.clone(),
             Some(Body::Clauses(_)) => {
                 return Err(compile_error("unexpected -> clauses in def body"))
+            }
+            None if self.defining.last().is_some_and(|b| b.module.protocol) => {
+                // a protocol's function: it dispatches on its first argument
+                let b = self
+                    .defining
+                    .last_mut()
+                    .ok_or_else(|| compile_error("no module"))?;
+                let clause = Self::protocol_clause(b.name, name, params.len())?;
+                if let Some(doc) = b.pending_doc.take() {
+                    b.module.docs.insert((name, params.len()), doc);
+                }
+                push_def(&mut b.defs, (name, params.len()), false, clause);
+                return Ok(Term::tuple(vec![
+                    Term::Atom(name),
+                    Term::Int(params.len() as i64),
+                ]));
             }
             None => {
                 // a bodiless head (for defaults): nothing to run

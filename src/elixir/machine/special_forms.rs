@@ -82,6 +82,8 @@ impl Machine {
                 Ctl::Eval(args[1].clone())
             }
             ("defmodule", 1) => self.begin_module(args, blocks),
+            ("defprotocol", 1) => self.begin_protocol(args, blocks),
+            ("defimpl", 1 | 2) => self.begin_impl(args, blocks),
             ("def" | "defp", 1 | 2) => match self.define(&*n == "defp", args, blocks) {
                 Ok(t) => Ctl::Ret(t),
                 Err(x) => Ctl::Throw(x),
@@ -227,7 +229,29 @@ impl Machine {
                 }
                 match &*attr.name() {
                     "spec" | "type" | "typep" | "opaque" | "callback" | "macrocallback"
-                    | "impl" | "behaviour" | "derive" | "enforce_keys" => Ctl::Ret(Term::nil()),
+                    | "impl" | "behaviour" | "enforce_keys" => Ctl::Ret(Term::nil()),
+                    "derive" => {
+                        let v = match self.eval_simple(&args[1]) {
+                            Ok(v) => v,
+                            Err(x) => return Some(Ctl::Throw(x)),
+                        };
+                        let list = match &v {
+                            Term::List(l) => l.iter().cloned().collect(),
+                            other => vec![other.clone()],
+                        };
+                        if let Some(b) = self.defining.last_mut() {
+                            for p in list {
+                                let p = match &p {
+                                    Term::Tuple(t) if !t.is_empty() => t[0].clone(),
+                                    other => other.clone(),
+                                };
+                                if let Term::Atom(a) = p {
+                                    b.module.derives.push(a);
+                                }
+                            }
+                        }
+                        Ctl::Ret(Term::nil())
+                    }
                     _ => {
                         self.stack.push(Kont::SetAttr(*attr));
                         Ctl::Eval(args[1].clone())
@@ -273,7 +297,7 @@ impl Machine {
             }
             (
                 "quote" | "unquote" | "defmacro" | "defmacrop" | "defguard" | "defguardp"
-                | "defprotocol" | "defimpl" | "defdelegate" | "defoverridable",
+                | "defdelegate" | "defoverridable",
                 _,
             ) => Ctl::Throw(compile_error(format!(
                 "{n} is not supported by this console: it interprets code and has no macros"

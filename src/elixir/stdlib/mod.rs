@@ -16,6 +16,7 @@ pub mod keyword;
 pub mod list;
 pub mod map;
 pub mod otp;
+pub mod protocol;
 pub mod range;
 pub mod string;
 pub mod tuple;
@@ -55,6 +56,7 @@ pub const TABLES: &[(&str, Table)] = &[
     ("sys", otp::SYS),
     ("Elixir.Application", otp::APPLICATION),
     ("observer", otp::OBSERVER),
+    ("redfour_protocol", protocol::FUNS),
 ];
 
 /// Fills the console's table of native functions with the library's modules.
@@ -102,6 +104,7 @@ pub fn call(m: &mut Machine, module: Atom, name: Atom, args: Vec<Term>) -> R<Opt
         "Elixir.Range" => range::call(m, &n, args)?,
         "Elixir.IO" => io::call(m, &n, args)?,
         "Elixir.Exception" => kernel::exception_call(m, &n, args)?,
+        "redfour_protocol" => protocol::call(m, &n, args)?,
         _ => otp::call(m, &mname, &n, args)?,
     };
     Ok(r)

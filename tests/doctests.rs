@@ -42,7 +42,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("MapSet", 36),
     ("Range", 47),
     ("Regex", 0),
-    ("Stream", 5),
+    ("Stream", 67),
     ("String", 152),
     ("Tuple", 18),
 ];

@@ -360,3 +360,8 @@ fn map_set_and_the_preludes_keyword_and_map() {
 fn protocols() {
     check("protocols");
 }
+
+#[test]
+fn streams() {
+    check("streams");
+}

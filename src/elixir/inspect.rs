@@ -266,6 +266,20 @@ fn to_doc(t: &Term, opts: &Opts, depth: usize) -> Doc {
                 let list = Term::list(members.iter().map(|(k, _)| k.clone()).collect());
                 return Doc::Cons(vec![text("MapSet.new("), d(&list), text(")")]);
             }
+            // a stream prints its source and its functions, as Elixir's Inspect does
+            if &*module.name() == "Elixir.Stream" {
+                let field = |k: &str| {
+                    fields
+                        .iter()
+                        .find(|(f, _)| &*f.name() == k)
+                        .map_or_else(Term::nil, |(_, v)| v.clone())
+                };
+                let shown = Term::list(vec![
+                    Term::tuple(vec![Term::atom("enum"), field("enum")]),
+                    Term::tuple(vec![Term::atom("funs"), field("funs")]),
+                ]);
+                return Doc::Cons(vec![text("#Stream<"), d(&shown), text(">")]);
+            }
             let name = Term::Atom(*module).to_string();
             let docs = fields
                 .iter()

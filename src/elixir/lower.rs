@@ -38,9 +38,12 @@ pub fn closure(
     clauses: &[Clause],
     arity: usize,
     env: &Env,
+    origin: &Rc<str>,
 ) -> Option<(Code, Vec<u32>)> {
     let name = Rc::from(":erl_eval.\"-inside-an-interpreted-fun-\"");
     let mut l = Lower::new(module, Atom::new("-fun-"), name, arity);
+    // a fun made inside this one was made in the same function
+    l.origin = Some(origin.clone());
     let mut names = Vec::new();
     for c in clauses {
         clause_names(c, &mut names, 0);
@@ -593,13 +596,15 @@ impl Lower {
 
     fn closure(&mut self, clauses: Rc<[Clause]>, arity: usize, e: &Expr) -> Option<()> {
         let vars = self.reads(e);
+        // where iex says a fun was made: the function around it (`Stream.unfold/2`)
         let origin: Rc<str> = match self.code.module {
             Some(m) => {
-                let prefix = self
-                    .origin
-                    .get_or_insert_with(|| Rc::from(format!("{}.-fun-/", Term::Atom(m)).as_str()))
-                    .clone();
-                Rc::from(format!("{prefix}{arity}").as_str())
+                let (name, outer) = (self.code.name, self.code.arity);
+                self.origin
+                    .get_or_insert_with(|| {
+                        Rc::from(format!("{}.{}/{outer}", Term::Atom(m), name.name()).as_str())
+                    })
+                    .clone()
             }
             None => Rc::from(":erl_eval.expr/6"),
         };
@@ -724,6 +729,17 @@ fn calls_binding(e: &Expr, depth: usize) -> bool {
 }
 
 /// Calls `f` on each child expression of `e` (clause bodies included).
+/// The `fn` and `&(…)` nodes in `e`, by address: where closures are made.
+pub fn fun_nodes(e: &Expr, out: &mut Vec<usize>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    if matches!(e.kind, Kind::Fn(_) | Kind::Capture(..)) {
+        out.push(e as *const Expr as usize);
+    }
+    each_child(e, &mut |c| fun_nodes(c, out, depth + 1));
+}
+
 fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     match &e.kind {
         Kind::Var(_)

@@ -3,7 +3,9 @@
 //! (`GenServer.start_link`, `Agent`, `Task`: `prelude/otp.ex`), and library functions
 //! written over the native ones (`prelude/keyword.ex`, `prelude/map.ex`: a call of a
 //! function the Elixir module does not define reaches the native one; `prelude/enum.ex`, `prelude/small.ex`), and
-//! `MapSet` and `Access` (`prelude/map_set.ex`, `prelude/access.ex`).
+//! `MapSet` and `Access` (`prelude/map_set.ex`, `prelude/access.ex`), the `Enumerable` and
+//! `Collectable` protocols with Enum's functions for what the native Enum does not walk
+//! itself (`prelude/enumerable.ex`), and `Stream` (`prelude/stream.ex`).
 
 use super::machine::Machine;
 use super::{parser, shell};
@@ -22,7 +24,11 @@ pub const SOURCE: &str = concat!(
     "\n",
     include_str!("prelude/enum.ex"),
     "\n",
-    include_str!("prelude/access.ex")
+    include_str!("prelude/access.ex"),
+    "\n",
+    include_str!("prelude/enumerable.ex"),
+    "\n",
+    include_str!("prelude/stream.ex")
 );
 
 /// Defines the prelude's modules in `m`'s module table, once; prints nothing.

@@ -19,8 +19,18 @@ impl Machine {
                 .collect(),
             None => self.env.clone(),
         };
-        let origin: Rc<str> = match (self.current_module(), self.module) {
-            (Some(m), _) => Rc::from(format!("{}.-fun-/{arity}", Term::Atom(m)).as_str()),
+        let origin: Rc<str> = match self.current_module() {
+            Some(m) => {
+                let at = e as *const Expr as usize;
+                let known = self
+                    .modules
+                    .borrow()
+                    .get(&m)
+                    .and_then(|md| md.fun_origins.get(&at).cloned());
+                known.unwrap_or_else(|| {
+                    Rc::from(format!("{}.-fun-/{arity}", Term::Atom(m)).as_str())
+                })
+            }
             _ => Rc::from(":erl_eval.expr/6"),
         };
         Fun::term(
@@ -100,7 +110,9 @@ impl Machine {
                 module,
                 lowered,
             } => {
-                if let Some((code, at)) = Self::closure_code(clauses, env, *module, lowered) {
+                if let Some((code, at)) =
+                    Self::closure_code(clauses, env, *module, lowered, &fun.origin)
+                {
                     if let Err(x) = self.enter_frame() {
                         return Ctl::Throw(x);
                     }
@@ -255,6 +267,10 @@ impl Machine {
         if let Some(m) = self.module {
             if let Some(def) = self.user_fun(m, name, arity) {
                 return self.call_def(m, def, args);
+            }
+            // a prelude module's own native functions (`:redfour_enum.to_list/1`)
+            if self.natives.exists(m, name, arity) {
+                return self.call_remote(m, name, args);
             }
         }
         for imp in self.all_imports() {

@@ -202,6 +202,7 @@ impl Machine {
         env: &Env,
         module: Option<Atom>,
         lowered: &'a Lowered,
+        origin: &Rc<str>,
     ) -> Option<(Rc<Code>, &'a [u32])> {
         if let Some(done) = lowered.code.get() {
             return done.as_ref().map(|(c, at)| (c.clone(), at.as_slice()));
@@ -216,7 +217,7 @@ impl Machine {
         }
         let arity = clauses.first().map_or(0, |c| c.args.len());
         let done = lowered.code.get_or_init(|| {
-            lower::closure(module, clauses, arity, env).map(|(c, at)| (Rc::new(c), at))
+            lower::closure(module, clauses, arity, env, origin).map(|(c, at)| (Rc::new(c), at))
         });
         done.as_ref().map(|(c, at)| (c.clone(), at.as_slice()))
     }
@@ -245,7 +246,7 @@ impl Machine {
         if fun.arity != args.len() {
             return None;
         }
-        let (code, at) = Self::closure_code(clauses, env, *module, lowered)?;
+        let (code, at) = Self::closure_code(clauses, env, *module, lowered, &fun.origin)?;
         let args = args.drain(..).chain(captured(env, at));
         let saved = (std::mem::take(&mut self.env), self.module);
         self.module = *module;
@@ -348,6 +349,10 @@ impl Machine {
                 };
                 if let Some(def) = self.user_fun(m, name, arity) {
                     return Self::target_of(m, def);
+                }
+                // a prelude module's own native functions (`:redfour_enum.to_list/1`)
+                if let Some(n) = self.natives.get(m, name, arity) {
+                    return Target::Native(m, n.run);
                 }
                 if self
                     .all_imports()
@@ -758,7 +763,13 @@ impl Machine {
                             } = &fun.kind
                             {
                                 let code = match fun.arity == argc {
-                                    true => Self::closure_code(clauses, env, *module, lowered),
+                                    true => Self::closure_code(
+                                        clauses,
+                                        env,
+                                        *module,
+                                        lowered,
+                                        &fun.origin,
+                                    ),
                                     false => None,
                                 };
                                 if let Some((callee, at)) = code {

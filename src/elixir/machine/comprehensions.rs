@@ -122,6 +122,15 @@ impl Machine {
         let q = st.at;
         match &st.quals[q].kind {
             Kind::Binary("<-", _, _) => {
+                // a stream (or a struct implementing Enumerable): its items, taken in Elixir,
+                // come back here as a list
+                if stdlib::enumerable::is_foreign(&v) {
+                    self.stack.push(Kont::For(st));
+                    return self.call_fun(
+                        Fun::capture(Atom::new("redfour_enum"), Atom::new("to_list"), 1),
+                        vec![v],
+                    );
+                }
                 let items = match stdlib::enumerable::to_vec(&v) {
                     Ok(items) => items,
                     Err(x) => return Ctl::Throw(x),

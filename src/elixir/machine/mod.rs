@@ -93,6 +93,9 @@ pub struct Module {
     /// `defimpl P, for: [A, B]`: the implementation is defined as `P.A`, and again for
     /// these types, as `(P.B, B)`.
     pub also_as: Vec<(Atom, Atom)>,
+    /// Where each `fn` of the module's code is (by its node's address): the function
+    /// around it, as iex names it in `#Function<… in Mod.fun/1>`.
+    pub fun_origins: HashMap<usize, Rc<str>>,
 }
 
 #[derive(Debug)]

@@ -132,6 +132,17 @@ impl Machine {
                 push_def(&mut defs, key, false, clause);
             }
         }
+        for ((fname, arity), _, clauses) in &defs {
+            let origin: Rc<str> =
+                Rc::from(format!("{}.{}/{arity}", Term::Atom(name), fname.name()).as_str());
+            let mut nodes = Vec::new();
+            for c in clauses {
+                crate::elixir::lower::fun_nodes(&c.body, &mut nodes, 0);
+            }
+            for n in nodes {
+                module.fun_origins.insert(n, origin.clone());
+            }
+        }
         for ((fname, arity), private, clauses) in defs {
             module.funs.insert(
                 (fname, arity),
@@ -187,6 +198,7 @@ impl Machine {
                 aliases: module.aliases.clone(),
                 imports: module.imports.clone(),
                 import_opts: module.import_opts.clone(),
+                fun_origins: module.fun_origins.clone(),
                 ..Module::default()
             };
             self.modules.borrow_mut().insert(other, Rc::new(copy));
@@ -305,7 +317,7 @@ impl Machine {
             }
         };
         let body = match blocks.get("do") {
-            Some(Body::Expr(b)) => b.clone(),
+            Some(Body::Expr(b)) => Some(b.clone()),
             Some(Body::Clauses(_)) => {
                 return Err(compile_error("unexpected -> clauses in def body"))
             }
@@ -325,13 +337,8 @@ impl Machine {
                     Term::Int(params.len() as i64),
                 ]));
             }
-            None => {
-                // a bodiless head (for defaults): nothing to run
-                return Ok(Term::tuple(vec![
-                    Term::Atom(name),
-                    Term::Int(params.len() as i64),
-                ]));
-            }
+            // a bodiless head: nothing to run, but the defaults it declares
+            None => None,
         };
         // defaults: `x \\ 1`
         let mut plain = Vec::new();
@@ -353,12 +360,14 @@ impl Machine {
         if let Some(doc) = b.pending_doc.take() {
             b.module.docs.insert((name, arity), doc);
         }
-        let clause = Rc::new(Clause {
-            args: plain.clone(),
-            guard,
-            body,
-        });
-        push_def(&mut b.defs, (name, arity), private, clause);
+        if let Some(body) = body {
+            let clause = Rc::new(Clause {
+                args: plain.clone(),
+                guard,
+                body,
+            });
+            push_def(&mut b.defs, (name, arity), private, clause);
+        }
         // f/k for each k from arity - defaults to arity - 1 calls f/arity with the defaults
         for k in 0..defaults.len() {
             let given = arity - defaults.len() + k;

@@ -147,9 +147,18 @@ impl Machine {
     pub(super) fn protocol_helpers(proto: Atom) -> Vec<((Atom, usize), Rc<Clause>)> {
         let p = inspect::inspect(&Term::Atom(proto));
         [
-            ("impl_for", format!(":redfour_protocol.impl_for({p}, value)")),
-            ("impl_for!", format!(":redfour_protocol.impl_for!({p}, value)")),
-            ("__protocol__", format!(":redfour_protocol.info({p}, value)")),
+            (
+                "impl_for",
+                format!(":redfour_protocol.impl_for({p}, value)"),
+            ),
+            (
+                "impl_for!",
+                format!(":redfour_protocol.impl_for!({p}, value)"),
+            ),
+            (
+                "__protocol__",
+                format!(":redfour_protocol.info({p}, value)"),
+            ),
         ]
         .into_iter()
         .filter_map(|(name, src)| {
@@ -201,6 +210,9 @@ impl Machine {
 
     /// Whether `proto` is a protocol defined in the console.
     pub fn is_protocol(&self, proto: Atom) -> bool {
-        self.modules.borrow().get(&proto).is_some_and(|m| m.protocol)
+        self.modules
+            .borrow()
+            .get(&proto)
+            .is_some_and(|m| m.protocol)
     }
 }

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::super::machine::{Inline, Machine, NRet, Then};
 use super::super::ops;
-use super::super::value::{as_fun, protocol_undefined, FunKind, R};
+use super::super::value::{as_fun, protocol_undefined, Fun, FunKind, R};
 use crate::runtime::term::range_parts;
 use crate::runtime::{Atom, Term};
 
@@ -388,4 +388,134 @@ pub fn call_then(
         args,
         Box::new(move |m, r| Ok(NRet::Value(then(m, r)?))),
     )
+}
+
+/// An enumerable the native functions do not walk themselves: a struct other than a range
+/// or a MapSet (a `Stream`, or a user's struct that implements `Enumerable`), or a function
+/// (of two arguments, it is a stream made by `Stream.unfold/2` and friends).
+pub fn is_foreign(t: &Term) -> bool {
+    match t {
+        Term::Struct(s, _) => !matches!(&*s.name(), "Elixir.Range" | "Elixir.MapSet"),
+        // any function: Elixir's `Enumerable.Function` explains why one of another arity is not
+        Term::Fun(_) => true,
+        _ => false,
+    }
+}
+
+fn lists_foreign(t: &Term) -> bool {
+    matches!(t, Term::List(l) if l.iter().any(is_foreign))
+}
+
+/// The Elixir module of Enum's functions for such enumerables (`prelude/enumerable.ex`).
+fn lazy_enum() -> Atom {
+    Atom::new("redfour_enum")
+}
+
+/// A native function given an enumerable it does not walk itself hands the call over to
+/// Elixir: to the prelude's version of an `Enum` function over `Enumerable.reduce/3` (lazy,
+/// so `Enum.take(Stream.cycle([1]), 3)` ends), or it first takes the enumerable's items as
+/// a list (`Enumerable.reduce/3` again) and runs natively on that. `None`: nothing foreign.
+pub fn redirect(m: &mut Machine, module: Atom, name: Atom, args: &[Term]) -> Option<NRet> {
+    let first = args.first();
+    let cheap_no = !first.is_some_and(|a| is_foreign(a) || matches!(a, Term::List(_)))
+        && !args.get(1).is_some_and(is_foreign);
+    if cheap_no {
+        return None;
+    }
+    let module_name = module.name();
+    let n = name.name();
+    let at = match &*module_name {
+        "Elixir.Enum" => {
+            let first = args.first().is_some_and(is_foreign)
+                || (matches!(&*n, "zip" | "concat" | "zip_with" | "zip_reduce")
+                    && args.first().is_some_and(lists_foreign))
+                || (matches!(&*n, "zip" | "concat" | "zip_with")
+                    && args.get(1).is_some_and(is_foreign));
+            if !first {
+                return None;
+            }
+            let arity = args.len();
+            let defined = m
+                .modules
+                .borrow()
+                .get(&lazy_enum())
+                .is_some_and(|md| md.funs.contains_key(&(name, arity)));
+            if defined {
+                return Some(NRet::Call(
+                    Fun::capture(lazy_enum(), name, arity),
+                    args.to_vec(),
+                ));
+            }
+            if !args.first().is_some_and(is_foreign) {
+                return None;
+            }
+            0
+        }
+        "Elixir.Map" | "Elixir.Keyword" if &*n == "new" && args.first().is_some_and(is_foreign) => {
+            0
+        }
+        _ => return None,
+    };
+    let rest = args.to_vec();
+    Some(NRet::CallThen(
+        Fun::capture(lazy_enum(), Atom::new("to_list"), 1),
+        vec![args[at].clone()],
+        Box::new(move |m, list| {
+            let mut args = rest;
+            args[at] = list;
+            match super::super::natives::Natives::call(m, module, name, args)? {
+                Some(n) => Ok(n),
+                None => Err(super::super::value::undefined_function(module, &n, 0, None)),
+            }
+        }),
+    ))
+}
+
+/// Native functions of `:redfour_enum` (its other functions are Elixir, in the prelude).
+pub const LAZY_FUNS: super::Table = &[("to_list", 1, false)];
+
+pub fn lazy_call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    match (name, args.as_slice()) {
+        ("to_list", [enumerable]) => Ok(Some(collect(enumerable.clone()))),
+        _ => Ok(None),
+    }
+}
+
+/// The items of an enumerable walked by `Enumerable.reduce/3`, as a list: its reduce
+/// suspends after each item and the items gather here, in a vector (building the list in
+/// Elixir, `[x | acc]`, would copy it at each item: a list term is one shared slice).
+pub fn collect(enumerable: Term) -> NRet {
+    let cont = Term::tuple(vec![Term::atom("cont"), Term::nil()]);
+    let suspend = Fun::capture(lazy_enum(), Atom::new("suspend"), 2);
+    NRet::CallThen(
+        Fun::capture(Atom::module("Enumerable"), Atom::new("reduce"), 3),
+        vec![enumerable, cont, suspend],
+        gather(Vec::new()),
+    )
+}
+
+fn gather(mut items: Vec<Term>) -> Then {
+    Box::new(move |_m, answer| {
+        match answer.as_tuple() {
+        Some([tag, x, k]) if *tag == Term::atom("suspended") => {
+            if items.len() >= ops::MAX_ITEMS {
+                return Err(ops::too_big("a list", items.len()));
+            }
+            items.push(x.clone());
+            let cont = Term::tuple(vec![Term::atom("cont"), Term::nil()]);
+            Ok(NRet::CallThen(k.clone(), vec![cont], gather(items)))
+        }
+        Some([_, _]) => Ok(NRet::Value(Term::list(items))),
+        _ => Err(super::super::value::exception(
+            "ArgumentError",
+            vec![(
+                "message",
+                Term::str(&format!(
+                    "Enumerable.reduce/3 must answer {{:done, acc}}, {{:halted, acc}} or {{:suspended, acc, fun}}, got: {}",
+                    super::super::inspect::inspect(&answer)
+                )),
+            )],
+        )),
+    }
+    })
 }

@@ -57,6 +57,7 @@ pub const TABLES: &[(&str, Table)] = &[
     ("Elixir.Application", otp::APPLICATION),
     ("observer", otp::OBSERVER),
     ("redfour_protocol", protocol::FUNS),
+    ("redfour_enum", enumerable::LAZY_FUNS),
 ];
 
 /// Fills the console's table of native functions with the library's modules.
@@ -88,6 +89,9 @@ pub fn erlang_name(n: &Natives, name: Atom, arity: usize) -> Atom {
 /// Runs a library function (the library's rows of [`Natives`] point here): `Ok(None)` when
 /// there is no such function.
 pub fn call(m: &mut Machine, module: Atom, name: Atom, args: Vec<Term>) -> R<Option<NRet>> {
+    if let Some(n) = enumerable::redirect(m, module, name, &args) {
+        return Ok(Some(n));
+    }
     let mname = module.name();
     let n = name.name();
     let r = match &*mname {
@@ -105,6 +109,7 @@ pub fn call(m: &mut Machine, module: Atom, name: Atom, args: Vec<Term>) -> R<Opt
         "Elixir.IO" => io::call(m, &n, args)?,
         "Elixir.Exception" => kernel::exception_call(m, &n, args)?,
         "redfour_protocol" => protocol::call(m, &n, args)?,
+        "redfour_enum" => enumerable::lazy_call(m, &n, args)?,
         _ => otp::call(m, &mname, &n, args)?,
     };
     Ok(r)

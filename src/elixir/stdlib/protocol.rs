@@ -2,7 +2,7 @@
 //! dispatch to the implementation for a value's type, and `impl_for/1`.
 
 use super::super::machine::{Machine, NRet};
-use super::super::value::{exception, protocol_undefined, Fun, R};
+use super::super::value::{badarg, exception, protocol_undefined, Fun, R};
 use super::value;
 use crate::runtime::{Atom, Term};
 
@@ -19,7 +19,7 @@ fn undefined(proto: Atom, v: &Term) -> super::super::value::Exc {
 
 pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     let Some(Term::Atom(proto)) = args.first().cloned() else {
-        return Ok(None);
+        return Err(badarg(1, "not an atom"));
     };
     match (name, &args[..]) {
         ("dispatch", [_, Term::Atom(fun), Term::List(l)]) if !l.is_empty() => {
@@ -71,6 +71,6 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 vec![("message", Term::str("unknown __protocol__ key"))],
             )),
         },
-        _ => Ok(None),
+        _ => Err(badarg(2, "not a valid argument")),
     }
 }

@@ -39,6 +39,7 @@ pub const FUNS: super::Table = &[
     ("last", 1, true),
     ("graphemes", 1, true),
     ("codepoints", 1, true),
+    ("next_codepoint", 1, true),
     ("pad_leading", 2, true),
     ("pad_leading", 3, true),
     ("pad_trailing", 2, true),
@@ -305,6 +306,16 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 .last()
                 .map_or_else(Term::nil, |c| Term::str(&c.to_string())),
         ),
+        ("next_codepoint", 1) => {
+            let x = st(0)?;
+            value(match x.chars().next() {
+                Some(c) => Term::tuple(vec![
+                    Term::str(&c.to_string()),
+                    Term::str(&x[c.len_utf8()..]),
+                ]),
+                None => Term::nil(),
+            })
+        }
         ("graphemes" | "codepoints", 1) => {
             value(str_list(st(0)?.chars().map(|c| c.to_string()).collect()))
         }

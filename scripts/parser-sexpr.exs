@@ -19,6 +19,7 @@ defmodule Sexpr do
   def s({:%{}, _, [{:|, _, [m, kv]}]}), do: "(%{|} #{s(m)} " <> Enum.map_join(kv, " ", &pair/1) <> ")"
   def s({:%{}, _, kv}), do: "(%{} " <> Enum.map_join(kv, " ", &pair/1) <> ")"
   def s({:{}, _, xs}), do: "{" <> join(xs) <> "}"
+  def s({:<<>>, _, xs}), do: "(<<>> " <> join(xs) <> ")"
   def s({a, b}), do: "{" <> join([a, b]) <> "}"
   def s({{:., _, [Access, :get]}, _, [t, k]}), do: "([] #{s(t)} #{s(k)})"
   def s({{:., _, [f]}, _, args}), do: "(.() " <> join([f | args]) <> ")"

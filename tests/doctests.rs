@@ -35,7 +35,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("Float", 35),
     ("Function", 13),
     ("Integer", 64),
-    ("Kernel", 205),
+    ("Kernel", 216),
     ("Keyword", 127),
     ("List", 107),
     ("Map", 84),
@@ -43,7 +43,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("Range", 47),
     ("Regex", 0),
     ("Stream", 67),
-    ("String", 152),
+    ("String", 164),
     ("Tuple", 18),
 ];
 

@@ -365,3 +365,8 @@ fn protocols() {
 fn streams() {
     check("streams");
 }
+
+#[test]
+fn binaries() {
+    check("binaries");
+}

@@ -17,6 +17,7 @@ fn s(e: &Expr) -> String {
         Kind::Var(a) => a.name().to_string(),
         Kind::Interp(..) => "<interpolation>".into(),
         Kind::Tuple(items) => format!("{{{}}}", join(items)),
+        Kind::Bits(items) => format!("(<<>> {})", join(items)),
         Kind::List(items, None) => list(items),
         Kind::List(items, Some(tail)) => format!("[{} | {}]", join(items), s(tail)),
         Kind::Map(pairs) => format!("(%{{}} {})", pairs_s(pairs)),

@@ -32,6 +32,8 @@ pub enum Kind {
     /// A string (or charlist, when the flag is set) with `#{}` parts.
     Interp(Vec<Part>, bool),
     Tuple(Vec<P>),
+    /// `<<a, b::8, rest::binary>>`: its segments, each a value or `value::spec`.
+    Bits(Vec<P>),
     /// Items and an optional tail: `[a, b | rest]`.
     List(Vec<P>, Option<P>),
     Map(Vec<(P, P)>),

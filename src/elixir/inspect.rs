@@ -39,6 +39,9 @@ pub struct Opts {
     pub pretty: bool,
     pub limit: usize,
     pub width: usize,
+    /// `binaries:` — `Some(true)`: `:as_strings`, `Some(false)`: `:as_binaries`, `None`:
+    /// `:infer` (quoted when printable).
+    pub binaries_as_strings: Option<bool>,
 }
 
 impl Default for Opts {
@@ -47,6 +50,7 @@ impl Default for Opts {
             pretty: true,
             limit: LIMIT,
             width: WIDTH,
+            binaries_as_strings: None,
         }
     }
 }
@@ -180,6 +184,8 @@ pub fn string_literal(s: &str) -> String {
             '\x08' => out.push_str("\\b"),
             '\x0c' => out.push_str("\\f"),
             '\x0b' => out.push_str("\\v"),
+            '\x7f' => out.push_str("\\d"),
+            '\0' => out.push_str("\\0"),
             '#' if chars.peek() == Some(&'{') => out.push_str("\\#"),
             c if (c as u32) < 0x20 => out.push_str(&format!("\\x{:02X}", c as u32)),
             c => out.push(c),
@@ -206,7 +212,21 @@ fn to_doc(t: &Term, opts: &Opts, depth: usize) -> Doc {
     }
     let d = |x: &Term| to_doc(x, opts, depth + 1);
     match t {
-        Term::Str(s) => text(string_literal(s)),
+        Term::Str(s)
+            if opts.binaries_as_strings == Some(true)
+                || (opts.binaries_as_strings.is_none() && crate::runtime::term::printable(s)) =>
+        {
+            text(string_literal(s))
+        }
+        Term::Str(_) | Term::Bin(..) => {
+            let items = crate::runtime::term::bits_items(t);
+            let over = items.len() > opts.limit;
+            let mut docs: Vec<Doc> = items.into_iter().take(opts.limit).map(text).collect();
+            if over {
+                docs.push(text("..."));
+            }
+            container("<<", docs, ">>")
+        }
         Term::Tuple(items) => {
             container_with("{", limited(items.iter(), opts, depth, d), "}", Break::Flex)
         }

@@ -755,7 +755,9 @@ fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
                 }
             }
         }
-        Kind::Tuple(items) | Kind::Block(items) => items.iter().for_each(|i| f(i)),
+        Kind::Tuple(items) | Kind::Block(items) | Kind::Bits(items) => {
+            items.iter().for_each(|i| f(i))
+        }
         Kind::List(items, tail) => {
             items.iter().for_each(|i| f(i));
             if let Some(t) = tail {
@@ -864,7 +866,7 @@ fn binds(e: &Expr, depth: usize) -> bool {
             Part::Code(c) => go(c),
             Part::Lit(_) => false,
         }),
-        Kind::Tuple(items) | Kind::Block(items) => items.iter().any(|i| go(i)),
+        Kind::Tuple(items) | Kind::Block(items) | Kind::Bits(items) => items.iter().any(|i| go(i)),
         Kind::List(items, tail) => items.iter().any(|i| go(i)) || tail.as_deref().is_some_and(go),
         Kind::Map(pairs) => pairs.iter().any(|(k, v)| go(k) || go(v)),
         Kind::MapUpdate(b, pairs) => go(b) || pairs.iter().any(|(k, v)| go(k) || go(v)),

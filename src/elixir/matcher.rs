@@ -4,8 +4,9 @@
 //! string, `[h | t]` takes a list's head and tail (a cheap view).
 
 use super::ast::{Expr, Kind, Part};
+use super::bitstrings;
 use super::machine::Machine;
-use super::value::{compile_error, R};
+use super::value::{compile_error, exception, R};
 use crate::runtime::{Atom, Term};
 
 impl Machine {
@@ -108,22 +109,39 @@ impl Machine {
             }
             Kind::Match(a, b) => Ok(self.pattern(a, value, base)? && self.pattern(b, value, base)?),
             Kind::Binary("<>", prefix, rest) => {
-                let Term::Str(s) = value else {
-                    return Ok(false);
-                };
                 let p = match &prefix.kind {
                     Kind::Lit(Term::Str(p)) => p.clone(),
+                    // `<<a, b>> <> rest`
+                    Kind::Bits(items) => {
+                        let mut items = items.clone();
+                        items.push(Expr::new(
+                            Kind::Binary(
+                                "::",
+                                rest.clone(),
+                                Expr::new(Kind::Var(Atom::new("binary")), pat.line as usize),
+                            ),
+                            pat.line as usize,
+                        ));
+                        return self.bits_pattern(&items, value, base);
+                    }
                     _ => {
                         return Err(compile_error(
                             "the left argument of <> operator inside a match should always be a literal binary",
                         ))
                     }
                 };
-                match s.strip_prefix(&*p) {
-                    Some(r) => self.pattern(rest, &Term::str(r), base),
-                    None => Ok(false),
+                match value {
+                    Term::Str(s) => match s.strip_prefix(&*p) {
+                        Some(r) => self.pattern(rest, &Term::str(r), base),
+                        None => Ok(false),
+                    },
+                    Term::Bin(b, 0) if b.starts_with(p.as_bytes()) => {
+                        self.pattern(rest, &Term::binary(b[p.len()..].to_vec()), base)
+                    }
+                    _ => Ok(false),
                 }
             }
+            Kind::Bits(items) => self.bits_pattern(items, value, base),
             Kind::Unary("-", x) => match (&x.kind, value) {
                 (Kind::Lit(Term::Int(i)), Term::Int(v)) => Ok(-i == *v),
                 (Kind::Lit(Term::Float(f)), Term::Float(v)) => Ok(-f == *v),
@@ -345,4 +363,108 @@ pub fn strict_eq(a: &Term, b: &Term) -> bool {
         }
     }
     true
+}
+
+impl Machine {
+    /// `<<a, size::8, rest::binary-size(size)>> = value`: each segment read in turn, its
+    /// size evaluated with what the pattern bound so far, its value matched as a pattern.
+    fn bits_pattern(&mut self, items: &[std::rc::Rc<Expr>], value: &Term, base: usize) -> R<bool> {
+        let total = value.bit_size();
+        Ok(self.bits_match(items, value, base, 0)?.is_some() && self.bits_end == total)
+    }
+
+    /// The pieces of `value` that `<<segments>>` matches one after the other, as a bitstring
+    /// generator (`for <<r::8, g::8 <- pixels>>`) takes them.
+    pub fn bits_chunks(&mut self, items: &[std::rc::Rc<Expr>], value: &Term) -> R<Vec<Term>> {
+        let Some((bytes, tail)) = value.as_bits() else {
+            return Err(exception(
+                "Protocol.UndefinedError",
+                vec![
+                    ("protocol", Term::Atom(Atom::module("Enumerable"))),
+                    ("value", value.clone()),
+                    ("description", Term::str("")),
+                ],
+            ));
+        };
+        let whole = Term::bitstring(bytes.to_vec(), tail);
+        let mut out = Vec::new();
+        let mut at = 0;
+        loop {
+            let base = self.env.len();
+            let matched = self.bits_match(items, &whole, base, at)?;
+            self.env.truncate(base);
+            let Some(end) = matched.and(self.bits_end).filter(|e| *e > at) else {
+                break;
+            };
+            let Some(mut r) = bitstrings::Reader::new(&whole) else {
+                break;
+            };
+            r.pos = at;
+            match r.take_bits(end - at) {
+                Some(piece) => out.push(piece),
+                None => break,
+            }
+            if out.len() >= super::ops::MAX_ITEMS {
+                return Err(super::ops::too_big(
+                    "a comprehension's generator",
+                    out.len(),
+                ));
+            }
+            at = end;
+        }
+        Ok(out)
+    }
+
+    /// Matches the segments from bit `start`; `Some(())` with where it ended in `bits_end`.
+    fn bits_match(
+        &mut self,
+        items: &[std::rc::Rc<Expr>],
+        value: &Term,
+        base: usize,
+        start: u64,
+    ) -> R<Option<()>> {
+        let segs = bitstrings::segments(items)?;
+        let Some(mut r) = bitstrings::Reader::new(value) else {
+            return Ok(None);
+        };
+        r.pos = start;
+        let n = segs.len();
+        for (i, seg) in segs.iter().enumerate() {
+            // a literal string segment: those bytes
+            if let (Some(bytes), bitstrings::Ty::Binary) =
+                (bitstrings::literal_bytes(&seg.value), seg.ty)
+            {
+                match r.take_bits(bytes.len() as u64 * 8) {
+                    Some(t) if t.as_bytes() == Some(bytes.as_slice()) => continue,
+                    _ => return Ok(None),
+                }
+            }
+            let size = match seg.size.as_ref() {
+                None => None,
+                Some(e) => {
+                    let e = match &e.kind {
+                        Kind::Pin(inner) => inner.clone(),
+                        _ => e.clone(),
+                    };
+                    match self.eval_simple(&e)? {
+                        Term::Int(k) => Some(k),
+                        other => {
+                            return Err(compile_error(format!(
+                                "size in bitstring expects an integer or a variable as argument, got: {}",
+                                super::inspect::inspect(&other)
+                            )))
+                        }
+                    }
+                }
+            };
+            let Some(v) = bitstrings::read(seg, size, i + 1 == n, &mut r)? else {
+                return Ok(None);
+            };
+            if !self.pattern(&seg.value, &v, base)? {
+                return Ok(None);
+            }
+        }
+        self.bits_end = Some(r.pos);
+        Ok(Some(()))
+    }
 }

@@ -13,6 +13,7 @@
 //! - [`shell`]: one input in, iex's answer out.
 
 pub mod ast;
+pub mod bitstrings;
 pub mod inspect;
 pub mod ir;
 pub mod lower;

@@ -218,6 +218,18 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
                 s.push_str(y);
                 Ok(Term::str(&s))
             }
+            (x, y) if x.as_bits().is_some() && y.as_bits().is_some() => {
+                let (Some(xb), Some(yb)) = (x.as_bytes(), y.as_bytes()) else {
+                    return Err(argument_error(
+                        "construction of binary failed: segment 1 of type 'binary': expected a binary but got a bitstring",
+                    ));
+                };
+                if xb.len() + yb.len() > MAX_STRING_BYTES {
+                    return Err(string_too_big(xb.len() + yb.len()));
+                }
+                note_alloc(xb.len() + yb.len());
+                Ok(Term::binary([xb, yb].concat()))
+            }
             _ => Err(argument_error(
                 "errors were found at the given arguments:\n\n  * 1st argument: not a bitstring\n",
             )),

@@ -1135,12 +1135,10 @@ impl Parser {
             }
             Tok::Op("%") => return self.map_or_struct(line),
             Tok::Op("<<") => {
-                return Err(SyntaxError::Invalid {
-                    line,
-                    col: t.col,
-                    message: "binaries (<<…>>) are not supported by this console yet; use strings"
-                        .into(),
-                })
+                self.enter()?;
+                let items = self.items_until(">>", line);
+                self.depth -= 1;
+                Expr::new(Kind::Bits(items?), line)
             }
             Tok::Eof => {
                 return Err(SyntaxError::Missing {
@@ -1537,7 +1535,9 @@ fn max_capture_arg(e: &Expr, depth: usize) -> usize {
             })
             .max()
             .unwrap_or(0),
-        Kind::Tuple(items) | Kind::Block(items) => items.iter().map(m).max().unwrap_or(0),
+        Kind::Tuple(items) | Kind::Block(items) | Kind::Bits(items) => {
+            items.iter().map(m).max().unwrap_or(0)
+        }
         Kind::List(items, tail) => items.iter().chain(tail.iter()).map(m).max().unwrap_or(0),
         Kind::Map(pairs) => pairs.iter().map(|(k, v)| m(k).max(m(v))).max().unwrap_or(0),
         Kind::MapUpdate(b, pairs) | Kind::Struct(b, None, pairs) => pairs

@@ -45,6 +45,11 @@ fn write(e: &Expr, out: &mut String, depth: usize) {
             list(items, out, depth);
             out.push('}');
         }
+        Kind::Bits(items) => {
+            out.push_str("<<");
+            list(items, out, depth);
+            out.push_str(">>");
+        }
         Kind::List(items, tail) => {
             out.push('[');
             list(items, out, depth);

@@ -549,6 +549,7 @@ impl Lexer<'_> {
                     'b' => lit.push('\x08'),
                     'f' => lit.push('\x0c'),
                     'v' => lit.push('\x0b'),
+                    'd' => lit.push('\x7f'),
                     '\n' => {}
                     'x' | 'u' => {
                         // \xHH, \x{H…}, \uHHHH, \u{H…}

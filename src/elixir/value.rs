@@ -244,7 +244,7 @@ pub fn type_name(t: &Term) -> &'static str {
         Term::Int(_) => "Integer",
         Term::Float(_) => "Float",
         Term::Atom(_) => "Atom",
-        Term::Str(_) => "BitString",
+        Term::Str(_) | Term::Bin(..) => "BitString",
         Term::Tuple(_) => "Tuple",
         Term::List(_) => "List",
         Term::Map(_) => "Map",

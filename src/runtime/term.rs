@@ -226,6 +226,10 @@ pub enum Term {
     Float(f64),
     /// An Elixir string (a UTF-8 binary).
     Str(Rc<str>),
+    /// A binary that is not valid UTF-8, or a bitstring: its bytes, and how many bits of
+    /// the last byte belong to it (its high ones; 0: all eight). A binary that is valid
+    /// UTF-8 is always a `Str` (see [`Term::binary`]), so equal binaries are equal terms.
+    Bin(Rc<[u8]>, u8),
     Tuple(Seq<Term>),
     /// A proper list. Its tail is a view of the same items, so `[h | t]` costs nothing.
     List(List),
@@ -442,7 +446,12 @@ impl Term {
     pub fn is_boxed(&self) -> bool {
         matches!(
             self,
-            Term::Str(_) | Term::List(_) | Term::Tuple(_) | Term::Map(_) | Term::Struct(..)
+            Term::Str(_)
+                | Term::Bin(..)
+                | Term::List(_)
+                | Term::Tuple(_)
+                | Term::Map(_)
+                | Term::Struct(..)
         )
     }
 
@@ -451,6 +460,7 @@ impl Term {
     pub fn items_len(&self) -> usize {
         match self {
             Term::Str(x) => x.len(),
+            Term::Bin(x, _) => x.len(),
             Term::List(x) => x.len(),
             Term::Tuple(x) => x.len(),
             Term::Map(x) => x.len(),
@@ -475,6 +485,49 @@ impl Term {
     #[inline(never)]
     pub fn str(s: &str) -> Term {
         Term::Str(Rc::from(s))
+    }
+    /// A binary of these bytes: a `Str` when they are UTF-8.
+    pub fn binary(bytes: Vec<u8>) -> Term {
+        match String::from_utf8(bytes) {
+            Ok(s) => Term::Str(Rc::from(s.as_str())),
+            Err(e) => Term::Bin(Rc::from(e.into_bytes()), 0),
+        }
+    }
+    /// A bitstring: `bytes`, the last of which holds `tail` bits (its high ones; 0: all).
+    pub fn bitstring(mut bytes: Vec<u8>, tail: u8) -> Term {
+        if tail % 8 == 0 {
+            return Term::binary(bytes);
+        }
+        if let Some(last) = bytes.last_mut() {
+            *last &= 0xFFu8 << (8 - tail);
+        }
+        Term::Bin(Rc::from(bytes), tail)
+    }
+    /// A binary's bytes (a bitstring's are not whole bytes: `None`).
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Term::Str(s) => Some(s.as_bytes()),
+            Term::Bin(b, 0) => Some(b),
+            _ => None,
+        }
+    }
+    /// A bitstring's bytes and the bits of its last byte (0: all eight).
+    pub fn as_bits(&self) -> Option<(&[u8], u8)> {
+        match self {
+            Term::Str(s) => Some((s.as_bytes(), 0)),
+            Term::Bin(b, t) => Some((b, *t)),
+            _ => None,
+        }
+    }
+    /// Its size in bits, for a bitstring.
+    pub fn bit_size(&self) -> Option<u64> {
+        let (bytes, tail) = self.as_bits()?;
+        let whole = bytes.len() as u64 * 8;
+        Some(if tail == 0 {
+            whole
+        } else {
+            whole - 8 + tail as u64
+        })
     }
     #[inline(never)]
     pub fn tuple(items: Vec<Term>) -> Term {
@@ -610,7 +663,7 @@ impl Term {
             Term::Tuple(_) => 5,
             Term::Map(_) | Term::Struct(..) => 6,
             Term::List(_) => 7,
-            Term::Str(_) => 8,
+            Term::Str(_) | Term::Bin(..) => 8,
         }
     }
 
@@ -621,6 +674,7 @@ impl Term {
             Term::Atom(_) | Term::Int(_) | Term::Float(_) | Term::Pid(_) | Term::Ref(_) => 0,
             Term::Fun(_) => 4 * word,
             Term::Str(s) => s.len(),
+            Term::Bin(b, _) => b.len(),
             Term::Tuple(items) => items.iter().map(|t| word + t.heap_size()).sum::<usize>(),
             Term::List(items) => items.iter().map(|t| word + t.heap_size()).sum::<usize>(),
             Term::Map(pairs) => pairs
@@ -717,6 +771,10 @@ fn order(this: &Term, other: &Term, exact: bool) -> Ordering {
                         (Term::Float(a), Term::Int(b)) => a.total_cmp(&(*b as f64)),
                         (Term::Atom(a), Term::Atom(b)) => a.cmp(b),
                         (Term::Str(a), Term::Str(b)) => a.cmp(b),
+                        (Term::Str(_) | Term::Bin(..), Term::Str(_) | Term::Bin(..)) => {
+                            let (x, y) = (a.as_bits(), b.as_bits());
+                            x.cmp(&y)
+                        }
                         (Term::Pid(a), Term::Pid(b)) => a.cmp(b),
                         (Term::Ref(a), Term::Ref(b)) => a.cmp(b),
                         (Term::Fun(a), Term::Fun(b)) => a.id().cmp(&b.id()),
@@ -827,6 +885,31 @@ fn alias_of(name: &str) -> Option<&str> {
     ok.then_some(alias)
 }
 
+/// Whether iex prints the string in quotes (`String.printable?/1`): otherwise as its bytes.
+pub fn printable(s: &str) -> bool {
+    s.chars().all(|c| {
+        matches!(
+            c,
+            '\n' | '\r' | '\t' | '\x0B' | '\x08' | '\x0C' | '\x1B' | '\x7F' | '\x07'
+        ) || ('\x20'..='\x7E').contains(&c)
+            || c >= '\u{A0}'
+    })
+}
+
+/// A bitstring's items as iex prints them between `<<` and `>>`: `97`, `2::size(4)`.
+pub fn bits_items(t: &Term) -> Vec<String> {
+    let Some((bytes, tail)) = t.as_bits() else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = bytes.iter().map(|b| b.to_string()).collect();
+    if tail != 0 {
+        if let (Some(last), Some(b)) = (out.last_mut(), bytes.last()) {
+            *last = format!("{}::size({tail})", b >> (8 - tail));
+        }
+    }
+    out
+}
+
 fn write_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
     f.write_str("\"")?;
     for c in s.chars() {
@@ -836,6 +919,12 @@ fn write_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
             '\n' => f.write_str("\\n")?,
             '\t' => f.write_str("\\t")?,
             '\r' => f.write_str("\\r")?,
+            '\x0B' => f.write_str("\\v")?,
+            '\x08' => f.write_str("\\b")?,
+            '\x0C' => f.write_str("\\f")?,
+            '\x1B' => f.write_str("\\e")?,
+            '\x7F' => f.write_str("\\d")?,
+            '\x07' => f.write_str("\\a")?,
             '#' => f.write_str("#")?,
             c if (c as u32) < 0x20 => write!(f, "\\x{:02X}", c as u32)?,
             c => write!(f, "{c}")?,
@@ -961,7 +1050,12 @@ impl fmt::Display for Depth<'_> {
             }
             Term::Int(i) => write!(f, "{i}"),
             Term::Float(x) => write_float(f, *x),
-            Term::Str(s) => write_string(f, s),
+            Term::Str(s) if printable(s) => write_string(f, s),
+            Term::Str(_) | Term::Bin(..) => {
+                f.write_str("<<")?;
+                f.write_str(&bits_items(self.0).join(", "))?;
+                f.write_str(">>")
+            }
             Term::Pid(p) => write!(f, "{p}"),
             Term::Ref(r) => write!(f, "{r}"),
             Term::Tuple(items) => {

@@ -311,6 +311,13 @@ impl TraceHash {
                     .unwrap_or(0);
                 self.text(&x[..end]);
             }
+            Term::Bin(x, tail) => {
+                self.word(12);
+                self.word(x.len() as u64 * 8 + *tail as u64);
+                for b in x.iter().take(32) {
+                    self.word(*b as u64);
+                }
+            }
             Term::Tuple(x) => self.items(5, x, depth),
             Term::List(l) => self.items(6, l, depth),
             Term::Map(x) => {

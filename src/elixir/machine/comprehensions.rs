@@ -52,6 +52,20 @@ impl Machine {
         let Some(body) = blocks.get("do").cloned() else {
             return Some(Ctl::Throw(compile_error("missing :do option in \"for\"")));
         };
+        // a bitstring generator, `<<r::8, g::8 <- pixels>>`: its pattern and its source
+        for q in quals.iter_mut() {
+            if let Kind::Bits(items) = &q.kind {
+                if let Some(Kind::Binary("<-", seg, src)) = items.last().map(|l| &l.kind) {
+                    let mut pat = items[..items.len() - 1].to_vec();
+                    pat.push(seg.clone());
+                    let line = q.line as usize;
+                    *q = Expr::new(
+                        Kind::Binary("<<-", Expr::new(Kind::Bits(pat), line), src.clone()),
+                        line,
+                    );
+                }
+            }
+        }
         let _ = e;
         let state = ForState {
             quals,
@@ -97,7 +111,7 @@ impl Machine {
         }
         st.at = q;
         let src = match &st.quals[q].kind {
-            Kind::Binary("<-", _, src) => src.clone(),
+            Kind::Binary("<-" | "<<-", _, src) => src.clone(),
             _ => st.quals[q].clone(),
         };
         self.stack.push(Kont::For(st));
@@ -121,6 +135,23 @@ impl Machine {
         }
         let q = st.at;
         match &st.quals[q].kind {
+            Kind::Binary("<<-", pat, _) => {
+                let Kind::Bits(items) = &pat.kind else {
+                    return Ctl::Throw(compile_error("a bitstring generator needs a <<>> pattern"));
+                };
+                let items = items.clone();
+                let pieces = match self.bits_chunks(&items, &v) {
+                    Ok(p) => p,
+                    Err(x) => return Ctl::Throw(x),
+                };
+                st.levels.push(Level {
+                    qual: q,
+                    items: pieces,
+                    idx: 0,
+                    env_len: self.env.len(),
+                });
+                self.for_next(st)
+            }
             Kind::Binary("<-", _, _) => {
                 // a stream (or a struct implementing Enumerable): its items, taken in Elixir,
                 // come back here as a list
@@ -168,7 +199,7 @@ impl Machine {
             level.idx += 1;
             let q = level.qual;
             let pat = match &st.quals[q].kind {
-                Kind::Binary("<-", p, _) => p.clone(),
+                Kind::Binary("<-" | "<<-", p, _) => p.clone(),
                 _ => continue,
             };
             let base = self.env.len();

@@ -111,6 +111,7 @@ impl Machine {
     pub(super) fn combine(&mut self, e: &P, vals: Vec<Term>) -> Ctl {
         let r: R<Term> = match &e.kind {
             Kind::Tuple(_) => Ok(Term::tuple(vals)),
+            Kind::Bits(items) => bitstrings::build(items, &vals),
             Kind::List(items, tail) => {
                 let mut vals = vals;
                 let t = if tail.is_some() { vals.pop() } else { None };
@@ -538,6 +539,7 @@ pub(super) fn plain_undefined(x: Exc) -> Exc {
 pub(super) fn child(e: &Expr, i: usize) -> Option<P> {
     match &e.kind {
         Kind::Tuple(items) | Kind::Block(items) => items.get(i).cloned(),
+        Kind::Bits(items) => bitstrings::children(items).get(i).cloned(),
         Kind::List(items, tail) => {
             items
                 .get(i)

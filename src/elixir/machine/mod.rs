@@ -25,6 +25,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use super::ast::{Blocks, Body, Clause, Expr, Kind, Part, P};
+use super::bitstrings;
 use super::inspect;
 use super::matcher::map_get;
 use super::natives::Natives;
@@ -321,6 +322,8 @@ pub struct Machine {
     pub timers: Vec<(crate::runtime::Ref, crate::runtime::TimerRef)>,
     /// `for` options the machine evaluated, for the `for` starting again (`for_start`).
     for_preset: Vec<(Atom, Term)>,
+    /// Where the last bitstring pattern's match ended (see `matcher.rs`).
+    pub(crate) bits_end: Option<u64>,
     /// Steps compiled code took since the machine's loop last counted.
     vm_steps: u64,
     /// Compiled frames' vectors kept for the next calls.
@@ -423,6 +426,7 @@ impl Machine {
             heap_walk: None,
             vm_steps: 0,
             for_preset: Vec::new(),
+            bits_end: None,
             vm_pool: Vec::new(),
         }
     }

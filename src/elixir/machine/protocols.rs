@@ -16,7 +16,7 @@ pub fn builtin_type(t: &Term) -> &'static str {
         Term::Atom(_) => "Atom",
         Term::List(_) => "List",
         Term::Map(_) | Term::Struct(..) => "Map",
-        Term::Str(_) => "BitString",
+        Term::Str(_) | Term::Bin(..) => "BitString",
         Term::Int(_) => "Integer",
         Term::Float(_) => "Float",
         Term::Fun(_) => "Function",

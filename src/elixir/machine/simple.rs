@@ -40,6 +40,7 @@ impl Machine {
                 Part::Code(c) => s(c),
             }),
             Kind::Tuple(items) | Kind::Block(items) => items.iter().all(s),
+            Kind::Bits(items) => bitstrings::children(items).iter().all(s),
             Kind::List(items, tail) => items.iter().all(s) && tail.as_ref().is_none_or(s),
             Kind::Map(pairs) => pairs.iter().all(|(k, v)| s(k) && s(v)),
             Kind::MapUpdate(b, pairs) => s(b) && pairs.iter().all(|(k, v)| s(k) && s(v)),
@@ -136,6 +137,13 @@ impl Machine {
                     v.push(self.eval_simple(i)?);
                 }
                 Ok(Term::tuple(v))
+            }
+            Kind::Bits(items) => {
+                let mut v = Vec::new();
+                for c in bitstrings::children(items) {
+                    v.push(self.eval_simple(&c)?);
+                }
+                bitstrings::build(items, &v)
             }
             Kind::Block(items) => {
                 let mut last = Term::nil();

@@ -60,6 +60,12 @@ fn inspect_opts(t: &Term, opts: Option<&Term>) -> String {
                     "width" => o.width = ops::index(v.as_int().unwrap_or(80).max(1)),
                     "limit" => o.limit = v.as_int().map_or(usize::MAX, ops::index),
                     "pretty" => o.pretty = v.is_truthy(),
+                    "binaries" if *v == Term::atom("as_strings") => {
+                        o.binaries_as_strings = Some(true)
+                    }
+                    "binaries" if *v == Term::atom("as_binaries") => {
+                        o.binaries_as_strings = Some(false)
+                    }
                     _ => {}
                 }
             }
@@ -119,7 +125,11 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             print(m, "\n");
             value(Term::atom("eof"))
         }
-        ("iodata_to_binary", 1) => value(Term::str(&ops::to_string(&args[0])?)),
+        ("iodata_to_binary", 1) => {
+            let mut out = Vec::new();
+            super::binary::iolist(&args[0], &mut out)?;
+            value(Term::binary(out))
+        }
         _ => Ok(None),
     }
 }

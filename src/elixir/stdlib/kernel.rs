@@ -269,10 +269,12 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         },
         ("byte_size", 1) => match &a[0] {
             Term::Str(s) => value(Term::Int(s.len() as i64)),
+            Term::Bin(b, _) => value(Term::Int(b.len() as i64)),
             _ => Err(badarg(1, "not a bitstring")),
         },
         ("is_atom", 1) => is(matches!(a[0], Term::Atom(_))),
-        ("is_binary" | "is_bitstring", 1) => is(matches!(a[0], Term::Str(_))),
+        ("is_binary", 1) => is(a[0].as_bytes().is_some()),
+        ("is_bitstring", 1) => is(matches!(a[0], Term::Str(_) | Term::Bin(..))),
         ("is_boolean", 1) => is(a[0] == Term::bool(true) || a[0] == Term::bool(false)),
         ("is_float", 1) => is(matches!(a[0], Term::Float(_))),
         ("is_integer", 1) => is(matches!(a[0], Term::Int(_))),
@@ -521,6 +523,13 @@ fn inspect_with(t: &Term, opts: &Term) -> String {
         o.limit = match l {
             Term::Int(n) => ops::index(*n),
             _ => usize::MAX,
+        };
+    }
+    if let Some(Term::Atom(b)) = opts.get("binaries") {
+        o.binaries_as_strings = match &*b.name() {
+            "as_strings" => Some(true),
+            "as_binaries" => Some(false),
+            _ => None,
         };
     }
     if opts.get("charlists") == Some(&Term::atom("as_lists")) {

@@ -5,6 +5,7 @@
 //! them (`Enum.map`) or wait on the runtime (`GenServer.call`), through the machine.
 
 pub mod atom;
+pub mod binary;
 pub mod bitwise;
 pub mod r#enum;
 pub mod enumerable;
@@ -33,6 +34,9 @@ pub use super::natives::Table;
 pub const TABLES: &[(&str, Table)] = &[
     ("Elixir.Kernel", kernel::FUNS),
     ("erlang", kernel::ERLANG),
+    ("Elixir.Kernel", binary::KERNEL),
+    ("erlang", binary::ERLANG),
+    ("binary", binary::BINARY),
     ("Elixir.Enum", r#enum::FUNS),
     ("Elixir.Map", map::FUNS),
     ("Elixir.Keyword", keyword::FUNS),
@@ -95,7 +99,11 @@ pub fn call(m: &mut Machine, module: Atom, name: Atom, args: Vec<Term>) -> R<Opt
     let mname = module.name();
     let n = name.name();
     let r = match &*mname {
+        "Elixir.Kernel" | "erlang" if binary::handles(&n, args.len()) => {
+            binary::kernel_call(m, &n, args)?
+        }
         "Elixir.Kernel" | "erlang" => kernel::call(m, &n, args)?,
+        "binary" => binary::call(m, &n, args)?,
         "Elixir.Enum" => r#enum::call(m, &n, args)?,
         "Elixir.Map" => map::call(m, &n, args)?,
         "Elixir.Keyword" => keyword::call(m, &n, args)?,

@@ -29,7 +29,7 @@ struct Line {
 const FLOORS: &[(&str, usize)] = &[
     ("Access", 72),
     ("Atom", 11),
-    ("Base", 0),
+    ("Base", 49),
     ("Bitwise", 24),
     ("Enum", 205),
     ("Float", 35),
@@ -43,7 +43,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("Range", 47),
     ("Regex", 0),
     ("Stream", 67),
-    ("String", 164),
+    ("String", 168),
     ("Tuple", 18),
 ];
 

@@ -516,6 +516,16 @@ fn f16_value(h: u16) -> f64 {
     }
 }
 
+/// Bitstrings one after the other (`for …, into: <<>>`); `None` if one is not a bitstring.
+pub fn concat<'a>(parts: impl Iterator<Item = &'a Term>) -> Option<Term> {
+    let mut w = Writer::default();
+    for p in parts {
+        let (bytes, _) = p.as_bits()?;
+        w.push_bits(bytes, p.bit_size()?);
+    }
+    Some(w.finish())
+}
+
 // ------------------------------------------------------------------ reading
 
 /// A bitstring being read, most significant bit first.

@@ -5,7 +5,8 @@
 //! function the Elixir module does not define reaches the native one; `prelude/enum.ex`, `prelude/small.ex`), and
 //! `MapSet` and `Access` (`prelude/map_set.ex`, `prelude/access.ex`), the `Enumerable` and
 //! `Collectable` protocols with Enum's functions for what the native Enum does not walk
-//! itself (`prelude/enumerable.ex`), and `Stream` (`prelude/stream.ex`).
+//! itself (`prelude/enumerable.ex`), `Stream` (`prelude/stream.ex`) and `Base`
+//! (`prelude/base.ex`).
 
 use super::machine::Machine;
 use super::{parser, shell};
@@ -28,7 +29,9 @@ pub const SOURCE: &str = concat!(
     "\n",
     include_str!("prelude/enumerable.ex"),
     "\n",
-    include_str!("prelude/stream.ex")
+    include_str!("prelude/stream.ex"),
+    "\n",
+    include_str!("prelude/base.ex")
 );
 
 /// Defines the prelude's modules in `m`'s module table, once; prints nothing.

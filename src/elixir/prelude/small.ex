@@ -58,6 +58,24 @@ defmodule Float do
 end
 
 defmodule String do
+  def trim_leading(string, ""), do: string
+
+  def trim_leading(string, to_trim) when is_binary(to_trim) do
+    if String.starts_with?(string, to_trim),
+      do: trim_leading(binary_part(string, byte_size(to_trim), byte_size(string) - byte_size(to_trim)), to_trim),
+      else: string
+  end
+
+  def trim_trailing(string, ""), do: string
+
+  def trim_trailing(string, to_trim) when is_binary(to_trim) do
+    if String.ends_with?(string, to_trim),
+      do: trim_trailing(binary_part(string, 0, byte_size(string) - byte_size(to_trim)), to_trim),
+      else: string
+  end
+
+  def trim(string, to_trim), do: string |> trim_leading(to_trim) |> trim_trailing(to_trim)
+
   def replace_prefix(string, match, replacement) do
     if String.starts_with?(string, match),
       do: replacement <> drop_bytes(string, byte_size(match)),

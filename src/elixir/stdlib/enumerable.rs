@@ -155,6 +155,10 @@ pub fn into(target: &Term, items: Vec<Term>) -> R<Term> {
             }
             Ok(Term::map(pairs))
         }
+        Term::Str(_) | Term::Bin(..) if items.iter().all(|i| i.as_bits().is_some()) => Ok(
+            crate::elixir::bitstrings::concat(std::iter::once(target).chain(items.iter()))
+                .unwrap_or_else(Term::nil),
+        ),
         Term::Str(s) => {
             let mut out = s.to_string();
             for i in items {

@@ -12,27 +12,9 @@ use super::machine::Machine;
 use super::{parser, shell};
 use crate::runtime::Atom;
 
-pub const SOURCE: &str = concat!(
-    include_str!("prelude/otp.ex"),
-    "\n",
-    include_str!("prelude/keyword.ex"),
-    "\n",
-    include_str!("prelude/map.ex"),
-    "\n",
-    include_str!("prelude/map_set.ex"),
-    "\n",
-    include_str!("prelude/small.ex"),
-    "\n",
-    include_str!("prelude/enum.ex"),
-    "\n",
-    include_str!("prelude/access.ex"),
-    "\n",
-    include_str!("prelude/enumerable.ex"),
-    "\n",
-    include_str!("prelude/stream.ex"),
-    "\n",
-    include_str!("prelude/base.ex")
-);
+/// The prelude's files, as `build.rs` packs them (in load order, without comments, blank
+/// lines or indentation).
+pub const SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/prelude.ex"));
 
 /// Defines the prelude's modules in `m`'s module table, once; prints nothing.
 pub async fn load(m: &mut Machine) {

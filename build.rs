@@ -3,7 +3,17 @@
 //! files stay written for people.
 
 const PRELUDE: &[&str] = &[
-    "otp", "keyword", "map", "map_set", "small", "enum", "access", "enumerable", "stream", "base",
+    "otp",
+    "keyword",
+    "map",
+    "map_set",
+    "small",
+    "enum",
+    "access",
+    "enumerable",
+    "string_chars",
+    "stream",
+    "base",
 ];
 
 fn main() {

@@ -456,3 +456,18 @@ fn session_start_link_is_the_posts_genserver_start_link() {
     rt.run(1000);
     assert_eq!(c.eval("Process.whereis(:my_session)"), "nil");
 }
+
+/// The prelude (`src/elixir/prelude/*.ex`) parses and loads whole: a mistake in it would
+/// otherwise only leave the modules after it missing.
+#[test]
+fn the_prelude_loads_whole() {
+    assert_eq!(redfour::elixir::prelude::parses(), Ok(()));
+    let (_rt, mut c) = console();
+    c.submit("Base.encode16(\"ok\")");
+    c.settle();
+    assert_eq!(redfour::elixir::prelude::load_error(), None);
+    assert_eq!(
+        c.entries.last().and_then(|e| e.output.clone()).as_deref(),
+        Some("\"6F6B\"")
+    );
+}

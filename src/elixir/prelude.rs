@@ -28,8 +28,34 @@ pub async fn load(m: &mut Machine) {
         return;
     };
     m.start(exprs);
-    let _ = shell::drive(m).await;
+    let result = shell::drive(m).await;
+    if let Err(x) = result {
+        // a mistake in the prelude: the modules after it are missing; tests read this
+        let text = super::value::message(&match x {
+            super::value::Exc::Error(t)
+            | super::value::Exc::Exit(t)
+            | super::value::Exc::Throw(t) => t,
+        });
+        LOAD_ERROR.with(|e| *e.borrow_mut() = Some(text));
+    }
     m.out.clear();
+}
+
+thread_local! {
+    static LOAD_ERROR: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// What stopped the prelude from loading on this thread, if anything did (a test holds
+/// it to `None`: a mistake in `prelude/*.ex` would otherwise only leave modules missing).
+pub fn load_error() -> Option<String> {
+    LOAD_ERROR.with(|e| e.borrow().clone())
+}
+
+/// Whether the packed prelude parses (see `build.rs`).
+pub fn parses() -> Result<(), String> {
+    parser::parse(SOURCE)
+        .map(|_| ())
+        .map_err(|e| format!("{e:?}"))
 }
 
 thread_local! {

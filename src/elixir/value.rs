@@ -108,6 +108,17 @@ pub enum Exc {
 
 pub type R<T> = Result<T, Exc>;
 
+/// What a simple (frame-free) evaluation answers when a value turns out to need the
+/// machine after all (a struct whose `String.Chars` is written in Elixir): the machine
+/// evaluates the expression again its own way. Never reaches user code.
+pub fn needs_machine() -> Exc {
+    Exc::Throw(Term::atom("$redfour: needs the machine"))
+}
+
+pub fn is_needs_machine(x: &Exc) -> bool {
+    matches!(x, Exc::Throw(t) if *t == Term::atom("$redfour: needs the machine"))
+}
+
 #[inline(never)]
 pub fn exception(module: &str, fields: Vec<(&str, Term)>) -> Exc {
     Exc::Error(Term::structure(module, fields))

@@ -8,10 +8,11 @@ impl Machine {
 
     pub(super) fn eval(&mut self, e: P) -> Ctl {
         if self.is_simple(&e) {
-            return match self.eval_simple(&e) {
-                Ok(v) => Ctl::Ret(v),
-                Err(x) => self.throw_or_call(x, &e),
-            };
+            match self.eval_simple(&e) {
+                Ok(v) => return Ctl::Ret(v),
+                Err(x) if is_needs_machine(&x) => {}
+                Err(x) => return self.throw_or_call(x, &e),
+            }
         }
         match &e.kind {
             Kind::Block(items) => match items.len() {
@@ -138,14 +139,50 @@ impl Machine {
             Kind::Access(..) => access(&vals[0], &vals[1]),
             Kind::Interp(parts, charlist) => {
                 let mut s = String::new();
-                let mut it = vals.iter();
+                let nil = Term::nil();
+                let mut it = vals.iter().enumerate();
                 for p in parts {
                     match p {
                         Part::Lit(l) => s.push_str(l),
-                        Part::Code(_) => match ops::to_string(it.next().unwrap_or(&Term::nil())) {
-                            Ok(x) => s.push_str(&x),
-                            Err(x) => return Ctl::Throw(x),
-                        },
+                        Part::Code(_) => {
+                            let (i, v) = it.next().unwrap_or((0, &nil));
+                            match ops::to_string(v) {
+                                Ok(x) => s.push_str(&x),
+                                Err(x) => {
+                                    // a struct with `defimpl String.Chars`: its string in its
+                                    // place, then the interpolation again
+                                    let Some(call) = self.chars_call(v) else {
+                                        return Ctl::Throw(x);
+                                    };
+                                    let (e2, mut vals2) = (e.clone(), vals.clone());
+                                    self.stack.push(Kont::Then(Box::new(move |m, text| {
+                                        if text.as_str().is_none() {
+                                            return Err(exception(
+                                                "Protocol.UndefinedError",
+                                                vec![
+                                                    (
+                                                        "protocol",
+                                                        Term::Atom(Atom::module("String.Chars")),
+                                                    ),
+                                                    ("value", text),
+                                                    ("description", Term::str("")),
+                                                ],
+                                            ));
+                                        }
+                                        vals2[i] = text;
+                                        let ctl = m.combine(&e2, vals2);
+                                        Ok(NRet::Resume(
+                                            Box::new(Suspended {
+                                                konts: Vec::new(),
+                                                ctl,
+                                            }),
+                                            None,
+                                        ))
+                                    })));
+                                    return self.nret(call);
+                                }
+                            }
+                        }
                     }
                 }
                 Ok(if *charlist {

@@ -32,8 +32,8 @@ use super::natives::Natives;
 use super::ops;
 use super::stdlib;
 use super::value::{
-    compile_error, exception, fn_clause_error, key_error, match_error, undefined_function, Env,
-    Exc, Fun, FunKind, R,
+    compile_error, exception, fn_clause_error, is_needs_machine, key_error, match_error,
+    needs_machine, undefined_function, Env, Exc, Fun, FunKind, R,
 };
 use crate::runtime::{Atom, Ctx, Runtime, Term};
 

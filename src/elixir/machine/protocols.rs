@@ -208,6 +208,32 @@ impl Machine {
         }
     }
 
+    /// The console module implementing `String.Chars` for a value the native `to_string`
+    /// does not convert (a user's struct with `defimpl String.Chars`).
+    pub fn chars_impl(&self, value: &Term) -> Option<Atom> {
+        if !matches!(
+            value,
+            Term::Struct(..)
+                | Term::Tuple(_)
+                | Term::Map(_)
+                | Term::Pid(_)
+                | Term::Ref(_)
+                | Term::Fun(_)
+        ) {
+            return None;
+        }
+        self.protocol_impl(Atom::module("String.Chars"), value)
+    }
+
+    /// `to_string/1` of a value written in Elixir: a call of its `String.Chars` implementation.
+    pub fn chars_call(&self, value: &Term) -> Option<NRet> {
+        let module = self.chars_impl(value)?;
+        Some(NRet::Call(
+            Fun::capture(module, Atom::new("to_string"), 1),
+            vec![value.clone()],
+        ))
+    }
+
     /// Whether `proto` is a protocol defined in the console.
     pub fn is_protocol(&self, proto: Atom) -> bool {
         self.modules

@@ -121,7 +121,13 @@ impl Machine {
                         Part::Lit(l) => s.push_str(l),
                         Part::Code(c) => {
                             let v = self.eval_simple(c)?;
-                            s.push_str(&ops::to_string(&v)?);
+                            match ops::to_string(&v) {
+                                Ok(x) => s.push_str(&x),
+                                Err(_) if self.chars_impl(&v).is_some() => {
+                                    return Err(needs_machine())
+                                }
+                                Err(x) => return Err(x),
+                            }
                         }
                     }
                 }
@@ -252,7 +258,8 @@ impl Machine {
                 }
                 match Natives::call(self, kernel_atom(), *name, vals)? {
                     Some(NRet::Value(v)) => Ok(v),
-                    _ => Err(compile_error(format!("undefined function {}/{}", name.name(), args.len()))),
+                    Some(_) => Err(needs_machine()),
+                    None => Err(compile_error(format!("undefined function {}/{}", name.name(), args.len()))),
                 }
             }
             Kind::Remote(target, name, args, _) => {
@@ -266,6 +273,7 @@ impl Machine {
                 }
                 match Natives::call(self, module, *name, vals)? {
                     Some(NRet::Value(v)) => Ok(v),
+                    Some(_) => Err(needs_machine()),
                     _ => Err(undefined_function(module, &name.name(), args.len(), None)),
                 }
             }

@@ -6,10 +6,10 @@ use std::rc::Rc;
 use super::super::machine::{Machine, NRet};
 use super::super::matcher::{strict_eq, StrictKeys};
 use super::super::ops;
-use super::super::value::{as_fun, badarg, exception, protocol_undefined, Exc, R};
+use super::super::value::{as_fun, badarg, exception, protocol_undefined, Exc, Fun, R};
 use super::enumerable::{item_arg, push_item, to_vec, walk, Items, Walk};
 use super::value;
-use crate::runtime::Term;
+use crate::runtime::{Atom, Term};
 
 pub const FUNS: super::Table = &[
     ("to_list", 1, false),
@@ -433,10 +433,23 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 Some(_) => return Err(badarg(2, "not a binary")),
                 None => String::new(),
             };
-            let parts: Vec<String> = to_vec(&a[0])?
-                .iter()
-                .map(ops::to_string)
-                .collect::<R<_>>()?;
+            let items = to_vec(&a[0])?;
+            // items with `defimpl String.Chars`: their strings first, then the join again
+            if items.iter().any(|i| m.chars_impl(i).is_some()) {
+                let to_string =
+                    Fun::capture(Atom::module("String.Chars"), Atom::new("to_string"), 1);
+                let rest: Vec<Term> = a[1..].to_vec();
+                return Ok(Some(NRet::CallThen(
+                    Fun::capture(Atom::module("Enum"), Atom::new("map"), 2),
+                    vec![Term::list(items.to_vec()), to_string],
+                    Box::new(move |m, strings| {
+                        let mut args = vec![strings];
+                        args.extend(rest);
+                        call(m, "join", args)?.ok_or_else(|| badarg(1, "not a list"))
+                    }),
+                )));
+            }
+            let parts: Vec<String> = items.iter().map(ops::to_string).collect::<R<_>>()?;
             value(Term::str(&parts.join(&sep)))
         }
         ("member?", 2) => value(Term::bool(ops::member(&a[0], &a[1])?)),

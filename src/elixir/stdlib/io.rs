@@ -82,7 +82,19 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     match (name, args.len()) {
         ("puts", 1 | 2) => {
             let (_, x) = device_and(&args);
-            let s = ops::to_string(x)?;
+            let s = match ops::to_string(x) {
+                Ok(s) => s,
+                Err(e) => {
+                    let Some(NRet::Call(f, a)) = m.chars_call(x) else {
+                        return Err(e);
+                    };
+                    return Ok(Some(NRet::CallThen(
+                        f,
+                        a,
+                        Box::new(|m, s| call(m, "puts", vec![s])?.ok_or(e)),
+                    )));
+                }
+            };
             print(m, &s);
             print(m, "\n");
             value(Term::ok())

@@ -298,7 +298,13 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("is_struct", 1) => is(matches!(a[0], Term::Struct(..))),
         ("is_struct", 2) => is(matches!(&a[0], Term::Struct(m, _) if Term::Atom(*m) == a[1])),
         ("is_exception", 1) => is(matches!(&a[0], Term::Struct(m, _) if is_exception_module(m))),
-        ("to_string", 1) => value(Term::str(&ops::to_string(&a[0])?)),
+        ("to_string", 1) => match ops::to_string(&a[0]) {
+            Ok(s) => value(Term::str(&s)),
+            Err(x) => match m.chars_call(&a[0]) {
+                Some(call) => Ok(Some(call)),
+                None => Err(x),
+            },
+        },
         ("to_charlist", 1) => {
             let s = ops::to_string(&a[0])?;
             value(Term::list(s.chars().map(|c| Term::Int(c as i64)).collect()))

@@ -12,6 +12,7 @@ const PRELUDE: &[&str] = &[
     "access",
     "enumerable",
     "string_chars",
+    "inspect",
     "stream",
     "base",
 ];

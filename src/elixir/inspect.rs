@@ -34,7 +34,7 @@ fn simple(d: &Doc) -> bool {
 
 /// Options: `pretty` lays out in [`WIDTH`] columns (iex's results, `IO.inspect`), otherwise
 /// one line (`inspect/1`).
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Opts {
     pub pretty: bool,
     pub limit: usize,
@@ -42,6 +42,8 @@ pub struct Opts {
     /// `binaries:` — `Some(true)`: `:as_strings`, `Some(false)`: `:as_binaries`, `None`:
     /// `:infer` (quoted when printable).
     pub binaries_as_strings: Option<bool>,
+    /// What a user's `defimpl Inspect` answered for these structs (printed as is).
+    pub overrides: std::rc::Rc<Vec<(Term, String)>>,
 }
 
 impl Default for Opts {
@@ -51,6 +53,7 @@ impl Default for Opts {
             limit: LIMIT,
             width: WIDTH,
             binaries_as_strings: None,
+            overrides: Default::default(),
         }
     }
 }
@@ -272,6 +275,14 @@ fn to_doc(t: &Term, opts: &Opts, depth: usize) -> Doc {
                 });
             }
             container("%{", docs, "}")
+        }
+        Term::Struct(..) if opts.overrides.iter().any(|(k, _)| k == t) => {
+            let s = opts
+                .overrides
+                .iter()
+                .find(|(k, _)| k == t)
+                .map(|(_, s)| s.clone());
+            text(s.unwrap_or_default())
         }
         Term::Struct(module, fields) => {
             if let Some((first, last, step)) = range_parts(t) {

@@ -4,9 +4,9 @@
 
 use super::machine::{Machine, Step};
 use super::stdlib::iex::NO_RESULT;
-use super::value::{render, Exc};
+use super::value::{render, Exc, Fun};
 use super::{inspect, parser};
-use crate::runtime::Term;
+use crate::runtime::{Atom, Term};
 
 /// Steps the machine runs before it lets other processes have a turn.
 pub const BUDGET: u64 = 4_000;
@@ -64,7 +64,18 @@ pub async fn eval(m: &mut Machine, line: &str, number: usize) -> Answer {
             }
         }
         Ok(v) => {
-            text.push_str(&inspect::pretty(&v));
+            // structs with a user's `defimpl Inspect`: their implementations run first
+            if m.inspect_impls(&v).is_empty() {
+                text.push_str(&inspect::pretty(&v));
+            } else {
+                let pretty = Fun::capture(Atom::new("redfour_protocol"), Atom::new("pretty"), 1);
+                m.start_call(pretty, vec![v.clone()]);
+                match drive(m).await {
+                    Ok(Term::Str(s)) => text.push_str(&s),
+                    Ok(other) => text.push_str(&inspect::pretty(&other)),
+                    Err(x) => text.push_str(&render(&at_line(x, number))),
+                }
+            }
             m.results.push(v);
             if m.results.len() > 100 {
                 m.results.remove(0);

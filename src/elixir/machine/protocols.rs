@@ -242,3 +242,102 @@ impl Machine {
             .is_some_and(|m| m.protocol)
     }
 }
+
+/// What a user's `Inspect` implementations answered, for the printer.
+pub type Overrides = Rc<Vec<(Term, String)>>;
+/// What runs once they all answered.
+type AfterInspect = Box<dyn FnOnce(&mut Machine, Overrides) -> R<NRet>>;
+
+/// Structs looked at, at most, for a user's `Inspect` implementations in one value.
+const INSPECT_SCAN: usize = 10_000;
+
+impl Machine {
+    /// The structs in `t` whose `Inspect` is written in Elixir (`defimpl Inspect, for:
+    /// User`), each once, with their implementation.
+    pub fn inspect_impls(&self, t: &Term) -> Vec<(Term, Atom)> {
+        let proto = Atom::module("Inspect");
+        let mut out: Vec<(Term, Atom)> = Vec::new();
+        let mut todo = vec![t];
+        let mut seen = 0;
+        while let Some(t) = todo.pop() {
+            seen += 1;
+            if seen > INSPECT_SCAN {
+                break;
+            }
+            match t {
+                Term::Struct(s, fields) => {
+                    let own = child(proto, s.name().trim_start_matches("Elixir."));
+                    if self.modules.borrow().contains_key(&own) {
+                        if !out.iter().any(|(k, _)| k == t) {
+                            out.push((t.clone(), own));
+                        }
+                        continue;
+                    }
+                    todo.extend(fields.iter().map(|(_, v)| v));
+                }
+                Term::Tuple(items) => todo.extend(items.iter()),
+                Term::List(items) => todo.extend(items.iter()),
+                Term::Map(pairs) => todo.extend(pairs.iter().flat_map(|(k, v)| [k, v])),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Calls each implementation in turn (their answers are strings, or iodata), then
+    /// `finish` with what they answered.
+    pub fn inspect_chain(
+        &mut self,
+        mut pending: Vec<(Term, Atom)>,
+        mut done: Vec<(Term, String)>,
+        finish: AfterInspect,
+    ) -> R<NRet> {
+        let Some((value, module)) = pending.pop() else {
+            return finish(self, Rc::new(done));
+        };
+        let opts = self
+            .make_struct(Atom::module("Inspect.Opts"), None, Vec::new())
+            .unwrap_or_else(|_| Term::list(vec![]));
+        Ok(NRet::CallThen(
+            Fun::capture(module, Atom::new("inspect"), 2),
+            vec![value.clone(), opts],
+            Box::new(move |m, answer| {
+                let mut bytes = Vec::new();
+                super::super::stdlib::binary::iolist(&answer, &mut bytes).map_err(|_| {
+                    exception(
+                        "ArgumentError",
+                        vec![(
+                            "message",
+                            Term::str(&format!(
+                                "{}.inspect/2 must answer a string, got: {}",
+                                Term::Atom(module),
+                                inspect::inspect(&answer)
+                            )),
+                        )],
+                    )
+                })?;
+                done.push((value, String::from_utf8_lossy(&bytes).into_owned()));
+                m.inspect_chain(pending, done, finish)
+            }),
+        ))
+    }
+
+    /// `inspect(t, opts)` with the user's `Inspect` implementations, or `None` when `t`
+    /// holds no struct that has one (the native printer answers alone).
+    pub fn inspect_with_impls(&mut self, t: &Term, opts: inspect::Opts) -> Option<R<NRet>> {
+        let pending = self.inspect_impls(t);
+        if pending.is_empty() {
+            return None;
+        }
+        let t = t.clone();
+        Some(self.inspect_chain(
+            pending,
+            Vec::new(),
+            Box::new(move |_m, overrides| {
+                let mut opts = opts;
+                opts.overrides = overrides;
+                Ok(NRet::Value(Term::str(&inspect::render(&t, opts))))
+            }),
+        ))
+    }
+}

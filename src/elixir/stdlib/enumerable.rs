@@ -523,3 +523,28 @@ fn gather(mut items: Vec<Term>) -> Then {
     }
     })
 }
+
+/// Hands the answer `n` comes to (at once, or after the calls it asks for) to `f`.
+pub fn then_value(
+    m: &mut Machine,
+    n: NRet,
+    f: impl FnOnce(&mut Machine, Term) -> R<Term> + 'static,
+) -> R<NRet> {
+    match n {
+        NRet::Value(v) => f(m, v).map(NRet::Value),
+        NRet::Call(fun, args) => Ok(NRet::CallThen(
+            fun,
+            args,
+            Box::new(move |m, r| f(m, r).map(NRet::Value)),
+        )),
+        NRet::CallThen(fun, args, then) => Ok(NRet::CallThen(
+            fun,
+            args,
+            Box::new(move |m, r| {
+                let next = then(m, r)?;
+                then_value(m, next, f)
+            }),
+        )),
+        other => Ok(other),
+    }
+}

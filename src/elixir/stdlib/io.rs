@@ -49,7 +49,8 @@ fn device_and(args: &[Term]) -> (bool, &Term) {
     }
 }
 
-fn inspect_opts(t: &Term, opts: Option<&Term>) -> String {
+/// `IO.inspect`'s options: the printer's, and the label.
+fn io_opts(opts: Option<&Term>) -> (inspect::Opts, Option<String>) {
     let mut o = inspect::Opts::default();
     let mut label = None;
     if let Some(Term::List(kv)) = opts {
@@ -71,11 +72,33 @@ fn inspect_opts(t: &Term, opts: Option<&Term>) -> String {
             }
         }
     }
-    let body = inspect::render(t, o);
+    (o, label)
+}
+
+fn labelled(label: Option<String>, body: String) -> String {
     match label {
         Some(l) => format!("{l}: {body}"),
         None => body,
     }
+}
+
+/// Prints `item` as IO.inspect does (with a user's `defimpl Inspect` for its structs).
+fn io_inspect(m: &mut Machine, item: &Term, opts: Option<&Term>) -> R<Option<NRet>> {
+    let (o, label) = io_opts(opts);
+    let item = item.clone();
+    if let Some(r) = m.inspect_with_impls(&item, o.clone()) {
+        let n = r?;
+        return super::enumerable::then_value(m, n, move |m, body| {
+            let body = body.as_str().unwrap_or("").to_string();
+            print(m, &labelled(label, body));
+            print(m, "\n");
+            Ok(item)
+        })
+        .map(Some);
+    }
+    print(m, &labelled(label, inspect::render(&item, o)));
+    print(m, "\n");
+    value(item)
 }
 
 pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
@@ -105,12 +128,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             print(m, &s);
             value(Term::ok())
         }
-        ("inspect", 1) => {
-            let s = inspect_opts(&args[0], None);
-            print(m, &s);
-            print(m, "\n");
-            value(args[0].clone())
-        }
+        ("inspect", 1) => io_inspect(m, &args[0], None),
         ("inspect", 2) => {
             // IO.inspect(item, opts) or IO.inspect(device, item)
             let (item, opts) = if matches!(&args[1], Term::List(_))
@@ -120,17 +138,9 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             } else {
                 (&args[1], None)
             };
-            let s = inspect_opts(item, opts);
-            print(m, &s);
-            print(m, "\n");
-            value(item.clone())
+            io_inspect(m, item, opts)
         }
-        ("inspect", 3) => {
-            let s = inspect_opts(&args[1], Some(&args[2]));
-            print(m, &s);
-            print(m, "\n");
-            value(args[1].clone())
-        }
+        ("inspect", 3) => io_inspect(m, &args[1], Some(&args[2])),
         ("gets", 1) => {
             let s = ops::to_string(&args[0])?;
             print(m, &s);

@@ -309,8 +309,20 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             let s = ops::to_string(&a[0])?;
             value(Term::list(s.chars().map(|c| Term::Int(c as i64)).collect()))
         }
-        ("inspect", 1) => value(Term::str(&inspect::inspect(&a[0]))),
-        ("inspect", 2) => value(Term::str(&inspect_with(&a[0], &a[1]))),
+        ("inspect", 1) => {
+            let plain = inspect::Opts {
+                pretty: false,
+                ..Default::default()
+            };
+            match m.inspect_with_impls(&a[0], plain) {
+                Some(r) => r.map(Some),
+                None => value(Term::str(&inspect::inspect(&a[0]))),
+            }
+        }
+        ("inspect", 2) => match m.inspect_with_impls(&a[0], opts_of(&a[1])) {
+            Some(r) => r.map(Some),
+            None => value(Term::str(&inspect_with(&a[0], &a[1]))),
+        },
         ("self", 0) => value(Term::Pid(m.ctx.pid())),
         ("spawn" | "spawn_link" | "spawn_monitor", 1 | 3) => super::otp::spawn(m, name, args),
         ("node", 0) => value(Term::atom("nonode@nohost")),
@@ -515,6 +527,18 @@ fn put_one(data: &Term, k: &Term, new: Term) -> R<Term> {
 }
 
 fn inspect_with(t: &Term, opts: &Term) -> String {
+    let o = opts_of(opts);
+    if opts.get("charlists") == Some(&Term::atom("as_lists")) {
+        if let Term::List(items) = t {
+            let parts: Vec<String> = items.iter().map(inspect::inspect).collect();
+            return format!("[{}]", parts.join(", "));
+        }
+    }
+    inspect::render(t, o)
+}
+
+/// `inspect/2`'s options.
+fn opts_of(opts: &Term) -> inspect::Opts {
     let mut o = inspect::Opts {
         pretty: false,
         ..Default::default()
@@ -538,13 +562,7 @@ fn inspect_with(t: &Term, opts: &Term) -> String {
             _ => None,
         };
     }
-    if opts.get("charlists") == Some(&Term::atom("as_lists")) {
-        if let Term::List(items) = t {
-            let parts: Vec<String> = items.iter().map(inspect::inspect).collect();
-            return format!("[{}]", parts.join(", "));
-        }
-    }
-    inspect::render(t, o)
+    o
 }
 
 /// The exception `raise` raises for its arguments.

@@ -11,6 +11,8 @@ pub const FUNS: super::Table = &[
     ("impl_for", 2, true),
     ("impl_for!", 2, true),
     ("info", 2, true),
+    ("inspect_native", 1, true),
+    ("pretty", 1, false),
 ];
 
 fn undefined(proto: Atom, v: &Term) -> super::super::value::Exc {
@@ -18,6 +20,25 @@ fn undefined(proto: Atom, v: &Term) -> super::super::value::Exc {
 }
 
 pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    match (name, args.as_slice()) {
+        ("inspect_native", [v]) => {
+            let plain = super::super::inspect::Opts {
+                pretty: false,
+                ..Default::default()
+            };
+            return match m.inspect_with_impls(v, plain) {
+                Some(r) => r.map(Some),
+                None => value(Term::str(&super::super::inspect::inspect(v))),
+            };
+        }
+        ("pretty", [v]) => {
+            return match m.inspect_with_impls(v, Default::default()) {
+                Some(r) => r.map(Some),
+                None => value(Term::str(&super::super::inspect::pretty(v))),
+            };
+        }
+        _ => {}
+    }
     let Some(Term::Atom(proto)) = args.first().cloned() else {
         return Err(badarg(1, "not an atom"));
     };

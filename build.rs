@@ -15,6 +15,7 @@ const PRELUDE: &[&str] = &[
     "inspect",
     "stream",
     "base",
+    "regex",
 ];
 
 fn main() {

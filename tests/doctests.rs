@@ -35,15 +35,15 @@ const FLOORS: &[(&str, usize)] = &[
     ("Float", 35),
     ("Function", 13),
     ("Integer", 64),
-    ("Kernel", 216),
+    ("Kernel", 222),
     ("Keyword", 127),
     ("List", 107),
     ("Map", 84),
     ("MapSet", 36),
     ("Range", 47),
-    ("Regex", 0),
+    ("Regex", 44),
     ("Stream", 67),
-    ("String", 168),
+    ("String", 175),
     ("Tuple", 18),
 ];
 

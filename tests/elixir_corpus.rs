@@ -370,3 +370,8 @@ fn streams() {
 fn binaries() {
     check("binaries");
 }
+
+#[test]
+fn regexes() {
+    check("regex");
+}

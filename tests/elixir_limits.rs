@@ -200,3 +200,69 @@ fn a_native_reduction_over_a_huge_range_yields_and_can_be_interrupted() {
     assert!(!c.busy());
     assert_eq!(c.eval("Enum.reduce(1..1_000_000, 0, &+/2)"), "500000500000");
 }
+
+/// Catastrophic backtracking (`(a+)+$` against a long run of `a`s with no match) ends with
+/// a clear error within the matcher's step limit, and the console answers the next line;
+/// patterns that do not blow up answer as PCRE does, on long inputs too.
+#[test]
+fn a_pathological_regex_ends_with_a_clear_error_and_the_console_goes_on() {
+    let (_rt, mut c) = console();
+    for (line, want) in [
+        (
+            r#"Regex.run(~r/^(a+)+$/, String.duplicate("a", 40) <> "b")"#,
+            "** (RuntimeError) the regular expression gave up after 5000000 steps",
+        ),
+        (
+            r#"Regex.match?(~r/(x+x+)+y/, String.duplicate("x", 5_000))"#,
+            "** (RuntimeError) the regular expression gave up",
+        ),
+        (
+            r#"String.duplicate("ab", 100_000) =~ ~r/(ab)+c/"#,
+            "** (RuntimeError) the regular expression gave up",
+        ),
+        (
+            r#"Regex.scan(~r/\d+/, String.duplicate("a1", 20_000)) |> length()"#,
+            "20000",
+        ),
+        (r#"String.duplicate("x", 200_000) =~ ~r/x$/"#, "true"),
+    ] {
+        let started = std::time::Instant::now();
+        let out = c.eval(line);
+        assert!(out.starts_with(want), "{line}: {out}");
+        // in a debug build: the limit holds each search to well under a few seconds
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "{line} took {:?}",
+            started.elapsed()
+        );
+    }
+    assert_eq!(c.eval("1 + 1"), "2");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Random patterns from a small alphabet of regex pieces, on random text: each compiles
+    /// or is refused with a message, and a match answers or stops with the limit's error.
+    #[test]
+    fn random_regexes_answer_or_refuse_without_a_panic(
+        pattern in proptest::collection::vec(prop::sample::select(vec![
+            "a", "b", ".", "*", "+", "?", "(", ")", "|", "[ab]", "[^a]", "\\d", "\\w", "^", "$",
+            "{2}", "{1,3}", "(?:", "(?=", "(?<=a)", "\\1", "*?", "\\b",
+        ]), 0..12),
+        text in "[ab1 ]{0,40}",
+    ) {
+        let (_rt, mut c) = console();
+        let source = pattern.concat().replace('"', "");
+        let line = format!("Regex.compile({source:?}) |> elem(0)");
+        let compiled = c.eval(&line);
+        prop_assert!(compiled == ":ok" || compiled == ":error", "{line}: {compiled}");
+        if compiled == ":ok" {
+            let run = format!("Regex.scan(Regex.compile!({source:?}), {text:?}) |> length()");
+            let out = c.eval(&run);
+            prop_assert!(
+                out.parse::<usize>().is_ok() || out.contains("gave up"),
+                "{run}: {out}"
+            );
+        }
+    }
+}

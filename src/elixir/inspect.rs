@@ -297,6 +297,27 @@ fn to_doc(t: &Term, opts: &Opts, depth: usize) -> Doc {
                 let list = Term::list(members.iter().map(|(k, _)| k.clone()).collect());
                 return Doc::Cons(vec![text("MapSet.new("), d(&list), text(")")]);
             }
+            // a regex prints as the sigil that makes it
+            if &*module.name() == "Elixir.Regex" {
+                let field = |k: &str| {
+                    fields
+                        .iter()
+                        .find(|(f, _)| &*f.name() == k)
+                        .map(|(_, v)| v.clone())
+                };
+                if let (Some(Term::Str(src)), Some(opts)) = (field("source"), field("opts")) {
+                    return match opts {
+                        Term::Str(o) => text(format!("~r/{}/{o}", src.replace('/', "\\/"))),
+                        other => Doc::Cons(vec![
+                            text("Regex.compile!("),
+                            text(string_literal(&src)),
+                            text(", "),
+                            d(&other),
+                            text(")"),
+                        ]),
+                    };
+                }
+            }
             // a stream prints its source and its functions, as Elixir's Inspect does
             if &*module.name() == "Elixir.Stream" {
                 let field = |k: &str| {

@@ -23,6 +23,7 @@ pub mod natives;
 pub mod ops;
 pub mod parser;
 pub mod prelude;
+pub mod regex;
 pub mod shell;
 pub mod source;
 pub mod stdlib;

@@ -285,6 +285,9 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
         "not in" => member(b, a).map(|m| Term::bool(!m)),
         "=~" => match (a, b) {
             (Term::Str(x), Term::Str(y)) => Ok(Term::bool(x.contains(&**y))),
+            (Term::Str(x), Term::Struct(m, _)) if &*m.name() == "Elixir.Regex" => {
+                super::stdlib::re::is_match(b, x).map(Term::bool)
+            }
             _ => Err(exception(
                 "FunctionClauseError",
                 vec![

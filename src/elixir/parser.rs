@@ -1402,10 +1402,20 @@ impl Parser {
                 });
                 Ok(Expr::new(Kind::Lit(Term::list(words.collect())), line))
             }
+            // `Regex.compile!(source, modifiers)`: checked when it runs
+            'r' | 'R' => {
+                let source = self.interp(parts, false, line)?;
+                let mods = Expr::new(Kind::Lit(Term::str(mods)), line);
+                let regex = Expr::new(Kind::Alias(crate::runtime::Atom::new("Regex")), line);
+                Ok(Expr::new(
+                    Kind::Remote(regex, crate::runtime::Atom::new("compile!"), vec![source, mods], true),
+                    line,
+                ))
+            }
             _ => Err(SyntaxError::Invalid {
                 line,
                 col: 1,
-                message: format!("the sigil ~{letter} is not supported by this console (it knows ~s, ~S, ~c, ~C, ~w and ~W)"),
+                message: format!("the sigil ~{letter} is not supported by this console (it knows ~s, ~S, ~c, ~C, ~w, ~W, ~r and ~R)"),
             }),
         }
     }

@@ -698,7 +698,9 @@ impl Lexer<'_> {
             _ => return self.invalid(line, col, format!("invalid sigil delimiter: \"{open}\"")),
         };
         let lower = letter.is_ascii_lowercase();
-        let parts = self.quoted_until(&close.to_string(), lower, lower, line, col)?;
+        // a regex keeps its backslashes (`\d`) for the regex to read
+        let escapes = lower && letter != 'r';
+        let parts = self.quoted_until(&close.to_string(), lower, escapes, line, col)?;
         let mut mods = String::new();
         while let Some(c) = self.peek(0).filter(|c| c.is_ascii_alphabetic()) {
             mods.push(c);

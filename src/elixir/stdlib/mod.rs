@@ -19,6 +19,7 @@ pub mod map;
 pub mod otp;
 pub mod protocol;
 pub mod range;
+pub mod re;
 pub mod string;
 pub mod tuple;
 
@@ -62,6 +63,7 @@ pub const TABLES: &[(&str, Table)] = &[
     ("observer", otp::OBSERVER),
     ("redfour_protocol", protocol::FUNS),
     ("redfour_enum", enumerable::LAZY_FUNS),
+    ("redfour_re", re::FUNS),
 ];
 
 /// Fills the console's table of native functions with the library's modules.
@@ -118,6 +120,7 @@ pub fn call(m: &mut Machine, module: Atom, name: Atom, args: Vec<Term>) -> R<Opt
         "Elixir.Exception" => kernel::exception_call(m, &n, args)?,
         "redfour_protocol" => protocol::call(m, &n, args)?,
         "redfour_enum" => enumerable::lazy_call(m, &n, args)?,
+        "redfour_re" => re::call(m, &n, args)?,
         _ => otp::call(m, &mname, &n, args)?,
     };
     Ok(r)

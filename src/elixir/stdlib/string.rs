@@ -40,6 +40,7 @@ pub const FUNS: super::Table = &[
     ("graphemes", 1, true),
     ("codepoints", 1, true),
     ("next_codepoint", 1, true),
+    ("match?", 2, true),
     ("pad_leading", 2, true),
     ("pad_leading", 3, true),
     ("pad_trailing", 2, true),
@@ -108,7 +109,36 @@ fn pad(m: &str, x: &str, count: i64, padding: &str, leading: bool) -> String {
     }
 }
 
+/// `String.split/replace/match?` with a regex: `Regex`'s functions (Elixir, in the prelude).
+fn with_regex(name: &str, a: &[Term]) -> Option<NRet> {
+    let is_regex = |t: &Term| matches!(t, Term::Struct(m, _) if &*m.name() == "Elixir.Regex");
+    if !a.get(1).is_some_and(is_regex) {
+        return None;
+    }
+    let opts = |i: usize| a.get(i).cloned().unwrap_or_else(|| Term::list(vec![]));
+    let (fun, args) = match (name, a.len()) {
+        ("split", 2 | 3) => ("split", vec![a[1].clone(), a[0].clone(), opts(2)]),
+        ("replace", 3 | 4) => (
+            "replace",
+            vec![a[1].clone(), a[0].clone(), a[2].clone(), opts(3)],
+        ),
+        ("match?", 2) => ("match?", vec![a[1].clone(), a[0].clone()]),
+        _ => return None,
+    };
+    let arity = args.len();
+    Some(NRet::Call(
+        super::super::value::Fun::capture(Atom::module("Regex"), Atom::new(fun), arity),
+        args,
+    ))
+}
+
 pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    if let Some(n) = with_regex(name, &args) {
+        return Ok(Some(n));
+    }
+    if name == "match?" {
+        return Err(badarg(2, "not a regex"));
+    }
     let a = &args;
     let n = a.len();
     let st = |i: usize| s(&a[i], name, n);

@@ -31,7 +31,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("Atom", 11),
     ("Base", 49),
     ("Bitwise", 24),
-    ("Enum", 205),
+    ("Enum", 220),
     ("Float", 35),
     ("Function", 13),
     ("Integer", 64),

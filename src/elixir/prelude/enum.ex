@@ -3,6 +3,91 @@
 # Written for this project from the documented behaviour.
 
 defmodule Enum do
+  def max(enumerable, sorter, empty_fallback) when is_function(empty_fallback, 0),
+    do: pick_by(enumerable, fn x -> x end, sorter, empty_fallback)
+
+  def min(enumerable, sorter, empty_fallback) when is_function(empty_fallback, 0),
+    do: pick_by(enumerable, fn x -> x end, sorter, empty_fallback)
+
+  def max_by(enumerable, fun, sorter_or_fallback) when is_function(sorter_or_fallback, 0),
+    do: pick_by(enumerable, fun, &>=/2, sorter_or_fallback)
+
+  def max_by(enumerable, fun, sorter), do: pick_by(enumerable, fun, sorter, fn -> raise Enum.EmptyError end)
+  def max_by(enumerable, fun, sorter, empty_fallback), do: pick_by(enumerable, fun, sorter, empty_fallback)
+
+  def min_by(enumerable, fun, sorter_or_fallback) when is_function(sorter_or_fallback, 0),
+    do: pick_by(enumerable, fun, &<=/2, sorter_or_fallback)
+
+  def min_by(enumerable, fun, sorter), do: pick_by(enumerable, fun, sorter, fn -> raise Enum.EmptyError end)
+  def min_by(enumerable, fun, sorter, empty_fallback), do: pick_by(enumerable, fun, sorter, empty_fallback)
+
+  def min_max(enumerable, empty_fallback) when is_function(empty_fallback, 0) do
+    case Enum.to_list(enumerable) do
+      [] -> empty_fallback.()
+      list -> Enum.min_max(list)
+    end
+  end
+
+  def min_max_by(enumerable, fun, empty_fallback \\ fn -> raise Enum.EmptyError end)
+
+  def min_max_by(enumerable, fun, empty_fallback) when is_function(empty_fallback, 0) do
+    case Enum.to_list(enumerable) do
+      [] -> empty_fallback.()
+      list -> {Enum.min_by(list, fun), Enum.max_by(list, fun)}
+    end
+  end
+
+  # the item whose fun.(item) the sorter keeps (a function: sorter.(kept, next) keeps the
+  # one it has; the first of equals stays)
+  defp pick_by(enumerable, fun, sorter, empty_fallback) when is_function(sorter, 2) do
+    case Enum.to_list(enumerable) do
+      [] ->
+        empty_fallback.()
+
+      [first | rest] ->
+        {best, _} =
+          Enum.reduce(rest, {first, fun.(first)}, fn x, {kept, key} ->
+            k = fun.(x)
+            if sorter.(key, k), do: {kept, key}, else: {x, k}
+          end)
+
+        best
+    end
+  end
+
+  def slide(enumerable, range_or_single_index, insertion_index) do
+    list = Enum.to_list(enumerable)
+    count = length(list)
+
+    {first, last} =
+      case range_or_single_index do
+        %Range{first: f, last: l} -> {index_in(f, count), index_in(l, count)}
+        i when is_integer(i) -> {index_in(i, count), index_in(i, count)}
+      end
+
+    insertion = index_in(insertion_index, count)
+
+    cond do
+      last < first or (insertion >= first and insertion <= last) ->
+        list
+
+      insertion < first ->
+        {head, rest} = Enum.split(list, insertion)
+        {middle, rest} = Enum.split(rest, first - insertion)
+        {moved, tail} = Enum.split(rest, last - first + 1)
+        head ++ moved ++ middle ++ tail
+
+      true ->
+        {head, rest} = Enum.split(list, first)
+        {moved, rest} = Enum.split(rest, last - first + 1)
+        {middle, tail} = Enum.split(rest, insertion - last)
+        head ++ middle ++ moved ++ tail
+    end
+  end
+
+  defp index_in(i, count) when i < 0, do: Kernel.max(count + i, 0)
+  defp index_in(i, _count), do: i
+
   def count_until(enumerable, limit) when is_integer(limit) and limit > 0 do
     Enum.reduce_while(enumerable, 0, fn _, n ->
       if n + 1 >= limit, do: {:halt, n + 1}, else: {:cont, n + 1}

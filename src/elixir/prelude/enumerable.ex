@@ -287,6 +287,10 @@ defmodule :redfour_enum do
   def zip_with(enumerables, fun),
     do: enumerables |> Stream.zip_with(fun) |> to_list()
 
+  # a leftover that is a stream (Stream.cycle([0])): as many of its items as a chunk takes
+  def chunk_every(enumerable, count, step, leftover),
+    do: Enum.chunk_every(to_list(enumerable), count, step, Enum.take(leftover, count))
+
   def concat(enumerables), do: enumerables |> Stream.concat() |> to_list()
   def concat(left, right), do: concat([left, right])
 end

@@ -422,7 +422,8 @@ fn lazy_enum() -> Atom {
 pub fn redirect(m: &mut Machine, module: Atom, name: Atom, args: &[Term]) -> Option<NRet> {
     let first = args.first();
     let cheap_no = !first.is_some_and(|a| is_foreign(a) || matches!(a, Term::List(_)))
-        && !args.get(1).is_some_and(is_foreign);
+        && !args.get(1).is_some_and(is_foreign)
+        && !args.get(3).is_some_and(is_foreign);
     if cheap_no {
         return None;
     }
@@ -434,7 +435,8 @@ pub fn redirect(m: &mut Machine, module: Atom, name: Atom, args: &[Term]) -> Opt
                 || (matches!(&*n, "zip" | "concat" | "zip_with" | "zip_reduce")
                     && args.first().is_some_and(lists_foreign))
                 || (matches!(&*n, "zip" | "concat" | "zip_with")
-                    && args.get(1).is_some_and(is_foreign));
+                    && args.get(1).is_some_and(is_foreign))
+                || (&*n == "chunk_every" && args.get(3).is_some_and(is_foreign));
             if !first {
                 return None;
             }

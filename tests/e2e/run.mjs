@@ -372,6 +372,43 @@ test('a line that once stopped the page gets its answer, and the floor keeps run
   await page.screenshot({ path: join(artifacts, 'console-edges-floor-running.png'), fullPage: true });
 });
 
+test('the documentation examples run in the page: a lazy stream, a protocol, a binary, a regex', async ({ page, url }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${url}?seed=6&speed=20&arrivals=60&chaos=0&persistence=none`);
+  await page.waitForSelector('[data-testid="console-input"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length >= 2, null, { timeout: 30000 });
+  const clock = async () => parseFloat(await page.textContent('[data-testid="clock"]'));
+  // each line's answer, as iex 1.14 prints it (tests/fixtures/iex/*.exs hold many more)
+  const lines = {
+    'Stream.iterate(1, &(&1 * 2)) |> Stream.map(&(&1 + 1)) |> Enum.take(5)': '[2, 3, 5, 9, 17]',
+    'Enum.zip(Stream.cycle([:a, :b]), 1..3)': '[a: 1, b: 2, a: 3]',
+    'defprotocol Size do def size(data) end': null,
+    'defimpl Size, for: BitString do def size(s), do: byte_size(s) end': null,
+    'Size.size("héllo")': '6',
+    '<<r::8, g::8, b::8>> = <<255, 128, 0>>': '<<255, 128, 0>>',
+    '{r, g, b}': '{255, 128, 0}',
+    'Regex.scan(~r/\\d+/, "order 66, room 101")': '[["66"], ["101"]]',
+    'String.replace("2024-05-06", ~r/(\\d+)-(\\d+)-(\\d+)/, "\\\\3/\\\\2/\\\\1")': '"06/05/2024"',
+    'Base.encode64("Red:4")': '"UmVkOjQ="',
+  };
+  for (const [line, want] of Object.entries(lines)) {
+    await typeInConsole(page, [line]);
+    if (want === null) continue;
+    const got = await page.$$eval('[data-testid="console-output"]', (els) => els[els.length - 1].textContent);
+    if (got !== want) throw new Error(`${line} answered ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+  }
+  await page.locator('[data-testid="region-console"]').screenshot({ path: join(artifacts, 'console-library.png') });
+  // a regex that backtracks without end stops with a clear error; the floor never stopped
+  const t0 = await clock();
+  await typeInConsole(page, ['Regex.run(~r/^(a+)+$/, String.duplicate("a", 40) <> "b")']);
+  const got = await page.$$eval('[data-testid="console-output"]', (els) => els[els.length - 1].textContent);
+  if (!got.startsWith('** (RuntimeError) the regular expression gave up after 5000000 steps')) throw new Error(`pathological regex: ${got}`);
+  await page.waitForFunction((t) => parseFloat(document.querySelector('[data-testid="clock"]').textContent) > t + 1, t0, { timeout: 10000 });
+  if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+  await page.locator('[data-testid="region-console"]').screenshot({ path: join(artifacts, 'console-regex-limit.png') });
+});
+
 // Types a file's lines as a person would, one Enter each, waiting after each for the console
 // to finish (a multi-line input waits at ...(n)> meanwhile).
 async function typeFile(page, text) {

@@ -35,7 +35,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("Float", 35),
     ("Function", 13),
     ("Integer", 64),
-    ("Kernel", 222),
+    ("Kernel", 242),
     ("Keyword", 127),
     ("List", 107),
     ("Map", 84),

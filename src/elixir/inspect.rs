@@ -209,27 +209,44 @@ fn key_text(a: Atom) -> String {
     }
 }
 
+/// Characters of a string iex prints before it cuts it (`Inspect.Opts`' `printable_limit`).
+const PRINTABLE_LIMIT: usize = 4096;
+
+/// A binary as its bytes, `<<104, 105>>`, at most `limit` of them.
+fn bytes_doc(t: &Term, opts: &Opts) -> Doc {
+    let items = crate::runtime::term::bits_items(t);
+    let over = items.len() > opts.limit;
+    let mut docs: Vec<Doc> = items.into_iter().take(opts.limit).map(text).collect();
+    if over {
+        docs.push(text("..."));
+    }
+    container("<<", docs, ">>")
+}
+
 fn to_doc(t: &Term, opts: &Opts, depth: usize) -> Doc {
     if depth > 200 {
         return text("...");
     }
     let d = |x: &Term| to_doc(x, opts, depth + 1);
     match t {
+        // past `printable_limit` (4,096 characters) a string is cut, as iex cuts it
+        Term::Str(s) if s.len() > PRINTABLE_LIMIT && opts.binaries_as_strings != Some(false) => {
+            let head: String = s.chars().take(PRINTABLE_LIMIT).collect();
+            let quoted =
+                opts.binaries_as_strings == Some(true) || crate::runtime::term::printable(&head);
+            match (quoted, head.len() == s.len()) {
+                (true, true) => text(string_literal(s)),
+                (true, false) => text(format!("{} <> ...", string_literal(&head))),
+                (false, _) => bytes_doc(t, opts),
+            }
+        }
         Term::Str(s)
             if opts.binaries_as_strings == Some(true)
                 || (opts.binaries_as_strings.is_none() && crate::runtime::term::printable(s)) =>
         {
             text(string_literal(s))
         }
-        Term::Str(_) | Term::Bin(..) => {
-            let items = crate::runtime::term::bits_items(t);
-            let over = items.len() > opts.limit;
-            let mut docs: Vec<Doc> = items.into_iter().take(opts.limit).map(text).collect();
-            if over {
-                docs.push(text("..."));
-            }
-            container("<<", docs, ">>")
-        }
+        Term::Str(_) | Term::Bin(..) => bytes_doc(t, opts),
         Term::Tuple(items) => {
             container_with("{", limited(items.iter(), opts, depth, d), "}", Break::Flex)
         }

@@ -53,6 +53,11 @@ pub fn take_native_work() -> u64 {
     NATIVE_WORK.with(|w| w.replace(0))
 }
 
+/// Reductions charged by big operations that the machine's loop has not counted yet.
+pub fn native_work() -> u64 {
+    NATIVE_WORK.with(|w| w.get())
+}
+
 /// Whether a big operation charged work that the machine's loop has not counted yet.
 pub fn native_work_pending() -> bool {
     NATIVE_WORK.with(|w| w.get() > 0)

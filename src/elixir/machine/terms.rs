@@ -47,6 +47,11 @@ pub(super) fn build_list(mut items: Vec<Term>, tail: Option<Term>) -> R<Term> {
             if items.len() + t.len() > ops::MAX_ITEMS {
                 return Err(ops::too_big("a list", items.len() + t.len()));
             }
+            // `[x | acc]` copies the tail (a list term is one shared slice): charged as the
+            // allocation it is, so a long accumulation yields as it goes
+            if t.len() > 64 {
+                ops::note_alloc(t.len() * std::mem::size_of::<Term>());
+            }
             items.extend(t.iter().cloned());
             Ok(Term::list(items))
         }

@@ -10,7 +10,12 @@ use crate::runtime::Term;
 
 /// Kernel's and `:erlang`'s functions written here (the rest of those modules are in
 /// `kernel.rs`).
-pub const KERNEL: super::Table = &[("bit_size", 1, true), ("binary_part", 3, true)];
+pub const KERNEL: super::Table = &[
+    ("bit_size", 1, true),
+    ("binary_part", 3, true),
+    ("binary_slice", 2, true),
+    ("binary_slice", 3, true),
+];
 
 pub const ERLANG: super::Table = &[
     ("bit_size", 1, true),
@@ -54,7 +59,26 @@ pub const BINARY: super::Table = &[
 
 /// Whether `name/arity` of Kernel or `:erlang` is one of this file's.
 pub fn handles(name: &str, arity: usize) -> bool {
-    ERLANG.iter().any(|(n, a, _)| *n == name && *a == arity)
+    ERLANG
+        .iter()
+        .chain(KERNEL)
+        .any(|(n, a, _)| *n == name && *a == arity)
+}
+
+/// `binary_slice/2,3`: bytes as `String.slice/2,3` takes characters (a negative start counts
+/// from the end; what lies past the end is left out).
+fn slice(b: &[u8], first: i64, last: i64, step: i64) -> Term {
+    let total = b.len() as i64;
+    let at = |i: i64| if i < 0 { i.saturating_add(total) } else { i };
+    let (first, last) = (at(first).max(0), at(last).min(total - 1));
+    if first >= total || last < first || step < 1 {
+        return Term::str("");
+    }
+    let picked: Vec<u8> = (first..=last)
+        .step_by(step as usize)
+        .map(|i| b[i as usize])
+        .collect();
+    Term::binary(picked)
 }
 
 fn bytes(t: &Term, which: usize) -> R<&[u8]> {
@@ -156,6 +180,32 @@ pub fn kernel_call(_m: &mut Machine, name: &str, a: Vec<Term>) -> R<Option<NRet>
         ("binary_part", [b, s, l]) => value(part(bytes(b, 1)?, int(s, 2)?, int(l, 3)?)?),
         ("binary_part", [b, Term::Tuple(sl)]) if sl.len() == 2 => {
             value(part(bytes(b, 1)?, int(&sl[0], 2)?, int(&sl[1], 2)?)?)
+        }
+        ("binary_slice", [b, r]) => {
+            let b = bytes(b, 1)?;
+            let Some((first, last, step)) = crate::runtime::term::range_parts(r) else {
+                return Err(badarg(2, "not a range"));
+            };
+            if step < 0 {
+                return Err(argument_error(format!(
+                    "binary_slice/2 does not accept ranges with negative steps, got: {}",
+                    super::super::inspect::inspect(r)
+                )));
+            }
+            value(slice(b, first, last, step))
+        }
+        ("binary_slice", [b, start, size]) => {
+            let (b, start, size) = (bytes(b, 1)?, int(start, 2)?, int(size, 3)?);
+            if size < 0 {
+                return Err(badarg(3, "not a non-negative integer"));
+            }
+            let total = b.len() as i64;
+            let from = if start < 0 {
+                (start + total).max(0)
+            } else {
+                start
+            };
+            value(slice(b, from, from.saturating_add(size) - 1, 1))
         }
         ("binary_to_list", [b]) => value(list_of_bytes(bytes(b, 1)?)),
         ("binary_to_list", [b, s, e]) => {

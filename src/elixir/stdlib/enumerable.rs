@@ -336,8 +336,8 @@ fn walk_dyn(m: &mut Machine, mut w: DynWalk) -> R<NRet> {
             if let Some(stop) = w.ops.step(&item, r)? {
                 return Ok(NRet::Value(stop));
             }
-            // the items, and the steps the function took, count towards the turn
-            if slice as u64 + m.pending_steps() > SLICE as u64 {
+            // the items, the steps the function took and what it built count towards the turn
+            if slice as u64 + m.pending_steps() + ops::native_work() > SLICE as u64 {
                 ops::note_work(slice as u64);
                 return Ok(NRet::Continue(Box::new(move |m, _| walk_dyn(m, w))));
             }

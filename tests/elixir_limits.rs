@@ -266,3 +266,48 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// Random integer segments (sizes 1 to 63 bits, signed or not, big or little endian for
+    /// whole bytes) built into a bitstring with a binary after them, then matched back with
+    /// the same specs: every value and the binary come back.
+    #[test]
+    fn bitstrings_built_and_matched_give_their_values_back(
+        segs in proptest::collection::vec((1u32..=63, any::<i64>(), any::<bool>(), any::<bool>()), 1..6),
+    ) {
+        let (_rt, mut c) = console();
+        let mut build = Vec::new();
+        let mut pattern = Vec::new();
+        let mut want = Vec::new();
+        for (i, (n, raw, signed, little)) in segs.iter().enumerate() {
+            let n = *n;
+            let little = *little && n % 8 == 0;
+            // the value the n bits hold, as the pattern reads them back
+            let v: i64 = if *signed {
+                let shift = 64 - n;
+                (raw << shift) >> shift
+            } else {
+                raw & ((1i64 << n) - 1)
+            };
+            let spec = format!(
+                "size({n})-{}-{}",
+                if *signed { "signed" } else { "unsigned" },
+                if little { "little" } else { "big" }
+            );
+            build.push(format!("{v}::{spec}"));
+            pattern.push(format!("a{i}::{spec}"));
+            want.push(v.to_string());
+        }
+        let names: Vec<String> = (0..segs.len()).map(|i| format!("a{i}")).collect();
+        let line = format!(
+            "<<{}, rest::bits>> = <<{}, \"ab\">>; {{[{}], rest}}",
+            pattern.join(", "),
+            build.join(", "),
+            names.join(", ")
+        );
+        let out = c.eval(&line);
+        let expect = format!("{{[{}], \"ab\"}}", want.join(", "));
+        prop_assert!(out.ends_with(&expect) || out.replace('\n', "").replace("  ", " ").ends_with(&expect), "{line}\n => {out}\n want {expect}");
+    }
+}

@@ -174,20 +174,19 @@ enum Node {
     Around(Box<Node>, bool, bool),
 }
 
-struct Parser<'a> {
+struct Parser {
     chars: Vec<char>,
     pos: usize,
     flags: Flags,
     groups: usize,
     names: Vec<(String, usize)>,
-    src: &'a str,
 }
 
 fn err(message: &'static str, at: usize) -> CompileError {
     CompileError { message, at }
 }
 
-impl Parser<'_> {
+impl Parser {
     fn peek(&self) -> Option<char> {
         self.chars.get(self.pos).copied()
     }
@@ -894,9 +893,7 @@ impl Regex {
             flags,
             groups: 0,
             names: Vec::new(),
-            src: source,
         };
-        let _ = p.src;
         let ast = p.alt(0)?;
         if p.pos < p.chars.len() {
             return Err(err("unmatched parentheses", p.offset(p.pos)));

@@ -163,7 +163,7 @@ defmodule Access do
 
     cond do
       i >= 0 and i < length(data) -> i
-      strict -> raise Enum.OutOfBoundsError
+      strict -> raise Enum.OutOfBoundsError, "out of bounds error"
       true -> nil
     end
   end

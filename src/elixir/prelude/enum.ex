@@ -12,13 +12,13 @@ defmodule Enum do
   def max_by(enumerable, fun, sorter_or_fallback) when is_function(sorter_or_fallback, 0),
     do: pick_by(enumerable, fun, &>=/2, sorter_or_fallback)
 
-  def max_by(enumerable, fun, sorter), do: pick_by(enumerable, fun, sorter, fn -> raise Enum.EmptyError end)
+  def max_by(enumerable, fun, sorter), do: pick_by(enumerable, fun, sorter, fn -> raise Enum.EmptyError, "empty error" end)
   def max_by(enumerable, fun, sorter, empty_fallback), do: pick_by(enumerable, fun, sorter, empty_fallback)
 
   def min_by(enumerable, fun, sorter_or_fallback) when is_function(sorter_or_fallback, 0),
     do: pick_by(enumerable, fun, &<=/2, sorter_or_fallback)
 
-  def min_by(enumerable, fun, sorter), do: pick_by(enumerable, fun, sorter, fn -> raise Enum.EmptyError end)
+  def min_by(enumerable, fun, sorter), do: pick_by(enumerable, fun, sorter, fn -> raise Enum.EmptyError, "empty error" end)
   def min_by(enumerable, fun, sorter, empty_fallback), do: pick_by(enumerable, fun, sorter, empty_fallback)
 
   def min_max(enumerable, empty_fallback) when is_function(empty_fallback, 0) do
@@ -28,7 +28,7 @@ defmodule Enum do
     end
   end
 
-  def min_max_by(enumerable, fun, empty_fallback \\ fn -> raise Enum.EmptyError end)
+  def min_max_by(enumerable, fun, empty_fallback \\ fn -> raise Enum.EmptyError, "empty error" end)
 
   def min_max_by(enumerable, fun, empty_fallback) when is_function(empty_fallback, 0) do
     case Enum.to_list(enumerable) do

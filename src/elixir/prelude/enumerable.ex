@@ -146,7 +146,7 @@ defmodule :redfour_enum do
       end)
 
     case elem(result, 1) do
-      :first -> raise Enum.EmptyError
+      :first -> raise Enum.EmptyError, "empty error"
       {:acc, acc} -> acc
     end
   end
@@ -264,7 +264,7 @@ defmodule :redfour_enum do
   def fetch!(enumerable, index) do
     case fetch(enumerable, index) do
       {:ok, x} -> x
-      :error -> raise Enum.OutOfBoundsError
+      :error -> raise Enum.OutOfBoundsError, "out of bounds error"
     end
   end
 

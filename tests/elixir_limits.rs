@@ -288,7 +288,7 @@ proptest! {
                 let shift = 64 - n;
                 (raw << shift) >> shift
             } else {
-                raw & ((1i64 << n) - 1)
+                ((*raw as u64) & (u64::MAX >> (64 - n))) as i64
             };
             let spec = format!(
                 "size({n})-{}-{}",

@@ -316,20 +316,14 @@ fn to_doc(t: &Term, opts: &Opts, depth: usize) -> Doc {
             }
             // a regex prints as the sigil that makes it
             if &*module.name() == "Elixir.Regex" {
-                let field = |k: &str| {
-                    fields
-                        .iter()
-                        .find(|(f, _)| &*f.name() == k)
-                        .map(|(_, v)| v.clone())
-                };
-                if let (Some(Term::Str(src)), Some(opts)) = (field("source"), field("opts")) {
+                if let (Some(Term::Str(src)), Some(opts)) = (t.get("source"), t.get("opts")) {
                     return match opts {
                         Term::Str(o) => text(format!("~r/{}/{o}", src.replace('/', "\\/"))),
                         other => Doc::Cons(vec![
                             text("Regex.compile!("),
-                            text(string_literal(&src)),
+                            text(string_literal(src)),
                             text(", "),
-                            d(&other),
+                            d(other),
                             text(")"),
                         ]),
                     };
@@ -337,12 +331,7 @@ fn to_doc(t: &Term, opts: &Opts, depth: usize) -> Doc {
             }
             // a stream prints its source and its functions, as Elixir's Inspect does
             if &*module.name() == "Elixir.Stream" {
-                let field = |k: &str| {
-                    fields
-                        .iter()
-                        .find(|(f, _)| &*f.name() == k)
-                        .map_or_else(Term::nil, |(_, v)| v.clone())
-                };
+                let field = |k: &str| t.get(k).cloned().unwrap_or_else(Term::nil);
                 let shown = Term::list(vec![
                     Term::tuple(vec![Term::atom("enum"), field("enum")]),
                     Term::tuple(vec![Term::atom("funs"), field("funs")]),

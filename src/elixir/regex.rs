@@ -1161,16 +1161,19 @@ fn is_word(c: char, f: Flags) -> bool {
     }
 }
 
+/// The Unicode answer with `u` (PCRE's UCP), the ASCII one without.
+fn either(unicode: bool, uni: bool, ascii: bool) -> bool {
+    if unicode {
+        uni
+    } else {
+        ascii
+    }
+}
+
 fn named(n: Named, c: char, f: Flags) -> bool {
     let u = f.unicode;
     match n {
-        Named::Digit => {
-            if u {
-                c.is_numeric()
-            } else {
-                c.is_ascii_digit()
-            }
-        }
+        Named::Digit => either(u, c.is_numeric(), c.is_ascii_digit()),
         Named::Word => is_word(c, f),
         Named::Space => {
             if u {
@@ -1186,34 +1189,10 @@ fn named(n: Named, c: char, f: Flags) -> bool {
             c,
             '\n' | '\x0b' | '\x0c' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'
         ),
-        Named::Alpha => {
-            if u {
-                c.is_alphabetic()
-            } else {
-                c.is_ascii_alphabetic()
-            }
-        }
-        Named::Alnum => {
-            if u {
-                c.is_alphanumeric()
-            } else {
-                c.is_ascii_alphanumeric()
-            }
-        }
-        Named::Upper => {
-            if u {
-                c.is_uppercase()
-            } else {
-                c.is_ascii_uppercase()
-            }
-        }
-        Named::Lower => {
-            if u {
-                c.is_lowercase()
-            } else {
-                c.is_ascii_lowercase()
-            }
-        }
+        Named::Alpha => either(u, c.is_alphabetic(), c.is_ascii_alphabetic()),
+        Named::Alnum => either(u, c.is_alphanumeric(), c.is_ascii_alphanumeric()),
+        Named::Upper => either(u, c.is_uppercase(), c.is_ascii_uppercase()),
+        Named::Lower => either(u, c.is_lowercase(), c.is_ascii_lowercase()),
         Named::Punct => c.is_ascii_punctuation(),
         Named::XDigit => c.is_ascii_hexdigit(),
         Named::Cntrl => c.is_control(),

@@ -68,17 +68,20 @@ impl Machine {
         }
     }
 
-    pub(super) fn begin_module(&mut self, args: &[P], blocks: &Rc<Blocks>) -> Ctl {
+    /// `defmodule Name do … end`, or `defprotocol` (`protocol`: its bodiless `def`s dispatch).
+    pub(super) fn begin_module(&mut self, args: &[P], blocks: &Rc<Blocks>, protocol: bool) -> Ctl {
         let name = match self.module_name(&args[0]) {
             Ok(n) => n,
             Err(x) => return Ctl::Throw(x),
         };
         let Some(Body::Expr(body)) = blocks.get("do").cloned() else {
-            return Ctl::Throw(compile_error("missing :do option in \"defmodule\""));
+            let form = if protocol { "defprotocol" } else { "defmodule" };
+            return Ctl::Throw(compile_error(format!("missing :do option in \"{form}\"")));
         };
         self.open_module(
             Module {
                 name: Some(name),
+                protocol,
                 ..Module::default()
             },
             body,

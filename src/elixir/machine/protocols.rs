@@ -30,25 +30,6 @@ fn child(parent: Atom, last: &str) -> Atom {
 }
 
 impl Machine {
-    /// `defprotocol Name do … end`.
-    pub(super) fn begin_protocol(&mut self, args: &[P], blocks: &Rc<Blocks>) -> Ctl {
-        let name = match self.module_name(&args[0]) {
-            Ok(n) => n,
-            Err(x) => return Ctl::Throw(x),
-        };
-        let Some(Body::Expr(body)) = blocks.get("do").cloned() else {
-            return Ctl::Throw(compile_error("missing :do option in \"defprotocol\""));
-        };
-        self.open_module(
-            Module {
-                name: Some(name),
-                protocol: true,
-                ..Module::default()
-            },
-            body,
-        )
-    }
-
     /// `defimpl Proto, for: Type do … end` (`for:` may list several types; inside a
     /// `defmodule` it defaults to that module).
     pub(super) fn begin_impl(&mut self, args: &[P], blocks: &Rc<Blocks>) -> Ctl {

@@ -81,8 +81,8 @@ impl Machine {
                 })));
                 Ctl::Eval(args[1].clone())
             }
-            ("defmodule", 1) => self.begin_module(args, blocks),
-            ("defprotocol", 1) => self.begin_protocol(args, blocks),
+            ("defmodule", 1) => self.begin_module(args, blocks, false),
+            ("defprotocol", 1) => self.begin_module(args, blocks, true),
             ("defimpl", 1 | 2) => self.begin_impl(args, blocks),
             ("def" | "defp", 1 | 2) => match self.define(&*n == "defp", args, blocks) {
                 Ok(t) => Ctl::Ret(t),

@@ -27,17 +27,17 @@ struct Line {
 
 /// Lines each module answers as iex does, at least (raise it as the library grows).
 const FLOORS: &[(&str, usize)] = &[
-    ("Access", 72),
+    ("Access", 73),
     ("Atom", 11),
     ("Base", 49),
     ("Bitwise", 24),
     ("Enum", 220),
     ("Float", 35),
     ("Function", 13),
-    ("Integer", 64),
+    ("Integer", 65),
     ("Kernel", 242),
     ("Keyword", 127),
-    ("List", 107),
+    ("List", 108),
     ("Map", 84),
     ("MapSet", 36),
     ("Range", 47),

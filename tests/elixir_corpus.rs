@@ -375,3 +375,10 @@ fn binaries() {
 fn regexes() {
     check("regex");
 }
+
+/// Integers past 64 bits: arithmetic, the Integer and Bitwise functions, comparisons with
+/// floats, bitstring segments, map keys and patterns, as iex 1.14 answers them.
+#[test]
+fn big_integers() {
+    check("big_integers");
+}

@@ -311,3 +311,83 @@ proptest! {
         prop_assert!(out.ends_with(&expect) || out.replace('\n', "").replace("  ", " ").ends_with(&expect), "{line}\n => {out}\n want {expect}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+    /// Integer arithmetic across the 64-bit edge: the console's `+`, `-`, `*`, `div`, `rem`,
+    /// comparisons and `Integer.to_string/2` on random 64-bit operands (some made big by a
+    /// product first) agree with Rust's `i128`.
+    #[test]
+    fn big_integer_arithmetic_agrees_with_i128(
+        a in any::<i64>(), b in any::<i64>(), k in -3i64..=3, base in 2u32..=36,
+    ) {
+        let (_rt, mut c) = console();
+        // x = a * 3 (past 64 bits for a large a), y = b / 4 + k (so x * y fits an i128)
+        let x = a as i128 * 3;
+        let y = (b / 4) as i128 + k as i128;
+        let line = format!(
+            "x = {a} * 3; y = div({b}, 4) + {k}; [x + y, x - y, x * y, div(x, y), rem(x, y), x < y, x == y, -x, abs(x)]"
+        );
+        let out = c.eval(&line).replace(['\n', ' '], "");
+        let want = if y == 0 {
+            None
+        } else {
+            Some(format!(
+                "[{},{},{},{},{},{},{},{},{}]",
+                x + y, x - y, x * y, x / y, x % y, x < y, x == y, -x, x.abs()
+            ))
+        };
+        match want {
+            Some(w) => prop_assert_eq!(out, w, "{}", line),
+            None => prop_assert!(out.contains("ArithmeticError"), "{}: {}", line, out),
+        }
+        let text = c.eval(&format!("Integer.to_string({a} * 3, {base})"));
+        let back = c.eval(&format!("String.to_integer({text}, {base}) == {a} * 3"));
+        prop_assert_eq!(back, "true", "{}", text);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// Integer segments wider than 64 bits (65 to 200, signed or not, either endianness for
+    /// whole bytes) built from a big value and matched back give the value modulo 2^size.
+    #[test]
+    fn wide_integer_segments_round_trip(
+        n in 65u32..=200, a in any::<i64>(), b in any::<u64>(), signed in any::<bool>(), little in any::<bool>(),
+    ) {
+        let (_rt, mut c) = console();
+        let little = little && n % 8 == 0;
+        let spec = format!(
+            "size({n})-{}-{}",
+            if signed { "signed" } else { "unsigned" },
+            if little { "little" } else { "big" }
+        );
+        // v = a * 2^64 + b: up to 128 bits, so it fits the segment (n >= 65) or wraps
+        let line = format!(
+            "import Bitwise; v = ({a} <<< 64) + {b}; <<w::{spec}>> = <<v::{spec}>>; \
+             m = v &&& ((1 <<< {n}) - 1); \
+             want = if {signed} and m >= (1 <<< ({n} - 1)), do: m - (1 <<< {n}), else: m; w == want"
+        );
+        prop_assert_eq!(c.eval(&line), "true", "{}", line);
+    }
+}
+
+#[test]
+fn huge_integers_end_in_a_clear_error_not_a_frozen_tab() {
+    let (_rt, mut c) = console();
+    for line in [
+        "2 ** 100_000_000",
+        "Integer.pow(10, 1_000_000)",
+        "import Bitwise; 1 <<< 10_000_000",
+        "Enum.reduce(1..200_000, 1, &*/2)",
+    ] {
+        let out = c.eval(line);
+        assert!(
+            out.contains("SystemLimitError") && out.contains("wider than this console holds"),
+            "{line}: {out}"
+        );
+    }
+    // 1000! has 2,568 digits and is answered whole
+    let out = c.eval("Enum.reduce(1..1000, 1, &*/2) |> Integer.to_string() |> String.length()");
+    assert_eq!(out, "2568");
+}

@@ -10,6 +10,7 @@ use super::ast::{Expr, Kind, P};
 use super::inspect;
 use super::value::{compile_error, exception, R};
 use crate::runtime::Term;
+use num_bigint::BigInt;
 
 /// The most bytes one `<<…>>` builds (as the console's other limits, it ends a runaway
 /// construction with an error instead of exhausting memory).
@@ -340,6 +341,19 @@ pub fn build(items: &[P], vals: &[Term]) -> R<Term> {
                 let n = bits_for(size.unwrap_or(8));
                 let x: i128 = match v {
                     Term::Int(x) => *x as i128,
+                    Term::Big(b) => {
+                        // two's complement, n bits wide: the value modulo 2^n
+                        let width = n.div_ceil(8) as usize;
+                        let m = b.as_ref() & ((BigInt::from(1) << n) - 1u8);
+                        let (_, mut bytes) = (m << (width as u64 * 8 - n)).to_bytes_be();
+                        let mut padded = vec![0; width.saturating_sub(bytes.len())];
+                        padded.append(&mut bytes);
+                        if seg.little && n % 8 == 0 {
+                            padded.reverse();
+                        }
+                        w.push_bits(&padded, n);
+                        continue;
+                    }
                     _ => return Err(construction_failed(i, seg.ty, "expected an integer", v)),
                 };
                 if seg.little && n % 8 == 0 {
@@ -598,6 +612,22 @@ pub fn read(seg: &Seg, size: Option<i64>, last: bool, r: &mut Reader) -> R<Optio
     Ok(match seg.ty {
         Ty::Integer => {
             let n = size.unwrap_or(8).saturating_mul(unit);
+            if n > 127 {
+                // wider than 128 bits: read as a big integer
+                let Some(bits) = r.take_bits(n) else {
+                    return Ok(None);
+                };
+                let mut bytes = bits.as_bits().map_or(vec![], |(b, _)| b.to_vec());
+                if seg.little && n % 8 == 0 {
+                    bytes.reverse();
+                }
+                let pad = bytes.len() as u64 * 8 - n;
+                let mut v = BigInt::from_bytes_be(num_bigint::Sign::Plus, &bytes) >> pad;
+                if seg.signed && v.bit(n - 1) {
+                    v -= BigInt::from(1) << n;
+                }
+                return Ok(Some(Term::big(v)));
+            }
             let Some(raw) = r.take_uint(n) else {
                 return Ok(None);
             };
@@ -617,15 +647,7 @@ pub fn read(seg: &Seg, size: Option<i64>, last: bool, r: &mut Reader) -> R<Optio
             } else {
                 raw as i128
             };
-            match i64::try_from(v) {
-                Ok(v) => Some(Term::Int(v)),
-                Err(_) => {
-                    return Err(exception(
-                        "SystemLimitError",
-                        vec![("message", Term::str("a system limit has been reached: an integer segment wider than this console's 64-bit integers"))],
-                    ))
-                }
-            }
+            Some(Term::big(BigInt::from(v)))
         }
         Ty::Float => {
             let n = size.unwrap_or(64).saturating_mul(unit);

@@ -1,11 +1,13 @@
-//! Elixir's operators on terms: arithmetic (64-bit integers, checked), comparison in
-//! Erlang's term order, `<>`, `++`, `--`, `in`, ranges, and `to_string` (String.Chars).
+//! Elixir's operators on terms: arithmetic (on 64-bit integers, and past them on big
+//! integers, as the BEAM's bignums), comparison in Erlang's term order, `<>`, `++`, `--`, `in`, ranges, and `to_string` (String.Chars).
 
 use super::inspect;
 use super::matcher::strict_eq;
 use super::value::{argument_error, arithmetic, exception, protocol_undefined, Exc, R};
 use crate::runtime::term::range_parts;
 use crate::runtime::{Atom, Term};
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive};
 
 /// The longest list or string an operation may build (a guard against a tab running out of
 /// memory; Elixir itself would grow until the VM's memory is gone).
@@ -105,17 +107,79 @@ pub fn too_big(what: &str, n: usize) -> Exc {
     )
 }
 
-/// An integer result past 64 bits: Elixir would answer a big integer; this console says so
-/// plainly instead of answering a wrong number.
+/// The widest integer this console builds, in bits (315,653 decimal digits: a product
+/// of integers this wide still ends within a second; the BEAM's own limit is far past it).
+pub const MAX_BIG_BITS: u64 = 1 << 20;
+
+/// An integer result wider than [`MAX_BIG_BITS`].
 #[cold]
 pub fn overflow() -> Exc {
     exception(
         "SystemLimitError",
         vec![(
             "message",
-            Term::str("a system limit has been reached: integer overflow (this console's integers are 64-bit)"),
+            Term::str(&format!(
+                "a system limit has been reached: an integer wider than this console holds ({MAX_BIG_BITS} bits)"
+            )),
         )],
     )
+}
+
+/// An integer term from a big result: charged as the bytes it holds, refused past
+/// [`MAX_BIG_BITS`], and small again when it fits in 64 bits.
+pub fn big(b: BigInt) -> R<Term> {
+    let bits = b.bits();
+    if bits > MAX_BIG_BITS {
+        return Err(overflow());
+    }
+    if bits > 63 {
+        note_alloc(bits as usize / 8);
+    }
+    Ok(Term::big(b))
+}
+
+/// `+`, `-`, `*` on two integers where one is big or the answer is.
+fn big_arith(op: &str, x: BigInt, y: BigInt) -> R<Term> {
+    if op == "*" && x.bits() + y.bits() > MAX_BIG_BITS + 1 {
+        return Err(overflow());
+    }
+    // the work grows with the digits multiplied
+    note_work((x.bits() / 64 * (y.bits() / 64 + 1)).min(1 << 20));
+    big(match op {
+        "+" => x + y,
+        "-" => x - y,
+        _ => x * y,
+    })
+}
+
+/// `x ** e` for integers, `e >= 0`.
+pub fn int_pow(x: &Term, e: &Term) -> R<Term> {
+    if let (Term::Int(x), Term::Int(e)) = (x, e) {
+        if let Some(r) = u32::try_from(*e).ok().and_then(|e| x.checked_pow(e)) {
+            return Ok(Term::Int(r));
+        }
+    }
+    let (Some(b), Some(e)) = (x.as_bigint(), e.as_bigint()) else {
+        return Err(arith_error("**", x, Some(e)));
+    };
+    let zero_or_one = b.magnitude().bits() <= 1;
+    match u64::try_from(&e) {
+        // 0, 1 and -1 to any power stay small
+        _ if zero_or_one => {
+            let odd = e.bit(0);
+            Ok(Term::Int(match b.to_i64().unwrap_or(0) {
+                0 if e.sign() == num_bigint::Sign::NoSign => 1,
+                0 => 0,
+                -1 if odd => -1,
+                _ => 1,
+            }))
+        }
+        Ok(e) if (b.bits() - 1).saturating_mul(e) <= MAX_BIG_BITS => {
+            note_work(b.bits() * e / 64);
+            big(num_traits::Pow::pow(b, e))
+        }
+        _ => Err(overflow()),
+    }
 }
 
 /// A float result, or the error the BEAM raises where IEEE gives an infinity or a NaN (the
@@ -145,9 +209,23 @@ pub fn arith_error(op: &str, a: &Term, b: Option<&Term>) -> Exc {
     )
 }
 
+/// Whether a term is an integer, small or big.
+pub fn is_int(t: &Term) -> bool {
+    matches!(t, Term::Int(_) | Term::Big(_))
+}
+
+fn negative(t: &Term) -> bool {
+    match t {
+        Term::Int(i) => *i < 0,
+        Term::Big(b) => b.is_negative(),
+        _ => false,
+    }
+}
+
 pub fn num(t: &Term) -> Option<f64> {
     match t {
         Term::Int(i) => Some(*i as f64),
+        Term::Big(b) => b.to_f64(),
         Term::Float(f) => Some(*f),
         _ => None,
     }
@@ -160,7 +238,7 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
         let (x, y) = (*x, *y);
         let int = |r: Option<i64>| match r {
             Some(r) => Ok(Term::Int(r)),
-            None => Err(overflow()),
+            None => big_arith(op, BigInt::from(x), BigInt::from(y)),
         };
         match op.as_bytes() {
             b"+" => return int(x.checked_add(y)),
@@ -176,7 +254,11 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
         }
     }
     match op {
-        // two integers were handled above
+        "+" | "-" | "*" if is_int(a) && is_int(b) => big_arith(
+            op,
+            a.as_bigint().unwrap_or_default(),
+            b.as_bigint().unwrap_or_default(),
+        ),
         "+" | "-" | "*" => match (num(a), num(b)) {
             (Some(x), Some(y)) => finite(
                 match op {
@@ -194,10 +276,7 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
             _ => Err(arith_error("/", a, Some(b))),
         },
         "**" => match (a, b) {
-            (Term::Int(x), Term::Int(y)) if *y >= 0 => {
-                let e = u32::try_from(*y).map_err(|_| overflow())?;
-                x.checked_pow(e).map(Term::Int).ok_or_else(overflow)
-            }
+            _ if is_int(a) && is_int(b) && !negative(b) => int_pow(a, b),
             _ => match (num(a), num(b)) {
                 // Elixir's `**` on floats is `:math.pow`, whose error names no expression
                 (Some(x), Some(y)) => finite(x.powf(y), arithmetic),
@@ -324,12 +403,16 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
 pub fn unary(op: &str, a: &Term) -> R<Term> {
     match op {
         "-" => match a {
-            Term::Int(i) => i.checked_neg().map(Term::Int).ok_or_else(overflow),
+            Term::Int(i) => match i.checked_neg() {
+                Some(n) => Ok(Term::Int(n)),
+                None => big(-BigInt::from(*i)),
+            },
+            Term::Big(b) => big(-(**b).clone()),
             Term::Float(f) => Ok(Term::Float(-f)),
             _ => Err(arith_error("-", a, None)),
         },
         "+" => match a {
-            Term::Int(_) | Term::Float(_) => Ok(a.clone()),
+            Term::Int(_) | Term::Big(_) | Term::Float(_) => Ok(a.clone()),
             _ => Err(arith_error("+", a, None)),
         },
         "!" => Ok(Term::bool(!a.is_truthy())),
@@ -450,6 +533,7 @@ pub fn to_string(t: &Term) -> R<String> {
             Ok(n.strip_prefix("Elixir.").unwrap_or(&n).to_string())
         }
         Term::Int(i) => Ok(i.to_string()),
+        Term::Big(b) => Ok(b.to_string()),
         Term::Float(_) => Ok(inspect::inspect(t)),
         Term::List(items) => {
             let mut s = String::new();

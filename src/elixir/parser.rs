@@ -444,21 +444,16 @@ impl Parser {
         match &t.tok {
             Tok::Op(op @ ("-" | "+" | "!" | "^")) => {
                 self.next();
-                // -9223372036854775808: the one literal past 64 bits whose negation fits
-                if *op == "-" {
-                    if let Tok::BigInt(_, Some(v)) = self.peek().tok {
-                        if v == 1 << 63 {
-                            self.next();
-                            return Ok(Expr::new(Kind::Lit(Term::Int(i64::MIN)), line));
-                        }
-                    }
-                }
                 let operand = self.expr(UNARY_PREC)?;
                 // fold negative number literals
                 if *op == "-" {
                     match &operand.kind {
-                        Kind::Lit(Term::Int(i)) => {
-                            return Ok(Expr::new(Kind::Lit(Term::Int(i.wrapping_neg())), line))
+                        Kind::Lit(Term::Int(i)) if *i != i64::MIN => {
+                            return Ok(Expr::new(Kind::Lit(Term::Int(-i)), line))
+                        }
+                        // -9223372036854775808 is small again
+                        Kind::Lit(Term::Big(b)) => {
+                            return Ok(Expr::new(Kind::Lit(Term::big(-(**b).clone())), line))
                         }
                         Kind::Lit(Term::Float(f)) => {
                             return Ok(Expr::new(Kind::Lit(Term::Float(-f)), line))
@@ -1021,14 +1016,19 @@ impl Parser {
         let line = t.line;
         let e = match t.tok {
             Tok::Int(i) => Expr::new(Kind::Lit(Term::Int(i)), line),
-            Tok::BigInt(text, _) => {
-                return Err(SyntaxError::Invalid {
-                    line,
-                    col: t.col,
-                    message: format!(
-                        "integer {text} is larger than this console's 64-bit integers (Elixir's big integers are not here yet)"
-                    ),
-                })
+            Tok::BigInt(text, value) => {
+                if value.bits() > super::ops::MAX_BIG_BITS {
+                    return Err(SyntaxError::Invalid {
+                        line,
+                        col: t.col,
+                        message: format!(
+                            "integer {}… is wider than this console holds ({} bits)",
+                            text.get(..20).unwrap_or(&text),
+                            super::ops::MAX_BIG_BITS
+                        ),
+                    });
+                }
+                Expr::new(Kind::Lit(Term::big(value)), line)
             }
             Tok::Float(f) => Expr::new(Kind::Lit(Term::Float(f)), line),
             Tok::Atom(a) => Expr::new(Kind::Lit(Term::atom(&a)), line),

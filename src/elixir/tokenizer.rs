@@ -24,7 +24,7 @@ pub enum Tok {
     /// An integer literal past 64 bits, as written (`9223372036854775808`, `0xFFFF…`), with
     /// its value where it fits in 128 bits: only `-9223372036854775808` can be used, through
     /// a unary minus; anywhere else the parser says the console cannot hold it.
-    BigInt(String, Option<u128>),
+    BigInt(String, num_bigint::BigInt),
     Float(f64),
     /// `:name`, `:"quoted"` (no interpolation in quoted atoms here).
     Atom(String),
@@ -712,14 +712,12 @@ impl Lexer<'_> {
 
 /// The token of an integer literal's digits (valid for `radix`, underscores removed).
 fn int_token(digits: &str, radix: u32, written: String) -> Tok {
-    let mut value: Option<u128> = Some(0);
-    for c in digits.chars() {
-        let d = c.to_digit(radix).unwrap_or(0) as u128;
-        value = value.and_then(|v| v.checked_mul(radix as u128)?.checked_add(d));
-    }
-    match value.and_then(|v| i64::try_from(v).ok()) {
-        Some(i) => Tok::Int(i),
-        None => Tok::BigInt(written, value),
+    match i64::from_str_radix(digits, radix) {
+        Ok(i) => Tok::Int(i),
+        Err(_) => Tok::BigInt(
+            written,
+            num_bigint::BigInt::parse_bytes(digits.as_bytes(), radix).unwrap_or_default(),
+        ),
     }
 }
 

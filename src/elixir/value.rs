@@ -252,7 +252,7 @@ fn field<'a>(t: &'a Term, k: &str) -> Option<&'a Term> {
 /// The Elixir type name `Protocol.UndefinedError` uses ("of type Integer").
 pub fn type_name(t: &Term) -> &'static str {
     match t {
-        Term::Int(_) => "Integer",
+        Term::Int(_) | Term::Big(_) => "Integer",
         Term::Float(_) => "Float",
         Term::Atom(_) => "Atom",
         Term::Str(_) | Term::Bin(..) => "BitString",

@@ -16,6 +16,9 @@ use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
+use num_bigint::BigInt;
+use num_traits::ToPrimitive;
+
 use super::pid::{Pid, Ref};
 
 /// An interned atom. Two atoms are equal when their names are; they order by name,
@@ -223,6 +226,9 @@ impl fmt::Debug for Atom {
 pub enum Term {
     Atom(Atom),
     Int(i64),
+    /// An integer past 64 bits (Erlang's bignum). Always outside `i64`'s range: a value
+    /// that fits is an `Int` (see [`Term::big`]), so equal integers are equal terms.
+    Big(Rc<BigInt>),
     Float(f64),
     /// An Elixir string (a UTF-8 binary).
     Str(Rc<str>),
@@ -594,6 +600,23 @@ impl Term {
             _ => None,
         }
     }
+    /// An integer term of any size: an `Int` where it fits in 64 bits, else a `Big`.
+    pub fn big(b: BigInt) -> Term {
+        match b.to_i64() {
+            Some(i) => Term::Int(i),
+            None => Term::Big(Rc::new(b)),
+        }
+    }
+
+    /// An integer term (small or big) as a big integer.
+    pub fn as_bigint(&self) -> Option<BigInt> {
+        match self {
+            Term::Int(i) => Some(BigInt::from(*i)),
+            Term::Big(b) => Some((**b).clone()),
+            _ => None,
+        }
+    }
+
     pub fn as_int(&self) -> Option<i64> {
         match self {
             Term::Int(i) => Some(*i),
@@ -655,7 +678,7 @@ impl Term {
     /// Erlang's type rank in the term order.
     fn rank(&self) -> u8 {
         match self {
-            Term::Int(_) | Term::Float(_) => 0,
+            Term::Int(_) | Term::Big(_) | Term::Float(_) => 0,
             Term::Atom(_) => 1,
             Term::Ref(_) => 2,
             Term::Fun(_) => 3,
@@ -673,6 +696,7 @@ impl Term {
         match self {
             Term::Atom(_) | Term::Int(_) | Term::Float(_) | Term::Pid(_) | Term::Ref(_) => 0,
             Term::Fun(_) => 4 * word,
+            Term::Big(b) => b.bits() as usize / 8 + word,
             Term::Str(s) => s.len(),
             Term::Bin(b, _) => b.len(),
             Term::Tuple(items) => items.iter().map(|t| word + t.heap_size()).sum::<usize>(),
@@ -746,6 +770,31 @@ impl Term {
     }
 }
 
+/// A big integer against a float, by value (exactly: the float's integer part is compared
+/// as a big integer, so `2**64 == 18446744073709551616.0` and precision is never lost).
+fn big_float_cmp(a: &BigInt, b: f64) -> Ordering {
+    if b.is_nan() {
+        return Ordering::Less;
+    }
+    match <BigInt as num_traits::FromPrimitive>::from_f64(b.trunc()) {
+        Some(t) => match a.cmp(&t) {
+            Ordering::Equal => {
+                // equal integer parts: the float's fraction decides
+                if b > b.trunc() {
+                    Ordering::Less
+                } else if b < b.trunc() {
+                    Ordering::Greater
+                } else {
+                    Ordering::Equal
+                }
+            }
+            o => o,
+        },
+        None if b > 0.0 => Ordering::Less,
+        None => Ordering::Greater,
+    }
+}
+
 /// Term order; `exact` orders integers before floats instead of comparing their values.
 fn order(this: &Term, other: &Term, exact: bool) -> Ordering {
     {
@@ -769,6 +818,14 @@ fn order(this: &Term, other: &Term, exact: bool) -> Ordering {
                         (Term::Float(_), Term::Int(_)) if exact => Ordering::Greater,
                         (Term::Int(a), Term::Float(b)) => (*a as f64).total_cmp(b),
                         (Term::Float(a), Term::Int(b)) => a.total_cmp(&(*b as f64)),
+                        (Term::Big(a), Term::Big(b)) => a.cmp(b),
+                        // a big integer lies past every small one
+                        (Term::Big(a), Term::Int(_)) => a.sign().cmp(&num_bigint::Sign::NoSign),
+                        (Term::Int(_), Term::Big(b)) => num_bigint::Sign::NoSign.cmp(&b.sign()),
+                        (Term::Big(_), Term::Float(_)) if exact => Ordering::Less,
+                        (Term::Float(_), Term::Big(_)) if exact => Ordering::Greater,
+                        (Term::Big(a), Term::Float(b)) => big_float_cmp(a, *b),
+                        (Term::Float(a), Term::Big(b)) => big_float_cmp(b, *a).reverse(),
                         (Term::Atom(a), Term::Atom(b)) => a.cmp(b),
                         (Term::Str(a), Term::Str(b)) => a.cmp(b),
                         (Term::Str(_) | Term::Bin(..), Term::Str(_) | Term::Bin(..)) => {
@@ -1049,6 +1106,7 @@ impl fmt::Display for Depth<'_> {
                 }
             }
             Term::Int(i) => write!(f, "{i}"),
+            Term::Big(b) => write!(f, "{b}"),
             Term::Float(x) => write_float(f, *x),
             Term::Str(s) if printable(s) => write_string(f, s),
             Term::Str(_) | Term::Bin(..) => {

@@ -299,6 +299,13 @@ impl TraceHash {
                 self.word(2);
                 self.word(*i as u64);
             }
+            Term::Big(b) => {
+                self.word(13);
+                self.word(matches!(b.sign(), num_bigint::Sign::Minus) as u64);
+                for d in b.iter_u64_digits() {
+                    self.word(d);
+                }
+            }
             Term::Float(f) => {
                 self.word(3);
                 self.word(f.to_bits());

@@ -17,7 +17,7 @@ pub fn builtin_type(t: &Term) -> &'static str {
         Term::List(_) => "List",
         Term::Map(_) | Term::Struct(..) => "Map",
         Term::Str(_) | Term::Bin(..) => "BitString",
-        Term::Int(_) => "Integer",
+        Term::Int(_) | Term::Big(_) => "Integer",
         Term::Float(_) => "Float",
         Term::Fun(_) => "Function",
         Term::Pid(_) => "PID",

@@ -1,7 +1,7 @@
 //! `Bitwise`: `band`, `bor`, `bxor`, `bnot`, `bsl`, `bsr`, and the operators `&&&`, `|||`,
 //! `<<<`, `>>>` that `import Bitwise` brings (the parser makes them local calls, as Elixir
-//! does). Integers are 64-bit here: a shift whose answer needs more bits raises
-//! `SystemLimitError` rather than answering a wrong number.
+//! does). On 64-bit integers natively; past them on big integers in two's complement, as
+//! the BEAM answers (`bnot(2 ** 64)` is `-18446744073709551617`).
 
 use super::super::inspect::inspect;
 use super::super::machine::{Machine, NRet};
@@ -9,6 +9,8 @@ use super::super::ops;
 use super::super::value::{exception, Exc, R};
 use super::value;
 use crate::runtime::Term;
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive, Zero};
 
 pub const FUNS: super::Table = &[
     ("band", 2, true),
@@ -76,22 +78,54 @@ fn shift_right(x: i64, n: i64) -> i64 {
 pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     let name = named(name);
     let ints: Vec<i64> = args.iter().filter_map(Term::as_int).collect();
-    if ints.len() != args.len() {
+    if ints.len() == args.len() {
+        let r = match (name, ints.as_slice()) {
+            ("band", [x, y]) => Some(x & y),
+            ("bor", [x, y]) => Some(x | y),
+            ("bxor", [x, y]) => Some(x ^ y),
+            ("bnot", [x]) => Some(!x),
+            ("bsl", [x, n]) => shift_left(*x, *n),
+            ("bsr", [x, n]) if *n < 0 => shift_left(*x, n.checked_neg().unwrap_or(i64::MAX)),
+            ("bsr", [x, n]) => Some(shift_right(*x, *n)),
+            _ => return Ok(None),
+        };
+        if let Some(r) = r {
+            return value(Term::Int(r));
+        }
+    }
+    let bigs: Vec<BigInt> = args.iter().filter_map(Term::as_bigint).collect();
+    if bigs.len() != args.len() {
         return Err(bad(name, &args));
     }
-    let r = match (name, ints.as_slice()) {
+    value(ops::big(match (name, bigs.as_slice()) {
         ("band", [x, y]) => x & y,
         ("bor", [x, y]) => x | y,
         ("bxor", [x, y]) => x ^ y,
         ("bnot", [x]) => !x,
-        ("bsl", [x, n]) => shift_left(*x, *n).ok_or_else(ops::overflow)?,
-        ("bsr", [x, n]) if *n < 0 => {
-            shift_left(*x, n.checked_neg().unwrap_or(i64::MAX)).ok_or_else(ops::overflow)?
+        ("bsl" | "bsr", [x, n]) => {
+            let left = if name == "bsl" { n.clone() } else { -n };
+            match left.to_i64() {
+                _ if x.is_zero() => BigInt::zero(),
+                Some(k) if k >= 0 => {
+                    if x.bits().saturating_add(k as u64) > ops::MAX_BIG_BITS {
+                        return Err(ops::overflow());
+                    }
+                    x << k as u64
+                }
+                Some(k) => x >> k.unsigned_abs().min(x.bits() + 1),
+                // a shift past any width: all bits out (0, or -1 for a negative)
+                None if left.is_negative() => {
+                    if x.is_negative() {
+                        BigInt::from(-1)
+                    } else {
+                        BigInt::zero()
+                    }
+                }
+                None => return Err(ops::overflow()),
+            }
         }
-        ("bsr", [x, n]) => shift_right(*x, *n),
         _ => return Ok(None),
-    };
-    value(Term::Int(r))
+    })?)
 }
 
 #[cfg(test)]

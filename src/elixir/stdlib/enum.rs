@@ -199,9 +199,13 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 };
                 let total = pairs
                     .and_then(|p| p.checked_mul(step as i128))
-                    .and_then(|t| t.checked_add(n.checked_mul(first as i128)?))
-                    .and_then(|t| i64::try_from(t).ok());
-                return total.map_or_else(|| Err(ops::overflow()), |t| value(Term::Int(t)));
+                    .and_then(|t| t.checked_add(n.checked_mul(first as i128)?));
+                if let Some(t) = total {
+                    return value(Term::big(num_bigint::BigInt::from(t)));
+                }
+                let n = num_bigint::BigInt::from(len);
+                let pairs = &n * (&n - 1u8) / 2u8;
+                return value(Term::big(pairs * step + n * first));
             }
             // `item + acc`, as Elixir adds (its error reads `:a + 0`)
             ops::note_work(items.len() as u64);

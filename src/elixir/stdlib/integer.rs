@@ -6,6 +6,9 @@ use super::super::ops;
 use super::super::value::{argument_error, arithmetic, badarg, fn_clause_error, R};
 use super::value;
 use crate::runtime::Term;
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{Signed, Zero};
 
 pub const FUNS: super::Table = &[
     ("to_string", 1, true),
@@ -22,6 +25,8 @@ pub const FUNS: super::Table = &[
     ("is_even", 1, true),
     ("is_odd", 1, true),
     ("to_charlist", 1, true),
+    ("to_charlist", 2, true),
+    ("undigits", 2, true),
 ];
 
 pub const FLOAT: super::Table = &[
@@ -60,8 +65,8 @@ pub fn radix(t: &Term) -> Option<u32> {
         .map(|b| b as u32)
 }
 
-fn int(t: &Term, which: usize) -> R<i64> {
-    t.as_int().ok_or_else(|| badarg(which, "not an integer"))
+fn bint(t: &Term, which: usize) -> R<BigInt> {
+    t.as_bigint().ok_or_else(|| badarg(which, "not an integer"))
 }
 
 fn float(t: &Term) -> R<f64> {
@@ -75,6 +80,20 @@ fn round_to(x: f64, digits: i64, how: &str) -> f64 {
         "floor" => (x * p).floor() / p,
         _ => (x * p).round() / p,
     }
+}
+
+/// The integer a whole text writes in `base` (an optional sign, then digits only), as
+/// `String.to_integer/2` and `:erlang.binary_to_integer/2` read it.
+pub fn parse_whole(s: &str, base: u32) -> Option<Term> {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(base)) {
+        return None;
+    }
+    if let Ok(i) = i64::from_str_radix(s, base) {
+        return Some(Term::Int(i));
+    }
+    let b = BigInt::parse_bytes(s.as_bytes(), base)?;
+    (b.bits() <= ops::MAX_BIG_BITS).then(|| Term::big(b))
 }
 
 fn parse_int(s: &str, base: u32) -> Term {
@@ -92,44 +111,31 @@ fn parse_int(s: &str, base: u32) -> Term {
     }
     let text: String = bytes[..end].iter().collect();
     let rest: String = bytes[end..].iter().collect();
-    match i64::from_str_radix(&text, base) {
-        Ok(i) => Term::tuple(vec![Term::Int(i), Term::str(&rest)]),
-        Err(_) => Term::atom("error"),
+    match BigInt::parse_bytes(text.as_bytes(), base) {
+        Some(i) if i.bits() <= ops::MAX_BIG_BITS => {
+            Term::tuple(vec![Term::big(i), Term::str(&rest)])
+        }
+        _ => Term::atom("error"),
     }
 }
 
 pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     let a = &args;
     match (module, name, a.len()) {
-        ("Elixir.Integer", "to_string", 1) => value(Term::str(&int(&a[0], 1)?.to_string())),
-        ("Elixir.Integer", "to_string", 2) => {
-            let x = int(&a[0], 1)?;
-            let b = radix(&a[1]).ok_or_else(|| badarg(2, NOT_A_BASE))? as i64;
-            let mut n = x.unsigned_abs();
-            let mut digits = Vec::new();
-            loop {
-                digits.push(
-                    std::char::from_digit((n % b as u64) as u32, b as u32)
-                        .unwrap_or('?')
-                        .to_ascii_uppercase(),
-                );
-                n /= b as u64;
-                if n == 0 {
-                    break;
-                }
-            }
-            if x < 0 {
-                digits.push('-');
-            }
-            value(Term::str(&digits.iter().rev().collect::<String>()))
+        ("Elixir.Integer", "to_string" | "to_charlist", 1 | 2) => {
+            let x = bint(&a[0], 1)?;
+            let b = match a.get(1) {
+                None => 10,
+                Some(b) => radix(b).ok_or_else(|| badarg(2, NOT_A_BASE))?,
+            };
+            let text = x.to_str_radix(b).to_ascii_uppercase();
+            ops::note_alloc(text.len());
+            value(if name == "to_string" {
+                Term::str(&text)
+            } else {
+                Term::list(text.bytes().map(|c| Term::Int(c as i64)).collect())
+            })
         }
-        ("Elixir.Integer", "to_charlist", 1) => value(Term::list(
-            int(&a[0], 1)?
-                .to_string()
-                .chars()
-                .map(|c| Term::Int(c as i64))
-                .collect(),
-        )),
         ("Elixir.Integer", "parse", 1 | 2) => {
             let base = match a.get(1) {
                 None => 10,
@@ -143,77 +149,83 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
             value(parse_int(s, base))
         }
         ("Elixir.Integer", "digits", 1 | 2) => {
-            let (Some(x), Some(base)) = (a[0].as_int(), a.get(1).map_or(Some(10), |b| b.as_int()))
-            else {
+            let (Some(x), Some(base)) = (
+                a[0].as_bigint(),
+                a.get(1).map_or(Some(BigInt::from(10)), |b| b.as_bigint()),
+            ) else {
                 return Err(fn_clause_error("Integer.digits", a));
             };
-            if base < 2 {
+            if base < BigInt::from(2) {
                 return Err(fn_clause_error("Integer.digits", a));
             }
-            let base = base as u64;
-            let mut n = x.unsigned_abs();
+            let mut n = x;
             let mut d = Vec::new();
             loop {
-                d.push(Term::Int(
-                    (n % base) as i64 * x.signum().max(1) * if x < 0 { -1 } else { 1 },
-                ));
-                n /= base;
-                if n == 0 {
+                let (q, r) = n.div_rem(&base);
+                d.push(Term::big(r));
+                n = q;
+                if n.is_zero() {
                     break;
                 }
             }
+            ops::note_alloc(d.len() * 16);
             d.reverse();
             value(Term::list(d))
         }
-        ("Elixir.Integer", "undigits", 1) => {
-            let mut acc: i64 = 0;
-            for d in a[0].as_list().unwrap_or(&[]) {
-                acc = acc
-                    .checked_mul(10)
-                    .and_then(|x| x.checked_add(d.as_int().unwrap_or(0)))
-                    .ok_or_else(|| badarg(1, "too large"))?;
+        ("Elixir.Integer", "undigits", 1 | 2) => {
+            let base = match a.get(1) {
+                None => BigInt::from(10),
+                Some(b) => b
+                    .as_bigint()
+                    .filter(|b| *b >= BigInt::from(2))
+                    .ok_or_else(|| fn_clause_error("Integer.undigits", a))?,
+            };
+            let digits = a[0]
+                .as_list()
+                .ok_or_else(|| fn_clause_error("Integer.undigits", a))?;
+            let mut acc = BigInt::zero();
+            for d in digits.iter() {
+                let d = d
+                    .as_bigint()
+                    .ok_or_else(|| fn_clause_error("Integer.undigits", a))?;
+                if d >= base {
+                    return Err(argument_error(format!("invalid digit {d} in base {base}")));
+                }
+                acc = acc * &base + d;
+                if acc.bits() > ops::MAX_BIG_BITS {
+                    return Err(ops::overflow());
+                }
             }
-            value(Term::Int(acc))
+            value(ops::big(acc)?)
         }
         ("Elixir.Integer", "pow", 2) => match (&a[0], &a[1]) {
-            (Term::Int(_), Term::Int(e)) if *e < 0 => Err(arithmetic()),
-            (Term::Int(_), Term::Int(_)) => value(ops::binary("**", &a[0], &a[1])?),
+            (x, e) if ops::is_int(x) && ops::is_int(e) => {
+                if e.as_int().is_some_and(|e| e < 0) || matches!(e, Term::Big(b) if b.is_negative())
+                {
+                    return Err(arithmetic());
+                }
+                value(ops::int_pow(x, e)?)
+            }
             _ => Err(fn_clause_error("Integer.pow", a)),
         },
         ("Elixir.Integer", "gcd", 2) => {
-            let (mut x, mut y) = (int(&a[0], 1)?.unsigned_abs(), int(&a[1], 2)?.unsigned_abs());
-            while y != 0 {
-                (x, y) = (y, x % y);
-            }
-            // gcd(-2^63, 0) is 2^63: one past the largest 64-bit integer
-            value(Term::Int(i64::try_from(x).map_err(|_| ops::overflow())?))
+            let (x, y) = (bint(&a[0], 1)?, bint(&a[1], 2)?);
+            value(Term::big(x.gcd(&y)))
         }
-        ("Elixir.Integer", "mod", 2) => {
-            let (x, y) = (int(&a[0], 1)?, int(&a[1], 2)?);
-            if y == 0 {
-                return Err(ops::arith_error("rem", &a[0], Some(&a[1])));
+        ("Elixir.Integer", "mod" | "floor_div", 2) => {
+            let (x, y) = (bint(&a[0], 1)?, bint(&a[1], 2)?);
+            if y.is_zero() {
+                let op = if name == "mod" { "rem" } else { "div" };
+                return Err(ops::arith_error(op, &a[0], Some(&a[1])));
             }
-            let r = x.wrapping_rem(y); // rem(-2^63, -1) is 0
-            value(Term::Int(if r != 0 && (r < 0) != (y < 0) {
-                r + y
+            value(ops::big(if name == "mod" {
+                x.mod_floor(&y)
             } else {
-                r
-            }))
+                x.div_floor(&y)
+            })?)
         }
-        ("Elixir.Integer", "floor_div", 2) => {
-            let (x, y) = (int(&a[0], 1)?, int(&a[1], 2)?);
-            if y == 0 {
-                return Err(ops::arith_error("div", &a[0], Some(&a[1])));
-            }
-            let q = x.checked_div(y).ok_or_else(ops::overflow)?; // -2^63 div -1
-            value(Term::Int(if (x % y != 0) && ((x < 0) != (y < 0)) {
-                q - 1
-            } else {
-                q
-            }))
-        }
-        ("Elixir.Integer", "is_even", 1) => value(Term::bool(int(&a[0], 1)? % 2 == 0)),
-        ("Elixir.Integer", "is_odd", 1) => value(Term::bool(int(&a[0], 1)? % 2 != 0)),
+        ("Elixir.Integer", "is_even", 1) => value(Term::bool(!bint(&a[0], 1)?.bit(0))),
+        ("Elixir.Integer", "is_odd", 1) => value(Term::bool(bint(&a[0], 1)?.bit(0))),
         ("Elixir.Float", "round" | "ceil" | "floor", 1 | 2) => {
             let Term::Float(x) = a[0] else {
                 return Err(badarg(1, "not a float"));

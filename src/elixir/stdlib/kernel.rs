@@ -8,6 +8,7 @@ use super::super::value::{argument_error, badarg, exception, message, runtime_er
 use super::enumerable::call_then;
 use super::value;
 use crate::runtime::{Atom, Term};
+use num_traits::Signed;
 
 pub const FUNS: super::Table = &[
     ("abs", 1, true),
@@ -187,18 +188,23 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("not", 1) => value(ops::unary("not", &a[0])?),
         ("..", 3) => value(ops::range(&a[0], &a[1], Some(&a[2]))?),
         ("abs", 1) => match &a[0] {
-            Term::Int(i) => value(Term::Int(i.checked_abs().ok_or_else(ops::overflow)?)),
+            Term::Int(i) => value(match i.checked_abs() {
+                Some(n) => Term::Int(n),
+                None => Term::big(num_bigint::BigInt::from(*i).abs()),
+            }),
+            Term::Big(b) => value(Term::big(b.abs())),
             Term::Float(f) => value(Term::Float(f.abs())),
             _ => Err(badarg(1, "not a number")),
         },
         ("div" | "rem", 2) => match (int(&a[0]), int(&a[1])) {
-            (Some(_), Some(0)) => Err(erl_arith(name, a)),
+            (_, Some(0)) => Err(erl_arith(name, a)),
             // rem(-9223372036854775808, -1) is 0; the div is 2^63, past 64 bits
-            (Some(x), Some(y)) if name == "div" => {
-                value(Term::Int(x.checked_div(y).ok_or_else(ops::overflow)?))
-            }
-            (Some(x), Some(y)) => value(Term::Int(x.wrapping_rem(y))),
-            _ => Err(erl_arith(name, a)),
+            (Some(x), Some(y)) if name == "rem" => value(Term::Int(x.wrapping_rem(y))),
+            (Some(x), Some(y)) if x.checked_div(y).is_some() => value(Term::Int(x / y)),
+            _ => match (a[0].as_bigint(), a[1].as_bigint()) {
+                (Some(x), Some(y)) => value(ops::big(if name == "div" { x / y } else { x % y })?),
+                _ => Err(erl_arith(name, a)),
+            },
         },
         ("max", 2) => value(if a[0] >= a[1] {
             a[0].clone()
@@ -219,12 +225,15 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     "ceil" => f.ceil(),
                     _ => f.floor(),
                 };
-                // Elixir answers a big integer: this console cannot hold it
-                if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&r) {
-                    return Err(ops::overflow());
+                if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&r) {
+                    value(Term::Int(r as i64))
+                } else {
+                    // past 64 bits: a big integer, exactly the float's value
+                    let b: Option<num_bigint::BigInt> = num_traits::FromPrimitive::from_f64(r);
+                    value(Term::big(b.unwrap_or_default()))
                 }
-                value(Term::Int(r as i64))
             }
+            Term::Big(_) => value(a[0].clone()),
             _ => Err(badarg(1, "not a number")),
         },
         ("hd", 1) => match &a[0] {
@@ -277,8 +286,8 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("is_bitstring", 1) => is(matches!(a[0], Term::Str(_) | Term::Bin(..))),
         ("is_boolean", 1) => is(a[0] == Term::bool(true) || a[0] == Term::bool(false)),
         ("is_float", 1) => is(matches!(a[0], Term::Float(_))),
-        ("is_integer", 1) => is(matches!(a[0], Term::Int(_))),
-        ("is_number", 1) => is(matches!(a[0], Term::Int(_) | Term::Float(_))),
+        ("is_integer", 1) => is(matches!(a[0], Term::Int(_) | Term::Big(_))),
+        ("is_number", 1) => is(matches!(a[0], Term::Int(_) | Term::Big(_) | Term::Float(_))),
         ("is_list", 1) => is(matches!(a[0], Term::List(_))),
         ("is_map", 1) => is(matches!(a[0], Term::Map(_) | Term::Struct(..))),
         ("is_tuple", 1) => is(matches!(a[0], Term::Tuple(_))),
@@ -450,6 +459,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         },
         ("integer_to_binary", 1) => match &a[0] {
             Term::Int(i) => value(Term::str(&i.to_string())),
+            Term::Big(b) => value(Term::str(&b.to_string())),
             _ => Err(badarg(1, "not an integer")),
         },
         ("list_to_tuple", 1) => match &a[0] {

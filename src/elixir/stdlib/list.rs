@@ -25,6 +25,7 @@ pub const FUNS: super::Table = &[
     ("to_string", 1, true),
     ("to_atom", 1, true),
     ("to_integer", 1, true),
+    ("to_integer", 2, true),
     ("keyfind", 3, true),
     ("keydelete", 3, true),
     ("keysort", 2, true),
@@ -167,10 +168,17 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("to_tuple", 1) => value(Term::tuple(items(&a[0])?)),
         ("to_string", 1) => value(Term::str(&ops::to_string(&a[0])?)),
         ("to_atom", 1) => value(Term::atom(&ops::to_string(&a[0])?)),
-        ("to_integer", 1) => ops::to_string(&a[0])?
-            .parse::<i64>()
-            .map(|i| Some(NRet::Value(Term::Int(i))))
-            .map_err(|_| badarg(1, "not a textual representation of an integer")),
+        ("to_integer", 1 | 2) => {
+            let base = match a.get(1) {
+                None => 10,
+                Some(b) => {
+                    super::integer::radix(b).ok_or_else(|| badarg(2, super::integer::NOT_A_BASE))?
+                }
+            };
+            super::integer::parse_whole(&ops::to_string(&a[0])?, base)
+                .map(|i| Some(NRet::Value(i)))
+                .ok_or_else(|| badarg(1, "not a textual representation of an integer"))
+        }
         ("ascii_printable?", 1) => value(Term::bool(
             crate::runtime::term::charlist_text(&items(&a[0])?).is_some()
                 || a[0].as_list().is_some_and(|l| l.is_empty()),

@@ -283,9 +283,9 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     super::integer::radix(b).ok_or_else(|| badarg(2, super::integer::NOT_A_BASE))?
                 }
             };
-            i64::from_str_radix(&x, base)
-                .map(|i| Some(NRet::Value(Term::Int(i))))
-                .map_err(|_| badarg(1, "not a textual representation of an integer"))
+            super::integer::parse_whole(&x, base)
+                .map(|i| Some(NRet::Value(i)))
+                .ok_or_else(|| badarg(1, "not a textual representation of an integer"))
         }
         ("to_float", 1) => {
             let x = st(0)?;

@@ -25,6 +25,19 @@ struct Line {
     check: String,
 }
 
+/// Examples whose documented answer Elixir 1.14 gets wrong: the console answers the truth
+/// and these are left out of the count (shown with the run).
+const ELIXIR_IS_WRONG: &[(&str, &str)] = &[
+    (
+        "Range.disjoint?(1..100//14, 51..8//-21)",
+        "51..8//-21 is 51, 30, 9 and 1..100//14 never meets them: disjoint (1.14 answers false)",
+    ),
+    (
+        "Range.disjoint?(2..28//3, 9..28//5)",
+        "both hold 14 (2 + 3·4, 9 + 5·1): not disjoint (1.14 answers true)",
+    ),
+];
+
 /// Lines each module answers as iex does, at least (raise it as the library grows).
 const FLOORS: &[(&str, usize)] = &[
     ("Access", 73),
@@ -35,15 +48,15 @@ const FLOORS: &[(&str, usize)] = &[
     ("Float", 35),
     ("Function", 13),
     ("Integer", 65),
-    ("Kernel", 242),
+    ("Kernel", 247),
     ("Keyword", 127),
-    ("List", 108),
+    ("List", 125),
     ("Map", 84),
     ("MapSet", 36),
-    ("Range", 47),
+    ("Range", 55),
     ("Regex", 44),
     ("Stream", 67),
-    ("String", 175),
+    ("String", 177),
     ("Tuple", 18),
 ];
 
@@ -146,6 +159,10 @@ fn the_standard_librarys_documentation_examples() {
             for line in &entry.lines {
                 let got = normalize(&answer(&mut c, &line.input));
                 if line.check == "no" {
+                    continue;
+                }
+                if let Some((_, why)) = ELIXIR_IS_WRONG.iter().find(|(l, _)| *l == line.input) {
+                    println!("doctests: left out {}: {why}", line.input);
                     continue;
                 }
                 total += 1;

@@ -382,3 +382,18 @@ fn regexes() {
 fn big_integers() {
     check("big_integers");
 }
+
+/// Improper lists (`[1 | 2]`: built, matched, compared, printed) and the List functions
+/// round them: `improper?`, `ascii_printable?/2`, `flatten/2`, `to_charlist`,
+/// `myers_difference/2,3`, as iex 1.14 answers them.
+#[test]
+fn lists() {
+    check("lists");
+}
+
+/// Ranges: the full range `..`, `first..last//step` patterns, printing with and without a
+/// step, and `Range.disjoint?/2` with steps, as iex 1.14 answers them.
+#[test]
+fn ranges() {
+    check("ranges");
+}

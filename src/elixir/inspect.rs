@@ -42,6 +42,9 @@ pub struct Opts {
     /// `binaries:` — `Some(true)`: `:as_strings`, `Some(false)`: `:as_binaries`, `None`:
     /// `:infer` (quoted when printable).
     pub binaries_as_strings: Option<bool>,
+    /// `charlists:` — false for anything but `:infer` and `:as_charlists` (a list of
+    /// printable codes prints as its numbers).
+    pub charlists: bool,
     /// What a user's `defimpl Inspect` answered for these structs (printed as is).
     pub overrides: std::rc::Rc<Vec<(Term, String)>>,
 }
@@ -53,6 +56,7 @@ impl Default for Opts {
             limit: LIMIT,
             width: WIDTH,
             binaries_as_strings: None,
+            charlists: true,
             overrides: Default::default(),
         }
     }
@@ -259,8 +263,15 @@ fn to_doc(t: &Term, opts: &Opts, depth: usize) -> Doc {
             let docs = beam_bytes(module, opts).into_iter().map(text).collect();
             container_with("<<", docs, ">>", Break::Flex)
         }
+        Term::Improper(items, tail) => {
+            let mut docs = limited(items.iter(), opts, depth, d);
+            if let Some(last) = docs.pop() {
+                docs.push(Doc::Cons(vec![last, text(" | "), d(tail)]));
+            }
+            container("[", docs, "]")
+        }
         Term::List(items) => {
-            if let Some(cl) = charlist_text(items) {
+            if let Some(cl) = charlist_text(items).filter(|_| opts.charlists) {
                 return text(cl);
             }
             if is_keyword_list(items) {
@@ -303,7 +314,8 @@ fn to_doc(t: &Term, opts: &Opts, depth: usize) -> Doc {
         }
         Term::Struct(module, fields) => {
             if let Some((first, last, step)) = range_parts(t) {
-                return text(if step == 1 {
+                // the step is shown unless it is 1 going up (`3..1//1` is empty)
+                return text(if step == 1 && first <= last {
                     format!("{first}..{last}")
                 } else {
                     format!("{first}..{last}//{step}")

@@ -50,11 +50,11 @@ impl Machine {
                 _ => Ok(false),
             },
             Kind::List(items, tail) => {
-                let Term::List(vs) = value else {
+                let Some((vs, improper)) = value.list_parts() else {
                     return Ok(false);
                 };
                 match tail {
-                    None if vs.len() != items.len() => Ok(false),
+                    None if vs.len() != items.len() || improper.is_some() => Ok(false),
                     Some(_) if vs.len() < items.len() => Ok(false),
                     _ => {
                         for (p, v) in items.iter().zip(vs.iter()) {
@@ -62,9 +62,10 @@ impl Machine {
                                 return Ok(false);
                             }
                         }
-                        match tail {
-                            Some(t) => self.pattern(t, &Term::List(vs.skip(items.len())), base),
-                            None => Ok(true),
+                        match (tail, value.list_rest(items.len())) {
+                            (Some(t), Some(rest)) => self.pattern(t, &rest, base),
+                            (Some(_), None) => Ok(false),
+                            (None, _) => Ok(true),
                         }
                     }
                 }
@@ -155,13 +156,10 @@ impl Machine {
                 let t = self.eval_simple(pat)?;
                 Ok(strict_eq(&t, value))
             }
-            Kind::Call(name, _, _) if &*name.name() == ".." => {
-                let t = self.eval_simple(pat)?;
-                Ok(t == *value)
-            }
-            Kind::Binary("..", _, _) => {
-                let t = self.eval_simple(pat)?;
-                Ok(t == *value)
+            // `first..last` and `first..last//step` match a range's fields
+            Kind::Binary("..", a, b) => self.range_pattern(&[a, b], value, base),
+            Kind::Call(name, args, _) if &*name.name() == ".." && args.len() == 3 => {
+                self.range_pattern(&[&args[0], &args[1], &args[2]], value, base)
             }
             Kind::Call(name, args, _) if self.natives.exists(Atom::new("erlang"), *name, args.len()) => Err(compile_error(format!(
                 "cannot invoke remote function :erlang.{}/{} inside a match",
@@ -189,6 +187,19 @@ impl Machine {
     }
 
     /// A map pattern's pairs: each key present, each value matching.
+    /// `first..last` (and `//step`) against a range: each part against its field.
+    fn range_pattern(&mut self, parts: &[&super::ast::P], value: &Term, base: usize) -> R<bool> {
+        let Some((first, last, step)) = crate::runtime::term::range_parts(value) else {
+            return Ok(false);
+        };
+        for (p, v) in parts.iter().zip([first, last, step]) {
+            if !self.pattern(p, &Term::Int(v), base)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     fn pattern_pairs(
         &mut self,
         pairs: &[(super::ast::P, super::ast::P)],

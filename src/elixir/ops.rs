@@ -332,17 +332,8 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
                 v.extend(y.iter().cloned());
                 Ok(Term::list(v))
             }
-            (Term::List(_), _) => Err(exception(
-                "ArgumentError",
-                vec![(
-                    "message",
-                    Term::str(&format!(
-                        "improper lists are not supported by this console: {} ++ {}",
-                        inspect::inspect(a),
-                        inspect::inspect(b)
-                    )),
-                )],
-            )),
+            // `[1] ++ 2` is the improper list `[1 | 2]`
+            (Term::List(x), _) => Ok(Term::cons(x.to_vec(), b.clone())),
             // :erlang.++/2 says no more than this
             _ => Err(argument_error("argument error")),
         },

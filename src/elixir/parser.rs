@@ -55,7 +55,6 @@ const BINARY: &[(&str, u8, bool)] = &[
 ];
 const UNARY_PREC: u8 = 160;
 const CAPTURE_PREC: u8 = 40;
-const PIPE_PREC: u8 = 100;
 
 const RESERVED: &[&str] = &[
     "do", "end", "fn", "when", "and", "or", "not", "in", "else", "after", "rescue", "catch",
@@ -351,13 +350,24 @@ impl Parser {
         let mut left = self.unary()?;
         let mut chain = 0;
         loop {
-            // A pipe at the start of the next line continues the expression.
+            // A binary operator at the start of the next line (a pipe, a guard's `when`,
+            // `and`, `<>`…) continues the expression, as in Elixir; `+` and `-` there
+            // begin a new one (they may be unary).
             if self.peek().tok == Tok::Eol {
                 let mut n = 0;
                 while self.peek_at(n).tok == Tok::Eol {
                     n += 1;
                 }
-                if matches!(&self.peek_at(n).tok, Tok::Op("|>")) && min <= PIPE_PREC {
+                let continues = match &self.peek_at(n).tok {
+                    Tok::Op(op) if !matches!(*op, "+" | "-" | "|" | "=" | "..") => {
+                        BINARY.iter().find(|(o, _, _)| o == op).map(|(_, p, _)| *p)
+                    }
+                    Tok::Ident(w) if matches!(w.as_str(), "when" | "and" | "or" | "in") => {
+                        BINARY.iter().find(|(o, _, _)| o == w).map(|(_, p, _)| *p)
+                    }
+                    _ => None,
+                };
+                if continues.is_some_and(|p| p >= min) {
                     self.skip_eol();
                 } else {
                     break;
@@ -442,6 +452,16 @@ impl Parser {
         let t = self.peek().clone();
         let line = t.line;
         match &t.tok {
+            // `..` alone is the full range, 0..-1//1 (`String.slice(s, ..)`)
+            Tok::Op("..")
+                if matches!(
+                    self.peek_at(1).tok,
+                    Tok::Op(")" | "," | "]" | "}") | Tok::Eol | Tok::Eof
+                ) =>
+            {
+                self.next();
+                Ok(Expr::new(Kind::Lit(super::ops::make_range(0, -1, 1)), line))
+            }
             Tok::Op(op @ ("-" | "+" | "!" | "^")) => {
                 self.next();
                 let operand = self.expr(UNARY_PREC)?;

@@ -21,9 +21,8 @@ pub enum Part {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tok {
     Int(i64),
-    /// An integer literal past 64 bits, as written (`9223372036854775808`, `0xFFFF…`), with
-    /// its value where it fits in 128 bits: only `-9223372036854775808` can be used, through
-    /// a unary minus; anywhere else the parser says the console cannot hold it.
+    /// An integer literal past 64 bits, as written (`9223372036854775808`, `0xFFFF…`), and
+    /// its value.
     BigInt(String, num_bigint::BigInt),
     Float(f64),
     /// `:name`, `:"quoted"` (no interpolation in quoted atoms here).

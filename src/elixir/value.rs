@@ -257,7 +257,7 @@ pub fn type_name(t: &Term) -> &'static str {
         Term::Atom(_) => "Atom",
         Term::Str(_) | Term::Bin(..) => "BitString",
         Term::Tuple(_) => "Tuple",
-        Term::List(_) => "List",
+        Term::List(_) | Term::Improper(..) => "List",
         Term::Map(_) => "Map",
         Term::Struct(..) => "Map",
         Term::Pid(_) => "PID",

@@ -167,6 +167,10 @@ impl Atom {
     /// The atom for an Elixir module alias: `Atom::module("GenServer")` is `Elixir.GenServer`.
     #[inline(never)]
     pub fn module(alias: &str) -> Atom {
+        // the alias `Elixir` is the atom :Elixir itself
+        if alias == "Elixir" {
+            return Atom::new("Elixir");
+        }
         Atom::new(&format!("Elixir.{alias}"))
     }
 
@@ -239,6 +243,9 @@ pub enum Term {
     Tuple(Seq<Term>),
     /// A proper list. Its tail is a view of the same items, so `[h | t]` costs nothing.
     List(List),
+    /// An improper list, `[1, 2 | 3]`: one or more items and a tail that is not a list
+    /// (made only by [`Term::cons`], which keeps both true).
+    Improper(List, Rc<Term>),
     /// A map, its keys kept in term order (which is how iex prints them).
     Map(Seq<(Term, Term)>),
     /// An Elixir struct: a map with a `__struct__` module, printed with its fields in
@@ -600,6 +607,48 @@ impl Term {
             _ => None,
         }
     }
+    /// `[items | tail]`: a proper list when the tail is one, else an improper list (the
+    /// items of an improper tail are joined to these, so the tail is never a list).
+    pub fn cons(mut items: Vec<Term>, tail: Term) -> Term {
+        match tail {
+            Term::List(t) => {
+                if items.is_empty() {
+                    return Term::List(t);
+                }
+                items.extend(t.iter().cloned());
+                Term::list(items)
+            }
+            Term::Improper(t, rest) => {
+                items.extend(t.iter().cloned());
+                Term::Improper(List::from(items), rest)
+            }
+            other if items.is_empty() => other,
+            other => Term::Improper(List::from(items), Rc::new(other)),
+        }
+    }
+
+    /// A list's items and, for an improper one, its tail.
+    pub fn list_parts(&self) -> Option<(&[Term], Option<&Term>)> {
+        match self {
+            Term::List(items) => Some((items, None)),
+            Term::Improper(items, tail) => Some((items, Some(tail))),
+            _ => None,
+        }
+    }
+
+    /// What a `[_, _ | rest]` pattern binds to `rest` after `n` items of this list (or
+    /// improper list); `None` when it holds fewer.
+    pub fn list_rest(&self, n: usize) -> Option<Term> {
+        match self {
+            Term::List(items) if items.len() >= n => Some(Term::List(items.skip(n))),
+            Term::Improper(items, tail) if items.len() == n => Some((**tail).clone()),
+            Term::Improper(items, tail) if items.len() > n => {
+                Some(Term::Improper(items.skip(n), tail.clone()))
+            }
+            _ => None,
+        }
+    }
+
     /// An integer term of any size: an `Int` where it fits in 64 bits, else a `Big`.
     pub fn big(b: BigInt) -> Term {
         match b.to_i64() {
@@ -685,7 +734,7 @@ impl Term {
             Term::Pid(_) => 4,
             Term::Tuple(_) => 5,
             Term::Map(_) | Term::Struct(..) => 6,
-            Term::List(_) => 7,
+            Term::List(_) | Term::Improper(..) => 7,
             Term::Str(_) | Term::Bin(..) => 8,
         }
     }
@@ -701,6 +750,9 @@ impl Term {
             Term::Bin(b, _) => b.len(),
             Term::Tuple(items) => items.iter().map(|t| word + t.heap_size()).sum::<usize>(),
             Term::List(items) => items.iter().map(|t| word + t.heap_size()).sum::<usize>(),
+            Term::Improper(items, tail) => {
+                items.iter().map(|t| word + t.heap_size()).sum::<usize>() + tail.heap_size()
+            }
             Term::Map(pairs) => pairs
                 .iter()
                 .map(|(k, v)| 2 * word + k.heap_size() + v.heap_size())
@@ -803,6 +855,13 @@ fn order(this: &Term, other: &Term, exact: bool) -> Ordering {
             Items(&'a [Term], &'a [Term], usize),
             Pairs(&'a [(Term, Term)], &'a [(Term, Term)], usize),
             Fields(&'a [(Atom, Term)], &'a [(Atom, Term)], usize),
+            Cons(
+                &'a [Term],
+                Option<&'a Term>,
+                &'a [Term],
+                Option<&'a Term>,
+                usize,
+            ),
         }
         // Two scalars (atoms, numbers, pids: most comparisons) allocate nothing: the stack
         // grows only when containers are compared item by item.
@@ -846,6 +905,16 @@ fn order(this: &Term, other: &Term, exact: bool) -> Ordering {
                             stack.push(Work::Items(a, b, 0));
                             Ordering::Equal
                         }
+                        // a cons cell at a time, as Erlang compares: items, then what follows
+                        (
+                            Term::List(_) | Term::Improper(..),
+                            Term::List(_) | Term::Improper(..),
+                        ) => {
+                            let (xa, ta) = a.list_parts().unwrap_or((&[], None));
+                            let (xb, tb) = b.list_parts().unwrap_or((&[], None));
+                            stack.push(Work::Cons(xa, ta, xb, tb, 0));
+                            Ordering::Equal
+                        }
                         (Term::Map(a), Term::Map(b)) => {
                             let o = a.len().cmp(&b.len());
                             if o == Ordering::Equal {
@@ -866,6 +935,39 @@ fn order(this: &Term, other: &Term, exact: bool) -> Ordering {
                     };
                     if o != Ordering::Equal {
                         return o;
+                    }
+                }
+                Work::Cons(a, ta, b, tb, i) => {
+                    if i < a.len() && i < b.len() {
+                        stack.push(Work::Cons(a, ta, b, tb, i + 1));
+                        stack.push(Work::Pair(&a[i], &b[i]));
+                        continue;
+                    }
+                    // what follows the common items on each side: more items (a list), the
+                    // tail (never a list), or nothing (the empty list)
+                    let rank = |items: &[Term], tail: Option<&Term>| {
+                        if i < items.len() {
+                            (7, true)
+                        } else {
+                            tail.map_or((7, false), |t| (t.rank(), true))
+                        }
+                    };
+                    let (ra, na) = rank(a, ta);
+                    let (rb, nb) = rank(b, tb);
+                    match (ra.cmp(&rb), na, nb) {
+                        (Ordering::Equal, true, true) if i >= a.len() && i >= b.len() => {
+                            if let (Some(x), Some(y)) = (ta, tb) {
+                                stack.push(Work::Pair(x, y));
+                            }
+                        }
+                        (Ordering::Equal, x, y) => {
+                            // [] against more items, or [] against []
+                            let o = x.cmp(&y);
+                            if o != Ordering::Equal {
+                                return o;
+                            }
+                        }
+                        (o, _, _) => return o,
                     }
                 }
                 Work::Items(a, b, i) => {
@@ -932,7 +1034,14 @@ fn atom_is_plain(name: &str) -> bool {
 
 /// Whether a module-like atom (`Elixir.Foo.Bar`) prints as the alias `Foo.Bar`.
 fn alias_of(name: &str) -> Option<&str> {
+    if name == "Elixir" {
+        return Some(name);
+    }
     let alias = name.strip_prefix("Elixir.")?;
+    // :"Elixir.Elixir" is not the alias Elixir (which is :Elixir): printed whole
+    if alias == "Elixir" || alias.starts_with("Elixir.") {
+        return Some(name);
+    }
     let ok = !alias.is_empty()
         && alias.split('.').all(|part| {
             let mut cs = part.chars();
@@ -1127,6 +1236,16 @@ impl fmt::Display for Depth<'_> {
                 f.write_str("}")
             }
             Term::Fun(fun) => write!(f, "{fun}"),
+            Term::Improper(items, tail) => {
+                f.write_str("[")?;
+                for (i, t) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{}", Depth(t, d))?;
+                }
+                write!(f, " | {}]", Depth(tail, d))
+            }
             Term::List(items) => {
                 if let Some(text) = charlist_text(items) {
                     return f.write_str(&text);
@@ -1166,7 +1285,7 @@ impl fmt::Display for Depth<'_> {
             }
             Term::Struct(module, fields) => {
                 if let Some((first, last, step)) = range_parts(self.0) {
-                    return if step == 1 {
+                    return if step == 1 && first <= last {
                         write!(f, "{first}..{last}")
                     } else {
                         write!(f, "{first}..{last}//{step}")

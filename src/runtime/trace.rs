@@ -327,6 +327,10 @@ impl TraceHash {
             }
             Term::Tuple(x) => self.items(5, x, depth),
             Term::List(l) => self.items(6, l, depth),
+            Term::Improper(l, tail) => {
+                self.items(14, l, depth);
+                self.term(tail, depth.saturating_sub(1));
+            }
             Term::Map(x) => {
                 self.word(7);
                 self.word(x.len() as u64);

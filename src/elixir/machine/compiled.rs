@@ -142,15 +142,20 @@ fn matches(p: &Pat, v: &Term, slots: &mut [Term]) -> bool {
             _ => false,
         },
         Pat::List(ps, tail) => {
-            let Term::List(vs) = v else { return false };
+            let (vs, rest) = match v {
+                Term::List(vs) => (vs, None),
+                Term::Improper(vs, _) if tail.is_some() => (vs, v.list_rest(ps.len())),
+                _ => return false,
+            };
             let fits = match tail {
                 None => vs.len() == ps.len(),
                 Some(_) => vs.len() >= ps.len(),
             };
             fits && ps.iter().zip(vs.iter()).all(|(p, v)| matches(p, v, slots))
-                && match tail {
-                    Some(t) => matches(t, &Term::List(vs.skip(ps.len())), slots),
-                    None => true,
+                && match (tail, rest) {
+                    (Some(t), Some(rest)) => matches(t, &rest, slots),
+                    (Some(t), None) => matches(t, &Term::List(vs.skip(ps.len())), slots),
+                    (None, _) => true,
                 }
         }
         Pat::Map(pairs) => {

@@ -14,7 +14,7 @@ pub fn builtin_type(t: &Term) -> &'static str {
     match t {
         Term::Tuple(_) => "Tuple",
         Term::Atom(_) => "Atom",
-        Term::List(_) => "List",
+        Term::List(_) | Term::Improper(..) => "List",
         Term::Map(_) | Term::Struct(..) => "Map",
         Term::Str(_) | Term::Bin(..) => "BitString",
         Term::Int(_) | Term::Big(_) => "Integer",

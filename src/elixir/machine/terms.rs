@@ -55,16 +55,8 @@ pub(super) fn build_list(mut items: Vec<Term>, tail: Option<Term>) -> R<Term> {
             items.extend(t.iter().cloned());
             Ok(Term::list(items))
         }
-        Some(other) => Err(exception(
-            "ArgumentError",
-            vec![(
-                "message",
-                Term::str(&format!(
-                    "improper lists ([… | {}]) are not supported by this console",
-                    inspect::inspect(&other)
-                )),
-            )],
-        )),
+        // `[1, 2 | 3]`: an improper list
+        Some(other) => Ok(Term::cons(items, other)),
     }
 }
 

@@ -189,6 +189,120 @@ defmodule List do
   def starts_with?(list, prefix) when is_list(list) and is_list(prefix),
     do: Enum.take(list, length(prefix)) == prefix
 
+  def flatten(list, tail) when is_list(list) and is_list(tail), do: List.flatten(list) ++ tail
+
+  # length/1 fails in the guard on an improper list, so the second clause answers
+  def improper?(list) when is_list(list) and length(list) >= 0, do: false
+  def improper?(list) when is_list(list), do: true
+
+  def to_charlist(list) when is_list(list), do: String.to_charlist(List.to_string(list))
+  def to_existing_atom(list) when is_list(list), do: List.to_atom(list)
+  def to_float(list) when is_list(list), do: String.to_float(List.to_string(list))
+
+  def keyfind(list, key, position, default) do
+    case List.keyfind(list, key, position) do
+      nil -> default
+      tuple -> tuple
+    end
+  end
+
+  def ascii_printable?(list), do: ascii_printable?(list, :infinity)
+
+  def ascii_printable?(list, limit)
+      when is_list(list) and (limit == :infinity or (is_integer(limit) and limit >= 0)),
+      do: ascii_printable_upto(list, limit)
+
+  defp ascii_printable_upto(_, 0), do: true
+  defp ascii_printable_upto([], _), do: true
+
+  defp ascii_printable_upto([c | rest], n)
+       when is_integer(c) and ((c >= 32 and c <= 126) or c in [?\n, ?\r, ?\t, ?\v, ?\b, ?\f, ?\e, ?\d, ?\a]),
+       do: ascii_printable_upto(rest, if(n == :infinity, do: n, else: n - 1))
+
+  defp ascii_printable_upto(_, _), do: false
+
+  # Myers' O(ND) difference: for each number of edits d, the furthest-reaching path on
+  # each diagonal k, as {items of a consumed, rest of a, rest of b, edits in reverse}.
+  def myers_difference(a, b) when is_list(a) and is_list(b), do: myers_difference(a, b, nil)
+
+  def myers_difference(a, b, script) when is_list(a) and is_list(b) do
+    case myers_snake({0, a, b, []}) do
+      {_, [], [], edits} -> myers_compact(Enum.reverse(edits), script, [])
+      start -> myers_step(%{0 => start}, 1, script)
+    end
+  end
+
+  defp myers_step(paths, d, script) do
+    result =
+      Enum.reduce_while(-d..d//2, %{}, fn k, next ->
+        down = myers_down(Map.get(paths, k + 1))
+        right = myers_right(Map.get(paths, k - 1))
+
+        path =
+          cond do
+            down == nil -> right
+            right == nil -> down
+            k == -d or (k != d and elem(right, 0) - 1 < elem(down, 0)) -> down
+            true -> right
+          end
+
+        case path && myers_snake(path) do
+          nil -> {:cont, next}
+          {_, [], [], edits} -> {:halt, {:done, edits}}
+          path -> {:cont, Map.put(next, k, path)}
+        end
+      end)
+
+    case result do
+      {:done, edits} -> myers_compact(Enum.reverse(edits), script, [])
+      next -> myers_step(next, d + 1, script)
+    end
+  end
+
+  defp myers_down({x, a, [h | b], edits}), do: {x, a, b, [{:ins, h} | edits]}
+  defp myers_down(_), do: nil
+  defp myers_right({x, [h | a], b, edits}), do: {x + 1, a, b, [{:del, h} | edits]}
+  defp myers_right(_), do: nil
+
+  defp myers_snake({x, [h | a], [h | b], edits}), do: myers_snake({x + 1, a, b, [{:eq, h} | edits]})
+  defp myers_snake(path), do: path
+
+  # edits grouped by kind; with a script, a group of deletions followed by a group of
+  # insertions is paired item by item, and each pair the script answers for is a :diff
+  defp myers_compact(edits, script, _acc) do
+    groups = Enum.reduce(edits, [], fn {op, x}, acc -> myers_push(acc, op, x) end)
+
+    if script == nil,
+      do: Enum.reverse(groups),
+      else: myers_pair(Enum.reverse(groups), script, [])
+  end
+
+  defp myers_pair([], _script, acc), do: Enum.reverse(acc)
+
+  defp myers_pair([{:del, dels}, {:ins, inss} | rest], script, acc) do
+    n = min(length(dels), length(inss))
+
+    paired =
+      Enum.zip(dels, inss)
+      |> Enum.flat_map(fn {d, i} ->
+        case script.(d, i) do
+          nil -> [{:del, [d]}, {:ins, [i]}]
+          diff -> [{:diff, diff}]
+        end
+      end)
+
+    left =
+      [{:del, Enum.drop(dels, n)}, {:ins, Enum.drop(inss, n)}]
+      |> Enum.reject(fn {_, xs} -> xs == [] end)
+
+    myers_pair(rest, script, Enum.reverse(paired ++ left, acc))
+  end
+
+  defp myers_pair([group | rest], script, acc), do: myers_pair(rest, script, [group | acc])
+
+  defp myers_push([{op, xs} | acc], op, x), do: [{op, xs ++ [x]} | acc]
+  defp myers_push(acc, op, x), do: [{op, [x]} | acc]
+
   def keymember?(list, key, position), do: List.keyfind(list, key, position) != nil
 
   def keyfind!(list, key, position) do

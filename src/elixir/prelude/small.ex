@@ -58,6 +58,11 @@ defmodule Float do
 end
 
 defmodule String do
+  def myers_difference(string1, string2) when is_binary(string1) and is_binary(string2) do
+    List.myers_difference(String.graphemes(string1), String.graphemes(string2))
+    |> Enum.map(fn {op, chars} -> {op, Enum.join(chars)} end)
+  end
+
   def trim_leading(string, ""), do: string
 
   def trim_leading(string, to_trim) when is_binary(to_trim) do

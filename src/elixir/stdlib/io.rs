@@ -67,6 +67,9 @@ fn io_opts(opts: Option<&Term>) -> (inspect::Opts, Option<String>) {
                     "binaries" if *v == Term::atom("as_binaries") => {
                         o.binaries_as_strings = Some(false)
                     }
+                    "charlists" => {
+                        o.charlists = matches!(v, Term::Atom(a) if matches!(&*a.name(), "infer" | "as_charlists"))
+                    }
                     _ => {}
                 }
             }

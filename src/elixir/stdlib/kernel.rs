@@ -237,10 +237,11 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             _ => Err(badarg(1, "not a number")),
         },
         ("hd", 1) => match &a[0] {
-            Term::List(l) if !l.is_empty() => value(l[0].clone()),
+            Term::List(l) | Term::Improper(l, _) if !l.is_empty() => value(l[0].clone()),
             _ => Err(badarg(1, "not a nonempty list")),
         },
         ("tl", 1) => match &a[0] {
+            Term::Improper(..) => value(a[0].list_rest(1).unwrap_or_else(Term::nil)),
             Term::List(l) if !l.is_empty() => value(Term::List(l.skip(1))),
             _ => Err(badarg(1, "not a nonempty list")),
         },
@@ -288,7 +289,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("is_float", 1) => is(matches!(a[0], Term::Float(_))),
         ("is_integer", 1) => is(matches!(a[0], Term::Int(_) | Term::Big(_))),
         ("is_number", 1) => is(matches!(a[0], Term::Int(_) | Term::Big(_) | Term::Float(_))),
-        ("is_list", 1) => is(matches!(a[0], Term::List(_))),
+        ("is_list", 1) => is(matches!(a[0], Term::List(_) | Term::Improper(..))),
         ("is_map", 1) => is(matches!(a[0], Term::Map(_) | Term::Struct(..))),
         ("is_tuple", 1) => is(matches!(a[0], Term::Tuple(_))),
         ("is_pid", 1) => is(matches!(a[0], Term::Pid(_))),
@@ -537,14 +538,7 @@ fn put_one(data: &Term, k: &Term, new: Term) -> R<Term> {
 }
 
 fn inspect_with(t: &Term, opts: &Term) -> String {
-    let o = opts_of(opts);
-    if opts.get("charlists") == Some(&Term::atom("as_lists")) {
-        if let Term::List(items) = t {
-            let parts: Vec<String> = items.iter().map(inspect::inspect).collect();
-            return format!("[{}]", parts.join(", "));
-        }
-    }
-    inspect::render(t, o)
+    inspect::render(t, opts_of(opts))
 }
 
 /// `inspect/2`'s options.
@@ -564,6 +558,9 @@ fn opts_of(opts: &Term) -> inspect::Opts {
             Term::Int(n) => ops::index(*n),
             _ => usize::MAX,
         };
+    }
+    if let Some(c) = opts.get("charlists") {
+        o.charlists = matches!(c, Term::Atom(a) if matches!(&*a.name(), "infer" | "as_charlists"));
     }
     if let Some(Term::Atom(b)) = opts.get("binaries") {
         o.binaries_as_strings = match &*b.name() {

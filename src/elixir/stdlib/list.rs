@@ -33,7 +33,6 @@ pub const FUNS: super::Table = &[
     ("update_at", 3, false),
     ("foldl", 3, false),
     ("foldr", 3, false),
-    ("ascii_printable?", 1, true),
 ];
 
 pub const LISTS: super::Table = &[
@@ -179,10 +178,6 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 .map(|i| Some(NRet::Value(i)))
                 .ok_or_else(|| badarg(1, "not a textual representation of an integer"))
         }
-        ("ascii_printable?", 1) => value(Term::bool(
-            crate::runtime::term::charlist_text(&items(&a[0])?).is_some()
-                || a[0].as_list().is_some_and(|l| l.is_empty()),
-        )),
         ("keyfind", 3) => {
             let pos = usize::try_from(a[2].as_int().unwrap_or(0)).unwrap_or(usize::MAX);
             value(

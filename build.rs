@@ -16,6 +16,7 @@ const PRELUDE: &[&str] = &[
     "stream",
     "base",
     "regex",
+    "date",
 ];
 
 fn main() {

@@ -40,17 +40,17 @@ const ELIXIR_IS_WRONG: &[(&str, &str)] = &[
 
 /// Lines each module answers as iex does, at least (raise it as the library grows).
 const FLOORS: &[(&str, usize)] = &[
-    ("Access", 73),
+    ("Access", 86),
     ("Atom", 11),
     ("Base", 49),
     ("Bitwise", 24),
-    ("Enum", 220),
-    ("Float", 35),
-    ("Function", 13),
+    ("Enum", 235),
+    ("Float", 40),
+    ("Function", 23),
     ("Integer", 65),
-    ("Kernel", 247),
+    ("Kernel", 250),
     ("Keyword", 127),
-    ("List", 125),
+    ("List", 128),
     ("Map", 84),
     ("MapSet", 36),
     ("Range", 55),

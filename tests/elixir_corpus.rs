@@ -397,3 +397,10 @@ fn lists() {
 fn ranges() {
     check("ranges");
 }
+
+/// Dates: the `~D` sigil, `Date`'s arithmetic and printing, and a module as a sorter
+/// (`Enum.sort(dates, Date)`), as iex 1.14 answers them.
+#[test]
+fn dates() {
+    check("dates");
+}

@@ -1432,10 +1432,19 @@ impl Parser {
                     line,
                 ))
             }
+            // `Date.from_iso8601!(text)`: a bad date raises when it runs
+            'D' => {
+                let text = self.interp(parts, false, line)?;
+                let date = Expr::new(Kind::Alias(crate::runtime::Atom::new("Date")), line);
+                Ok(Expr::new(
+                    Kind::Remote(date, crate::runtime::Atom::new("from_iso8601!"), vec![text], true),
+                    line,
+                ))
+            }
             _ => Err(SyntaxError::Invalid {
                 line,
                 col: 1,
-                message: format!("the sigil ~{letter} is not supported by this console (it knows ~s, ~S, ~c, ~C, ~w, ~W, ~r and ~R)"),
+                message: format!("the sigil ~{letter} is not supported by this console (it knows ~s, ~S, ~c, ~C, ~w, ~W, ~r, ~R and ~D)"),
             }),
         }
     }

@@ -135,14 +135,25 @@ defmodule Access do
 
       :get_and_update, data, next when is_list(data) ->
         case position(data, index, strict) do
-          nil -> {elem(next.(nil), 0), data}
-          i -> each(data, fn {_, j} -> j == i end, next)
+          nil ->
+            {nil, data}
+
+          i ->
+            value = Enum.at(data, i)
+
+            case next.(value) do
+              {get, update} -> {get, List.replace_at(data, i, update)}
+              :pop -> {value, List.delete_at(data, i)}
+            end
         end
 
       _, data, _ ->
         raise "Access.at/1 expected a list, got: #{inspect(data)}"
     end
   end
+
+  def slice(%Range{step: step} = range) when step < 0,
+    do: raise(ArgumentError, "Access.slice/1 does not accept ranges with negative steps, got: #{inspect(range)}")
 
   def slice(%Range{} = range) do
     fn
@@ -154,7 +165,7 @@ defmodule Access do
         each(data, fn {_, j} -> j in picked end, next)
 
       _, data, _ ->
-        raise "Access.slice/1 expected a list, got: #{inspect(data)}"
+        raise ArgumentError, "Access.slice/1 expected a list, got: #{inspect(data)}"
     end
   end
 
@@ -190,6 +201,7 @@ defmodule Access do
   end
 
   # Kernel's functions on paths, for a path that holds an accessor
+  def __get_in__(data, []), do: data
   def __get_in__(data, [key]) when is_function(key), do: key.(:get, data, fn x -> x end)
   def __get_in__(data, [key | rest]) when is_function(key), do: key.(:get, data, &__get_in__(&1, rest))
   def __get_in__(nil, [_ | rest]), do: __get_in__(nil, rest)

@@ -3,6 +3,10 @@
 # Written for this project from the documented behaviour.
 
 defmodule Enum do
+  # a module as a sorter (`Enum.sort(dates, Date)`): its compare/2 decides
+  def __sorter__(module, :asc), do: &(module.compare(&1, &2) != :gt)
+  def __sorter__(module, :desc), do: &(module.compare(&1, &2) != :lt)
+
   def max(enumerable, sorter, empty_fallback) when is_function(empty_fallback, 0),
     do: pick_by(enumerable, fn x -> x end, sorter, empty_fallback)
 

@@ -4,6 +4,13 @@
 
 defmodule Function do
   def identity(value), do: value
+
+  def info(fun) when is_function(fun), do: :erlang.fun_info(fun)
+  def info(fun, item) when is_function(fun), do: :erlang.fun_info(fun, item)
+
+  def capture(module, function_name, arity)
+      when is_atom(module) and is_atom(function_name) and is_integer(arity),
+      do: :erlang.make_fun(module, function_name, arity)
 end
 
 defmodule Integer do
@@ -36,6 +43,8 @@ defmodule Integer do
 end
 
 defmodule Float do
+  def to_charlist(float) when is_float(float), do: String.to_charlist(Float.to_string(float))
+
   def max_finite, do: 1.7976931348623157e308
   def min_finite, do: -1.7976931348623157e308
 

@@ -1066,9 +1066,14 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                                 .into_iter()
                                 .map(|(k, v)| Term::tuple(vec![k, v]))
                                 .collect();
-                            let sorter = f.clone();
-                            let r = sort_with_key(m, tagged, sorter)?;
-                            Ok(r.unwrap_or(NRet::Value(Term::list(vec![]))))
+                            let sorted = move |m: &mut Machine, sorter: Term| {
+                                let r = sort_with_key(m, tagged, sorter)?;
+                                Ok(r.unwrap_or(NRet::Value(Term::list(vec![]))))
+                            };
+                            match module_sorter(f) {
+                                Some(call) => Ok(call(Box::new(sorted))),
+                                None => sorted(m, f.clone()),
+                            }
                         }
                     }
                 })
@@ -1153,6 +1158,11 @@ fn sort_with(m: &mut Machine, items: Vec<Term>, how: &Term) -> R<Option<NRet>> {
         v.sort_by(|a, b| b.cmp(a));
         return list(v);
     }
+    if let Some(call) = module_sorter(how) {
+        return Ok(Some(call(Box::new(move |m, sorter| {
+            Ok(sort_with(m, items, &sorter)?.unwrap_or(NRet::Value(Term::list(vec![]))))
+        }))));
+    }
     if as_fun(how).is_none() {
         return Err(protocol_undefined("Enumerable", how));
     }
@@ -1161,6 +1171,33 @@ fn sort_with(m: &mut Machine, items: Vec<Term>, how: &Term) -> R<Option<NRet>> {
         .map(|t| Term::tuple(vec![t.clone(), t]))
         .collect();
     sort_with_key(m, tagged, how.clone())
+}
+
+type Then = Box<dyn FnOnce(&mut Machine, Term) -> R<NRet>>;
+
+/// A sorter that names a module (`Date`, `{:desc, Date}`): sorting then goes by the
+/// module's `compare/2`, through the function `Enum.__sorter__/2` of the prelude makes
+/// (given to `then`).
+fn module_sorter(how: &Term) -> Option<impl FnOnce(Then) -> NRet> {
+    let (order, module) = match how {
+        Term::Atom(m) if m.name().starts_with("Elixir.") => ("asc", *m),
+        Term::Tuple(t) if t.len() == 2 => match (&t[0], &t[1]) {
+            (Term::Atom(o), Term::Atom(m))
+                if matches!(&*o.name(), "asc" | "desc") && m.name().starts_with("Elixir.") =>
+            {
+                (if &*o.name() == "asc" { "asc" } else { "desc" }, *m)
+            }
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(move |then: Then| {
+        NRet::CallThen(
+            Fun::capture(Atom::module("Enum"), Atom::new("__sorter__"), 2),
+            vec![Term::Atom(module), Term::atom(order)],
+            then,
+        )
+    })
 }
 
 struct Insertion {

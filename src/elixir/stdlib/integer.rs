@@ -25,8 +25,6 @@ pub const FUNS: super::Table = &[
     ("is_even", 1, true),
     ("is_odd", 1, true),
     ("to_charlist", 1, true),
-    ("to_charlist", 2, true),
-    ("undigits", 2, true),
 ];
 
 pub const FLOAT: super::Table = &[
@@ -73,12 +71,38 @@ fn float(t: &Term) -> R<f64> {
     ops::num(t).ok_or_else(|| ops::arith_error("float", t, None))
 }
 
+/// `Float.round/ceil/floor` to `digits` decimal places, on the float's exact value (as
+/// Elixir rounds: 5.5675 is 5.56749999… and rounds down to 5.567); halves away from zero.
 fn round_to(x: f64, digits: i64, how: &str) -> f64 {
-    let p = 10f64.powi(digits as i32);
-    match how {
-        "ceil" => (x * p).ceil() / p,
-        "floor" => (x * p).floor() / p,
-        _ => (x * p).round() / p,
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let bits = x.abs().to_bits();
+    let (exp, frac) = ((bits >> 52) as i64, bits & ((1 << 52) - 1));
+    // |x| = m · 2^e exactly
+    let (m, e) = if exp == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), exp - 1075)
+    };
+    let ten = num_traits::Pow::pow(BigInt::from(10), digits as u32);
+    let (num, den) = if e >= 0 {
+        ((BigInt::from(m) << e as u64) * &ten, BigInt::from(1))
+    } else {
+        (BigInt::from(m) * &ten, BigInt::from(1) << (-e) as u64)
+    };
+    let (q, r) = num.div_rem(&den);
+    let up = match (how, x < 0.0) {
+        ("round", _) => &r * 2u8 >= den,
+        ("ceil", false) | ("floor", true) => !r.is_zero(),
+        _ => false,
+    };
+    let q = if up { q + 1u8 } else { q };
+    let magnitude: f64 = format!("{q}e-{digits}").parse().unwrap_or(f64::NAN);
+    if x < 0.0 {
+        -magnitude
+    } else {
+        magnitude
     }
 }
 
@@ -122,7 +146,8 @@ fn parse_int(s: &str, base: u32) -> Term {
 pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     let a = &args;
     match (module, name, a.len()) {
-        ("Elixir.Integer", "to_string" | "to_charlist", 1 | 2) => {
+        // (to_charlist/2 and undigits/2 are the prelude's, over these)
+        ("Elixir.Integer", "to_string", 1 | 2) | ("Elixir.Integer", "to_charlist", 1) => {
             let x = bint(&a[0], 1)?;
             let b = match a.get(1) {
                 None => 10,
@@ -172,7 +197,7 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
             d.reverse();
             value(Term::list(d))
         }
-        ("Elixir.Integer", "undigits", 1 | 2) => {
+        ("Elixir.Integer", "undigits", 1) => {
             let base = match a.get(1) {
                 None => BigInt::from(10),
                 Some(b) => b

@@ -107,6 +107,11 @@ pub const FUNS: super::Table = &[
 
 /// What `&+/2` and friends show as (`&:erlang.+/2`).
 pub const ERLANG: super::Table = &[
+    ("fun_info", 1, true),
+    ("fun_info", 2, true),
+    ("make_fun", 3, true),
+    ("element", 2, true),
+    ("setelement", 3, true),
     ("+", 2, true),
     ("-", 2, true),
     ("*", 2, true),
@@ -248,6 +253,51 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("length", 1) => match &a[0] {
             Term::List(l) => value(Term::Int(l.len() as i64)),
             _ => Err(badarg(1, "not a list")),
+        },
+        ("fun_info", 1 | 2) => {
+            let Term::Fun(f) = &a[0] else {
+                return Err(badarg(1, "not a fun"));
+            };
+            let info = fun_info(m, f.as_any().downcast_ref::<Fun>());
+            match a.get(1) {
+                None => value(Term::list(
+                    info.into_iter()
+                        .map(|(k, v)| Term::tuple(vec![Term::atom(k), v]))
+                        .collect(),
+                )),
+                Some(Term::Atom(item)) => match info.into_iter().find(|(k, _)| *k == &*item.name())
+                {
+                    Some((k, v)) => value(Term::tuple(vec![Term::atom(k), v])),
+                    // a capture belongs to no process
+                    None if &*item.name() == "pid" => value(Term::tuple(vec![
+                        Term::atom("pid"),
+                        Term::atom("undefined"),
+                    ])),
+                    None => Err(badarg(2, "invalid item")),
+                },
+                Some(_) => Err(badarg(2, "not an atom")),
+            }
+        }
+        ("make_fun", 3) => match (&a[0], &a[1], int(&a[2])) {
+            (Term::Atom(module), Term::Atom(name), Some(n)) if (0..=255).contains(&n) => {
+                value(Fun::capture(*module, *name, n as usize))
+            }
+            _ => Err(badarg(1, "not a module, function name and arity")),
+        },
+        // Erlang's own, 1-based, the index first
+        ("element", 2) => match (&a[1], int(&a[0])) {
+            (Term::Tuple(t), Some(i)) if i >= 1 && (i as u64) <= t.len() as u64 => {
+                value(t[(i - 1) as usize].clone())
+            }
+            _ => Err(badarg(1, "out of range")),
+        },
+        ("setelement", 3) => match (&a[1], int(&a[0])) {
+            (Term::Tuple(t), Some(i)) if i >= 1 && (i as u64) <= t.len() as u64 => {
+                let mut v = t.to_vec();
+                v[(i - 1) as usize] = a[2].clone();
+                value(Term::tuple(v))
+            }
+            _ => Err(badarg(1, "out of range")),
         },
         // :erlang.element(i + 1, tuple) and setelement/3: the index is their 1st argument
         ("elem", 2) => match (&a[0], int(&a[1])) {
@@ -685,5 +735,41 @@ pub fn exception_call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option
             ))
         }
         _ => Ok(None),
+    }
+}
+
+/// What `:erlang.fun_info/1` says of a function (`Function.info/1`): a capture is
+/// `:external`, a closure `:local` to the module (or the shell's `:erl_eval`) that made it.
+fn fun_info(m: &Machine, f: Option<&Fun>) -> Vec<(&'static str, Term)> {
+    use super::super::value::FunKind;
+    let Some(f) = f else {
+        return vec![("type", Term::atom("local"))];
+    };
+    let arity = Term::Int(f.arity as i64);
+    match &f.kind {
+        FunKind::Capture { module, name } => vec![
+            ("module", Term::Atom(*module)),
+            ("name", Term::Atom(*name)),
+            ("arity", arity),
+            ("env", Term::list(vec![])),
+            ("type", Term::atom("external")),
+        ],
+        FunKind::Closure { module, .. } => {
+            let made_in = f.origin.rsplit(' ').next().unwrap_or("expr/6").to_string();
+            vec![
+                ("pid", Term::Pid(m.ctx.pid())),
+                (
+                    "module",
+                    Term::Atom(module.unwrap_or(Atom::new("erl_eval"))),
+                ),
+                (
+                    "name",
+                    Term::atom(&format!("-{made_in}-fun-{}-", f.id % 128)),
+                ),
+                ("arity", arity),
+                ("env", Term::list(vec![])),
+                ("type", Term::atom("local")),
+            ]
+        }
     }
 }

@@ -263,10 +263,10 @@ fn to_doc(t: &Term, opts: &Opts, depth: usize) -> Doc {
             let docs = beam_bytes(module, opts).into_iter().map(text).collect();
             container_with("<<", docs, ">>", Break::Flex)
         }
-        Term::Improper(items, tail) => {
-            let mut docs = limited(items.iter(), opts, depth, d);
+        Term::Improper(cell) => {
+            let mut docs = limited(cell.0.iter(), opts, depth, d);
             if let Some(last) = docs.pop() {
-                docs.push(Doc::Cons(vec![last, text(" | "), d(tail)]));
+                docs.push(Doc::Cons(vec![last, text(" | "), d(&cell.1)]));
             }
             container("[", docs, "]")
         }

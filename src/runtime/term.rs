@@ -244,8 +244,9 @@ pub enum Term {
     /// A proper list. Its tail is a view of the same items, so `[h | t]` costs nothing.
     List(List),
     /// An improper list, `[1, 2 | 3]`: one or more items and a tail that is not a list
-    /// (made only by [`Term::cons`], which keeps both true).
-    Improper(List, Rc<Term>),
+    /// (made only by [`Term::cons`], which keeps both true). Boxed, so that a term stays
+    /// four words.
+    Improper(Rc<(List, Term)>),
     /// A map, its keys kept in term order (which is how iex prints them).
     Map(Seq<(Term, Term)>),
     /// An Elixir struct: a map with a `__struct__` module, printed with its fields in
@@ -618,12 +619,12 @@ impl Term {
                 items.extend(t.iter().cloned());
                 Term::list(items)
             }
-            Term::Improper(t, rest) => {
-                items.extend(t.iter().cloned());
-                Term::Improper(List::from(items), rest)
+            Term::Improper(cell) => {
+                items.extend(cell.0.iter().cloned());
+                Term::Improper(Rc::new((List::from(items), cell.1.clone())))
             }
             other if items.is_empty() => other,
-            other => Term::Improper(List::from(items), Rc::new(other)),
+            other => Term::Improper(Rc::new((List::from(items), other))),
         }
     }
 
@@ -631,7 +632,7 @@ impl Term {
     pub fn list_parts(&self) -> Option<(&[Term], Option<&Term>)> {
         match self {
             Term::List(items) => Some((items, None)),
-            Term::Improper(items, tail) => Some((items, Some(tail))),
+            Term::Improper(cell) => Some((&cell.0, Some(&cell.1))),
             _ => None,
         }
     }
@@ -641,9 +642,9 @@ impl Term {
     pub fn list_rest(&self, n: usize) -> Option<Term> {
         match self {
             Term::List(items) if items.len() >= n => Some(Term::List(items.skip(n))),
-            Term::Improper(items, tail) if items.len() == n => Some((**tail).clone()),
-            Term::Improper(items, tail) if items.len() > n => {
-                Some(Term::Improper(items.skip(n), tail.clone()))
+            Term::Improper(cell) if cell.0.len() == n => Some(cell.1.clone()),
+            Term::Improper(cell) if cell.0.len() > n => {
+                Some(Term::Improper(Rc::new((cell.0.skip(n), cell.1.clone()))))
             }
             _ => None,
         }
@@ -750,8 +751,8 @@ impl Term {
             Term::Bin(b, _) => b.len(),
             Term::Tuple(items) => items.iter().map(|t| word + t.heap_size()).sum::<usize>(),
             Term::List(items) => items.iter().map(|t| word + t.heap_size()).sum::<usize>(),
-            Term::Improper(items, tail) => {
-                items.iter().map(|t| word + t.heap_size()).sum::<usize>() + tail.heap_size()
+            Term::Improper(cell) => {
+                cell.0.iter().map(|t| word + t.heap_size()).sum::<usize>() + cell.1.heap_size()
             }
             Term::Map(pairs) => pairs
                 .iter()
@@ -1236,7 +1237,8 @@ impl fmt::Display for Depth<'_> {
                 f.write_str("}")
             }
             Term::Fun(fun) => write!(f, "{fun}"),
-            Term::Improper(items, tail) => {
+            Term::Improper(cell) => {
+                let (items, tail) = (&cell.0, &cell.1);
                 f.write_str("[")?;
                 for (i, t) in items.iter().enumerate() {
                     if i > 0 {
@@ -1309,6 +1311,17 @@ impl fmt::Display for Depth<'_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_term_stays_four_words() {
+        // lists, tuples and maps hold terms by value: a wider variant widens them all
+        // (an improper list and a big integer are boxed for this)
+        assert!(
+            std::mem::size_of::<Term>() <= 32,
+            "{}",
+            std::mem::size_of::<Term>()
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -327,9 +327,9 @@ impl TraceHash {
             }
             Term::Tuple(x) => self.items(5, x, depth),
             Term::List(l) => self.items(6, l, depth),
-            Term::Improper(l, tail) => {
-                self.items(14, l, depth);
-                self.term(tail, depth.saturating_sub(1));
+            Term::Improper(cell) => {
+                self.items(14, &cell.0, depth);
+                self.term(&cell.1, depth.saturating_sub(1));
             }
             Term::Map(x) => {
                 self.word(7);

@@ -144,7 +144,7 @@ fn matches(p: &Pat, v: &Term, slots: &mut [Term]) -> bool {
         Pat::List(ps, tail) => {
             let (vs, rest) = match v {
                 Term::List(vs) => (vs, None),
-                Term::Improper(vs, _) if tail.is_some() => (vs, v.list_rest(ps.len())),
+                Term::Improper(cell) if tail.is_some() => (&cell.0, v.list_rest(ps.len())),
                 _ => return false,
             };
             let fits = match tail {

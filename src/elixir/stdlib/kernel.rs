@@ -242,7 +242,8 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             _ => Err(badarg(1, "not a number")),
         },
         ("hd", 1) => match &a[0] {
-            Term::List(l) | Term::Improper(l, _) if !l.is_empty() => value(l[0].clone()),
+            Term::List(l) if !l.is_empty() => value(l[0].clone()),
+            Term::Improper(cell) => value(cell.0.first().cloned().unwrap_or_else(Term::nil)),
             _ => Err(badarg(1, "not a nonempty list")),
         },
         ("tl", 1) => match &a[0] {

@@ -643,7 +643,8 @@ pub fn read(seg: &Seg, size: Option<i64>, last: bool, r: &mut Reader) -> R<Optio
                 raw
             };
             let v: i128 = if seg.signed && n > 0 && raw >> (n - 1) & 1 == 1 {
-                raw as i128 - (1i128 << n)
+                // raw - 2^n, which fits an i128 even at n = 127 (where 2^n itself does not)
+                (raw as i128).wrapping_sub(1i128.wrapping_shl(n as u32))
             } else {
                 raw as i128
             };

@@ -227,6 +227,24 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     return value(Term::Int(0));
                 }
             }
+            // every integer item of magnitude 2 or more adds a bit or more: past the widest
+            // integer the answer is refused at once, not after a long run of big products
+            // (1..9223372036854775807 would otherwise multiply for seconds first)
+            if items.len() > 64 {
+                let mut bits = 0u64;
+                for i in 0..items.len() {
+                    bits += match items.get(i) {
+                        Term::Int(0) => break,
+                        Term::Int(x) => 63 - x.unsigned_abs().max(1).leading_zeros() as u64,
+                        Term::Big(b) => b.bits() - 1,
+                        // a zero (or a float) may make the product small again
+                        _ => break,
+                    };
+                    if bits > ops::MAX_BIG_BITS {
+                        return Err(ops::overflow());
+                    }
+                }
+            }
             ops::note_work(items.len() as u64);
             let mut acc = Term::Int(1);
             for i in 0..items.len() {

@@ -8,7 +8,7 @@ use super::value;
 use crate::runtime::Term;
 use num_bigint::BigInt;
 use num_integer::Integer;
-use num_traits::{Signed, Zero};
+use num_traits::{Signed, ToPrimitive, Zero};
 
 pub const FUNS: super::Table = &[
     ("to_string", 1, true),
@@ -183,18 +183,31 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
             if base < BigInt::from(2) {
                 return Err(fn_clause_error("Integer.digits", a));
             }
-            let mut n = x;
-            let mut d = Vec::new();
-            loop {
-                let (q, r) = n.div_rem(&base);
-                d.push(Term::big(r));
-                n = q;
-                if n.is_zero() {
-                    break;
+            let sign = if x.is_negative() { -1 } else { 1 };
+            let d: Vec<Term> = match base.to_u32().filter(|b| *b <= 256) {
+                // all at once (dividing a wide integer by 10 a digit at a time is quadratic)
+                Some(b) => x
+                    .magnitude()
+                    .to_radix_be(b)
+                    .into_iter()
+                    .map(|digit| Term::Int(sign * digit as i64))
+                    .collect(),
+                None => {
+                    let mut n = x;
+                    let mut d = Vec::new();
+                    loop {
+                        let (q, r) = n.div_rem(&base);
+                        d.push(Term::big(r));
+                        n = q;
+                        if n.is_zero() {
+                            break;
+                        }
+                    }
+                    d.reverse();
+                    d
                 }
-            }
+            };
             ops::note_alloc(d.len() * 16);
-            d.reverse();
             value(Term::list(d))
         }
         ("Elixir.Integer", "undigits", 1) => {

@@ -56,7 +56,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("Range", 55),
     ("Regex", 44),
     ("Stream", 67),
-    ("String", 177),
+    ("String", 219),
     ("Tuple", 18),
 ];
 

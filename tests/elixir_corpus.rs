@@ -404,3 +404,11 @@ fn ranges() {
 fn dates() {
     check("dates");
 }
+
+/// Strings by grapheme cluster (`length`, `graphemes`, `reverse`, `slice`, `next_grapheme`),
+/// case modes, distances, `chunk`, `splitter`, empty patterns and list paddings, as iex 1.14
+/// answers them.
+#[test]
+fn strings_unicode() {
+    check("strings_unicode");
+}

@@ -14,6 +14,7 @@
 
 pub mod ast;
 pub mod bitstrings;
+pub mod graphemes;
 pub mod inspect;
 pub mod ir;
 pub mod lower;

@@ -1059,7 +1059,10 @@ pub fn printable(s: &str) -> bool {
             c,
             '\n' | '\r' | '\t' | '\x0B' | '\x08' | '\x0C' | '\x1B' | '\x7F' | '\x07'
         ) || ('\x20'..='\x7E').contains(&c)
-            || c >= '\u{A0}'
+            || ('\u{A0}'..='\u{D7FF}').contains(&c)
+            // not the noncharacters U+FFFE and U+FFFF
+            || ('\u{E000}'..='\u{FFFD}').contains(&c)
+            || c >= '\u{10000}'
     })
 }
 

@@ -67,6 +67,91 @@ defmodule Float do
 end
 
 defmodule String do
+  # 1 - the larger of the two bags' differences over the longer length (graphemes)
+  def bag_distance(string1, string2) when is_binary(string1) and is_binary(string2) do
+    g1 = String.graphemes(string1)
+    g2 = String.graphemes(string2)
+
+    case max(Kernel.length(g1), Kernel.length(g2)) do
+      0 -> 1.0
+      longest -> 1 - max(Kernel.length(g1 -- g2), Kernel.length(g2 -- g1)) / longest
+    end
+  end
+
+  # Jaro's similarity: matches within half the longer length, and transpositions
+  def jaro_distance(string1, string2) when is_binary(string1) and is_binary(string2) do
+    g1 = String.graphemes(string1)
+    g2 = String.graphemes(string2)
+
+    cond do
+      g1 == [] and g2 == [] -> 1.0
+      g1 == [] or g2 == [] -> 0.0
+      true -> jaro(g1, List.to_tuple(g2), Kernel.length(g1), Kernel.length(g2))
+    end
+  end
+
+  defp jaro(g1, t2, l1, l2) do
+    window = max(div(max(l1, l2), 2) - 1, 0)
+
+    {matched, used} =
+      g1
+      |> Enum.with_index()
+      |> Enum.reduce({[], MapSet.new()}, fn {c, i}, {matched, used} ->
+        lo = max(0, i - window)
+        hi = min(l2 - 1, i + window)
+
+        j =
+          if lo <= hi,
+            do: Enum.find(lo..hi//1, fn j -> not MapSet.member?(used, j) and elem(t2, j) == c end)
+
+        if j, do: {[c | matched], MapSet.put(used, j)}, else: {matched, used}
+      end)
+
+    case Kernel.length(matched) do
+      0 ->
+        0.0
+
+      m ->
+        in_order = used |> Enum.sort() |> Enum.map(&elem(t2, &1))
+        swaps = Enum.zip(Enum.reverse(matched), in_order) |> Enum.count(fn {a, b} -> a != b end)
+        (m / l1 + m / l2 + (m - swaps / 2) / m) / 3
+    end
+  end
+
+  def printable?(string, :infinity), do: String.printable?(string)
+  def printable?(_string, 0), do: true
+
+  def printable?(string, limit) when is_integer(limit) and limit > 0 do
+    case String.next_codepoint(string) do
+      nil -> true
+      {c, rest} -> String.printable?(c) and printable?(rest, limit - 1)
+    end
+  end
+
+  # the binary cut where its code points change from valid to not (or printable to not)
+  def chunk("", _trait), do: []
+
+  def chunk(string, trait) when trait in [:valid, :printable] do
+    string
+    |> chunk_points(trait, [])
+    |> Enum.chunk_by(fn {kind, _} -> kind end)
+    |> Enum.map(fn run -> Enum.map_join(run, "", fn {_, c} -> c end) end)
+  end
+
+  defp chunk_points(string, trait, acc) do
+    case String.next_codepoint(string) do
+      nil ->
+        Enum.reverse(acc)
+
+      {c, rest} ->
+        kind = if trait == :valid, do: String.valid?(c), else: String.printable?(c)
+        chunk_points(rest, trait, [{kind, c} | acc])
+    end
+  end
+
+  # the split's pieces one at a time (split first: the pieces are the same)
+  def splitter(string, pattern, options \\ []), do: Stream.map(String.split(string, pattern, options), & &1)
+
   def myers_difference(string1, string2) when is_binary(string1) and is_binary(string2) do
     List.myers_difference(String.graphemes(string1), String.graphemes(string2))
     |> Enum.map(fn {op, chars} -> {op, Enum.join(chars)} end)

@@ -45,6 +45,7 @@ pub const BINARY: super::Table = &[
     ("match", 2, true),
     ("match", 3, true),
     ("matches", 2, true),
+    ("compile_pattern", 1, true),
     ("split", 2, true),
     ("split", 3, true),
     ("replace", 3, true),
@@ -305,6 +306,21 @@ pub fn call(_m: &mut Machine, name: &str, a: Vec<Term>) -> R<Option<NRet>> {
                 Some((i, l)) => Term::tuple(vec![Term::Int(i as i64), Term::Int(l as i64)]),
                 None => Term::atom("nomatch"),
             })
+        }
+        // a pattern for the functions that search (`String.split/3` and friends take it
+        // as they take the pattern itself: here it is the pattern, unchanged)
+        ("compile_pattern", [p]) => {
+            let ok = match p {
+                Term::Str(x) => !x.is_empty(),
+                Term::List(ps) => {
+                    !ps.is_empty() && ps.iter().all(|x| x.as_str().is_some_and(|x| !x.is_empty()))
+                }
+                _ => false,
+            };
+            if !ok {
+                return Err(badarg(1, "not a valid pattern"));
+            }
+            value(p.clone())
         }
         ("matches", [b, p, ..]) => {
             let (b, pats) = (bytes(b, 1)?, patterns(p)?);

@@ -1,6 +1,7 @@
 //! `String`. Lengths and positions count characters (Unicode scalar values), which is what
 //! Elixir's graphemes are for the text learners type.
 
+use super::super::graphemes;
 use super::super::machine::{Machine, NRet};
 use super::super::ops;
 use super::super::value::{argument_error, badarg, exception, fn_clause_error, R};
@@ -11,7 +12,9 @@ use crate::runtime::{Atom, Term};
 pub const FUNS: super::Table = &[
     ("length", 1, true),
     ("upcase", 1, true),
+    ("upcase", 2, true),
     ("downcase", 1, true),
+    ("downcase", 2, true),
     ("capitalize", 1, true),
     ("split", 1, true),
     ("split", 2, true),
@@ -38,6 +41,7 @@ pub const FUNS: super::Table = &[
     ("first", 1, true),
     ("last", 1, true),
     ("graphemes", 1, true),
+    ("next_grapheme", 1, true),
     ("codepoints", 1, true),
     ("next_codepoint", 1, true),
     ("match?", 2, true),
@@ -83,24 +87,75 @@ fn patterns(t: &Term) -> Vec<String> {
     }
 }
 
-fn slice_chars(chars: &[char], start: i64, len: i64) -> String {
-    let n = chars.len() as i64;
-    let start = if start < 0 { n + start } else { start };
-    if start < 0 || start > n || len <= 0 {
+/// `String.upcase/2` and `downcase/2`: `:default` maps each character by itself (no final
+/// sigma), `:greek` lowers a word's last sigma to ς, `:ascii` changes only A-Z/a-z,
+/// `:turkic` maps the dotted and dotless i as Turkish does.
+fn change_case(x: &str, up: bool, mode: &str) -> String {
+    match (mode, up) {
+        ("ascii", true) => x.to_ascii_uppercase(),
+        ("ascii", false) => x.to_ascii_lowercase(),
+        ("greek", false) => x.to_lowercase(),
+        ("turkic", true) => x
+            .chars()
+            .flat_map(|c| match c {
+                'i' => "İ".chars().collect::<Vec<_>>(),
+                'ı' => vec!['I'],
+                c => c.to_uppercase().collect(),
+            })
+            .collect(),
+        ("turkic", false) => x
+            .chars()
+            .flat_map(|c| match c {
+                'I' => vec!['ı'],
+                'İ' => vec!['i'],
+                c => c.to_lowercase().collect(),
+            })
+            .collect(),
+        (_, true) => x.to_uppercase(),
+        (_, false) => x.chars().flat_map(char::to_lowercase).collect(),
+    }
+}
+
+/// A character as the first of a capitalized word: titlecase, where it differs from the
+/// capital (the ligature ﬁ becomes Fi, not FI).
+fn title_case(c: char) -> String {
+    match c {
+        'ﬀ' => "Ff".into(),
+        'ﬁ' => "Fi".into(),
+        'ﬂ' => "Fl".into(),
+        'ﬃ' => "Ffi".into(),
+        'ﬄ' => "Ffl".into(),
+        'ﬅ' | 'ﬆ' => "St".into(),
+        'ǆ' | 'ǅ' | 'Ǆ' => "ǅ".into(),
+        'ǉ' | 'ǈ' | 'Ǉ' => "ǈ".into(),
+        'ǌ' | 'ǋ' | 'Ǌ' => "ǋ".into(),
+        'ǳ' | 'ǲ' | 'Ǳ' => "ǲ".into(),
+        c => c.to_uppercase().collect(),
+    }
+}
+
+/// `len` grapheme clusters from `start` (counted from the end when negative, and from the
+/// first when that is before it, as `String.slice/3` does).
+fn slice_graphemes(gs: &[&str], start: i64, len: i64) -> String {
+    let n = gs.len() as i64;
+    let start = if start < 0 { (n + start).max(0) } else { start };
+    if start > n || len <= 0 {
         return String::new();
     }
-    chars[start as usize..start.saturating_add(len).min(n) as usize]
-        .iter()
-        .collect()
+    gs[start as usize..start.saturating_add(len).min(n) as usize].concat()
 }
 
 fn pad(m: &str, x: &str, count: i64, padding: &str, leading: bool) -> String {
-    let len = x.chars().count() as i64;
+    let len = graphemes::count(x) as i64;
     if count <= len || padding.is_empty() {
         return x.to_string();
     }
     let need = (count - len) as usize;
-    let fill: String = padding.chars().cycle().take(need).collect();
+    let fill: String = graphemes::graphemes(padding)
+        .into_iter()
+        .cycle()
+        .take(need)
+        .collect();
     let _ = m;
     if leading {
         format!("{fill}{x}")
@@ -143,21 +198,38 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     let n = a.len();
     let st = |i: usize| s(&a[i], name, n);
     match (name, n) {
-        ("length", 1) => value(Term::Int(st(0)?.chars().count() as i64)),
+        ("length", 1) => value(Term::Int(graphemes::count(&st(0)?) as i64)),
         ("byte_size", 1) => value(Term::Int(st(0)?.len() as i64)),
-        ("upcase", 1) => value(Term::str(&st(0)?.to_uppercase())),
-        ("downcase", 1) => value(Term::str(&st(0)?.to_lowercase())),
+        ("upcase" | "downcase", 1 | 2) => {
+            let mode = match a.get(1) {
+                None => "default".to_string(),
+                Some(Term::Atom(m))
+                    if matches!(&*m.name(), "default" | "ascii" | "greek" | "turkic") =>
+                {
+                    m.name().to_string()
+                }
+                Some(_) => return Err(fn_clause_error(&format!("String.{name}"), a)),
+            };
+            value(Term::str(&change_case(&st(0)?, name == "upcase", &mode)))
+        }
         ("capitalize", 1) => {
             let x = st(0)?;
             let mut c = x.chars();
             let out = match c.next() {
-                Some(f) => f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase(),
+                Some(f) => title_case(f) + &change_case(c.as_str(), false, "default"),
                 None => String::new(),
             };
             value(Term::str(&out))
         }
+        // Unicode's whitespace but the no-break spaces, as Elixir splits
         ("split", 1) => value(str_list(
-            st(0)?.split_whitespace().map(String::from).collect(),
+            st(0)?
+                .split(|c: char| {
+                    c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
+                })
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect(),
         )),
         ("split", 2 | 3) => {
             let x = st(0)?;
@@ -172,10 +244,19 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 .and_then(|p| p.as_int());
             if pats.iter().any(|p| p.is_empty()) || (matches!(&a[1], Term::Str(p) if p.is_empty()))
             {
-                let mut v: Vec<String> = x.chars().map(|c| c.to_string()).collect();
-                if !trim {
-                    v.insert(0, String::new());
-                    v.push(String::new());
+                // between every two grapheme clusters, and at both ends
+                let gs = graphemes::graphemes(&x);
+                let mut v: Vec<String> = vec![String::new()];
+                v.extend(gs.iter().map(|g| g.to_string()));
+                v.push(String::new());
+                if trim {
+                    v.retain(|p| !p.is_empty());
+                }
+                if let Some(limit) = parts_limit.filter(|l| *l > 0) {
+                    let keep = ops::index(limit - 1).min(v.len());
+                    let rest: String = v[keep..].concat();
+                    v.truncate(keep);
+                    v.push(rest);
                 }
                 return value(str_list(v));
             }
@@ -244,12 +325,22 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 .get(3)
                 .and_then(|o| o.get("global"))
                 .is_none_or(|g| g.is_truthy());
-            if pat.is_empty() {
-                return Err(argument_error(
-                    "an empty pattern is not supported by this console",
-                ));
-            }
-            let out = if global {
+            let out = if pat.is_empty() {
+                // before every grapheme cluster and at the end (only at the start when not
+                // global)
+                let gs = graphemes::graphemes(&x);
+                if !global {
+                    format!("{rep}{x}")
+                } else {
+                    let mut out = String::with_capacity(x.len() + rep.len() * (gs.len() + 1));
+                    for g in gs {
+                        out.push_str(&rep);
+                        out.push_str(g);
+                    }
+                    out.push_str(&rep);
+                    out
+                }
+            } else if global {
                 x.replace(&pat, &rep)
             } else {
                 x.replacen(&pat, &rep, 1)
@@ -259,7 +350,15 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             }
             value(Term::str(&out))
         }
-        ("reverse", 1) => value(Term::str(&st(0)?.chars().rev().collect::<String>())),
+        ("reverse", 1) => {
+            let x = st(0)?;
+            value(Term::str(
+                &graphemes::graphemes(&x)
+                    .into_iter()
+                    .rev()
+                    .collect::<String>(),
+            ))
+        }
         ("duplicate", 2) => {
             let x = st(0)?;
             // :binary.copy/2's words
@@ -297,27 +396,46 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 .map_err(|_| badarg(1, "not a textual representation of a float"))
         }
         ("slice", 3) => {
-            let chars: Vec<char> = st(0)?.chars().collect();
+            let x = st(0)?;
             let start = a[1].as_int().ok_or_else(|| badarg(2, "not an integer"))?;
             let len = a[2].as_int().ok_or_else(|| badarg(3, "not an integer"))?;
-            value(Term::str(&slice_chars(&chars, start, len)))
-        }
-        ("slice", 2) => {
-            let chars: Vec<char> = st(0)?.chars().collect();
-            let (f, l, _) = range_parts(&a[1]).ok_or_else(|| badarg(2, "not a range"))?;
-            let len = chars.len() as i64;
-            let f2 = if f < 0 { len + f } else { f };
-            let l2 = if l < 0 { len + l } else { l };
-            value(Term::str(&slice_chars(
-                &chars,
-                f2.max(0),
-                l2.saturating_sub(f2.max(0)).saturating_add(1),
+            value(Term::str(&slice_graphemes(
+                &graphemes::graphemes(&x),
+                start,
+                len,
             )))
         }
+        ("slice", 2) => {
+            let x = st(0)?;
+            let gs = graphemes::graphemes(&x);
+            let (f, l, step) = range_parts(&a[1]).ok_or_else(|| badarg(2, "not a range"))?;
+            let len = gs.len() as i64;
+            let f2 = if f < 0 { len + f } else { f };
+            let l2 = if l < 0 { len + l } else { l };
+            let part = slice_graphemes(
+                &gs,
+                f2.max(0),
+                l2.saturating_sub(f2.max(0)).saturating_add(1),
+            );
+            if step > 1 {
+                // every step-th cluster of the slice
+                let picked: String = graphemes::graphemes(&part)
+                    .into_iter()
+                    .step_by(ops::index(step))
+                    .collect();
+                return value(Term::str(&picked));
+            }
+            value(Term::str(&part))
+        }
         ("at", 2) => {
-            let chars: Vec<char> = st(0)?.chars().collect();
+            let x = st(0)?;
             let i = a[1].as_int().ok_or_else(|| badarg(2, "not an integer"))?;
-            let r = slice_chars(&chars, i, 1);
+            let gs = graphemes::graphemes(&x);
+            let r = if i < -(gs.len() as i64) {
+                String::new()
+            } else {
+                slice_graphemes(&gs, i, 1)
+            };
             value(if r.is_empty() {
                 Term::nil()
             } else {
@@ -325,17 +443,22 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             })
         }
         ("first", 1) => value(
-            st(0)?
-                .chars()
-                .next()
-                .map_or_else(Term::nil, |c| Term::str(&c.to_string())),
+            graphemes::graphemes(&st(0)?)
+                .first()
+                .map_or_else(Term::nil, |g| Term::str(g)),
         ),
         ("last", 1) => value(
-            st(0)?
-                .chars()
+            graphemes::graphemes(&st(0)?)
                 .last()
-                .map_or_else(Term::nil, |c| Term::str(&c.to_string())),
+                .map_or_else(Term::nil, |g| Term::str(g)),
         ),
+        ("next_grapheme", 1) => {
+            let x = st(0)?;
+            value(match graphemes::graphemes(&x).first() {
+                Some(g) => Term::tuple(vec![Term::str(g), Term::str(&x[g.len()..])]),
+                None => Term::nil(),
+            })
+        }
         ("next_codepoint", 1) => {
             let x = st(0)?;
             value(match x.chars().next() {
@@ -346,15 +469,43 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 None => Term::nil(),
             })
         }
-        ("graphemes" | "codepoints", 1) => {
-            value(str_list(st(0)?.chars().map(|c| c.to_string()).collect()))
-        }
+        ("graphemes", 1) => value(str_list(
+            graphemes::graphemes(&st(0)?)
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        )),
+        ("codepoints", 1) => value(str_list(st(0)?.chars().map(|c| c.to_string()).collect())),
         ("to_charlist", 1) => value(Term::list(
             st(0)?.chars().map(|c| Term::Int(c as i64)).collect(),
         )),
         ("pad_leading" | "pad_trailing", 2 | 3) => {
             let x = st(0)?;
             let padding = match a.get(2) {
+                // a list of strings: each is one unit of the padding
+                Some(Term::List(units))
+                    if !units.is_empty() && units.iter().all(|u| u.as_str().is_some()) =>
+                {
+                    let units: Vec<&str> = units.iter().filter_map(Term::as_str).collect();
+                    let x = st(0)?;
+                    let count = a[1].as_int().filter(|c| *c >= 0).unwrap_or(0);
+                    let len = graphemes::count(&x) as i64;
+                    if count > len {
+                        let need = ops::index(count - len).min(ops::MAX_ITEMS);
+                        let widest = units.iter().map(|u| u.len()).max().unwrap_or(1);
+                        if need.saturating_mul(widest) > ops::MAX_STRING_BYTES {
+                            return Err(ops::string_too_big(need.saturating_mul(widest)));
+                        }
+                        ops::note_alloc(need * widest);
+                        let fill: String = units.iter().cycle().take(need).copied().collect();
+                        return value(Term::str(&if name == "pad_leading" {
+                            format!("{fill}{x}")
+                        } else {
+                            format!("{x}{fill}")
+                        }));
+                    }
+                    return value(Term::str(&x));
+                }
                 Some(p) => s(p, name, n)?,
                 None => " ".into(),
             };
@@ -392,11 +543,11 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             ]))
         }
         ("valid?", 1) => value(Term::bool(matches!(a[0], Term::Str(_)))),
-        ("printable?", 1) => value(Term::bool(
-            st(0)?
-                .chars()
-                .all(|c| !c.is_control() || c == '\n' || c == '\t'),
-        )),
+        // what iex prints in quotes; a binary that is not UTF-8 is not printable
+        ("printable?", 1) => match &a[0] {
+            Term::Bin(..) => value(Term::bool(false)),
+            _ => value(Term::bool(crate::runtime::term::printable(&st(0)?))),
+        },
         ("equivalent?", 2) => value(Term::bool(st(0)? == s(&a[1], name, n)?)),
         _ => Ok(None),
     }

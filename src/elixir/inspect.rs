@@ -45,6 +45,8 @@ pub struct Opts {
     /// `charlists:` — false for anything but `:infer` and `:as_charlists` (a list of
     /// printable codes prints as its numbers).
     pub charlists: bool,
+    /// `base:` — integers in base 2, 8 or 16 (`0b…`, `0o…`, `0x…`); 10 otherwise.
+    pub base: u32,
     /// What a user's `defimpl Inspect` answered for these structs (printed as is).
     pub overrides: std::rc::Rc<Vec<(Term, String)>>,
 }
@@ -57,6 +59,7 @@ impl Default for Opts {
             width: WIDTH,
             binaries_as_strings: None,
             charlists: true,
+            base: 10,
             overrides: Default::default(),
         }
     }
@@ -233,6 +236,23 @@ fn to_doc(t: &Term, opts: &Opts, depth: usize) -> Doc {
     }
     let d = |x: &Term| to_doc(x, opts, depth + 1);
     match t {
+        Term::Int(_) | Term::Big(_) if opts.base != 10 => {
+            let b = t.as_bigint().unwrap_or_default();
+            let prefix = match opts.base {
+                2 => "0b",
+                8 => "0o",
+                _ => "0x",
+            };
+            let sign = if b.sign() == num_bigint::Sign::Minus {
+                "-"
+            } else {
+                ""
+            };
+            text(format!(
+                "{sign}{prefix}{}",
+                b.magnitude().to_str_radix(opts.base).to_ascii_uppercase()
+            ))
+        }
         // past `printable_limit` (4,096 characters) a string is cut, as iex cuts it
         Term::Str(s) if s.len() > PRINTABLE_LIMIT && opts.binaries_as_strings != Some(false) => {
             let head: String = s.chars().take(PRINTABLE_LIMIT).collect();

@@ -333,7 +333,14 @@ pub fn binary(op: &str, a: &Term, b: &Term) -> R<Term> {
                 Ok(Term::list(v))
             }
             // `[1] ++ 2` is the improper list `[1 | 2]`
-            (Term::List(x), _) => Ok(Term::cons(x.to_vec(), b.clone())),
+            (Term::List(x), _) => {
+                let n = x.len() + b.list_parts().map_or(0, |(items, _)| items.len());
+                if n > MAX_ITEMS {
+                    return Err(too_big("a list", n));
+                }
+                note_alloc(n * std::mem::size_of::<Term>());
+                Ok(Term::cons(x.to_vec(), b.clone()))
+            }
             // :erlang.++/2 says no more than this
             _ => Err(argument_error("argument error")),
         },

@@ -1407,6 +1407,16 @@ impl Parser {
         match letter {
             's' | 'S' => self.interp(parts, false, line),
             'c' | 'C' => self.interp(parts, true, line),
+            // `~w(a #{b} c)`: the words after interpolation, split when it runs
+            'w' if parts.iter().any(|p| matches!(p, TPart::Code(_))) => {
+                let text = self.interp(parts, false, line)?;
+                let mods = Expr::new(Kind::Lit(Term::str(mods)), line);
+                let string = Expr::new(Kind::Alias(crate::runtime::Atom::new("String")), line);
+                Ok(Expr::new(
+                    Kind::Remote(string, crate::runtime::Atom::new("__words__"), vec![text, mods], true),
+                    line,
+                ))
+            }
             'w' | 'W' => {
                 let text: String = parts
                     .iter()

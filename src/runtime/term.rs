@@ -1138,7 +1138,8 @@ pub fn charlist_text(items: &[Term]) -> Option<String> {
         }
     }
     out.push('\'');
-    Some(out)
+    // `#{` would read as interpolation: iex escapes it
+    Some(out.replace("#{", "\\#{"))
 }
 
 /// `(first, last, step)` of a `%Range{}`.

@@ -55,8 +55,20 @@ pub(super) fn build_list(mut items: Vec<Term>, tail: Option<Term>) -> R<Term> {
             items.extend(t.iter().cloned());
             Ok(Term::list(items))
         }
-        // `[1, 2 | 3]`: an improper list
-        Some(other) => Ok(Term::cons(items, other)),
+        // `[1, 2 | 3]`: an improper list (`[x | acc]` onto one copies its items too,
+        // charged the same way)
+        Some(other) => {
+            if let Term::Improper(cell) = &other {
+                let n = cell.0.len();
+                if items.len() + n > ops::MAX_ITEMS {
+                    return Err(ops::too_big("a list", items.len() + n));
+                }
+                if n > 64 {
+                    ops::note_alloc(n * std::mem::size_of::<Term>());
+                }
+            }
+            Ok(Term::cons(items, other))
+        }
     }
 }
 

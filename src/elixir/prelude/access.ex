@@ -30,12 +30,8 @@ defmodule Access do
   def get_and_update(list, key, fun) when is_list(list),
     do: Keyword.get_and_update(list, key, fun)
 
-  def get_and_update(nil, key, fun) do
-    case fun.(nil) do
-      {get, update} -> {get, %{key => update}}
-      :pop -> {nil, nil}
-    end
-  end
+  def get_and_update(nil, key, _fun),
+    do: raise(ArgumentError, "could not put/update key #{inspect(key)} on a nil value")
 
   def pop(%{} = map, key), do: Map.pop(map, key)
   def pop(list, key) when is_list(list), do: Keyword.pop(list, key)
@@ -201,6 +197,7 @@ defmodule Access do
   end
 
   # Kernel's functions on paths, for a path that holds an accessor
+  def __get_in__(nil, _keys), do: nil
   def __get_in__(data, []), do: data
   def __get_in__(data, [key]) when is_function(key), do: key.(:get, data, fn x -> x end)
   def __get_in__(data, [key | rest]) when is_function(key), do: key.(:get, data, &__get_in__(&1, rest))
@@ -224,6 +221,13 @@ defmodule Access do
 
   def __put_in__(data, keys, value), do: __update_in__(data, keys, fn _ -> value end)
 
+  # a key missing on the way pops nothing and leaves the data as it was
   def __pop_in__(nil, [_ | _]), do: {nil, nil}
-  def __pop_in__(data, keys), do: __get_and_update_in__(data, keys, fn _ -> :pop end)
+  def __pop_in__(data, [key]) when is_function(key), do: key.(:get_and_update, data, fn _ -> :pop end)
+  def __pop_in__(data, [key | rest]) when is_function(key), do: key.(:get_and_update, data, &pop_step(&1, rest))
+  def __pop_in__(data, [key]), do: Access.pop(data, key)
+  def __pop_in__(data, [key | rest]), do: Access.get_and_update(data, key, &pop_step(&1, rest))
+
+  defp pop_step(nil, _rest), do: :pop
+  defp pop_step(value, rest), do: __pop_in__(value, rest)
 end

@@ -2,6 +2,16 @@
 # ones: a call of a function these modules do not define reaches the native one). Written
 # for this project from the documented behaviour.
 
+# the exceptions a learner builds by hand (`%RuntimeError{}`); the console raises these and
+# the others natively
+defmodule RuntimeError do
+  defexception message: "runtime error"
+end
+
+defmodule ArgumentError do
+  defexception message: "argument error"
+end
+
 defmodule Function do
   def identity(value), do: value
 
@@ -146,6 +156,17 @@ defmodule String do
       {c, rest} ->
         kind = if trait == :valid, do: String.valid?(c), else: String.printable?(c)
         chunk_points(rest, trait, [{kind, c} | acc])
+    end
+  end
+
+  # what `~w(…)` makes when it interpolates
+  def __words__(text, modifiers) do
+    words = String.split(text)
+
+    case modifiers do
+      "a" -> Enum.map(words, &String.to_atom/1)
+      "c" -> Enum.map(words, &String.to_charlist/1)
+      _ -> words
     end
   end
 

@@ -47,6 +47,8 @@ pub const FUNS: super::Table = &[
     ("is_struct", 1, true),
     ("is_struct", 2, true),
     ("is_exception", 1, true),
+    ("is_exception", 2, true),
+    ("macro_exported?", 3, true),
     ("to_string", 1, true),
     ("to_charlist", 1, true),
     ("inspect", 1, true),
@@ -359,6 +361,16 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("is_struct", 1) => is(matches!(a[0], Term::Struct(..))),
         ("is_struct", 2) => is(matches!(&a[0], Term::Struct(m, _) if Term::Atom(*m) == a[1])),
         ("is_exception", 1) => is(matches!(&a[0], Term::Struct(m, _) if is_exception_module(m))),
+        ("is_exception", 2) => is(
+            matches!((&a[0], &a[1]), (Term::Struct(m, _), Term::Atom(n)) if m == n && is_exception_module(m)),
+        ),
+        // the library's macros a learner meets (this console has no macros of its own)
+        ("macro_exported?", 3) => is(match (&a[0], &a[1], int(&a[2])) {
+            (Term::Atom(md), Term::Atom(f), Some(n)) => LIBRARY_MACROS
+                .iter()
+                .any(|(mm, ff, nn)| *md == Atom::module(mm) && &*f.name() == *ff && *nn == n),
+            _ => false,
+        }),
         ("to_string", 1) => match ops::to_string(&a[0]) {
             Ok(s) => value(Term::str(&s)),
             Err(x) => match m.chars_call(&a[0]) {
@@ -492,7 +504,14 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("update_in", 3) => {
             let path: Vec<Term> = a[1].as_list().unwrap_or(&[]).to_vec();
             let mut cur = a[0].clone();
-            for k in &path {
+            for (i, k) in path.iter().enumerate() {
+                // a missing key on the way: nothing to update under it
+                if cur.is_nil() && i > 0 {
+                    return Err(argument_error(format!(
+                        "could not put/update key {} on a nil value",
+                        inspect::inspect(k)
+                    )));
+                }
                 cur = super::super::machine::access(&cur, k)?;
             }
             let data = a[0].clone();
@@ -532,6 +551,58 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         _ => Ok(None),
     }
 }
+
+/// Macros of the library, for `macro_exported?/3`: (module alias, name, arity).
+const LIBRARY_MACROS: &[(&str, &str, i64)] = &[
+    ("Kernel", "use", 1),
+    ("Kernel", "use", 2),
+    ("Kernel", "def", 1),
+    ("Kernel", "def", 2),
+    ("Kernel", "defp", 2),
+    ("Kernel", "defmodule", 2),
+    ("Kernel", "defmacro", 2),
+    ("Kernel", "defstruct", 1),
+    ("Kernel", "defexception", 1),
+    ("Kernel", "defprotocol", 2),
+    ("Kernel", "defimpl", 2),
+    ("Kernel", "defimpl", 3),
+    ("Kernel", "defdelegate", 2),
+    ("Kernel", "defguard", 1),
+    ("Kernel", "if", 2),
+    ("Kernel", "unless", 2),
+    ("Kernel", "|>", 2),
+    ("Kernel", "&&", 2),
+    ("Kernel", "||", 2),
+    ("Kernel", "..", 2),
+    ("Kernel", "!", 1),
+    ("Kernel", "in", 2),
+    ("Kernel", "is_nil", 1),
+    ("Kernel", "is_struct", 1),
+    ("Kernel", "is_exception", 1),
+    ("Kernel", "match?", 2),
+    ("Kernel", "raise", 1),
+    ("Kernel", "raise", 2),
+    ("Kernel", "reraise", 2),
+    ("Kernel", "then", 2),
+    ("Kernel", "tap", 2),
+    ("Kernel", "dbg", 1),
+    ("Kernel", "to_string", 1),
+    ("Kernel", "to_charlist", 1),
+    ("Kernel", "get_in", 1),
+    ("Kernel", "put_in", 2),
+    ("Kernel", "update_in", 2),
+    ("Kernel", "pop_in", 1),
+    ("Kernel", "sigil_r", 2),
+    ("Kernel", "sigil_s", 2),
+    ("Kernel", "sigil_c", 2),
+    ("Kernel", "sigil_w", 2),
+    ("Kernel", "sigil_D", 2),
+    ("Kernel", "binding", 0),
+    ("Kernel", "var!", 1),
+    ("Kernel", "@", 1),
+    ("Integer", "is_even", 1),
+    ("Integer", "is_odd", 1),
+];
 
 pub fn is_exception_module(m: &Atom) -> bool {
     let n = m.name();
@@ -608,6 +679,14 @@ fn opts_of(opts: &Term) -> inspect::Opts {
         o.limit = match l {
             Term::Int(n) => ops::index(*n),
             _ => usize::MAX,
+        };
+    }
+    if let Some(Term::Atom(b)) = opts.get("base") {
+        o.base = match &*b.name() {
+            "binary" => 2,
+            "octal" => 8,
+            "hex" => 16,
+            _ => 10,
         };
     }
     if let Some(c) = opts.get("charlists") {

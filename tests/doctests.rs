@@ -44,7 +44,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("Atom", 11),
     ("Base", 49),
     ("Bitwise", 24),
-    ("Enum", 235),
+    ("Enum", 241),
     ("Float", 40),
     ("Function", 23),
     ("Integer", 65),

@@ -855,7 +855,6 @@ fn order(this: &Term, other: &Term, exact: bool) -> Ordering {
             Pair(&'a Term, &'a Term),
             Items(&'a [Term], &'a [Term], usize),
             Pairs(&'a [(Term, Term)], &'a [(Term, Term)], usize),
-            Fields(&'a [(Atom, Term)], &'a [(Atom, Term)], usize),
             Cons(
                 &'a [Term],
                 Option<&'a Term>,
@@ -923,10 +922,27 @@ fn order(this: &Term, other: &Term, exact: bool) -> Ordering {
                             }
                             o
                         }
+                        // as maps: by size, then keys in order, then `__struct__` and the
+                        // values in key order (~D[2017-03-31] is "larger" than
+                        // ~D[2017-04-01]: day comes before month and year)
                         (Term::Struct(ma, fa), Term::Struct(mb, fb)) => {
+                            let o = fa.len().cmp(&fb.len());
+                            if o != Ordering::Equal {
+                                return o;
+                            }
+                            let mut ka: Vec<&'_ (Atom, Term)> = fa.iter().collect();
+                            let mut kb: Vec<&'_ (Atom, Term)> = fb.iter().collect();
+                            ka.sort_by_key(|x| x.0);
+                            kb.sort_by_key(|x| x.0);
+                            let o = ka.iter().map(|p| p.0).cmp(kb.iter().map(|p| p.0));
+                            if o != Ordering::Equal {
+                                return o;
+                            }
                             let o = ma.cmp(mb);
                             if o == Ordering::Equal {
-                                stack.push(Work::Fields(fa, fb, 0));
+                                for (x, y) in ka.iter().zip(kb.iter()).rev() {
+                                    stack.push(Work::Pair(&x.1, &y.1));
+                                }
                             }
                             o
                         }
@@ -987,21 +1003,6 @@ fn order(this: &Term, other: &Term, exact: bool) -> Ordering {
                         stack.push(Work::Pairs(a, b, i + 1));
                         stack.push(Work::Pair(&a[i].1, &b[i].1));
                         stack.push(Work::Pair(&a[i].0, &b[i].0));
-                    }
-                }
-                Work::Fields(a, b, i) => {
-                    if i < a.len() && i < b.len() {
-                        let o = a[i].0.cmp(&b[i].0);
-                        if o != Ordering::Equal {
-                            return o;
-                        }
-                        stack.push(Work::Fields(a, b, i + 1));
-                        stack.push(Work::Pair(&a[i].1, &b[i].1));
-                    } else {
-                        let o = a.len().cmp(&b.len());
-                        if o != Ordering::Equal {
-                            return o;
-                        }
                     }
                 }
             }

@@ -7,8 +7,34 @@ defmodule Enum do
   def __sorter__(module, :asc), do: &(module.compare(&1, &2) != :gt)
   def __sorter__(module, :desc), do: &(module.compare(&1, &2) != :lt)
 
+  # max/2 and min/2 take an empty fallback or a sorter (a function, or a module such as
+  # Date whose compare/2 decides)
+  def max(enumerable, empty_fallback) when is_function(empty_fallback, 0) do
+    case Enum.to_list(enumerable) do
+      [] -> empty_fallback.()
+      list -> Enum.max(list)
+    end
+  end
+
+  def max(enumerable, sorter), do: max(enumerable, sorter, fn -> raise Enum.EmptyError, "empty error" end)
+
+  def min(enumerable, empty_fallback) when is_function(empty_fallback, 0) do
+    case Enum.to_list(enumerable) do
+      [] -> empty_fallback.()
+      list -> Enum.min(list)
+    end
+  end
+
+  def min(enumerable, sorter), do: min(enumerable, sorter, fn -> raise Enum.EmptyError, "empty error" end)
+
+  def max(enumerable, module, empty_fallback) when is_atom(module),
+    do: max(enumerable, __sorter__(module, :desc), empty_fallback)
+
   def max(enumerable, sorter, empty_fallback) when is_function(empty_fallback, 0),
     do: pick_by(enumerable, fn x -> x end, sorter, empty_fallback)
+
+  def min(enumerable, module, empty_fallback) when is_atom(module),
+    do: min(enumerable, __sorter__(module, :asc), empty_fallback)
 
   def min(enumerable, sorter, empty_fallback) when is_function(empty_fallback, 0),
     do: pick_by(enumerable, fn x -> x end, sorter, empty_fallback)
@@ -16,11 +42,18 @@ defmodule Enum do
   def max_by(enumerable, fun, sorter_or_fallback) when is_function(sorter_or_fallback, 0),
     do: pick_by(enumerable, fun, &>=/2, sorter_or_fallback)
 
+  # a module (`Date`) as the sorter: its compare/2 keeps the larger
+  def max_by(enumerable, fun, module) when is_atom(module) and module not in [:asc, :desc],
+    do: max_by(enumerable, fun, __sorter__(module, :desc))
+
   def max_by(enumerable, fun, sorter), do: pick_by(enumerable, fun, sorter, fn -> raise Enum.EmptyError, "empty error" end)
   def max_by(enumerable, fun, sorter, empty_fallback), do: pick_by(enumerable, fun, sorter, empty_fallback)
 
   def min_by(enumerable, fun, sorter_or_fallback) when is_function(sorter_or_fallback, 0),
     do: pick_by(enumerable, fun, &<=/2, sorter_or_fallback)
+
+  def min_by(enumerable, fun, module) when is_atom(module) and module not in [:asc, :desc],
+    do: min_by(enumerable, fun, __sorter__(module, :asc))
 
   def min_by(enumerable, fun, sorter), do: pick_by(enumerable, fun, sorter, fn -> raise Enum.EmptyError, "empty error" end)
   def min_by(enumerable, fun, sorter, empty_fallback), do: pick_by(enumerable, fun, sorter, empty_fallback)
@@ -33,6 +66,13 @@ defmodule Enum do
   end
 
   def min_max_by(enumerable, fun, empty_fallback \\ fn -> raise Enum.EmptyError, "empty error" end)
+
+  def min_max_by(enumerable, fun, module) when is_atom(module) do
+    case Enum.to_list(enumerable) do
+      [] -> raise Enum.EmptyError, "empty error"
+      list -> {Enum.min_by(list, fun, module), Enum.max_by(list, fun, module)}
+    end
+  end
 
   def min_max_by(enumerable, fun, empty_fallback) when is_function(empty_fallback, 0) do
     case Enum.to_list(enumerable) do

@@ -91,8 +91,6 @@ pub const FUNS: super::Table = &[
     ("scan", 3, false),
     ("dedup_by", 2, false),
     ("chunk_by", 2, false),
-    ("min", 2, false),
-    ("max", 2, false),
 ];
 
 fn empty_error() -> Exc {
@@ -941,14 +939,6 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 },
                 |s| Ok(s.1.map(|(i, _)| i).unwrap_or_else(Term::nil)),
             )
-        }
-        ("min" | "max", 2) => {
-            // Enum.max(list, empty_fallback) or sorter
-            let v = to_vec(&a[0])?;
-            if v.is_empty() {
-                return Ok(Some(NRet::Call(a[1].clone(), vec![])));
-            }
-            call(m, name, vec![a[0].clone()])
         }
         ("reduce", 2) => {
             let items = to_vec(&a[0])?;

@@ -374,7 +374,7 @@ test('a line that once stopped the page gets its answer, and the floor keeps run
   await page.screenshot({ path: join(artifacts, 'console-edges-floor-running.png'), fullPage: true });
 });
 
-test('the documentation examples run in the page: a lazy stream, a protocol, a binary, a regex', async ({ page, url }) => {
+test('the documentation examples run in the page: a lazy stream, a protocol, a binary, a regex, a big integer, a date', async ({ page, url }) => {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${url}?seed=6&speed=20&arrivals=60&chaos=0&persistence=none`);
@@ -393,6 +393,10 @@ test('the documentation examples run in the page: a lazy stream, a protocol, a b
     'Regex.scan(~r/\\d+/, "order 66, room 101")': '[["66"], ["101"]]',
     'String.replace("2024-05-06", ~r/(\\d+)-(\\d+)-(\\d+)/, "\\\\3/\\\\2/\\\\1")': '"06/05/2024"',
     'Base.encode64("Red:4")': '"UmVkOjQ="',
+    'Enum.reduce(1..30, 1, &*/2)': '265252859812191058636308480000000',
+    '[1, 2 | 3]': '[1, 2 | 3]',
+    'Date.add(~D[2015-01-13], 30)': '~D[2015-02-12]',
+    'String.length("e\\u0301")': '1',
   };
   for (const [line, want] of Object.entries(lines)) {
     await typeInConsole(page, [line]);

@@ -48,7 +48,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("Float", 40),
     ("Function", 23),
     ("Integer", 65),
-    ("Kernel", 265),
+    ("Kernel", 269),
     ("Keyword", 127),
     ("List", 128),
     ("Map", 84),

@@ -412,3 +412,10 @@ fn dates() {
 fn strings_unicode() {
     check("strings_unicode");
 }
+
+/// Times and naive date-times: the `~T` and `~N` sigils, their fields, arithmetic and
+/// printing, as iex 1.14 answers them.
+#[test]
+fn times() {
+    check("times");
+}

@@ -1411,11 +1411,7 @@ impl Parser {
             'w' if parts.iter().any(|p| matches!(p, TPart::Code(_))) => {
                 let text = self.interp(parts, false, line)?;
                 let mods = Expr::new(Kind::Lit(Term::str(mods)), line);
-                let string = Expr::new(Kind::Alias(crate::runtime::Atom::new("String")), line);
-                Ok(Expr::new(
-                    Kind::Remote(string, crate::runtime::Atom::new("__words__"), vec![text, mods], true),
-                    line,
-                ))
+                Ok(library_call("String", "__words__", vec![text, mods], line))
             }
             'w' | 'W' => {
                 let text: String = parts
@@ -1436,28 +1432,31 @@ impl Parser {
             'r' | 'R' => {
                 let source = self.interp(parts, false, line)?;
                 let mods = Expr::new(Kind::Lit(Term::str(mods)), line);
-                let regex = Expr::new(Kind::Alias(crate::runtime::Atom::new("Regex")), line);
-                Ok(Expr::new(
-                    Kind::Remote(regex, crate::runtime::Atom::new("compile!"), vec![source, mods], true),
-                    line,
-                ))
+                Ok(library_call("Regex", "compile!", vec![source, mods], line))
             }
             // `Date.from_iso8601!(text)`: a bad date raises when it runs
-            'D' => {
+            'D' | 'T' | 'N' => {
                 let text = self.interp(parts, false, line)?;
-                let date = Expr::new(Kind::Alias(crate::runtime::Atom::new("Date")), line);
-                Ok(Expr::new(
-                    Kind::Remote(date, crate::runtime::Atom::new("from_iso8601!"), vec![text], true),
-                    line,
-                ))
+                let module = match letter {
+                    'D' => "Date",
+                    'T' => "Time",
+                    _ => "NaiveDateTime",
+                };
+                Ok(library_call(module, "from_iso8601!", vec![text], line))
             }
             _ => Err(SyntaxError::Invalid {
                 line,
                 col: 1,
-                message: format!("the sigil ~{letter} is not supported by this console (it knows ~s, ~S, ~c, ~C, ~w, ~W, ~r, ~R and ~D)"),
+                message: format!("the sigil ~{letter} is not supported by this console (it knows ~s, ~S, ~c, ~C, ~w, ~W, ~r, ~R, ~D, ~T and ~N)"),
             }),
         }
     }
+}
+
+/// `Module.fun(args)` of the library, as a sigil expands to it.
+fn library_call(module: &str, fun: &str, args: Vec<P>, line: usize) -> P {
+    let alias = Expr::new(Kind::Alias(Atom::new(module)), line);
+    Expr::new(Kind::Remote(alias, Atom::new(fun), args, true), line)
 }
 
 fn quote_str(t: &Tok) -> String {

@@ -112,3 +112,169 @@ end
 defimpl String.Chars, for: Date do
   def to_string(date), do: Date.to_iso8601(date)
 end
+
+# Time and NaiveDateTime, as `~T[13:00:07.001]` and `~N[2015-01-13 13:00:07]` write them:
+# the ISO calendar's clock, with microseconds kept as {value, digits shown}.
+defmodule Time do
+  defstruct hour: 0, minute: 0, second: 0, microsecond: {0, 0}, calendar: Calendar.ISO
+
+  def new(hour, minute, second, microsecond \\ {0, 0})
+
+  def new(hour, minute, second, microsecond) when is_integer(microsecond),
+    do: new(hour, minute, second, {microsecond, 6})
+
+  def new(hour, minute, second, {us, precision} = microsecond)
+      when is_integer(hour) and is_integer(minute) and is_integer(second) do
+    if hour in 0..23 and minute in 0..59 and second in 0..59 and us in 0..999_999 and precision in 0..6,
+      do: {:ok, %Time{hour: hour, minute: minute, second: second, microsecond: microsecond}},
+      else: {:error, :invalid_time}
+  end
+
+  def from_iso8601(<<h::binary-size(2), ?:, m::binary-size(2), ?:, s::binary-size(2), rest::binary>>) do
+    with {hour, ""} <- Integer.parse(h),
+         {minute, ""} <- Integer.parse(m),
+         {second, ""} <- Integer.parse(s),
+         {:ok, microsecond} <- fraction(rest) do
+      new(hour, minute, second, microsecond)
+    else
+      _ -> {:error, :invalid_format}
+    end
+  end
+
+  def from_iso8601(string) when is_binary(string), do: {:error, :invalid_format}
+
+  def from_iso8601!(string) do
+    case from_iso8601(string) do
+      {:ok, time} -> time
+      {:error, reason} -> raise ArgumentError, "cannot parse #{inspect(string)} as time, reason: #{inspect(reason)}"
+    end
+  end
+
+  def to_iso8601(%{hour: h, minute: m, second: s, microsecond: us}),
+    do: "#{pad(h)}:#{pad(m)}:#{pad(s)}" <> fraction_text(us)
+
+  def to_string(time), do: to_iso8601(time)
+
+  def compare(time1, time2) do
+    a = {time1.hour, time1.minute, time1.second, elem(time1.microsecond, 0)}
+    b = {time2.hour, time2.minute, time2.second, elem(time2.microsecond, 0)}
+
+    cond do
+      a > b -> :gt
+      a < b -> :lt
+      true -> :eq
+    end
+  end
+
+  def to_seconds_after_midnight(%{hour: h, minute: m, second: s, microsecond: {us, _}}),
+    do: {h * 3600 + m * 60 + s, us}
+
+  def add(time, amount, unit \\ :second) when unit in [:second, :minute, :hour] do
+    factor = %{second: 1, minute: 60, hour: 3600}[unit]
+    {seconds, _} = to_seconds_after_midnight(time)
+    total = Integer.mod(seconds + amount * factor, 86_400)
+    %{time | hour: div(total, 3600), minute: div(rem(total, 3600), 60), second: rem(total, 60)}
+  end
+
+  def diff(time1, time2, unit \\ :second) do
+    {s1, _} = to_seconds_after_midnight(time1)
+    {s2, _} = to_seconds_after_midnight(time2)
+    div(s1 - s2, %{second: 1, minute: 60, hour: 3600}[unit])
+  end
+
+  # ".001" is {1000, 3}: up to six digits, as many shown as written
+  def fraction(""), do: {:ok, {0, 0}}
+
+  def fraction(<<?., digits::binary>>) when byte_size(digits) > 0 do
+    case Integer.parse(digits) do
+      {_, ""} ->
+        shown = String.slice(digits, 0, 6)
+        {:ok, {String.to_integer(String.pad_trailing(shown, 6, "0")), String.length(shown)}}
+
+      _ ->
+        :error
+    end
+  end
+
+  def fraction(_), do: :error
+
+  def fraction_text({_, 0}), do: ""
+
+  def fraction_text({us, precision}),
+    do: "." <> String.slice(String.pad_leading(Integer.to_string(us), 6, "0"), 0, precision)
+
+  defp pad(n), do: String.pad_leading(Integer.to_string(n), 2, "0")
+end
+
+defmodule NaiveDateTime do
+  defstruct year: nil, month: nil, day: nil, hour: 0, minute: 0, second: 0,
+            microsecond: {0, 0}, calendar: Calendar.ISO
+
+  def new(%Date{} = date, %Time{} = time) do
+    {:ok,
+     %NaiveDateTime{year: date.year, month: date.month, day: date.day, hour: time.hour,
+       minute: time.minute, second: time.second, microsecond: time.microsecond}}
+  end
+
+  def from_iso8601(<<date::binary-size(10), sep, time::binary>>) when sep in [?\s, ?T] do
+    with {:ok, d} <- Date.from_iso8601(date),
+         {:ok, t} <- Time.from_iso8601(time) do
+      new(d, t)
+    end
+  end
+
+  def from_iso8601(string) when is_binary(string), do: {:error, :invalid_format}
+
+  def from_iso8601!(string) do
+    case from_iso8601(string) do
+      {:ok, naive} -> naive
+      {:error, reason} -> raise ArgumentError, "cannot parse #{inspect(string)} as naive datetime, reason: #{inspect(reason)}"
+    end
+  end
+
+  def to_date(naive), do: %Date{year: naive.year, month: naive.month, day: naive.day}
+
+  def to_time(naive),
+    do: %Time{hour: naive.hour, minute: naive.minute, second: naive.second, microsecond: naive.microsecond}
+
+  def to_iso8601(naive), do: Date.to_iso8601(naive) <> "T" <> Time.to_iso8601(naive)
+  def to_string(naive), do: Date.to_iso8601(naive) <> " " <> Time.to_iso8601(naive)
+
+  def compare(naive1, naive2) do
+    case Date.compare(naive1, naive2) do
+      :eq -> Time.compare(naive1, naive2)
+      order -> order
+    end
+  end
+
+  def diff(naive1, naive2, unit \\ :second) do
+    seconds = Date.diff(naive1, naive2) * 86_400 + Time.diff(naive1, naive2)
+    div(seconds, %{second: 1, minute: 60, hour: 3600, day: 86_400}[unit])
+  end
+
+  def add(naive, amount, unit \\ :second) do
+    seconds = amount * %{second: 1, minute: 60, hour: 3600, day: 86_400}[unit]
+    {time_s, _} = Time.to_seconds_after_midnight(naive)
+    total = time_s + seconds
+    date = Date.add(to_date(naive), Integer.floor_div(total, 86_400))
+    time = Time.add(to_time(naive), seconds)
+    {:ok, result} = new(date, time)
+    result
+  end
+end
+
+defimpl Inspect, for: Time do
+  def inspect(time, _opts), do: "~T[" <> Time.to_iso8601(time) <> "]"
+end
+
+defimpl Inspect, for: NaiveDateTime do
+  def inspect(naive, _opts), do: "~N[" <> NaiveDateTime.to_string(naive) <> "]"
+end
+
+defimpl String.Chars, for: Time do
+  def to_string(time), do: Time.to_string(time)
+end
+
+defimpl String.Chars, for: NaiveDateTime do
+  def to_string(naive), do: NaiveDateTime.to_string(naive)
+end

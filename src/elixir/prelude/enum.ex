@@ -9,23 +9,24 @@ defmodule Enum do
 
   # max/2 and min/2 take an empty fallback or a sorter (a function, or a module such as
   # Date whose compare/2 decides)
-  def max(enumerable, empty_fallback) when is_function(empty_fallback, 0) do
+  def max(enumerable, empty_fallback) when is_function(empty_fallback, 0),
+    do: or_fallback(enumerable, &Enum.max/1, empty_fallback)
+
+  def max(enumerable, sorter), do: max(enumerable, sorter, &empty_error/0)
+
+  def min(enumerable, empty_fallback) when is_function(empty_fallback, 0),
+    do: or_fallback(enumerable, &Enum.min/1, empty_fallback)
+
+  def min(enumerable, sorter), do: min(enumerable, sorter, &empty_error/0)
+
+  defp or_fallback(enumerable, pick, empty_fallback) do
     case Enum.to_list(enumerable) do
       [] -> empty_fallback.()
-      list -> Enum.max(list)
+      list -> pick.(list)
     end
   end
 
-  def max(enumerable, sorter), do: max(enumerable, sorter, fn -> raise Enum.EmptyError, "empty error" end)
-
-  def min(enumerable, empty_fallback) when is_function(empty_fallback, 0) do
-    case Enum.to_list(enumerable) do
-      [] -> empty_fallback.()
-      list -> Enum.min(list)
-    end
-  end
-
-  def min(enumerable, sorter), do: min(enumerable, sorter, fn -> raise Enum.EmptyError, "empty error" end)
+  defp empty_error, do: raise(Enum.EmptyError, "empty error")
 
   def max(enumerable, module, empty_fallback) when is_atom(module),
     do: max(enumerable, __sorter__(module, :desc), empty_fallback)

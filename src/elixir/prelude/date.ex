@@ -30,12 +30,13 @@ defmodule Date do
 
   def from_iso8601(string) when is_binary(string), do: {:error, :invalid_format}
 
-  def from_iso8601!(string) do
-    case from_iso8601(string) do
-      {:ok, date} -> date
-      {:error, reason} -> raise ArgumentError, "cannot parse #{inspect(string)} as date, reason: #{inspect(reason)}"
-    end
-  end
+  def from_iso8601!(string), do: Date.__parsed__(from_iso8601(string), string, "date")
+
+  # what a from_iso8601! answers (Date's, Time's, NaiveDateTime's)
+  def __parsed__({:ok, value}, _string, _what), do: value
+
+  def __parsed__({:error, reason}, string, what),
+    do: raise(ArgumentError, "cannot parse #{inspect(string)} as #{what}, reason: #{inspect(reason)}")
 
   def to_iso8601(%{year: y, month: m, day: d}),
     do: "#{pad(y, 4)}-#{pad(m, 2)}-#{pad(d, 2)}"
@@ -143,12 +144,7 @@ defmodule Time do
 
   def from_iso8601(string) when is_binary(string), do: {:error, :invalid_format}
 
-  def from_iso8601!(string) do
-    case from_iso8601(string) do
-      {:ok, time} -> time
-      {:error, reason} -> raise ArgumentError, "cannot parse #{inspect(string)} as time, reason: #{inspect(reason)}"
-    end
-  end
+  def from_iso8601!(string), do: Date.__parsed__(from_iso8601(string), string, "time")
 
   def to_iso8601(%{hour: h, minute: m, second: s, microsecond: us}),
     do: "#{pad(h)}:#{pad(m)}:#{pad(s)}" <> fraction_text(us)
@@ -225,12 +221,7 @@ defmodule NaiveDateTime do
 
   def from_iso8601(string) when is_binary(string), do: {:error, :invalid_format}
 
-  def from_iso8601!(string) do
-    case from_iso8601(string) do
-      {:ok, naive} -> naive
-      {:error, reason} -> raise ArgumentError, "cannot parse #{inspect(string)} as naive datetime, reason: #{inspect(reason)}"
-    end
-  end
+  def from_iso8601!(string), do: Date.__parsed__(from_iso8601(string), string, "naive datetime")
 
   def to_date(naive), do: %Date{year: naive.year, month: naive.month, day: naive.day}
 

@@ -19,18 +19,24 @@ defmodule Date do
   end
 
   def from_iso8601(<<y::binary-size(4), ?-, m::binary-size(2), ?-, d::binary-size(2)>>) do
-    with {year, ""} <- Integer.parse(y),
-         {month, ""} <- Integer.parse(m),
-         {day, ""} <- Integer.parse(d) do
-      new(year, month, day)
-    else
-      _ -> {:error, :invalid_format}
+    case __integers__([y, m, d]) do
+      {:ok, [year, month, day]} -> new(year, month, day)
+      :error -> {:error, :invalid_format}
     end
   end
 
   def from_iso8601(string) when is_binary(string), do: {:error, :invalid_format}
 
   def from_iso8601!(string), do: Date.__parsed__(from_iso8601(string), string, "date")
+
+  # the fields of an ISO 8601 text as integers, each written whole (Time's too)
+  def __integers__(texts) do
+    ints = Enum.map(texts, &Integer.parse/1)
+
+    if Enum.all?(ints, &match?({_, ""}, &1)),
+      do: {:ok, Enum.map(ints, &elem(&1, 0))},
+      else: :error
+  end
 
   # what a from_iso8601! answers (Date's, Time's, NaiveDateTime's)
   def __parsed__({:ok, value}, _string, _what), do: value
@@ -43,10 +49,11 @@ defmodule Date do
 
   def to_string(date), do: to_iso8601(date)
 
-  def compare(%{} = date1, %{} = date2) do
-    a = {date1.year, date1.month, date1.day}
-    b = {date2.year, date2.month, date2.day}
+  def compare(%{} = date1, %{} = date2),
+    do: __order__({date1.year, date1.month, date1.day}, {date2.year, date2.month, date2.day})
 
+  # :gt, :lt or :eq for two tuples of fields, most significant first (Time's too)
+  def __order__(a, b) do
     cond do
       a > b -> :gt
       a < b -> :lt
@@ -106,14 +113,6 @@ defmodule Date do
   end
 end
 
-defimpl Inspect, for: Date do
-  def inspect(date, _opts), do: "~D[" <> Date.to_iso8601(date) <> "]"
-end
-
-defimpl String.Chars, for: Date do
-  def to_string(date), do: Date.to_iso8601(date)
-end
-
 # Time and NaiveDateTime, as `~T[13:00:07.001]` and `~N[2015-01-13 13:00:07]` write them:
 # the ISO calendar's clock, with microseconds kept as {value, digits shown}.
 defmodule Time do
@@ -132,9 +131,7 @@ defmodule Time do
   end
 
   def from_iso8601(<<h::binary-size(2), ?:, m::binary-size(2), ?:, s::binary-size(2), rest::binary>>) do
-    with {hour, ""} <- Integer.parse(h),
-         {minute, ""} <- Integer.parse(m),
-         {second, ""} <- Integer.parse(s),
+    with {:ok, [hour, minute, second]} <- Date.__integers__([h, m, s]),
          {:ok, microsecond} <- fraction(rest) do
       new(hour, minute, second, microsecond)
     else
@@ -152,14 +149,10 @@ defmodule Time do
   def to_string(time), do: to_iso8601(time)
 
   def compare(time1, time2) do
-    a = {time1.hour, time1.minute, time1.second, elem(time1.microsecond, 0)}
-    b = {time2.hour, time2.minute, time2.second, elem(time2.microsecond, 0)}
-
-    cond do
-      a > b -> :gt
-      a < b -> :lt
-      true -> :eq
-    end
+    Date.__order__(
+      {time1.hour, time1.minute, time1.second, elem(time1.microsecond, 0)},
+      {time2.hour, time2.minute, time2.second, elem(time2.microsecond, 0)}
+    )
   end
 
   def to_seconds_after_midnight(%{hour: h, minute: m, second: s, microsecond: {us, _}}),
@@ -254,18 +247,13 @@ defmodule NaiveDateTime do
   end
 end
 
-defimpl Inspect, for: Time do
-  def inspect(time, _opts), do: "~T[" <> Time.to_iso8601(time) <> "]"
+# the calendar types print as the sigils that make them, and interpolate as ISO 8601
+defimpl Inspect, for: [Date, Time, NaiveDateTime] do
+  def inspect(%Date{} = date, _opts), do: "~D[" <> Date.to_iso8601(date) <> "]"
+  def inspect(%Time{} = time, _opts), do: "~T[" <> Time.to_iso8601(time) <> "]"
+  def inspect(%NaiveDateTime{} = naive, _opts), do: "~N[" <> NaiveDateTime.to_string(naive) <> "]"
 end
 
-defimpl Inspect, for: NaiveDateTime do
-  def inspect(naive, _opts), do: "~N[" <> NaiveDateTime.to_string(naive) <> "]"
-end
-
-defimpl String.Chars, for: Time do
-  def to_string(time), do: Time.to_string(time)
-end
-
-defimpl String.Chars, for: NaiveDateTime do
-  def to_string(naive), do: NaiveDateTime.to_string(naive)
+defimpl String.Chars, for: [Date, Time, NaiveDateTime] do
+  def to_string(value), do: value.__struct__.to_string(value)
 end

@@ -62,10 +62,10 @@ impl Machine {
                                 return Ok(false);
                             }
                         }
-                        match (tail, value.list_rest(items.len())) {
-                            (Some(t), Some(rest)) => self.pattern(t, &rest, base),
-                            (Some(_), None) => Ok(false),
-                            (None, _) => Ok(true),
+                        match tail.as_ref().map(|t| (t, value.list_rest(items.len()))) {
+                            Some((t, Some(rest))) => self.pattern(t, &rest, base),
+                            Some((_, None)) => Ok(false),
+                            None => Ok(true),
                         }
                     }
                 }
@@ -186,7 +186,6 @@ impl Machine {
         }
     }
 
-    /// A map pattern's pairs: each key present, each value matching.
     /// `first..last` (and `//step`) against a range: each part against its field.
     fn range_pattern(&mut self, parts: &[&super::ast::P], value: &Term, base: usize) -> R<bool> {
         let Some((first, last, step)) = crate::runtime::term::range_parts(value) else {
@@ -200,6 +199,7 @@ impl Machine {
         Ok(true)
     }
 
+    /// A map pattern's pairs: each key present, each value matching.
     fn pattern_pairs(
         &mut self,
         pairs: &[(super::ast::P, super::ast::P)],

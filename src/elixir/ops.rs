@@ -214,7 +214,8 @@ pub fn is_int(t: &Term) -> bool {
     matches!(t, Term::Int(_) | Term::Big(_))
 }
 
-fn negative(t: &Term) -> bool {
+/// Whether an integer (small or big) is below zero.
+pub fn negative(t: &Term) -> bool {
     match t {
         Term::Int(i) => *i < 0,
         Term::Big(b) => b.is_negative(),

@@ -201,7 +201,6 @@ defmodule Access do
   def __get_in__(data, []), do: data
   def __get_in__(data, [key]) when is_function(key), do: key.(:get, data, fn x -> x end)
   def __get_in__(data, [key | rest]) when is_function(key), do: key.(:get, data, &__get_in__(&1, rest))
-  def __get_in__(nil, [_ | rest]), do: __get_in__(nil, rest)
   def __get_in__(data, [key]), do: Access.get(data, key)
   def __get_in__(data, [key | rest]), do: __get_in__(Access.get(data, key), rest)
 

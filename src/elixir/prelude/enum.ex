@@ -47,7 +47,7 @@ defmodule Enum do
   def max_by(enumerable, fun, module) when is_atom(module) and module not in [:asc, :desc],
     do: max_by(enumerable, fun, __sorter__(module, :desc))
 
-  def max_by(enumerable, fun, sorter), do: pick_by(enumerable, fun, sorter, fn -> raise Enum.EmptyError, "empty error" end)
+  def max_by(enumerable, fun, sorter), do: pick_by(enumerable, fun, sorter, &empty_error/0)
   def max_by(enumerable, fun, sorter, empty_fallback), do: pick_by(enumerable, fun, sorter, empty_fallback)
 
   def min_by(enumerable, fun, sorter_or_fallback) when is_function(sorter_or_fallback, 0),
@@ -56,7 +56,7 @@ defmodule Enum do
   def min_by(enumerable, fun, module) when is_atom(module) and module not in [:asc, :desc],
     do: min_by(enumerable, fun, __sorter__(module, :asc))
 
-  def min_by(enumerable, fun, sorter), do: pick_by(enumerable, fun, sorter, fn -> raise Enum.EmptyError, "empty error" end)
+  def min_by(enumerable, fun, sorter), do: pick_by(enumerable, fun, sorter, &empty_error/0)
   def min_by(enumerable, fun, sorter, empty_fallback), do: pick_by(enumerable, fun, sorter, empty_fallback)
 
   def min_max(enumerable, empty_fallback) when is_function(empty_fallback, 0) do
@@ -66,11 +66,11 @@ defmodule Enum do
     end
   end
 
-  def min_max_by(enumerable, fun, empty_fallback \\ fn -> raise Enum.EmptyError, "empty error" end)
+  def min_max_by(enumerable, fun, empty_fallback \\ &empty_error/0)
 
   def min_max_by(enumerable, fun, module) when is_atom(module) do
     case Enum.to_list(enumerable) do
-      [] -> raise Enum.EmptyError, "empty error"
+      [] -> empty_error()
       list -> {Enum.min_by(list, fun, module), Enum.max_by(list, fun, module)}
     end
   end
@@ -272,7 +272,7 @@ defmodule List do
 
   def myers_difference(a, b, script) when is_list(a) and is_list(b) do
     case myers_snake({0, a, b, []}) do
-      {_, [], [], edits} -> myers_compact(Enum.reverse(edits), script, [])
+      {_, [], [], edits} -> myers_compact(Enum.reverse(edits), script)
       start -> myers_step(%{0 => start}, 1, script)
     end
   end
@@ -299,7 +299,7 @@ defmodule List do
       end)
 
     case result do
-      {:done, edits} -> myers_compact(Enum.reverse(edits), script, [])
+      {:done, edits} -> myers_compact(Enum.reverse(edits), script)
       next -> myers_step(next, d + 1, script)
     end
   end
@@ -314,7 +314,7 @@ defmodule List do
 
   # edits grouped by kind; with a script, a group of deletions followed by a group of
   # insertions is paired item by item, and each pair the script answers for is a :diff
-  defp myers_compact(edits, script, _acc) do
+  defp myers_compact(edits, script) do
     groups = Enum.reduce(edits, [], fn {op, x}, acc -> myers_push(acc, op, x) end)
 
     if script == nil,

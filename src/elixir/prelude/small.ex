@@ -32,18 +32,6 @@ defmodule Integer do
     if g < 0, do: {-g, -s, -t}, else: {g, s, t}
   end
 
-  def to_charlist(integer, base), do: integer |> Integer.to_string(base) |> String.to_charlist()
-
-  def undigits(digits, base) when is_list(digits) and is_integer(base) and base >= 2 do
-    Enum.reduce(digits, 0, fn digit, acc ->
-      if digit >= base do
-        raise ArgumentError, "invalid digit #{digit} in base #{base}"
-      end
-
-      acc * base + digit
-    end)
-  end
-
   defp bezout(r0, 0, s0, _s1, t0, _t1), do: {r0, s0, t0}
 
   defp bezout(r0, r1, s0, s1, t0, t1) do

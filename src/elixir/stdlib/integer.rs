@@ -25,6 +25,8 @@ pub const FUNS: super::Table = &[
     ("is_even", 1, true),
     ("is_odd", 1, true),
     ("to_charlist", 1, true),
+    ("to_charlist", 2, true),
+    ("undigits", 2, true),
 ];
 
 pub const FLOAT: super::Table = &[
@@ -146,8 +148,7 @@ fn parse_int(s: &str, base: u32) -> Term {
 pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     let a = &args;
     match (module, name, a.len()) {
-        // (to_charlist/2 and undigits/2 are the prelude's, over these)
-        ("Elixir.Integer", "to_string", 1 | 2) | ("Elixir.Integer", "to_charlist", 1) => {
+        ("Elixir.Integer", "to_string" | "to_charlist", 1 | 2) => {
             let x = bint(&a[0], 1)?;
             let b = match a.get(1) {
                 None => 10,
@@ -210,7 +211,7 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
             ops::note_alloc(d.len() * 16);
             value(Term::list(d))
         }
-        ("Elixir.Integer", "undigits", 1) => {
+        ("Elixir.Integer", "undigits", 1 | 2) => {
             let base = match a.get(1) {
                 None => BigInt::from(10),
                 Some(b) => b
@@ -238,8 +239,7 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
         }
         ("Elixir.Integer", "pow", 2) => match (&a[0], &a[1]) {
             (x, e) if ops::is_int(x) && ops::is_int(e) => {
-                if e.as_int().is_some_and(|e| e < 0) || matches!(e, Term::Big(b) if b.is_negative())
-                {
+                if ops::negative(e) {
                     return Err(arithmetic());
                 }
                 value(ops::int_pow(x, e)?)

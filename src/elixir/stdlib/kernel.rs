@@ -287,21 +287,21 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             }
             _ => Err(badarg(1, "not a module, function name and arity")),
         },
-        // Erlang's own, 1-based, the index first
-        ("element", 2) => match (&a[1], int(&a[0])) {
-            (Term::Tuple(t), Some(i)) if i >= 1 && (i as u64) <= t.len() as u64 => {
-                value(t[(i - 1) as usize].clone())
-            }
-            _ => Err(badarg(1, "out of range")),
-        },
-        ("setelement", 3) => match (&a[1], int(&a[0])) {
-            (Term::Tuple(t), Some(i)) if i >= 1 && (i as u64) <= t.len() as u64 => {
-                let mut v = t.to_vec();
-                v[(i - 1) as usize] = a[2].clone();
-                value(Term::tuple(v))
-            }
-            _ => Err(badarg(1, "out of range")),
-        },
+        // Erlang's own, 1-based and the index first: Kernel's elem/put_elem, whose errors
+        // already name Erlang's arguments
+        ("element" | "setelement", 2 | 3) => {
+            let Some(i) = int(&a[0]).and_then(|i| i.checked_sub(1)) else {
+                return Err(badarg(1, "out of range"));
+            };
+            let mut kernel_args = vec![a[1].clone(), Term::Int(i)];
+            kernel_args.extend(a.get(2).cloned());
+            let kernel = if name == "element" {
+                "elem"
+            } else {
+                "put_elem"
+            };
+            call(m, kernel, kernel_args)
+        }
         // :erlang.element(i + 1, tuple) and setelement/3: the index is their 1st argument
         ("elem", 2) => match (&a[0], int(&a[1])) {
             (_, None) => Err(ops::arith_error("+", &a[1], Some(&Term::Int(1)))),

@@ -60,7 +60,8 @@ fn disjoint(r1: (i64, i64, i64), r2: (i64, i64, i64)) -> bool {
         return true;
     }
     // x = lo1 + s1·k with x ≡ lo2 (mod s2): s1·k ≡ lo2 - lo1 (mod s2)
-    let (g, inv, _) = extended_gcd(s1, s2);
+    let num_integer::ExtendedGcd { gcd: g, x: inv, .. } =
+        num_integer::Integer::extended_gcd(&s1, &s2);
     let diff = lo2 - lo1;
     if diff % g != 0 {
         return true;
@@ -77,16 +78,4 @@ fn disjoint(r1: (i64, i64, i64), r2: (i64, i64, i64)) -> bool {
         first
     };
     first > hi
-}
-
-/// (g, x, y) with a·x + b·y = g = gcd(a, b), for a, b > 0.
-fn extended_gcd(a: i128, b: i128) -> (i128, i128, i128) {
-    let (mut r0, mut r1, mut x0, mut x1, mut y0, mut y1) = (a, b, 1i128, 0i128, 0i128, 1i128);
-    while r1 != 0 {
-        let q = r0 / r1;
-        (r0, r1) = (r1, r0 - q * r1);
-        (x0, x1) = (x1, x0 - q * x1);
-        (y0, y1) = (y1, y0 - q * y1);
-    }
-    (r0, x0, y0)
 }

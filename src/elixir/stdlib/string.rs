@@ -1,5 +1,5 @@
-//! `String`. Lengths and positions count characters (Unicode scalar values), which is what
-//! Elixir's graphemes are for the text learners type.
+//! `String`. Lengths and positions count grapheme clusters (`super::graphemes`), as Elixir's
+//! do; `codepoints` and `next_codepoint` count Unicode scalar values.
 
 use super::super::graphemes;
 use super::super::machine::{Machine, NRet};

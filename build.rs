@@ -17,6 +17,7 @@ const PRELUDE: &[&str] = &[
     "base",
     "regex",
     "date",
+    "uri",
 ];
 
 fn main() {

@@ -401,6 +401,11 @@ fn ranges() {
 /// Dates: the `~D` sigil, `Date`'s arithmetic and printing, and a module as a sorter
 /// (`Enum.sort(dates, Date)`), as iex 1.14 answers them.
 #[test]
+fn datetime_uri_more() {
+    check("datetime_uri_more");
+}
+
+#[test]
 fn dates() {
     check("dates");
 }

@@ -65,6 +65,7 @@ fn s(e: &Expr) -> String {
         }
         Kind::Access(t, k) => format!("([] {} {})", s(t), s(k)),
         Kind::Fn(clauses) => format!("(fn {})", clauses_s(clauses)),
+        Kind::Stab(clauses) => format!("(-> {})", clauses_s(clauses)),
         Kind::Capture(body, _) => format!("(& {})", s(body)),
         Kind::CaptureRef(None, name, arity) => format!("(& (/ {} {arity}))", name.name()),
         Kind::CaptureRef(Some(m), name, arity) => {

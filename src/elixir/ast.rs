@@ -54,6 +54,9 @@ pub enum Kind {
     /// `term[key]`
     Access(P, P),
     Fn(Rc<[Clause]>),
+    /// `(x -> x)`: clauses in parentheses, the value of a `do:` keyword
+    /// (`receive do: (x -> x)`); nowhere else.
+    Stab(Rc<[Clause]>),
     /// `&(&1 + 1)`: the body and its arity.
     Capture(P, usize),
     /// `&Mod.fun/2` or `&fun/1`.

@@ -371,8 +371,11 @@ fn to_doc(t: &Term, opts: &Opts, depth: usize) -> Doc {
                 return Doc::Cons(vec![text("#Stream<"), d(&shown), text(">")]);
             }
             let name = Term::Atom(*module).to_string();
+            // URI's deprecated `authority` is shown only when it is set, as Elixir's Inspect does
+            let is_uri = &*module.name() == "Elixir.URI";
             let docs = fields
                 .iter()
+                .filter(|(k, v)| !(is_uri && v.is_nil() && &*k.name() == "authority"))
                 .map(|(k, v)| {
                     Doc::Group(Box::new(Doc::Cons(vec![
                         text(format!("{} ", key_text(*k))),

@@ -363,7 +363,7 @@ impl Lower {
             }
             Kind::Call(name, args, blocks) => {
                 // `binding()` reads the machine's variables
-                if !blocks.is_empty() || (args.is_empty() && &*name.name() == "binding") {
+                if !blocks.is_empty() || (args.len() < 2 && &*name.name() == "binding") {
                     return None;
                 }
                 for a in args {
@@ -415,7 +415,10 @@ impl Lower {
                 let arity = clauses.first().map_or(0, |c| c.args.len());
                 self.closure(clauses.clone(), arity, e)?;
             }
-            Kind::Capture(body, arity) if !guard => {
+            Kind::Capture(body, arity)
+                if !guard
+                    && crate::elixir::machine::names::capture_shape(body, *arity).is_none() =>
+            {
                 let args = (1..=*arity)
                     .map(|i| Expr::new(Kind::Var(Atom::new(&format!("&{i}"))), e.line as usize))
                     .collect();
@@ -539,7 +542,8 @@ impl Lower {
             }
             // forms whose bindings end with them: the machine runs them
             (
-                "receive" | "try" | "for" | "with" | "match?" | "put_in" | "update_in" | "get_in",
+                "receive" | "try" | "for" | "with" | "match?" | "put_in" | "update_in" | "get_in"
+                | "pop_in" | "get_and_update_in",
                 _,
             ) => self.fallback(e, tail, false),
             // `alias`, `import`, `def` inside a body, `quote`…: the machine's business
@@ -719,7 +723,7 @@ fn calls_binding(e: &Expr, depth: usize) -> bool {
         return true;
     }
     if let Kind::Call(name, args, _) = &e.kind {
-        if args.is_empty() && &*name.name() == "binding" {
+        if args.len() < 2 && &*name.name() == "binding" {
             return true;
         }
     }
@@ -809,7 +813,7 @@ fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             f(t);
             args.iter().for_each(|a| f(a));
         }
-        Kind::Fn(clauses) => clauses.iter().for_each(|c| {
+        Kind::Fn(clauses) | Kind::Stab(clauses) => clauses.iter().for_each(|c| {
             c.args.iter().for_each(|a| f(a));
             if let Some(g) = &c.guard {
                 f(g);
@@ -860,6 +864,7 @@ fn binds(e: &Expr, depth: usize) -> bool {
         | Kind::Attr(_)
         | Kind::Module
         | Kind::Fn(_)
+        | Kind::Stab(_)
         | Kind::Capture(..)
         | Kind::CaptureRef(..) => false,
         Kind::Interp(parts, _) => parts.iter().any(|p| match p {

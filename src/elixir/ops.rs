@@ -522,6 +522,14 @@ pub fn member(coll: &Term, x: &Term) -> R<bool> {
     }
 }
 
+/// [`to_string`]'s bytes; a binary that is not UTF-8 is its own (`Enum.join`).
+pub fn to_binary(t: &Term) -> R<Vec<u8>> {
+    match t {
+        Term::Bin(b, 0) => Ok(b.to_vec()),
+        other => Ok(to_string(other)?.into_bytes()),
+    }
+}
+
 /// `to_string/1` (the `String.Chars` protocol), also used by interpolation.
 pub fn to_string(t: &Term) -> R<String> {
     match t {

@@ -84,6 +84,7 @@ pub fn parse_at(src: &str, line: usize) -> Result<Vec<P>, SyntaxError> {
         pos: 0,
         depth: 0,
         no_do: 0,
+        paren_stab: 0,
         source: Rc::new(Source {
             lines: src.lines().map(|l| l.chars().collect()).collect(),
             first: line,
@@ -129,6 +130,8 @@ struct Parser {
     depth: usize,
     /// Inside the arguments of a call without parentheses: inner calls do not take `do`.
     no_do: usize,
+    /// Inside `(x -> …)`: a `)` ends the clauses.
+    paren_stab: usize,
     source: Rc<Source>,
 }
 
@@ -634,7 +637,17 @@ impl Parser {
                 Tok::Op(".") => {
                     self.next();
                     self.skip_eol();
-                    let n = self.next();
+                    let mut n = self.next();
+                    // `:erlang."=<"(1, 2)`: a quoted function name
+                    if let Tok::Str(parts) = &n.tok {
+                        match parts.as_slice() {
+                            [] => n.tok = Tok::Ident(String::new()),
+                            [crate::elixir::tokenizer::Part::Lit(s)] => {
+                                n.tok = Tok::Ident(s.clone())
+                            }
+                            _ => {}
+                        }
+                    }
                     match n.tok {
                         Tok::Alias(a) => {
                             // Foo.Bar
@@ -659,6 +672,14 @@ impl Parser {
                             if self.is_op("(") && !self.peek().space_before {
                                 self.next();
                                 let mut args = self.paren_args(n.line)?;
+                                if name == "var!"
+                                    && matches!(&e.kind, Kind::Alias(k) if &*k.name() == "Kernel")
+                                {
+                                    if let Some(v) = var_bang(&args, n.line) {
+                                        e = v;
+                                        continue;
+                                    }
+                                }
                                 let blocks = self.maybe_do_blocks(&mut args)?;
                                 if !blocks.is_empty() {
                                     args.push(blocks_as_kw(blocks, n.line));
@@ -856,7 +877,11 @@ impl Parser {
                         if let Some((a, v)) = key(item) {
                             let n = a.name();
                             if &*n == "do" || BLOCK_WORDS.contains(&&*n) {
-                                blocks.items.push((a, Body::Expr(v)));
+                                let body = match &v.kind {
+                                    Kind::Stab(clauses) => Body::Clauses(clauses.clone()),
+                                    _ => Body::Expr(v),
+                                };
+                                blocks.items.push((a, body));
                             } else {
                                 rest.push(item.clone());
                             }
@@ -906,6 +931,7 @@ impl Parser {
 
     fn at_block_end(&self) -> bool {
         match &self.peek().tok {
+            Tok::Op(")") => self.paren_stab > 0,
             Tok::Ident(s) => s == "end" || BLOCK_WORDS.contains(&s.as_str()),
             Tok::Eof => true,
             _ => false,
@@ -914,10 +940,11 @@ impl Parser {
 
     /// A block's contents: expressions, or `head -> body` clauses.
     fn body_or_clauses(&mut self, line: usize) -> Result<Body, SyntaxError> {
-        let saved = self.no_do;
+        let saved = (self.no_do, self.paren_stab);
         self.no_do = 0;
+        self.paren_stab = 0;
         let r = self.body_or_clauses_inner(line);
-        self.no_do = saved;
+        (self.no_do, self.paren_stab) = saved;
         r
     }
 
@@ -1007,6 +1034,12 @@ impl Parser {
             }
             self.pos = save;
         }
+        self.head_or_expr_plain()
+    }
+
+    /// [`Self::head_or_expr`] without its `(a, b) ->` form (which would parse nested
+    /// parentheses twice each: exponential on `((((…))))`).
+    fn head_or_expr_plain(&mut self) -> Result<(Vec<P>, bool), SyntaxError> {
         if self.is_op("->") {
             self.next();
             return Ok((vec![], true));
@@ -1086,9 +1119,21 @@ impl Parser {
                     self.next();
                     return Ok(Expr::nil(line));
                 }
-                let mut exprs = vec![];
+                // `(x -> x)`: clauses in parentheses
+                let (first, is_head) = self.head_or_expr_plain()?;
+                if is_head {
+                    self.paren_stab += 1;
+                    let clauses = self.clauses(first, line);
+                    self.paren_stab -= 1;
+                    let clauses = clauses?;
+                    if !self.is_op(")") {
+                        return Err(self.missing(")", line));
+                    }
+                    self.next();
+                    return Ok(Expr::new(Kind::Stab(clauses.into()), line));
+                }
+                let mut exprs = first;
                 loop {
-                    exprs.push(self.expr(0)?);
                     self.skip_separators();
                     if self.is_op(")") {
                         self.next();
@@ -1097,10 +1142,10 @@ impl Parser {
                     if self.at_eof() {
                         return Err(self.missing(")", line));
                     }
-                    if matches!(self.toks[self.pos - 1].tok, Tok::Eol | Tok::Op(";")) {
-                        continue;
+                    if !matches!(self.toks[self.pos - 1].tok, Tok::Eol | Tok::Op(";")) {
+                        return Err(self.unexpected());
                     }
-                    return Err(self.unexpected());
+                    exprs.push(self.expr(0)?);
                 }
                 block(exprs, line)
             }
@@ -1195,6 +1240,11 @@ impl Parser {
         if self.is_op("(") && !self.peek().space_before {
             self.next();
             let mut args = self.paren_args(line)?;
+            if name == "var!" {
+                if let Some(v) = var_bang(&args, line) {
+                    return Ok(v);
+                }
+            }
             let blocks = self.maybe_do_blocks(&mut args)?;
             return Ok(Expr::new(Kind::Call(atom, args, blocks), line));
         }
@@ -1349,7 +1399,16 @@ impl Parser {
         let mut out = Vec::new();
         for p in parts {
             match p {
-                TPart::Lit(s) => out.push(Part::Lit(s.into())),
+                TPart::Lit(s) if charlist => out.push(Part::Lit(
+                    crate::elixir::tokenizer::unmark_raw_bytes(&s).into(),
+                )),
+                // `"\x80…"`: bytes, a binary that is not UTF-8
+                TPart::Lit(s) => match crate::elixir::tokenizer::raw_bytes(&s) {
+                    Some(bytes) => {
+                        out.push(Part::Code(Expr::new(Kind::Lit(Term::binary(bytes)), line)))
+                    }
+                    None => out.push(Part::Lit(s.into())),
+                },
                 TPart::Code(mut toks) => {
                     let l = toks.first().map_or(line, |t| t.line);
                     toks.push(Token {
@@ -1363,6 +1422,7 @@ impl Parser {
                         pos: 0,
                         depth: self.depth,
                         no_do: 0,
+                        paren_stab: 0,
                         source: self.source.clone(),
                     };
                     sub.skip_separators();
@@ -1377,6 +1437,11 @@ impl Parser {
                     }
                     out.push(Part::Code(block(exprs, l)));
                 }
+            }
+        }
+        if let [Part::Code(e)] = out.as_slice() {
+            if matches!(e.kind, Kind::Lit(Term::Bin(..) | Term::Str(_))) {
+                return Ok(e.clone());
             }
         }
         if out.iter().all(|p| matches!(p, Part::Lit(_))) {
@@ -1444,10 +1509,14 @@ impl Parser {
                 };
                 Ok(library_call(module, "from_iso8601!", vec![text], line))
             }
+            'U' => {
+                let text = self.interp(parts, false, line)?;
+                Ok(library_call("DateTime", "__sigil_u__", vec![text], line))
+            }
             _ => Err(SyntaxError::Invalid {
                 line,
                 col: 1,
-                message: format!("the sigil ~{letter} is not supported by this console (it knows ~s, ~S, ~c, ~C, ~w, ~W, ~r, ~R, ~D, ~T and ~N)"),
+                message: format!("the sigil ~{letter} is not supported by this console (it knows ~s, ~S, ~c, ~C, ~w, ~W, ~r, ~R, ~D, ~T, ~N and ~U)"),
             }),
         }
     }
@@ -1485,6 +1554,25 @@ fn block(mut exprs: Vec<P>, line: usize) -> P {
         1 => exprs.remove(0),
         _ => Expr::new(Kind::Block(exprs), line),
     }
+}
+
+/// `var!(x)` is the variable `x`; `var!(x, :ctx)` the variable `x` of the context `:ctx`
+/// (named `ctx:x` here, a name no source can write; `binding(:ctx)` lists them).
+fn var_bang(args: &[P], line: usize) -> Option<P> {
+    let name = match args {
+        [v] | [v, _] => match &v.kind {
+            Kind::Var(x) => *x,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let var = match args.get(1).map(|c| &c.kind) {
+        None => name,
+        Some(Kind::Lit(Term::Atom(ctx))) if &*ctx.name() == "nil" => name,
+        Some(Kind::Lit(Term::Atom(ctx))) => Atom::new(&format!("{}:{}", ctx.name(), name.name())),
+        _ => return None,
+    };
+    Some(Expr::new(Kind::Var(var), line))
 }
 
 fn blocks_as_kw(blocks: Rc<Blocks>, line: usize) -> P {
@@ -1574,7 +1662,7 @@ fn max_capture_arg(e: &Expr, depth: usize) -> usize {
         | Kind::Attr(_)
         | Kind::Module
         | Kind::CaptureRef(..) => 0,
-        Kind::Capture(..) | Kind::Fn(_) => 0,
+        Kind::Capture(..) | Kind::Fn(_) | Kind::Stab(_) => 0,
         Kind::Interp(parts, _) => parts
             .iter()
             .map(|p| match p {

@@ -81,6 +81,17 @@ pub async fn eval(m: &mut Machine, line: &str, number: usize) -> Answer {
                 m.results.remove(0);
             }
         }
+        Err(Exc::Error(e)) if m.own_message(&e).is_some() => {
+            // an exception with its own `message/1`: it says what went wrong
+            let f = m.own_message(&e).unwrap_or_else(Term::nil);
+            m.start_call(f, vec![e.clone()]);
+            match drive(m).await {
+                Ok(Term::Str(s)) => {
+                    text.push_str(&format!("** ({}) {s}", super::value::exception_name(&e)))
+                }
+                _ => text.push_str(&render(&at_line(Exc::Error(e), number))),
+            }
+        }
         Err(x) => text.push_str(&render(&at_line(x, number))),
     }
     Answer { text, failed }

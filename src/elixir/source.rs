@@ -133,8 +133,9 @@ fn write(e: &Expr, out: &mut String, depth: usize) {
             write(k, out, depth + 1);
             out.push(']');
         }
-        Kind::Fn(clauses) => {
-            out.push_str("fn ");
+        Kind::Fn(clauses) | Kind::Stab(clauses) => {
+            let stab = matches!(e.kind, Kind::Stab(_));
+            out.push_str(if stab { "(" } else { "fn " });
             for (i, c) in clauses.iter().enumerate() {
                 if i > 0 {
                     out.push_str("; ");
@@ -143,7 +144,7 @@ fn write(e: &Expr, out: &mut String, depth: usize) {
                 out.push_str(" -> ");
                 write(&c.body, out, depth + 1);
             }
-            out.push_str(" end");
+            out.push_str(if stab { ")" } else { " end" });
         }
         Kind::Capture(body, _) => {
             out.push('&');

@@ -85,11 +85,52 @@ const OPERATORS: &[&str] = &[
     "@",
 ];
 
-/// Operator atoms that may follow `:` (`:+`, `:==`).
+/// Operator atoms that may follow `:` (`:+`, `:==`), longest first.
 const OP_ATOMS: &[&str] = &[
-    "===", "!==", "==", "!=", "<=", ">=", "&&", "||", "<>", "++", "--", "..", "+", "-", "*", "/",
-    "<", ">", "!", "|>",
+    "..//", "<<>>", "%{}", "<<<", ">>>", "<<~", "~>>", "<~>", "===", "!==", "&&&", "|||", "+++",
+    "---", "...", "==", "!=", "<=", ">=", "&&", "||", "<>", "++", "--", "..", "=~", "**", "|>",
+    "<~", "~>", "\\\\", "->", "<-", "{}", "+", "-", "*", "/", "<", ">", "!", "^", "&", "|", "=",
+    ".", "%", "@",
 ];
+
+/// `\xHH` escapes above 0x7F are bytes, which a Rust string cannot hold: the tokenizer marks
+/// each as a character of Unicode's last private-use block (U+10FF80 to U+10FFFF), and the
+/// parser makes a binary of a string that has them ([`raw_bytes`]).
+const RAW_BYTE_BASE: u32 = 0x10FF00;
+
+fn raw_byte_mark(byte: u8) -> char {
+    char::from_u32(RAW_BYTE_BASE + byte as u32).unwrap_or(char::REPLACEMENT_CHARACTER)
+}
+
+/// The bytes of a literal with `\x80`-style bytes in it, or `None` when it has none.
+pub fn raw_bytes(s: &str) -> Option<Vec<u8>> {
+    let is_mark = |c: char| (RAW_BYTE_BASE + 0x80..=RAW_BYTE_BASE + 0xFF).contains(&(c as u32));
+    if !s.chars().any(is_mark) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        if is_mark(c) {
+            out.push((c as u32 - RAW_BYTE_BASE) as u8);
+        } else {
+            let mut buf = [0; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        }
+    }
+    Some(out)
+}
+
+/// In a charlist, `\x80` is the character 0x80.
+pub fn unmark_raw_bytes(s: &str) -> String {
+    s.chars()
+        .map(|c| match c as u32 {
+            n if (RAW_BYTE_BASE + 0x80..=RAW_BYTE_BASE + 0xFF).contains(&n) => {
+                char::from_u32(n - RAW_BYTE_BASE).unwrap_or(c)
+            }
+            _ => c,
+        })
+        .collect()
+}
 
 /// Strings inside `#{}` inside strings…, at most this deep.
 const MAX_INTERPOLATION_DEPTH: usize = 32;
@@ -554,6 +595,10 @@ impl Lexer<'_> {
                         // \xHH, \x{H…}, \uHHHH, \u{H…}
                         let ch = self.hex_escape(if e == 'x' { 2 } else { 4 });
                         match ch {
+                            // `"\x80"` is the byte 0x80, not a character: marked for the parser
+                            Some(ch) if e == 'x' && ('\u{80}'..='\u{ff}').contains(&ch) => {
+                                lit.push(raw_byte_mark(ch as u8))
+                            }
                             Some(ch) => lit.push(ch),
                             None if e == 'x' => {
                                 return self.invalid(line, col, "invalid hex escape")

@@ -72,7 +72,9 @@ impl fmt::Display for Fun {
             ),
             FunKind::Capture { module, name } => {
                 let m = Term::Atom(*module).to_string();
-                let n = name.name();
+                // quoted as an atom is, without its colon: `&:erlang."=<"/2`
+                let n = Term::Atom(*name).to_string();
+                let n = n.strip_prefix(':').unwrap_or(&n);
                 write!(f, "&{m}.{n}/{}", self.arity)
             }
         }

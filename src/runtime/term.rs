@@ -1012,7 +1012,18 @@ fn order(this: &Term, other: &Term, exact: bool) -> Ordering {
 }
 
 /// Whether an atom prints bare after `:` (`:my_key`) or needs quotes (`:"my key"`).
+/// The operators an atom names without quotes (`:+`, `:<>`, `:..`; but `:"::"`, `:"=<"`).
+const OPERATOR_ATOMS: &[&str] = &[
+    "+", "-", "*", "/", "==", "!=", "===", "!==", "<", ">", "<=", ">=", "=~", "++", "--", "+++",
+    "---", "<>", "..", "...", "**", "!", "^", "&&", "||", "&&&", "|||", "&", "|", "|>", "<<<",
+    ">>>", "<<~", "~>>", "<~", "~>", "<~>", "\\\\", "=", "->", "<-", ".", "%", "%{}", "{}", "<<>>",
+    "@", "..//",
+];
+
 fn atom_is_plain(name: &str) -> bool {
+    if OPERATOR_ATOMS.contains(&name) {
+        return true;
+    }
     let mut chars = name.chars();
     let Some(first) = chars.next() else {
         return false;

@@ -88,6 +88,36 @@ impl Machine {
     }
 }
 
+impl Machine {
+    /// `pop_in(data[:a].b)` and `get_and_update_in(data.a[:b], fun)`: the prelude's
+    /// `Access.__path_in__` walks the path, its steps `{key, field?}`.
+    pub(super) fn path_call(&mut self, which: &str, args: &[P]) -> Ctl {
+        let Some((root, steps)) = path_parts(&args[0]) else {
+            return Ctl::Throw(compile_error("expected a path such as data[:key].field"));
+        };
+        let r = (|| -> R<Vec<Term>> {
+            let mut call = vec![Term::atom(which), self.eval_simple(&root)?];
+            let mut keys = Vec::with_capacity(steps.len());
+            for (k, field) in &steps {
+                keys.push(Term::tuple(vec![self.eval_simple(k)?, Term::bool(*field)]));
+            }
+            call.push(Term::list(keys));
+            if let Some(f) = args.get(1) {
+                call.push(self.eval_simple(f)?);
+            }
+            Ok(call)
+        })();
+        match r {
+            Ok(call) => {
+                let n = call.len();
+                let f = Fun::capture(Atom::module("Access"), Atom::new("__path_in__"), n);
+                self.nret(NRet::Call(f, call))
+            }
+            Err(x) => Ctl::Throw(x),
+        }
+    }
+}
+
 /// `data[:a].b` as its root and steps (key, is a `.field`).
 pub(super) fn path_parts(e: &P) -> Option<(P, Vec<(P, bool)>)> {
     let mut steps = Vec::new();

@@ -74,7 +74,10 @@ impl Machine {
 
     pub(super) fn enter_frame(&mut self) -> Result<(), Exc> {
         // Scope frames of the caller end with the call: dropping them keeps tail calls flat.
-        while matches!(self.stack.last(), Some(Kont::Truncate(_))) {
+        // (the caller's variables they would have dropped are dropped from what is kept)
+        let mut cut = usize::MAX;
+        while let Some(Kont::Truncate(n)) = self.stack.last() {
+            cut = cut.min(*n);
             self.stack.pop();
         }
         if matches!(self.stack.last(), Some(Kont::Restore(..))) {
@@ -84,7 +87,8 @@ impl Machine {
             return Err(too_many_frames());
         }
         let fresh = self.env_pool.pop().unwrap_or_default();
-        let env = std::mem::replace(&mut self.env, fresh);
+        let mut env = std::mem::replace(&mut self.env, fresh);
+        env.truncate(cut);
         self.stack.push(Kont::Restore(env, self.module));
         Ok(())
     }

@@ -138,16 +138,20 @@ impl Machine {
             Kind::Binary(op, _, _) => ops::binary(op, &vals[0], &vals[1]),
             Kind::Access(..) => access(&vals[0], &vals[1]),
             Kind::Interp(parts, charlist) => {
-                let mut s = String::new();
+                let mut s = Vec::new();
                 let nil = Term::nil();
                 let mut it = vals.iter().enumerate();
                 for p in parts {
                     match p {
-                        Part::Lit(l) => s.push_str(l),
+                        Part::Lit(l) => s.extend_from_slice(l.as_bytes()),
                         Part::Code(_) => {
                             let (i, v) = it.next().unwrap_or((0, &nil));
                             match ops::to_string(v) {
-                                Ok(x) => s.push_str(&x),
+                                Ok(x) => s.extend_from_slice(x.as_bytes()),
+                                // bytes that are not UTF-8 (`"\x80#{x}"`)
+                                Err(_) if matches!(v, Term::Bin(_, 0)) => {
+                                    s.extend_from_slice(v.as_bytes().unwrap_or_default())
+                                }
                                 Err(x) => {
                                     // a struct with `defimpl String.Chars`: its string in its
                                     // place, then the interpolation again
@@ -186,9 +190,10 @@ impl Machine {
                     }
                 }
                 Ok(if *charlist {
+                    let s = String::from_utf8_lossy(&s);
                     Term::list(s.chars().map(|c| Term::Int(c as i64)).collect())
                 } else {
-                    Term::str(&s)
+                    Term::binary(s)
                 })
             }
             Kind::Call(name, _, _) => return self.call_local(*name, vals, e.line),

@@ -46,7 +46,7 @@ mod comprehensions;
 mod eval;
 mod heap;
 mod modules;
-mod names;
+pub(crate) mod names;
 mod protocols;
 mod simple;
 mod special_forms;
@@ -368,6 +368,8 @@ const SPECIAL: &[&str] = &[
     "put_in",
     "update_in",
     "get_in",
+    "pop_in",
+    "get_and_update_in",
 ];
 
 thread_local! {

@@ -40,6 +40,21 @@ impl Machine {
         }
     }
 
+    /// `&(&1 + &2)`, `&is_atom(&1)`, `&String.length(&1)`: a capture whose body calls one
+    /// function with the capture's arguments in order is, as Elixir compiles it, a capture of
+    /// that function (`&:erlang.+/2`, `&String.length/1`); `None` for a closure.
+    pub(super) fn capture_shortcut(&mut self, body: &Expr, arity: usize) -> Option<R<Term>> {
+        let (m, name) = capture_shape(body, arity)?;
+        if m.is_none() {
+            // a local call: only the Kernel functions the compiler inlines (`:erlang`'s)
+            let (module, _) = stdlib::erlang_name(&self.natives, name, arity);
+            if &*module.name() != "erlang" {
+                return None;
+            }
+        }
+        Some(self.capture_ref(m, name, arity))
+    }
+
     pub(super) fn capture_ref(&mut self, m: Option<&P>, name: Atom, arity: usize) -> R<Term> {
         match m {
             Some(m) => {
@@ -53,11 +68,8 @@ impl Machine {
                     }
                 };
                 if &*module.name() == "Elixir.Kernel" {
-                    return Ok(Fun::capture(
-                        stdlib::erlang_name(&self.natives, name, arity),
-                        name,
-                        arity,
-                    ));
+                    let (module, name) = stdlib::erlang_name(&self.natives, name, arity);
+                    return Ok(Fun::capture(module, name, arity));
                 }
                 Ok(Fun::capture(module, name, arity))
             }
@@ -75,8 +87,8 @@ impl Machine {
                     }
                 }
                 if self.natives.exists(kernel_atom(), name, arity) {
-                    let shown = stdlib::erlang_name(&self.natives, name, arity);
-                    return Ok(Fun::capture(shown, name, arity));
+                    let (module, name) = stdlib::erlang_name(&self.natives, name, arity);
+                    return Ok(Fun::capture(module, name, arity));
                 }
                 Err(compile_error(format!(
                     "undefined function {}/{arity} (there is no such import)",
@@ -145,10 +157,68 @@ impl Machine {
         })
     }
 
+    /// An exception's own `message/1` (`defexception` with `def message(e)`), to call for its
+    /// message instead of the `:message` field.
+    pub fn own_message(&self, exc: &Term) -> Option<Term> {
+        let Term::Struct(module, _) = exc else {
+            return None;
+        };
+        let message = Atom::new("message");
+        self.user_fun(*module, message, 1)?;
+        Some(Fun::capture(*module, message, 1))
+    }
+
     pub(super) fn user_fun(&self, module: Atom, name: Atom, arity: usize) -> Option<Rc<FunDef>> {
         self.modules
             .borrow()
             .get(&module)
             .and_then(|m| m.funs.get(&(name, arity)).cloned())
+    }
+}
+
+/// The function a capture's body calls with the capture's arguments in order, if it is one
+/// call: `&(&1 + &2)` → `+`, `&Mod.f(&1, &2)` → `Mod.f` (its module as written).
+pub(crate) fn capture_shape(body: &Expr, arity: usize) -> Option<(Option<&P>, Atom)> {
+    let in_order = |args: &[&P]| {
+        args.len() == arity
+            && args
+                .iter()
+                .enumerate()
+                .all(|(i, a)| matches!(a.kind, Kind::CaptureArg(n) if n == i + 1))
+    };
+    match &body.kind {
+        Kind::Binary(op, a, b)
+            if matches!(
+                *op,
+                "+" | "-"
+                    | "*"
+                    | "/"
+                    | "=="
+                    | "!="
+                    | "==="
+                    | "!=="
+                    | "<"
+                    | ">"
+                    | "<="
+                    | ">="
+                    | "++"
+                    | "--"
+            ) && in_order(&[a, b]) =>
+        {
+            Some((None, Atom::new(op)))
+        }
+        Kind::Unary(op @ ("-" | "+"), a) if in_order(&[a]) => Some((None, Atom::new(op))),
+        Kind::Call(name, args, blocks)
+            if blocks.is_empty() && in_order(&args.iter().collect::<Vec<_>>()) =>
+        {
+            Some((None, *name))
+        }
+        Kind::Remote(m, name, args, true)
+            if matches!(m.kind, Kind::Alias(_) | Kind::Lit(Term::Atom(_)))
+                && in_order(&args.iter().collect::<Vec<_>>()) =>
+        {
+            Some((Some(m), *name))
+        }
+        _ => None,
     }
 }

@@ -31,7 +31,8 @@ impl Machine {
             | Kind::CaptureArg(_)
             | Kind::Alias(_)
             | Kind::Module
-            | Kind::Fn(_) => true,
+            | Kind::Fn(_)
+            | Kind::Stab(_) => true,
             Kind::Attr(_) => true,
             Kind::CaptureRef(m, _, _) => m.as_ref().is_none_or(s),
             Kind::Capture(..) => true,
@@ -101,8 +102,12 @@ impl Machine {
             Kind::Alias(a) => Ok(Term::Atom(self.resolve_alias(*a))),
             Kind::Module => Ok(self.current_module().map_or_else(Term::nil, Term::Atom)),
             Kind::Attr(a) => self.read_attr(*a),
+            Kind::Stab(_) => Err(compile_error("unhandled operator ->")),
             Kind::Fn(clauses) => Ok(self.closure(clauses.clone(), clauses.first().map_or(0, |c| c.args.len()), e)),
             Kind::Capture(body, arity) => {
+                if let Some(r) = self.capture_shortcut(body, *arity) {
+                    return r;
+                }
                 let args = (1..=*arity)
                     .map(|i| Expr::new(Kind::Var(var(&format!("&{i}"))), e.line as usize))
                     .collect();
@@ -115,14 +120,18 @@ impl Machine {
             }
             Kind::CaptureRef(m, name, arity) => self.capture_ref(m.as_ref(), *name, *arity),
             Kind::Interp(parts, charlist) => {
-                let mut s = String::new();
+                let mut s = Vec::new();
                 for p in parts {
                     match p {
-                        Part::Lit(l) => s.push_str(l),
+                        Part::Lit(l) => s.extend_from_slice(l.as_bytes()),
                         Part::Code(c) => {
                             let v = self.eval_simple(c)?;
                             match ops::to_string(&v) {
-                                Ok(x) => s.push_str(&x),
+                                Ok(x) => s.extend_from_slice(x.as_bytes()),
+                                // bytes that are not UTF-8 (`"\x80#{x}"`)
+                                Err(_) if matches!(v, Term::Bin(_, 0)) => {
+                                    s.extend_from_slice(v.as_bytes().unwrap_or_default())
+                                }
                                 Err(_) if self.chars_impl(&v).is_some() => {
                                     return Err(needs_machine())
                                 }
@@ -132,9 +141,10 @@ impl Machine {
                     }
                 }
                 Ok(if *charlist {
+                    let s = String::from_utf8_lossy(&s);
                     Term::list(s.chars().map(|c| Term::Int(c as i64)).collect())
                 } else {
-                    Term::str(&s)
+                    Term::binary(s)
                 })
             }
             Kind::Tuple(items) => {

@@ -50,6 +50,9 @@ impl Machine {
             ("put_in" | "update_in" | "get_in", 1 | 2) if path_parts(&args[0]).is_some() => {
                 return Some(self.path_macro(&n, args));
             }
+            ("pop_in", 1) | ("get_and_update_in", 2) if path_parts(&args[0]).is_some() => {
+                return Some(self.path_call(&n, args));
+            }
             ("match?", 2) => {
                 self.stack.push(Kont::MatchQ(args[0].clone()));
                 Ctl::Eval(args[1].clone())

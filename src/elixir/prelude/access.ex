@@ -227,6 +227,25 @@ defmodule Access do
   def __pop_in__(data, [key]), do: Access.pop(data, key)
   def __pop_in__(data, [key | rest]), do: Access.get_and_update(data, key, &pop_step(&1, rest))
 
+  # `pop_in(data[:a].b)`, `get_and_update_in(data.a[:b], fun)`: the path as written, each
+  # step `{key, field?}` (a field is `key!`'s: it must be there)
+  def __path_in__(:pop_in, data, steps) do
+    case List.last(steps) do
+      {key, true} ->
+        raise ArgumentError,
+              "cannot use pop_in when the last segment is a map/struct field. " <>
+                "This would effectively remove the field #{inspect(key)} from the map/struct"
+
+      _ ->
+        __pop_in__(data, path_keys(steps))
+    end
+  end
+
+  def __path_in__(:get_and_update_in, data, steps, fun),
+    do: __get_and_update_in__(data, path_keys(steps), fun)
+
+  defp path_keys(steps), do: Enum.map(steps, fn {key, true} -> key!(key); {key, false} -> key end)
+
   defp pop_step(nil, _rest), do: :pop
   defp pop_step(value, rest), do: __pop_in__(value, rest)
 end

@@ -247,13 +247,135 @@ defmodule NaiveDateTime do
   end
 end
 
+# DateTime in UTC, as `~U[2015-01-13 13:00:07Z]` writes it: a NaiveDateTime's fields and
+# the zone's (only "Etc/UTC": there is no time zone database here).
+defmodule DateTime do
+  defstruct year: nil, month: nil, day: nil, hour: 0, minute: 0, second: 0,
+            microsecond: {0, 0}, time_zone: "Etc/UTC", zone_abbr: "UTC", utc_offset: 0,
+            std_offset: 0, calendar: Calendar.ISO
+
+  # "…Z" or "…+02:30": the datetime in UTC, and the offset it was written with
+  def from_iso8601(string) when is_binary(string) do
+    {text, offset} = split_offset(string)
+
+    case NaiveDateTime.from_iso8601(text) do
+      {:ok, _} when offset == nil -> {:error, :missing_offset}
+      {:ok, naive} -> {:ok, from_naive!(NaiveDateTime.add(naive, -offset), "Etc/UTC"), offset}
+      error -> error
+    end
+  end
+
+  def __sigil_u__(string) do
+    case from_iso8601(string) do
+      {:ok, datetime, 0} -> datetime
+      {:ok, _, _} -> sigil_error(string, :non_utc_offset)
+      {:error, reason} -> sigil_error(string, reason)
+    end
+  end
+
+  defp sigil_error(string, reason),
+    do: raise(ArgumentError, "cannot parse #{inspect(string)} as UTC DateTime for Calendar.ISO, reason: #{inspect(reason)}")
+
+  defp split_offset(string) do
+    n = byte_size(string)
+
+    cond do
+      String.ends_with?(string, "Z") ->
+        {binary_part(string, 0, n - 1), 0}
+
+      n > 6 and binary_part(string, n - 6, 1) in ["+", "-"] and binary_part(string, n - 3, 1) == ":" ->
+        <<sign, h::binary-size(2), ?:, m::binary-size(2)>> = binary_part(string, n - 6, 6)
+
+        case Date.__integers__([h, m]) do
+          {:ok, [h, m]} -> {binary_part(string, 0, n - 6), if(sign == ?-, do: -1, else: 1) * (h * 3600 + m * 60)}
+          :error -> {string, nil}
+        end
+
+      true ->
+        {string, nil}
+    end
+  end
+
+  def new(%Date{} = date, %Time{} = time, time_zone \\ "Etc/UTC") do
+    {:ok, naive} = NaiveDateTime.new(date, time)
+    from_naive(naive, time_zone)
+  end
+
+  def new!(date, time, time_zone \\ "Etc/UTC"), do: bang(new(date, time, time_zone))
+
+  def from_naive(naive, "Etc/UTC"), do: {:ok, struct(DateTime, Map.from_struct(naive))}
+  def from_naive(_naive, _time_zone), do: {:error, :utc_only_time_zone_database}
+
+  def from_naive!(naive, time_zone), do: bang(from_naive(naive, time_zone))
+
+  defp bang({:ok, datetime}), do: datetime
+  defp bang({:error, reason}), do: raise(ArgumentError, "cannot build datetime, reason: #{inspect(reason)}")
+
+  def to_naive(datetime), do: struct(NaiveDateTime, Map.from_struct(datetime))
+  def to_date(datetime), do: NaiveDateTime.to_date(datetime)
+  def to_time(datetime), do: NaiveDateTime.to_time(datetime)
+
+  def to_iso8601(datetime), do: NaiveDateTime.to_iso8601(datetime) <> "Z"
+  def to_string(datetime), do: NaiveDateTime.to_string(datetime) <> "Z"
+
+  def to_unix(datetime, unit \\ :second) do
+    {seconds, us} = Time.to_seconds_after_midnight(datetime)
+    days = Date.diff(datetime, %Date{year: 1970, month: 1, day: 1})
+    Integer.floor_div((days * 86_400 + seconds) * 1_000_000 + us, per(unit))
+  end
+
+  def from_unix(integer, unit \\ :second) when is_integer(integer) do
+    us = integer * per(unit)
+    precision = %{second: 0, millisecond: 3}[unit] || 6
+    {:ok, from_microseconds(us, precision)}
+  end
+
+  def from_unix!(integer, unit \\ :second), do: bang(from_unix(integer, unit))
+
+  def add(datetime, amount, unit \\ :second) when is_integer(amount) do
+    {_, precision} = datetime.microsecond
+    precision = max(precision, %{millisecond: 3, microsecond: 6}[unit] || 0)
+    from_microseconds(to_unix(datetime, :microsecond) + amount * per(unit), precision)
+  end
+
+  def diff(datetime1, datetime2, unit \\ :second),
+    do: div(to_unix(datetime1, :microsecond) - to_unix(datetime2, :microsecond), per(unit))
+
+  def compare(datetime1, datetime2),
+    do: Date.__order__(to_unix(datetime1, :microsecond), to_unix(datetime2, :microsecond))
+
+  def truncate(datetime, :microsecond), do: datetime
+  def truncate(datetime, :second), do: %{datetime | microsecond: {0, 0}}
+
+  def truncate(%{microsecond: {us, precision}} = datetime, :millisecond),
+    do: %{datetime | microsecond: {div(us, 1000) * 1000, min(precision, 3)}}
+
+  defp from_microseconds(us, precision) do
+    seconds = Integer.floor_div(us, 1_000_000)
+    date = Date.add(%Date{year: 1970, month: 1, day: 1}, Integer.floor_div(seconds, 86_400))
+    s = Integer.mod(seconds, 86_400)
+    time = %Time{hour: div(s, 3600), minute: div(rem(s, 3600), 60), second: rem(s, 60),
+                 microsecond: {Integer.mod(us, 1_000_000), precision}}
+    new!(date, time)
+  end
+
+  # microseconds in a unit
+  defp per(:second), do: 1_000_000
+  defp per(:millisecond), do: 1000
+  defp per(:microsecond), do: 1
+  defp per(:minute), do: 60_000_000
+  defp per(:hour), do: 3_600_000_000
+  defp per(:day), do: 86_400_000_000
+end
+
 # the calendar types print as the sigils that make them, and interpolate as ISO 8601
-defimpl Inspect, for: [Date, Time, NaiveDateTime] do
+defimpl Inspect, for: [Date, Time, NaiveDateTime, DateTime] do
   def inspect(%Date{} = date, _opts), do: "~D[" <> Date.to_iso8601(date) <> "]"
   def inspect(%Time{} = time, _opts), do: "~T[" <> Time.to_iso8601(time) <> "]"
   def inspect(%NaiveDateTime{} = naive, _opts), do: "~N[" <> NaiveDateTime.to_string(naive) <> "]"
+  def inspect(%DateTime{} = datetime, _opts), do: "~U[" <> DateTime.to_string(datetime) <> "]"
 end
 
-defimpl String.Chars, for: [Date, Time, NaiveDateTime] do
+defimpl String.Chars, for: [Date, Time, NaiveDateTime, DateTime] do
   def to_string(value), do: value.__struct__.to_string(value)
 end

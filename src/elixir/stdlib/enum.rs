@@ -469,8 +469,8 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     }),
                 )));
             }
-            let parts: Vec<String> = items.iter().map(ops::to_string).collect::<R<_>>()?;
-            value(Term::str(&parts.join(&sep)))
+            let parts: Vec<Vec<u8>> = items.iter().map(ops::to_binary).collect::<R<_>>()?;
+            value(Term::binary(parts.join(sep.as_bytes())))
         }
         ("member?", 2) => value(Term::bool(ops::member(&a[0], &a[1])?)),
         ("uniq", 1) => {
@@ -904,10 +904,10 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 &fun,
                 (sep, Vec::new()),
                 |s, _, r| {
-                    push_item(&mut s.1, ops::to_string(&r)?)?;
+                    push_item(&mut s.1, ops::to_binary(&r)?)?;
                     Ok(None)
                 },
-                |s| Ok(Term::str(&s.1.join(&s.0))),
+                |s| Ok(Term::binary(s.1.join(s.0.as_bytes()))),
             )
         }
         ("min_by" | "max_by", 2) => {

@@ -62,6 +62,7 @@ pub const FUNS: super::Table = &[
     ("throw", 1, true),
     ("exit", 1, true),
     ("binding", 0, true),
+    ("binding", 1, true),
     ("not", 1, true),
     ("send", 2, true),
     ("struct", 1, true),
@@ -119,8 +120,11 @@ pub const ERLANG: super::Table = &[
     ("*", 2, true),
     ("/", 2, true),
     ("==", 2, true),
-    ("!=", 2, true),
+    ("/=", 2, true),
     ("=:=", 2, true),
+    ("=/=", 2, true),
+    ("-", 1, true),
+    ("+", 1, true),
     ("<", 2, true),
     (">", 2, true),
     ("=<", 2, true),
@@ -189,7 +193,9 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             2,
         ) => value(ops::binary(name, &a[0], &a[1])?),
         ("=<", 2) => value(Term::bool(a[0] <= a[1])),
+        ("/=", 2) => value(ops::binary("!=", &a[0], &a[1])?),
         ("=:=", 2) => value(Term::bool(super::super::matcher::strict_eq(&a[0], &a[1]))),
+        ("=/=", 2) => value(Term::bool(!super::super::matcher::strict_eq(&a[0], &a[1]))),
         ("-" | "+", 1) => value(ops::unary(name, &a[0])?),
         ("!", 1) => value(Term::bool(!a[0].is_truthy())),
         ("not", 1) => value(ops::unary("not", &a[0])?),
@@ -371,6 +377,8 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 .any(|(mm, ff, nn)| *md == Atom::module(mm) && &*f.name() == *ff && *nn == n),
             _ => false,
         }),
+        // a binary is its own string, UTF-8 or not
+        ("to_string", 1) if matches!(a[0], Term::Bin(_, 0)) => value(a[0].clone()),
         ("to_string", 1) => match ops::to_string(&a[0]) {
             Ok(s) => value(Term::str(&s)),
             Err(x) => match m.chars_call(&a[0]) {
@@ -420,15 +428,29 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("reraise", 2) => Err(raise(m, &a[0], None)?),
         ("throw", 1) => Err(Exc::Throw(a[0].clone())),
         ("exit", 1) => Err(Exc::Exit(a[0].clone())),
-        ("binding", 0) => {
+        ("binding", 0 | 1) => {
+            // `binding(:ctx)`: the variables `var!(x, :ctx)` made, named `ctx:x`
+            let prefix = match a.first() {
+                None => String::new(),
+                Some(Term::Atom(c)) if c.name().as_ref() == "nil" => String::new(),
+                Some(Term::Atom(c)) => format!("{}:", c.name()),
+                Some(_) => return Err(badarg(1, "not an atom")),
+            };
             let mut seen: Vec<Atom> = Vec::new();
             let mut out = Vec::new();
             for (k, v) in m.env.iter().rev() {
-                if k.name().starts_with('&') || k.name().ends_with('@') || seen.contains(k) {
+                let name = k.name();
+                let Some(short) = name.strip_prefix(prefix.as_str()) else {
+                    continue;
+                };
+                if short.starts_with('&') || short.ends_with('@') || short.contains(':') {
+                    continue;
+                }
+                if seen.contains(k) {
                     continue;
                 }
                 seen.push(*k);
-                out.push(Term::tuple(vec![Term::Atom(*k), v.clone()]));
+                out.push(Term::tuple(vec![Term::atom(short), v.clone()]));
             }
             out.sort();
             value(Term::list(out))
@@ -445,12 +467,26 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             if let Term::Struct(_, f) = &a[0] {
                 fields = f.to_vec();
             }
-            if let Some(Term::List(kv)) = a.get(1) {
-                for t in kv.iter() {
-                    if let Some([Term::Atom(k), v]) = t.as_tuple() {
-                        if let Some(slot) = fields.iter_mut().find(|(f, _)| f == k) {
-                            slot.1 = v.clone();
-                        }
+            // the given fields, from a keyword list or a map; keys the struct lacks are left out
+            let given: Vec<(Term, Term)> = match a.get(1) {
+                None => Vec::new(),
+                Some(Term::List(kv)) => kv
+                    .iter()
+                    .filter_map(|t| match t.as_tuple() {
+                        Some([k, v]) => Some((k.clone(), v.clone())),
+                        _ => None,
+                    })
+                    .collect(),
+                Some(Term::Map(p)) => p.to_vec(),
+                Some(Term::Struct(_, f)) => {
+                    f.iter().map(|(k, v)| (Term::Atom(*k), v.clone())).collect()
+                }
+                Some(_) => return Err(badarg(2, "not an enumerable of key-value pairs")),
+            };
+            for (k, v) in given {
+                if let Term::Atom(k) = k {
+                    if let Some(slot) = fields.iter_mut().find(|(f, _)| *f == k) {
+                        slot.1 = v;
                     }
                 }
             }
@@ -801,9 +837,12 @@ fn in_elixir(name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     )))
 }
 
-pub fn exception_call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+pub fn exception_call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     match (name, args.len()) {
-        ("message", 1) => value(Term::str(&message(&args[0]))),
+        ("message", 1) => match m.own_message(&args[0]) {
+            Some(f) => Ok(Some(NRet::Call(f, args))),
+            None => value(Term::str(&message(&args[0]))),
+        },
         ("format", 2 | 3) => {
             let exc = match args[0].as_atom().map(|a| a.name().to_string()).as_deref() {
                 Some("error") => Exc::Error(args[1].clone()),

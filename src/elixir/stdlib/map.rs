@@ -193,7 +193,14 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 .collect();
             value(Term::tuple(vec![got.unwrap_or(default), Term::map(rest)]))
         }
-        ("from_struct", 1) => value(Term::map(pairs(&a[0])?)),
+        ("from_struct", 1) => {
+            let name = Term::atom("__struct__");
+            let fields = pairs(&a[0])?
+                .into_iter()
+                .filter(|(k, _)| *k != name)
+                .collect();
+            value(Term::map(fields))
+        }
         ("equal?", 2) => value(Term::bool(strict_eq(&a[0], &a[1]))),
         ("new", 2) => {
             let items = Items::of(&a[0])?;

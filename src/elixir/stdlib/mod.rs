@@ -82,13 +82,21 @@ pub fn register(n: &mut Natives) {
     );
 }
 
-/// How iex shows a capture of a Kernel function that the compiler inlines: `&:erlang.+/2`.
-pub fn erlang_name(n: &Natives, name: Atom, arity: usize) -> Atom {
+/// How iex shows a capture of a Kernel function that the compiler inlines, module and name:
+/// `&:erlang.+/2`, `&:erlang."=<"/2` for `&<=/2`.
+pub fn erlang_name(n: &Natives, name: Atom, arity: usize) -> (Atom, Atom) {
     let erlang = Atom::new("erlang");
-    if n.exists(erlang, name, arity) {
-        erlang
+    let erl = match (&*name.name(), arity) {
+        ("!=", 2) => Atom::new("/="),
+        ("<=", 2) => Atom::new("=<"),
+        ("===", 2) => Atom::new("=:="),
+        ("!==", 2) => Atom::new("=/="),
+        _ => name,
+    };
+    if n.exists(erlang, erl, arity) {
+        (erlang, erl)
     } else {
-        Atom::module("Kernel")
+        (Atom::module("Kernel"), name)
     }
 }
 

@@ -197,6 +197,11 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     let a = &args;
     let n = a.len();
     let st = |i: usize| s(&a[i], name, n);
+    if let (Some(bytes), "next_codepoint" | "codepoints" | "next_grapheme" | "graphemes") =
+        (a.first().and_then(invalid_utf8), name)
+    {
+        return value(broken_string(name, bytes));
+    }
     match (name, n) {
         ("length", 1) => value(Term::Int(graphemes::count(&st(0)?) as i64)),
         ("byte_size", 1) => value(Term::Int(st(0)?.len() as i64)),
@@ -316,6 +321,65 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             value(Term::bool(
                 patterns(&a[1]).iter().any(|p| x.ends_with(p.as_str())),
             ))
+        }
+        // several patterns, or a function making each replacement from its match
+        ("replace", 3 | 4) if matches!(a[1], Term::List(_)) || matches!(a[2], Term::Fun(_)) => {
+            let x = st(0)?;
+            let pats: Vec<String> = patterns(&a[1])
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect();
+            let global = a
+                .get(3)
+                .and_then(|o| o.get("global"))
+                .is_none_or(|g| g.is_truthy());
+            // the text around the matches, and the matches (the longest where several start)
+            let (mut texts, mut found) = (Vec::new(), Vec::new());
+            let (mut i, mut last) = (0, 0);
+            while i < x.len() && (global || found.is_empty()) {
+                match pats
+                    .iter()
+                    .filter(|p| x[i..].starts_with(p.as_str()))
+                    .max_by_key(|p| p.len())
+                {
+                    Some(p) => {
+                        texts.push(x[last..i].to_string());
+                        found.push(Term::str(p));
+                        i += p.len();
+                        last = i;
+                    }
+                    None => i += x[i..].chars().next().map_or(1, char::len_utf8),
+                }
+            }
+            texts.push(x[last..].to_string());
+            let join = move |reps: &[Term]| -> R<Term> {
+                let mut out = Vec::with_capacity(x.len());
+                for (k, text) in texts.iter().enumerate() {
+                    out.extend_from_slice(text.as_bytes());
+                    if let Some(r) = reps.get(k) {
+                        // as iodata, as :binary.replace/4 takes it
+                        super::binary::iolist(r, &mut out)
+                            .map_err(|_| badarg(3, "not a string or iodata"))?;
+                    }
+                    if out.len() > ops::MAX_STRING_BYTES {
+                        return Err(ops::string_too_big(out.len()));
+                    }
+                }
+                Ok(Term::binary(out))
+            };
+            if let Term::Fun(_) = a[2] {
+                let map =
+                    super::super::value::Fun::capture(Atom::module("Enum"), Atom::new("map"), 2);
+                return Ok(Some(NRet::CallThen(
+                    map,
+                    vec![Term::list(found), a[2].clone()],
+                    Box::new(move |_, reps| {
+                        Ok(NRet::Value(join(reps.as_list().unwrap_or_default())?))
+                    }),
+                )));
+            }
+            let rep = vec![a[2].clone(); found.len()];
+            value(join(&rep)?)
         }
         ("replace", 3 | 4) => {
             let x = st(0)?;
@@ -550,5 +614,51 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         },
         ("equivalent?", 2) => value(Term::bool(st(0)? == s(&a[1], name, n)?)),
         _ => Ok(None),
+    }
+}
+
+/// A binary's bytes when they are not UTF-8 (`"\x80OK"`).
+fn invalid_utf8(t: &Term) -> Option<&[u8]> {
+    match t {
+        Term::Bin(b, 0) => Some(b),
+        _ => None,
+    }
+}
+
+/// `String.next_codepoint/1` and friends on bytes that are not all UTF-8: as Elixir does, each
+/// byte that starts no character is a piece of its own (`{<<128>>, "OK"}`).
+fn broken_string(name: &str, bytes: &[u8]) -> Term {
+    let mut pieces: Vec<Term> = Vec::new();
+    let mut first_len = 0;
+    for chunk in bytes.utf8_chunks() {
+        let text = chunk.valid();
+        let parts: Vec<String> = if name.ends_with("grapheme") || name == "graphemes" {
+            graphemes::graphemes(text)
+                .into_iter()
+                .map(String::from)
+                .collect()
+        } else {
+            text.chars().map(String::from).collect()
+        };
+        for p in parts {
+            if pieces.is_empty() {
+                first_len = p.len();
+            }
+            pieces.push(Term::str(&p));
+        }
+        for &b in chunk.invalid() {
+            if pieces.is_empty() {
+                first_len = 1;
+            }
+            pieces.push(Term::binary(vec![b]));
+        }
+    }
+    if name.starts_with("next_") {
+        match pieces.into_iter().next() {
+            Some(first) => Term::tuple(vec![first, Term::binary(bytes[first_len..].to_vec())]),
+            None => Term::nil(),
+        }
+    } else {
+        Term::list(pieces)
     }
 }

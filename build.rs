@@ -18,6 +18,7 @@ const PRELUDE: &[&str] = &[
     "regex",
     "date",
     "uri",
+    "string_io",
 ];
 
 fn main() {

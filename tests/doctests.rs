@@ -40,11 +40,11 @@ const ELIXIR_IS_WRONG: &[(&str, &str)] = &[
 
 /// Lines each module answers as iex does, at least (raise it as the library grows).
 const FLOORS: &[(&str, usize)] = &[
-    ("Access", 86),
+    ("Access", 87),
     ("Atom", 11),
     ("Base", 49),
     ("Bitwise", 24),
-    ("Enum", 241),
+    ("Enum", 243),
     ("Float", 40),
     ("Function", 24),
     ("Integer", 65),
@@ -55,8 +55,8 @@ const FLOORS: &[(&str, usize)] = &[
     ("MapSet", 36),
     ("Range", 55),
     ("Regex", 44),
-    ("Stream", 71),
-    ("String", 224),
+    ("Stream", 72),
+    ("String", 235),
     ("Tuple", 18),
 ];
 
@@ -67,12 +67,28 @@ fn is_stack_line(line: &str) -> bool {
     rest.starts_with('(') || rest.starts_with("iex:") || rest.starts_with(':')
 }
 
-/// Without warnings and stack lines, which the fixtures (evaluated with `Code.eval_string`)
+/// Without warnings, stack lines and iex's account of a FunctionClauseError's arguments,
+/// which the fixtures (evaluated with `Code.eval_string`, messages by `Exception.message/1`)
 /// do not have.
 fn normalize(text: &str) -> String {
     let mut out: Vec<&str> = Vec::new();
     let mut skipping = false;
+    let mut blaming = false;
     for line in text.split('\n') {
+        if line.starts_with("    The following arguments were given to ") {
+            blaming = true;
+            // the blank line before it
+            if out.last().is_some_and(|l| l.is_empty()) {
+                out.pop();
+            }
+            continue;
+        }
+        if blaming {
+            if line.trim().is_empty() || line.starts_with("    ") {
+                continue;
+            }
+            blaming = false;
+        }
         if line.starts_with("warning: ") {
             skipping = true;
             continue;
@@ -111,8 +127,9 @@ fn normalize(text: &str) -> String {
     s.trim().to_string()
 }
 
-/// Types `input` a line at a time, as a learner pastes it, and reads what the console said.
-fn answer(c: &mut Console, input: &str) -> String {
+/// Types `input` a line at a time, as a learner pastes it, and reads what the console said,
+/// an answer per expression (`a = 1\nb = a + 1` is two).
+fn answers(c: &mut Console, input: &str) -> Vec<String> {
     let first = c.entries.len();
     for line in input.split('\n') {
         c.submit(line);
@@ -132,7 +149,10 @@ fn answer(c: &mut Console, input: &str) -> String {
         .filter(|e| !e.notice)
         .filter_map(|e| e.output.clone())
         .collect::<Vec<_>>()
-        .join("\n")
+}
+
+fn answer(c: &mut Console, input: &str) -> String {
+    answers(c, input).join("\n")
 }
 
 #[test]
@@ -159,7 +179,11 @@ fn the_standard_librarys_documentation_examples() {
             // each doc entry starts afresh, as a doctest does: no variables, no messages
             answer(&mut c, "respawn()");
             for line in &entry.lines {
-                let got = normalize(&answer(&mut c, &line.input));
+                let said = answers(&mut c, &line.input);
+                let got = normalize(&said.join("\n"));
+                // an example of two expressions (`a = …` then a call on a `...>` line) is
+                // two inputs to iex; the fixture has the last one's value
+                let last = normalize(said.last().map_or("", |s| s.as_str()));
                 if line.check == "no" {
                     continue;
                 }
@@ -168,7 +192,8 @@ fn the_standard_librarys_documentation_examples() {
                     continue;
                 }
                 total += 1;
-                if got == normalize(&line.expect) {
+                let expect = normalize(&line.expect);
+                if got == expect || (said.len() > 1 && last == expect) {
                     pass += 1;
                 } else if show == *module || show == "all" {
                     println!(

@@ -406,6 +406,11 @@ fn datetime_uri_more() {
 }
 
 #[test]
+fn normalize_string_io() {
+    check("normalize_string_io");
+}
+
+#[test]
 fn dates() {
     check("dates");
 }

@@ -21,6 +21,8 @@ pub mod lower;
 pub mod machine;
 pub mod matcher;
 pub mod natives;
+pub mod normalization;
+mod normalization_data;
 pub mod ops;
 pub mod parser;
 pub mod prelude;

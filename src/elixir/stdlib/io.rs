@@ -16,8 +16,43 @@ pub const FUNS: super::Table = &[
     ("inspect", 2, true),
     ("inspect", 3, true),
     ("gets", 1, true),
+    ("gets", 2, true),
+    ("getn", 1, true),
+    ("getn", 2, true),
+    ("getn", 3, true),
+    ("read", 1, true),
+    ("read", 2, true),
+    ("binread", 2, true),
+    ("binwrite", 2, true),
     ("iodata_to_binary", 1, true),
 ];
+
+/// `IO.puts(pid, …)`, `IO.gets(pid, …)` and friends on a device that is a process (a
+/// `StringIO`): the prelude's `StringIO.__io__/3` asks it.
+fn on_device(name: &str, args: &[Term]) -> R<Option<NRet>> {
+    let (request, arg) = match (name, args.len()) {
+        ("puts", 2) => {
+            let mut data = ops::to_binary(&args[1])?;
+            data.push(b'\n');
+            ("write", Term::binary(data))
+        }
+        ("write" | "binwrite", 2) => ("write", Term::binary(ops::to_binary(&args[1])?)),
+        ("gets", 2) => ("gets", args[1].clone()),
+        ("getn", 2) => ("getn", Term::tuple(vec![args[1].clone(), Term::Int(1)])),
+        ("getn", 3) => ("getn", Term::tuple(vec![args[1].clone(), args[2].clone()])),
+        ("read" | "binread", 2) => ("read", args[1].clone()),
+        _ => return Ok(None),
+    };
+    let io = super::super::value::Fun::capture(
+        crate::runtime::Atom::module("StringIO"),
+        crate::runtime::Atom::new("__io__"),
+        3,
+    );
+    Ok(Some(NRet::Call(
+        io,
+        vec![args[0].clone(), Term::atom(request), arg],
+    )))
+}
 
 /// Bounded so that a loop printing forever cannot exhaust memory; the console shows the
 /// cut.
@@ -105,6 +140,11 @@ fn io_inspect(m: &mut Machine, item: &Term, opts: Option<&Term>) -> R<Option<NRe
 }
 
 pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    if let Some(Term::Pid(_)) = args.first() {
+        if let Some(request) = on_device(name, &args)? {
+            return Ok(Some(request));
+        }
+    }
     match (name, args.len()) {
         ("puts", 1 | 2) => {
             let (_, x) = device_and(&args);
@@ -144,12 +184,19 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             io_inspect(m, item, opts)
         }
         ("inspect", 3) => io_inspect(m, &args[1], Some(&args[2])),
-        ("gets", 1) => {
-            let s = ops::to_string(&args[0])?;
+        // the console's own input is the prompt line, not a device to read: end of file
+        ("gets", 1 | 2) | ("getn", 1..=3) => {
+            let prompt = if name == "getn" && args.len() < 3 || args.len() == 1 {
+                &args[0]
+            } else {
+                &args[1]
+            };
+            let s = ops::to_string(prompt)?;
             print(m, &s);
             print(m, "\n");
             value(Term::atom("eof"))
         }
+        ("read", 1 | 2) | ("binread", 2) => value(Term::atom("eof")),
         ("iodata_to_binary", 1) => {
             let mut out = Vec::new();
             super::binary::iolist(&args[0], &mut out)?;

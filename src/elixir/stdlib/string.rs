@@ -3,6 +3,7 @@
 
 use super::super::graphemes;
 use super::super::machine::{Machine, NRet};
+use super::super::normalization;
 use super::super::ops;
 use super::super::value::{argument_error, badarg, exception, fn_clause_error, R};
 use super::value;
@@ -54,6 +55,7 @@ pub const FUNS: super::Table = &[
     ("valid?", 1, true),
     ("printable?", 1, true),
     ("equivalent?", 2, true),
+    ("normalize", 2, true),
     ("byte_size", 1, true),
 ];
 
@@ -612,7 +614,19 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             Term::Bin(..) => value(Term::bool(false)),
             _ => value(Term::bool(crate::runtime::term::printable(&st(0)?))),
         },
-        ("equivalent?", 2) => value(Term::bool(st(0)? == s(&a[1], name, n)?)),
+        ("equivalent?", 2) => {
+            let nfd = |t: &str| normalization::normalize(t, normalization::Form::Nfd);
+            value(Term::bool(nfd(&st(0)?) == nfd(&s(&a[1], name, n)?)))
+        }
+        ("normalize", 2) => {
+            let form = a[1]
+                .as_atom()
+                .and_then(|f| normalization::Form::from_name(&f.name()));
+            match form {
+                Some(form) => value(Term::str(&normalization::normalize(&st(0)?, form))),
+                None => Err(fn_clause_error("String.normalize", a)),
+            }
+        }
         _ => Ok(None),
     }
 }

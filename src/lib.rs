@@ -5,5 +5,6 @@ pub mod bench;
 pub mod console;
 pub mod elixir;
 pub mod runtime;
+pub mod sorting;
 pub mod store;
 pub mod ui;

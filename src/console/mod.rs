@@ -115,7 +115,7 @@ impl Console {
                 out.push((label, def.code.get().map(|c| c.is_some())));
             }
         }
-        out.sort();
+        crate::sorting::sort(&mut out);
         out
     }
 

@@ -712,7 +712,7 @@ pub fn captures(clauses: &[Clause]) -> Option<Vec<Atom>> {
             return None;
         }
     }
-    names.sort_unstable_by_key(|a| a.id());
+    crate::sorting::sort_by_key(&mut names, |a| a.id());
     names.dedup();
     Some(names)
 }

@@ -174,7 +174,7 @@ pub fn normalize(s: &str, form: Form) -> String {
         while i < chars.len() && class(chars[i]) != 0 {
             i += 1;
         }
-        chars[start..i].sort_by_key(|c| class(*c));
+        crate::sorting::sort_by_key(&mut chars[start..i], |c| class(*c));
     }
     if matches!(form, Form::Nfd | Form::Nfkd) {
         return chars.into_iter().collect();

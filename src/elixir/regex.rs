@@ -906,7 +906,7 @@ impl Regex {
         c.node(&Node::Group(Box::new(ast), Some(0)))?;
         c.emit(Inst::Match)?;
         let mut names = p.names;
-        names.sort();
+        crate::sorting::sort(&mut names);
         Ok(Regex {
             prog: c.prog,
             groups: p.groups + 1,

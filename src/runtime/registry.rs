@@ -41,7 +41,7 @@ impl Registry {
     /// In name order.
     pub fn iter(&self) -> impl Iterator<Item = (&Rc<str>, &Pid)> {
         let mut all: Vec<_> = self.names.iter().collect();
-        all.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        crate::sorting::sort_by(&mut all, |a, b| a.0.cmp(b.0));
         all.into_iter()
     }
 }

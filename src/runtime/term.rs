@@ -932,8 +932,8 @@ fn order(this: &Term, other: &Term, exact: bool) -> Ordering {
                             }
                             let mut ka: Vec<&'_ (Atom, Term)> = fa.iter().collect();
                             let mut kb: Vec<&'_ (Atom, Term)> = fb.iter().collect();
-                            ka.sort_by_key(|x| x.0);
-                            kb.sort_by_key(|x| x.0);
+                            crate::sorting::sort_by_key(&mut ka, |x| x.0);
+                            crate::sorting::sort_by_key(&mut kb, |x| x.0);
                             let o = ka.iter().map(|p| p.0).cmp(kb.iter().map(|p| p.0));
                             if o != Ordering::Equal {
                                 return o;

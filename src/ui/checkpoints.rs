@@ -219,7 +219,7 @@ mod tests {
         let mut parked = Vec::new();
         while let Some(t) = next_target(&marks, &parked, 1_000, MIN_GAP_POLLS) {
             parked.push(t);
-            parked.sort();
+            crate::sorting::sort(&mut parked);
             assert!(parked.len() <= MAX_PARKED, "{parked:?}");
         }
         assert_eq!(parked.len(), MAX_PARKED, "{parked:?}");
@@ -278,7 +278,7 @@ mod tests {
             }
             if let Some(t) = next_target(&marks, &kept, end, MIN_GAP_POLLS) {
                 kept.push(t);
-                kept.sort();
+                crate::sorting::sort(&mut kept);
                 parked = kept;
                 builds += 1;
             }

@@ -317,7 +317,7 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
     // Captions first (they matter most), newest stories first.
     let mut placed = plan_label_rects(camera);
     let mut stories: Vec<_> = sim.stories().collect();
-    stories.sort_by(|a, b| b.started.total_cmp(&a.started));
+    crate::sorting::sort_by(&mut stories, |a, b| b.started.total_cmp(&a.started));
     for story in stories.into_iter().take(CAPTION_LIMIT) {
         let beat = story.beat(wall);
         if beat == Beat::Over {
@@ -391,7 +391,7 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
     let mut order: Vec<usize> = Vec::new();
     if in_view.len() <= LABEL_TRY_LIMIT {
         order = (0..in_view.len()).collect();
-        order.sort_by_key(|&i| priority(&in_view[i]));
+        crate::sorting::sort_by_key(&mut order, |&i| priority(&in_view[i]));
         let mut labelled = vec![false; in_view.len()];
         // Figures themselves are obstacles too: a label never covers another customer.
         let figures: Vec<Rect> = in_view
@@ -423,7 +423,7 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
             }
         }
         // Buttons: focused and hovered first, then stories, labelled customers, the rest.
-        order.sort_by_key(|&i| (priority(&in_view[i]), !labelled[i]));
+        crate::sorting::sort_by_key(&mut order, |&i| (priority(&in_view[i]), !labelled[i]));
     } else {
         // A crowd too large to label: the focused, hovered and story customers, then the
         // first in key order.
@@ -450,7 +450,7 @@ pub fn build(sim: &Sim, camera: &Camera, focused: Option<&str>, hovered: Option<
         });
     }
     // In key order, so buttons keep their place in the tab order as customers move.
-    scene.targets.sort_by(|a, b| a.key.cmp(&b.key));
+    crate::sorting::sort_by(&mut scene.targets, |a, b| a.key.cmp(&b.key));
     scene
 }
 

@@ -69,7 +69,7 @@ impl Backend for LocalStorageBackend {
             .filter_map(|i| storage.key(i).ok().flatten())
             .filter(|k| k.starts_with(PREFIX))
             .collect();
-        keys.sort();
+        crate::sorting::sort(&mut keys);
         keys
     }
 

@@ -79,7 +79,7 @@ pub fn process_table() -> Html {
                 .map(|(i, _)| i)
                 .collect();
             let (column, descending) = *sort;
-            rows.sort_by(|&a, &b| {
+            crate::sorting::sort_by(&mut rows, |&a, &b| {
                 let (a, b) = (&procs[a], &procs[b]);
                 let order = match column {
                     Column::Pid => a.pid.cmp(&b.pid),

@@ -1766,7 +1766,7 @@ impl Sim {
     pub fn describe(&self, event: &Event) -> String {
         let mut text = event.to_string();
         let mut pids = event.pids();
-        pids.sort();
+        crate::sorting::sort(&mut pids);
         pids.dedup();
         for pid in pids {
             if let Some(name) = self.pid_name(pid) {

@@ -253,7 +253,7 @@ impl Machine {
                     .filter(|d| !d.private)
                     .map(|d| (d.name, d.arity))
                     .collect();
-                funs.sort(); // by name, as Elixir lists them
+                crate::sorting::sort(&mut funs); // by name, as Elixir lists them
                 Some(Ctl::Ret(Term::list(
                     funs.into_iter()
                         .map(|(n, a)| Term::tuple(vec![Term::Atom(n), Term::Int(a as i64)]))

@@ -423,7 +423,7 @@ impl Machine {
             .filter(|d| !d.private)
             .map(|d| (d.name, d.arity, m.docs.get(&(d.name, d.arity)).cloned()))
             .collect();
-        funs.sort_by_key(|f| (f.0, f.1)); // by name
+        crate::sorting::sort_by_key(&mut funs, |f| (f.0, f.1)); // by name
         Some((m.moduledoc.clone(), funs))
     }
 }

@@ -1057,13 +1057,13 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     let mut pairs: Vec<(Term, Term)> = keys.into_iter().zip(items).collect();
                     match &order.clone().unwrap_or_else(Term::nil) {
                         o if o == &Term::atom("asc") || o.is_nil() => {
-                            pairs.sort_by(|x, y| x.0.cmp(&y.0));
+                            crate::sorting::sort_by(&mut pairs, |x, y| x.0.cmp(&y.0));
                             Ok(NRet::Value(Term::list(
                                 pairs.into_iter().map(|p| p.1).collect(),
                             )))
                         }
                         o if o == &Term::atom("desc") => {
-                            pairs.sort_by(|x, y| y.0.cmp(&x.0));
+                            crate::sorting::sort_by(&mut pairs, |x, y| y.0.cmp(&x.0));
                             Ok(NRet::Value(Term::list(
                                 pairs.into_iter().map(|p| p.1).collect(),
                             )))
@@ -1163,7 +1163,7 @@ fn sort_with(m: &mut Machine, items: Vec<Term>, how: &Term) -> R<Option<NRet>> {
     }
     if how == &Term::atom("desc") {
         let mut v = items;
-        v.sort_by(|a, b| b.cmp(a));
+        crate::sorting::sort_by(&mut v, |a, b| b.cmp(a));
         return list(v);
     }
     if let Some(call) = module_sorter(how) {

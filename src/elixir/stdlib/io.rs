@@ -165,7 +165,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             print(m, "\n");
             value(Term::ok())
         }
-        ("write", 1 | 2) => {
+        ("write", 1 | 2) | ("binwrite", 2) => {
             let (_, x) = device_and(&args);
             let s = ops::to_string(x)?;
             print(m, &s);

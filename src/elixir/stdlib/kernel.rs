@@ -452,7 +452,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 seen.push(*k);
                 out.push(Term::tuple(vec![Term::atom(short), v.clone()]));
             }
-            out.sort();
+            crate::sorting::sort(&mut out);
             value(Term::list(out))
         }
         ("struct", 1 | 2) => {

@@ -207,7 +207,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("keysort", 2) => {
             let pos = usize::try_from(a[1].as_int().unwrap_or(0)).unwrap_or(usize::MAX);
             let mut v = items(&a[0])?;
-            v.sort_by(|x, y| {
+            crate::sorting::sort_by(&mut v, |x, y| {
                 let kx = x
                     .as_tuple()
                     .and_then(|t| t.get(pos))

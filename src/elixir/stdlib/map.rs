@@ -50,7 +50,7 @@ fn pairs(t: &Term) -> R<Vec<(Term, Term)>> {
             let mut p: Vec<(Term, Term)> =
                 f.iter().map(|(k, v)| (Term::Atom(*k), v.clone())).collect();
             p.push((Term::atom("__struct__"), Term::Atom(*m)));
-            p.sort_by(|a, b| a.0.key_cmp(&b.0));
+            crate::sorting::sort_by(&mut p, |a, b| a.0.key_cmp(&b.0));
             Ok(p)
         }
         other => Err(bad_map(other)),

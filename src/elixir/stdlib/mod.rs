@@ -200,7 +200,7 @@ pub fn complete(natives: &Natives, modules: &super::Modules, prefix: &str) -> Ve
             }
         }
     }
-    out.sort();
+    crate::sorting::sort(&mut out);
     out.dedup();
     out
 }

@@ -80,7 +80,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                             .collect()
                     })
                     .unwrap_or_default();
-                funs.sort();
+                crate::sorting::sort(&mut funs);
                 value(Term::list(
                     funs.into_iter()
                         .map(|(n, a)| Term::tuple(vec![Term::Atom(n), Term::Int(a as i64)]))

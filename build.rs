@@ -19,6 +19,7 @@ const PRELUDE: &[&str] = &[
     "date",
     "uri",
     "string_io",
+    "macro",
 ];
 
 fn main() {

@@ -411,6 +411,11 @@ fn normalize_string_io() {
 }
 
 #[test]
+fn macros() {
+    check("macros");
+}
+
+#[test]
 fn dates() {
     check("dates");
 }

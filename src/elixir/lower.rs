@@ -362,8 +362,11 @@ impl Lower {
                 return self.special(e, *name, args, blocks, tail);
             }
             Kind::Call(name, args, blocks) => {
-                // `binding()` reads the machine's variables
-                if !blocks.is_empty() || (args.len() < 2 && &*name.name() == "binding") {
+                // `binding()` reads the machine's variables; a macro's code is the machine's
+                if !blocks.is_empty()
+                    || (args.len() < 2 && &*name.name() == "binding")
+                    || crate::elixir::machine::macros::is_macro(*name, args.len())
+                {
                     return None;
                 }
                 for a in args {
@@ -371,6 +374,11 @@ impl Lower {
                 }
                 let s = self.site(Callee::Local, *name, args.len(), guard);
                 self.emit(Ins::Call { site: s, tail });
+            }
+            Kind::Remote(_, name, args, _)
+                if crate::elixir::machine::macros::is_macro(*name, args.len()) =>
+            {
+                return None;
             }
             Kind::Remote(target, name, args, parens) => {
                 let callee = match &target.kind {

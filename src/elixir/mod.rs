@@ -26,6 +26,7 @@ mod normalization_data;
 pub mod ops;
 pub mod parser;
 pub mod prelude;
+pub mod quote;
 pub mod regex;
 pub mod shell;
 pub mod source;

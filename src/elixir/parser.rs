@@ -54,6 +54,11 @@ const BINARY: &[(&str, u8, bool)] = &[
     ("**", 150, false), // left: 2 ** 3 ** 2 is 64 in Elixir 1.14
 ];
 const UNARY_PREC: u8 = 160;
+
+/// The binary operator named `s`, as the parser writes it in the tree.
+pub fn binary_operator(s: &str) -> Option<&'static str> {
+    BINARY.iter().find(|o| o.0 == s).map(|o| o.0)
+}
 const CAPTURE_PREC: u8 = 40;
 
 const RESERVED: &[&str] = &[
@@ -85,6 +90,7 @@ pub fn parse_at(src: &str, line: usize) -> Result<Vec<P>, SyntaxError> {
         depth: 0,
         no_do: 0,
         paren_stab: 0,
+        in_quote: 0,
         source: Rc::new(Source {
             lines: src.lines().map(|l| l.chars().collect()).collect(),
             first: line,
@@ -132,6 +138,8 @@ struct Parser {
     no_do: usize,
     /// Inside `(x -> …)`: a `)` ends the clauses.
     paren_stab: usize,
+    /// Inside `quote`'s arguments.
+    in_quote: usize,
     source: Rc<Source>,
 }
 
@@ -673,6 +681,7 @@ impl Parser {
                                 self.next();
                                 let mut args = self.paren_args(n.line)?;
                                 if name == "var!"
+                                    && self.in_quote == 0
                                     && matches!(&e.kind, Kind::Alias(k) if &*k.name() == "Kernel")
                                 {
                                     if let Some(v) = var_bang(&args, n.line) {
@@ -1221,6 +1230,17 @@ impl Parser {
     }
 
     fn identifier(&mut self, name: String, t: Token) -> Result<P, SyntaxError> {
+        // inside `quote`, `var!(x)` stays a call: the macro's caller's `x`, when it runs
+        if name == "quote" {
+            self.in_quote += 1;
+            let r = self.identifier_inner(name, t);
+            self.in_quote -= 1;
+            return r;
+        }
+        self.identifier_inner(name, t)
+    }
+
+    fn identifier_inner(&mut self, name: String, t: Token) -> Result<P, SyntaxError> {
         let line = t.line;
         match name.as_str() {
             "true" => return Ok(Expr::new(Kind::Lit(Term::bool(true)), line)),
@@ -1236,14 +1256,26 @@ impl Parser {
         if name == "__MODULE__" {
             return Ok(Expr::new(Kind::Module, line));
         }
+        // where the code is, for `Macro.expand/2`
+        if name == "__ENV__" {
+            let module = Expr::new(Kind::Module, line);
+            return Ok(library_call("Macro.Env", "__env__", vec![module], line));
+        }
         let atom = Atom::new(&name);
         if self.is_op("(") && !self.peek().space_before {
             self.next();
             let mut args = self.paren_args(line)?;
-            if name == "var!" {
+            if name == "var!" && self.in_quote == 0 {
                 if let Some(v) = var_bang(&args, line) {
                     return Ok(v);
                 }
+            }
+            // `unquote(fun)(args)` in a quote: a call of the function named by the value
+            if name == "unquote" && self.is_op("(") && !self.peek().space_before {
+                self.next();
+                let call_args = self.paren_args(line)?;
+                let f = Expr::new(Kind::Call(atom, args, Rc::default()), line);
+                return Ok(Expr::new(Kind::Apply(f, call_args), line));
             }
             let blocks = self.maybe_do_blocks(&mut args)?;
             return Ok(Expr::new(Kind::Call(atom, args, blocks), line));
@@ -1423,6 +1455,7 @@ impl Parser {
                         depth: self.depth,
                         no_do: 0,
                         paren_stab: 0,
+                        in_quote: self.in_quote,
                         source: self.source.clone(),
                     };
                     sub.skip_separators();
@@ -1575,6 +1608,11 @@ fn var_bang(args: &[P], line: usize) -> Option<P> {
     Some(Expr::new(Kind::Var(var), line))
 }
 
+/// A call's `do`/`else` blocks as the keyword argument they are (`[do: …, else: …]`).
+pub fn blocks_kw(blocks: Rc<Blocks>, line: usize) -> P {
+    blocks_as_kw(blocks, line)
+}
+
 fn blocks_as_kw(blocks: Rc<Blocks>, line: usize) -> P {
     // Remote calls keep do-blocks as a keyword argument (the evaluator treats them as such).
     let items = blocks
@@ -1649,7 +1687,7 @@ fn pipe(left: P, right: P, line: usize) -> Result<P, SyntaxError> {
     Ok(Expr::new(kind, right.line as usize))
 }
 
-fn max_capture_arg(e: &Expr, depth: usize) -> usize {
+pub fn max_capture_arg(e: &Expr, depth: usize) -> usize {
     if depth > MAX_DEPTH * 4 {
         return 0;
     }

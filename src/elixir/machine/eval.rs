@@ -46,6 +46,22 @@ impl Machine {
                         return c;
                     }
                 }
+                // a macro of the module being defined or run (`defmacrop` used in its module)
+                let arity = args.len() + usize::from(!blocks.is_empty());
+                if macros::is_macro(*name, arity) {
+                    if let Some(m) = self.current_module() {
+                        let mut all = args.clone();
+                        if !blocks.is_empty() {
+                            all.push(crate::elixir::parser::blocks_kw(
+                                blocks.clone(),
+                                e.line as usize,
+                            ));
+                        }
+                        if let Some(c) = self.macro_call(m, *name, &all) {
+                            return c;
+                        }
+                    }
+                }
                 // arguments that need no frames: evaluate them here and call at once
                 if let Some(vals) = self.simple_args(args) {
                     return self.call_local(*name, vals, e.line);
@@ -57,6 +73,9 @@ impl Machine {
                     Kind::Alias(a) => self.resolve_alias(*a),
                     _ => Atom::NIL,
                 };
+                if let Some(c) = self.macro_call(module, *name, args) {
+                    return c;
+                }
                 match self.simple_args(args) {
                     Some(vals) => self.call_remote(module, *name, vals),
                     None => self.build(e.clone()),

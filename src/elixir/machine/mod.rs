@@ -45,6 +45,7 @@ mod compiled;
 mod comprehensions;
 mod eval;
 mod heap;
+pub(crate) mod macros;
 mod modules;
 pub(crate) mod names;
 mod protocols;
@@ -356,6 +357,7 @@ const SPECIAL: &[&str] = &[
     "receive",
     "quote",
     "unquote",
+    "unquote_splicing",
     "defmacro",
     "defmacrop",
     "defguard",

@@ -310,6 +310,15 @@ impl Machine {
             _ => (args[0].clone(), None),
         };
         let (name, params): (Atom, Vec<P>) = match &head.kind {
+            // `def f(x, do: body)`: the parser read the keyword as blocks
+            Kind::Call(n, ps, b) if !b.is_empty() => {
+                let mut ps = ps.clone();
+                ps.push(crate::elixir::parser::blocks_kw(
+                    b.clone(),
+                    head.line as usize,
+                ));
+                (*n, ps)
+            }
             Kind::Call(n, ps, _) => (*n, ps.clone()),
             Kind::Var(n) => (*n, vec![]),
             _ => {

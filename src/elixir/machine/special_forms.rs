@@ -298,13 +298,19 @@ impl Machine {
                 self.receiving = Some((clauses, after));
                 Ctl::Receive(timeout)
             }
-            (
-                "quote" | "unquote" | "defmacro" | "defmacrop" | "defguard" | "defguardp"
-                | "defdelegate" | "defoverridable",
-                _,
-            ) => Ctl::Throw(compile_error(format!(
-                "{n} is not supported by this console: it interprets code and has no macros"
-            ))),
+            ("quote", 0 | 1) => self.quote_form(e, args, blocks),
+            ("unquote" | "unquote_splicing", 1) => {
+                Ctl::Throw(compile_error(format!("{n} called outside quote")))
+            }
+            ("defmacro" | "defmacrop", 1 | 2) => {
+                match self.define_macro(&*n == "defmacrop", args, blocks) {
+                    Ok(t) => Ctl::Ret(t),
+                    Err(x) => Ctl::Throw(x),
+                }
+            }
+            ("defguard" | "defguardp" | "defdelegate" | "defoverridable", _) => Ctl::Throw(
+                compile_error(format!("{n} is not supported by this console yet")),
+            ),
             _ => return None,
         };
         Some(c)

@@ -588,6 +588,13 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     }
 }
 
+/// Whether the library has the macro `module.name/arity` (`Kernel`, `if`, 2).
+pub fn is_library_macro(module: &str, name: &str, arity: usize) -> bool {
+    LIBRARY_MACROS
+        .iter()
+        .any(|(m, n, a)| *m == module && *n == name && *a == arity as i64)
+}
+
 /// Macros of the library, for `macro_exported?/3`: (module alias, name, arity).
 const LIBRARY_MACROS: &[(&str, &str, i64)] = &[
     ("Kernel", "use", 1),
@@ -635,6 +642,7 @@ const LIBRARY_MACROS: &[(&str, &str, i64)] = &[
     ("Kernel", "sigil_D", 2),
     ("Kernel", "binding", 0),
     ("Kernel", "var!", 1),
+    ("Kernel", "var!", 2),
     ("Kernel", "@", 1),
     ("Integer", "is_even", 1),
     ("Integer", "is_odd", 1),

@@ -18,6 +18,7 @@ pub mod list;
 pub mod map;
 pub mod otp;
 pub mod protocol;
+pub mod quoted;
 pub mod range;
 pub mod re;
 pub mod string;
@@ -64,6 +65,9 @@ pub const TABLES: &[(&str, Table)] = &[
     ("redfour_protocol", protocol::FUNS),
     ("redfour_enum", enumerable::LAZY_FUNS),
     ("redfour_re", re::FUNS),
+    ("Elixir.Macro", quoted::MACRO),
+    ("Elixir.Code", quoted::CODE),
+    ("redfour_quoted", quoted::QUOTED),
 ];
 
 /// Fills the console's table of native functions with the library's modules.
@@ -129,6 +133,7 @@ pub fn call(m: &mut Machine, module: Atom, name: Atom, args: Vec<Term>) -> R<Opt
         "redfour_protocol" => protocol::call(m, &n, args)?,
         "redfour_enum" => enumerable::lazy_call(m, &n, args)?,
         "redfour_re" => re::call(m, &n, args)?,
+        "Elixir.Macro" | "Elixir.Code" | "redfour_quoted" => quoted::call(m, &mname, &n, args)?,
         _ => otp::call(m, &mname, &n, args)?,
     };
     Ok(r)

@@ -1,0 +1,45 @@
+//! `Macro.escape/1`, `Macro.expand_once/2` and `Code.eval_quoted/1,2`: the natives under
+//! the prelude's `Macro` (the machine's `macros.rs` and `quote.rs` do the work).
+
+use super::super::machine::{Machine, NRet};
+use super::super::quote;
+use super::super::value::R;
+use super::value;
+use crate::runtime::Term;
+
+pub const MACRO: super::Table = &[("escape", 1, true), ("expand_once", 2, true)];
+
+pub const CODE: super::Table = &[("eval_quoted", 1, true), ("eval_quoted", 2, true)];
+
+/// `Code.eval_quoted/2`'s binding afterwards.
+pub const QUOTED: super::Table = &[("binding", 0, true)];
+
+pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+    match (module, name, args.len()) {
+        ("Elixir.Macro", "escape", 1) => value(quote::escape(&args[0])),
+        ("Elixir.Macro", "expand_once", 2) => m.expand_once(&args[0]).map(Some),
+        ("Elixir.Code", "eval_quoted", 1 | 2) => {
+            let binding = args.get(1).cloned().unwrap_or_else(|| Term::list(vec![]));
+            m.eval_quoted(&args[0], &binding).map(Some)
+        }
+        // the variables, the newest first, each once
+        ("redfour_quoted", "binding", 0) => {
+            let mut seen = Vec::new();
+            let mut out = Vec::new();
+            for (k, v) in m.env.iter().rev() {
+                let name = k.name();
+                if seen.contains(k)
+                    || name.starts_with('&')
+                    || name.ends_with('@')
+                    || name.contains(':')
+                {
+                    continue;
+                }
+                seen.push(*k);
+                out.push(Term::tuple(vec![Term::Atom(*k), v.clone()]));
+            }
+            value(Term::list(out))
+        }
+        _ => Ok(None),
+    }
+}

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod console;
 pub mod elixir;
+pub mod json;
 pub mod runtime;
 pub mod sorting;
 pub mod store;

@@ -515,3 +515,29 @@ fn a_snapshot_written_with_the_log_kept_as_json_is_the_same_text_as_serde_writes
         restored
     );
 }
+
+#[test]
+fn a_snapshot_is_written_as_it_always_was() {
+    // the text serde_json wrote for this snapshot before the JSON was written by hand:
+    // fields in order, an absent option left out, strings escaped the same way
+    use redfour::store::session::SessionData;
+    let mut data = SessionData::new("k");
+    data.items.push(redfour::store::session::Item {
+        sku: "R4-MUG".into(),
+        name: "Zero-g mug".into(),
+        price: 1200,
+        quantity: 2,
+    });
+    data.logs.push(redfour::store::session::LogEntry {
+        at: 5,
+        action: "add".into(),
+        sku: Some("R4-MUG".into()),
+        quantity: Some(2),
+        code: None,
+    });
+    data.discounts.push("X\"Y\n".into());
+    let text = r#"{"key":"k","landing":"/","ip":"127.0.0.1","items":[{"sku":"R4-MUG","name":"Zero-g mug","price":1200,"quantity":2}],"logs":[{"at":5,"action":"add","sku":"R4-MUG","quantity":2}],"discounts":["X\"Y\n"]}"#;
+    assert_eq!(data.to_json(), text);
+    assert_eq!(SessionData::from_json(text).unwrap(), data);
+    assert!(SessionData::from_json(r#"{"key":"k"}"#).is_err());
+}

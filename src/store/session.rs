@@ -12,7 +12,7 @@
 
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
+use crate::json::{self, Value};
 
 use crate::atom;
 use crate::runtime::gen_server::{self, From};
@@ -28,7 +28,7 @@ use super::shopping::{self, Persistence};
 pub const MODULE: &str = "Redfour.Shopping.Session";
 
 /// A line of the cart.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Item {
     pub sku: String,
     pub name: String,
@@ -38,21 +38,18 @@ pub struct Item {
 }
 
 /// One entry of the session's log.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogEntry {
     /// Virtual milliseconds.
     pub at: u64,
     pub action: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
 /// The seed's struct. `key` is an atom (stored by name).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionData {
     pub key: String,
     pub landing: String,
@@ -147,9 +144,34 @@ impl SessionData {
         )
     }
 
-    /// The snapshot written to the SessionStore.
+    /// The snapshot written to the SessionStore: its fields in order, a log entry's absent
+    /// options left out.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let strings = |v: &[String]| Value::Array(v.iter().map(|s| Value::str(s)).collect());
+        let items = self
+            .items
+            .iter()
+            .map(|i| {
+                Value::Object(vec![
+                    ("sku".into(), Value::str(&i.sku)),
+                    ("name".into(), Value::str(&i.name)),
+                    ("price".into(), Value::Int(i.price.into())),
+                    ("quantity".into(), Value::Int(i.quantity.into())),
+                ])
+            })
+            .collect();
+        Value::Object(vec![
+            ("key".into(), Value::str(&self.key)),
+            ("landing".into(), Value::str(&self.landing)),
+            ("ip".into(), Value::str(&self.ip)),
+            ("items".into(), Value::Array(items)),
+            (
+                "logs".into(),
+                Value::Array(self.logs.iter().map(log_value).collect()),
+            ),
+            ("discounts".into(), strings(&self.discounts)),
+        ])
+        .to_text()
     }
 
     /// `to_json`, byte for byte, with the log's entries taken from `logs`, which holds the
@@ -163,19 +185,20 @@ impl SessionData {
             if logs.0 > 0 {
                 logs.1.push(',');
             }
-            logs.1
-                .push_str(&serde_json::to_string(entry).unwrap_or_default());
+            logs.1.push_str(&log_value(entry).to_text());
             logs.0 += 1;
         }
-        // serde_json's text, written here for the fields rewritten at every save: a string
-        // with nothing to escape goes as it is, any other through serde_json.
+        // `to_json`'s text, written here for the fields rewritten at every save: a string
+        // with nothing to escape goes as it is, any other through `json::write_string`.
         fn string(out: &mut Vec<u8>, v: &str) {
             if v.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
                 out.push(b'"');
                 out.extend_from_slice(v.as_bytes());
                 out.push(b'"');
             } else {
-                let _ = serde_json::to_writer(&mut *out, v);
+                let mut s = String::new();
+                json::write_string(&mut s, v);
+                out.extend_from_slice(s.as_bytes());
             }
         }
         fn int(out: &mut Vec<u8>, n: i64) {
@@ -223,8 +246,64 @@ impl SessionData {
     }
 
     /// Reads a snapshot back; `Err` describes a corrupt one.
-    pub fn from_json(json: &str) -> Result<Self, String> {
-        serde_json::from_str(json).map_err(|e| e.to_string())
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let doc = json::parse(text)?;
+        let field = |v: &Value, k: &str| -> Result<Value, String> {
+            v.get(k)
+                .cloned()
+                .ok_or_else(|| format!("missing field `{k}`"))
+        };
+        let string = |v: &Value, k: &str| -> Result<String, String> {
+            field(v, k)?
+                .as_str()
+                .map(String::from)
+                .ok_or_else(|| format!("field `{k}` is not a string"))
+        };
+        let int = |v: &Value, k: &str| -> Result<i64, String> {
+            field(v, k)?
+                .as_i64()
+                .ok_or_else(|| format!("field `{k}` is not an integer"))
+        };
+        let array = |v: &Value, k: &str| -> Result<Vec<Value>, String> {
+            match field(v, k)? {
+                Value::Array(items) => Ok(items),
+                _ => Err(format!("field `{k}` is not a list")),
+            }
+        };
+        let optional = |v: &Value, k: &str| v.get(k).filter(|x| **x != Value::Null).cloned();
+        let mut items = Vec::new();
+        for i in array(&doc, "items")? {
+            items.push(Item {
+                sku: string(&i, "sku")?,
+                name: string(&i, "name")?,
+                price: int(&i, "price")?,
+                quantity: int(&i, "quantity")?,
+            });
+        }
+        let mut logs = Vec::new();
+        for l in array(&doc, "logs")? {
+            logs.push(LogEntry {
+                at: field(&l, "at")?
+                    .as_u64()
+                    .ok_or("field `at` is not a time")?,
+                action: string(&l, "action")?,
+                sku: optional(&l, "sku").and_then(|v| v.as_str().map(String::from)),
+                quantity: optional(&l, "quantity").and_then(|v| v.as_i64()),
+                code: optional(&l, "code").and_then(|v| v.as_str().map(String::from)),
+            });
+        }
+        let mut discounts = Vec::new();
+        for d in array(&doc, "discounts")? {
+            discounts.push(d.as_str().ok_or("a discount is not a string")?.to_string());
+        }
+        Ok(SessionData {
+            key: string(&doc, "key")?,
+            landing: string(&doc, "landing")?,
+            ip: string(&doc, "ip")?,
+            items,
+            logs,
+            discounts,
+        })
     }
 }
 
@@ -579,4 +658,22 @@ impl GenServer for Session {
         let n = self.data.item_count();
         format!("{n} item{} in cart", if n == 1 { "" } else { "s" })
     }
+}
+
+/// A log entry as its snapshot writes it (absent options left out).
+fn log_value(entry: &LogEntry) -> Value {
+    let mut pairs = vec![
+        ("at".to_string(), Value::Int(entry.at.into())),
+        ("action".to_string(), Value::str(&entry.action)),
+    ];
+    if let Some(s) = &entry.sku {
+        pairs.push(("sku".into(), Value::str(s)));
+    }
+    if let Some(q) = entry.quantity {
+        pairs.push(("quantity".into(), Value::Int(q.into())));
+    }
+    if let Some(c) = &entry.code {
+        pairs.push(("code".into(), Value::str(c)));
+    }
+    Value::Object(pairs)
 }

@@ -10,7 +10,7 @@
 //! (`to_json`); reading either back (`from_link`, `from_json`) refuses anything damaged,
 //! tampered with, too big or from a newer version, with a sentence saying what was wrong.
 
-use serde_json::{json, Value};
+use crate::json::{self, Value};
 
 use crate::store::shopping::Persistence;
 
@@ -314,35 +314,40 @@ impl SharedRun {
             .iter()
             .map(|(tick, input)| {
                 let (kind, arg) = match input {
-                    Input::Kill(n) => ("kill", json!(n)),
-                    Input::Console(l) => ("console", json!(l)),
+                    Input::Kill(n) => ("kill", Value::Int((*n).into())),
+                    Input::Console(l) => ("console", Value::str(l)),
                     Input::Interrupt => ("interrupt", Value::Null),
-                    Input::SetArrivals(x) => ("arrivals", json!(x)),
-                    Input::SetChaos(x) => ("chaos", json!(x)),
-                    Input::SetPersistence(p) => ("persistence", json!(persistence_name(*p))),
+                    Input::SetArrivals(x) => ("arrivals", Value::Float(*x)),
+                    Input::SetChaos(x) => ("chaos", Value::Float(*x)),
+                    Input::SetPersistence(p) => ("persistence", Value::str(persistence_name(*p))),
                     Input::StartApp => ("start_app", Value::Null),
-                    Input::AddSessions(n) => ("add_sessions", json!(n)),
-                    Input::Admit(n) => ("admit", json!(n)),
+                    Input::AddSessions(n) => ("add_sessions", Value::Int((*n).into())),
+                    Input::Admit(n) => ("admit", Value::Int((*n).into())),
                 };
-                json!({ "tick": tick, "kind": kind, "arg": arg, "what": input.describe() })
+                Value::object(vec![
+                    ("tick", Value::Int((*tick).into())),
+                    ("kind", Value::str(kind)),
+                    ("arg", arg),
+                    ("what", Value::str(&input.describe())),
+                ])
             })
             .collect();
         let storage: Vec<Value> = self
             .recording
             .storage
             .iter()
-            .map(|(k, v)| json!([k, v]))
+            .map(|(k, v)| Value::Array(vec![Value::str(k), Value::str(v)]))
             .collect();
-        let doc = json!({
-            "redfour_run": FORMAT_VERSION,
-            "settings": self.recording.settings.to_query(),
-            "tick_ms": TICK_MS,
-            "ticks": self.ticks,
-            "trace_hash": format!("{:016x}", self.hash),
-            "storage": storage,
-            "inputs": inputs,
-        });
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
+        let doc = Value::object(vec![
+            ("redfour_run", Value::Int(FORMAT_VERSION.into())),
+            ("settings", Value::str(&self.recording.settings.to_query())),
+            ("tick_ms", Value::Int(TICK_MS.into())),
+            ("ticks", Value::Int(self.ticks.into())),
+            ("trace_hash", Value::str(&format!("{:016x}", self.hash))),
+            ("storage", Value::Array(storage)),
+            ("inputs", Value::Array(inputs)),
+        ]);
+        doc.to_pretty_text()
     }
 
     /// Reads an exported file. The error says what is wrong with it.
@@ -354,7 +359,7 @@ impl SharedRun {
                 MAX_RUN_BYTES * 4 / 1024
             ));
         }
-        let doc: Value = serde_json::from_str(text).map_err(|e| format!("it is not JSON ({e})"))?;
+        let doc = json::parse(text).map_err(|e| format!("it is not JSON ({e})"))?;
         let version = doc
             .get("redfour_run")
             .and_then(Value::as_u64)
@@ -392,8 +397,8 @@ impl SharedRun {
             .flatten()
         {
             match (
-                e.get(0).and_then(Value::as_str),
-                e.get(1).and_then(Value::as_str),
+                e.at(0).and_then(Value::as_str),
+                e.at(1).and_then(Value::as_str),
             ) {
                 (Some(k), Some(v)) => storage.push((k.to_string(), v.to_string())),
                 _ => return Err("a storage entry is not [key, value]".into()),

@@ -86,13 +86,26 @@ pub fn help_on(m: &mut Machine, e: &Expr) -> R<NRet> {
                 if found.is_empty() {
                     print(m, &format!("No documentation for {shown}.{f} was found"));
                 }
+                // a library module the prelude writes in Elixir (`URI`, `DateTime`): Elixir's
+                // own page says the rest
+                let in_prelude = super::super::prelude::SOURCE
+                    .contains(&format!("defmodule {} do", shown.trim_start_matches(':')));
                 for (n, arity, doc) in found {
                     print(
                         m,
                         &format!("                                  def {}/{arity}", n.name()),
                     );
                     print(m, "");
-                    print(m, doc.as_deref().unwrap_or("(no @doc)").trim_end());
+                    let link = format!(
+                        "Available in this console. Its documentation: https://hexdocs.pm/elixir/{shown}.html#{}/{arity}",
+                        n.name()
+                    );
+                    let text = match doc.as_deref() {
+                        Some(d) => d.trim_end(),
+                        None if in_prelude => &link,
+                        None => "(no @doc)",
+                    };
+                    print(m, text);
                 }
             }
         }

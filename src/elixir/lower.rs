@@ -752,7 +752,8 @@ pub fn fun_nodes(e: &Expr, out: &mut Vec<usize>, depth: usize) {
     each_child(e, &mut |c| fun_nodes(c, out, depth + 1));
 }
 
-fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+/// Calls `f` on each child expression of `e`, in source order.
+pub(crate) fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     match &e.kind {
         Kind::Var(_)
         | Kind::Lit(_)

@@ -80,90 +80,7 @@ pub fn unquotes(e: &Expr, out: &mut Vec<P>, depth: usize) {
             out.push(args[0].clone())
         }
         Kind::Call(n, _, _) if &*n.name() == "quote" => {}
-        _ => each(e, &mut |c| unquotes(c, out, depth + 1)),
-    }
-}
-
-/// Calls `f` on each child expression, in source order.
-fn each(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    match &e.kind {
-        Kind::Lit(_)
-        | Kind::Var(_)
-        | Kind::CaptureArg(_)
-        | Kind::Alias(_)
-        | Kind::Attr(_)
-        | Kind::Module => {}
-        Kind::Interp(parts, _) => parts.iter().for_each(|p| {
-            if let Part::Code(c) = p {
-                f(c)
-            }
-        }),
-        Kind::Tuple(items) | Kind::Block(items) | Kind::Bits(items) => {
-            items.iter().for_each(|i| f(i))
-        }
-        Kind::List(items, tail) => {
-            items.iter().for_each(|i| f(i));
-            if let Some(t) = tail {
-                f(t)
-            }
-        }
-        Kind::Map(pairs) => pairs.iter().for_each(|(k, v)| {
-            f(k);
-            f(v)
-        }),
-        Kind::MapUpdate(b, pairs) => {
-            f(b);
-            pairs.iter().for_each(|(k, v)| {
-                f(k);
-                f(v)
-            })
-        }
-        Kind::Struct(n, b, pairs) => {
-            f(n);
-            if let Some(b) = b {
-                f(b)
-            }
-            pairs.iter().for_each(|(k, v)| {
-                f(k);
-                f(v)
-            })
-        }
-        Kind::Unary(_, x) | Kind::Pin(x) | Kind::Capture(x, _) => f(x),
-        Kind::Binary(_, a, b) | Kind::Match(a, b) | Kind::Access(a, b) => {
-            f(a);
-            f(b)
-        }
-        Kind::Call(_, args, blocks) => {
-            args.iter().for_each(|a| f(a));
-            blocks_each(blocks, f);
-        }
-        Kind::Remote(t, _, args, _) | Kind::Apply(t, args) => {
-            f(t);
-            args.iter().for_each(|a| f(a));
-        }
-        Kind::Fn(clauses) | Kind::Stab(clauses) => clauses.iter().for_each(|c| clause_each(c, f)),
-        Kind::CaptureRef(m, _, _) => {
-            if let Some(m) = m {
-                f(m)
-            }
-        }
-    }
-}
-
-fn clause_each(c: &Clause, f: &mut dyn FnMut(&Expr)) {
-    c.args.iter().for_each(|a| f(a));
-    if let Some(g) = &c.guard {
-        f(g);
-    }
-    f(&c.body);
-}
-
-fn blocks_each(blocks: &Blocks, f: &mut dyn FnMut(&Expr)) {
-    for (_, b) in &blocks.items {
-        match b {
-            Body::Expr(e) => f(e),
-            Body::Clauses(cs) => cs.iter().for_each(|c| clause_each(c, f)),
-        }
+        _ => super::lower::each_child(e, &mut |c| unquotes(c, out, depth + 1)),
     }
 }
 
@@ -512,14 +429,8 @@ pub fn to_expr(q: &Term, caller: Atom, depth: usize) -> R<P> {
     if depth > 500 {
         return Err(compile_error("quoted expression nested too deep"));
     }
-    let line = 1;
-    let e = |k: Kind| Expr::new(k, line);
     let down = |t: &Term| to_expr(t, caller, depth + 1);
-    let all = |ts: &[Term]| {
-        ts.iter()
-            .map(|t| to_expr(t, caller, depth + 1))
-            .collect::<R<Vec<P>>>()
-    };
+    let all = |ts: &[Term]| to_exprs(ts, caller, depth + 1);
     let bad = || {
         Err(compile_error(format!(
             "invalid quoted expression: {}",
@@ -597,16 +508,19 @@ pub fn to_expr(q: &Term, caller: Atom, depth: usize) -> R<P> {
     })
 }
 
+/// A node of the tree made from quoted code (which has no lines: 1).
+fn e(k: Kind) -> P {
+    Expr::new(k, 1)
+}
+
+fn to_exprs(ts: &[Term], caller: Atom, depth: usize) -> R<Vec<P>> {
+    ts.iter().map(|t| to_expr(t, caller, depth)).collect()
+}
+
 /// `{name, meta, args}` with a list of arguments: an operator, a special form or a call.
 fn call_expr(n: Atom, args: &[Term], caller: Atom, depth: usize) -> R<P> {
-    let line = 1;
-    let e = |k: Kind| Expr::new(k, line);
     let down = |t: &Term| to_expr(t, caller, depth + 1);
-    let all = |ts: &[Term]| {
-        ts.iter()
-            .map(|t| to_expr(t, caller, depth + 1))
-            .collect::<R<Vec<P>>>()
-    };
+    let all = |ts: &[Term]| to_exprs(ts, caller, depth + 1);
     let name = n.name();
     Ok(match (&*name, args) {
         ("__block__", items) => e(Kind::Block(all(items)?)),

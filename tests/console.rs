@@ -471,3 +471,22 @@ fn the_prelude_loads_whole() {
         Some("\"6F6B\"")
     );
 }
+
+#[test]
+fn the_wall_clock_is_refused_with_a_reason_and_the_console_goes_on() {
+    let (_rt, mut c) = console();
+    for input in [
+        "DateTime.utc_now()",
+        "Date.utc_today()",
+        "Time.utc_now()",
+        "NaiveDateTime.utc_now()",
+    ] {
+        let answer = c.eval(input);
+        assert!(
+            answer.starts_with("** (RuntimeError) "),
+            "{input}: {answer}"
+        );
+        assert!(answer.contains("virtual clock"), "{input}: {answer}");
+    }
+    assert_eq!(c.eval("Date.add(~D[2024-02-28], 1)"), "~D[2024-02-29]");
+}

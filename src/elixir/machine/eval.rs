@@ -49,14 +49,17 @@ impl Machine {
                 // a macro of the module being defined or run (`defmacrop` used in its module)
                 let arity = args.len() + usize::from(!blocks.is_empty());
                 if macros::is_macro(*name, arity) {
-                    if let Some(m) = self.current_module() {
-                        let mut all = args.clone();
-                        if !blocks.is_empty() {
-                            all.push(crate::elixir::parser::blocks_kw(
-                                blocks.clone(),
-                                e.line as usize,
-                            ));
-                        }
+                    // its own module's, then an imported module's
+                    let mut all = args.clone();
+                    if !blocks.is_empty() {
+                        all.push(crate::elixir::parser::blocks_kw(
+                            blocks.clone(),
+                            e.line as usize,
+                        ));
+                    }
+                    let mut owners: Vec<Atom> = self.current_module().into_iter().collect();
+                    owners.extend(self.all_imports());
+                    for m in owners {
                         if let Some(c) = self.macro_call(m, *name, &all) {
                             return c;
                         }

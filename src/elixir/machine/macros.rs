@@ -166,7 +166,7 @@ impl Machine {
                 env.push((*k, v.clone()));
             }
         }
-        // the variables afterwards, the newest first (as erl_eval's binding lists them)
+        // the variables afterwards
         let binding_call = Expr::new(
             Kind::Remote(
                 Expr::new(Kind::Lit(Term::atom("redfour_quoted")), 1),
@@ -177,14 +177,24 @@ impl Machine {
             1,
         );
         let body = Expr::new(Kind::Tuple(vec![code, binding_call]), 1);
-        let saved = std::mem::replace(&mut self.env, env);
-        Ok(NRet::Resume(
-            Box::new(Suspended {
-                konts: vec![Kont::Restore(saved, self.module)],
-                ctl: Ctl::Eval(body),
-            }),
-            None,
-        ))
+        // a function of no arguments over `binding` runs it: the caller's variables are
+        // neither seen nor changed (and nothing is changed here, before the machine runs it)
+        let clause = Clause {
+            args: vec![],
+            guard: None,
+            body,
+        };
+        let fun = Fun::term(
+            0,
+            crate::elixir::value::FunKind::Closure {
+                clauses: Rc::from(vec![clause]),
+                env: Rc::new(env),
+                module: self.current_module(),
+                lowered: Rc::default(),
+            },
+            Rc::from(":erl_eval.expr/6"),
+        );
+        Ok(NRet::Call(fun, vec![]))
     }
 
     /// `Macro.expand_once(quoted, env)`: a call of a macro, expanded once; anything else as

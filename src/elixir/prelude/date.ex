@@ -38,6 +38,15 @@ defmodule Date do
       else: :error
   end
 
+  def utc_today(_ \\ Calendar.ISO), do: __no_clock__("Date.utc_today")
+
+  def __no_clock__(name) do
+    raise RuntimeError,
+          "#{name} is not available in this console: its processes run on the simulation's " <>
+            "virtual clock, which time travel replays, not on the wall clock. Write a date " <>
+            "with a sigil (~D[2024-05-01], ~U[2024-05-01 12:00:00Z]) or Date.new!/3"
+  end
+
   # what a from_iso8601! answers (Date's, Time's, NaiveDateTime's)
   def __parsed__({:ok, value}, _string, _what), do: value
 
@@ -155,6 +164,8 @@ defmodule Time do
     )
   end
 
+  def utc_now(_ \\ Calendar.ISO), do: Date.__no_clock__("Time.utc_now")
+
   def to_seconds_after_midnight(%{hour: h, minute: m, second: s, microsecond: {us, _}}),
     do: {h * 3600 + m * 60 + s, us}
 
@@ -216,6 +227,9 @@ defmodule NaiveDateTime do
 
   def from_iso8601!(string), do: Date.__parsed__(from_iso8601(string), string, "naive datetime")
 
+  def utc_now(_ \\ Calendar.ISO), do: Date.__no_clock__("NaiveDateTime.utc_now")
+  def local_now(_ \\ Calendar.ISO), do: Date.__no_clock__("NaiveDateTime.local_now")
+
   def to_date(naive), do: %Date{year: naive.year, month: naive.month, day: naive.day}
 
   def to_time(naive),
@@ -264,6 +278,9 @@ defmodule DateTime do
       error -> error
     end
   end
+
+  # the wall clock does not enter the runtime (time travel replays a run from its inputs)
+  def utc_now(_ \\ Calendar.ISO), do: Date.__no_clock__("DateTime.utc_now")
 
   def __sigil_u__(string) do
     case from_iso8601(string) do

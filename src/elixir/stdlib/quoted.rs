@@ -22,7 +22,7 @@ pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Opt
             let binding = args.get(1).cloned().unwrap_or_else(|| Term::list(vec![]));
             m.eval_quoted(&args[0], &binding).map(Some)
         }
-        // the variables, the newest first, each once
+        // the variables, each once (the newest value)
         ("redfour_quoted", "binding", 0) => {
             let mut seen = Vec::new();
             let mut out = Vec::new();
@@ -38,6 +38,8 @@ pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Opt
                 seen.push(*k);
                 out.push(Term::tuple(vec![Term::Atom(*k), v.clone()]));
             }
+            // as Elixir 1.14 lists them: by name, the last first
+            crate::sorting::sort_by(&mut out, |a, b| b.cmp(a));
             value(Term::list(out))
         }
         _ => Ok(None),

@@ -17,6 +17,7 @@ const PRELUDE: &[&str] = &[
     "base",
     "regex",
     "date",
+    "calendar",
     "uri",
     "string_io",
     "macro",

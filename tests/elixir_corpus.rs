@@ -416,6 +416,11 @@ fn macros() {
 }
 
 #[test]
+fn calendar() {
+    check("calendar");
+}
+
+#[test]
 fn dates() {
     check("dates");
 }

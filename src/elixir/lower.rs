@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use super::ast::{Blocks, Body, Clause, Expr, Kind, Part, P};
 use super::ir::{BinOp, Callee, Code, Fallback, FnProto, Ins, Pat, Short, Site};
-use super::machine::{is_special, FunDef};
+use super::machine::{is_special, macros, FunDef, Modules};
 use super::value::Env;
 use crate::runtime::{Atom, Term};
 
@@ -24,9 +24,9 @@ const MAX_DEPTH: usize = 200;
 const MAX_SLOTS: u32 = 1 << 16;
 
 /// `def`'s clauses lowered, or `None` when something in them is not lowered yet.
-pub fn function(module: Atom, def: &FunDef) -> Option<Code> {
+pub fn function(module: Atom, def: &FunDef, modules: &Modules) -> Option<Code> {
     let name = Rc::from(format!("{}.{}", Term::Atom(module), def.name.name()).as_str());
-    let mut l = Lower::new(Some(module), def.name, name, def.arity);
+    let mut l = Lower::new(Some(module), def.name, name, def.arity, modules);
     l.clauses(def.clauses.iter().map(|c| &**c), def.arity)?;
     l.finish()
 }
@@ -35,13 +35,14 @@ pub fn function(module: Atom, def: &FunDef) -> Option<Code> {
 /// each name), with where each variable it reads is in `env`.
 pub fn closure(
     module: Option<Atom>,
+    modules: &Modules,
     clauses: &[Clause],
     arity: usize,
     env: &Env,
     origin: &Rc<str>,
 ) -> Option<(Code, Vec<u32>)> {
     let name = Rc::from(":erl_eval.\"-inside-an-interpreted-fun-\"");
-    let mut l = Lower::new(module, Atom::new("-fun-"), name, arity);
+    let mut l = Lower::new(module, Atom::new("-fun-"), name, arity, modules);
     // a fun made inside this one was made in the same function
     l.origin = Some(origin.clone());
     let mut names = Vec::new();
@@ -64,7 +65,13 @@ pub fn closure(
 }
 
 impl Lower {
-    fn new(module: Option<Atom>, name: Atom, fun_name: Rc<str>, arity: usize) -> Lower {
+    fn new(
+        module: Option<Atom>,
+        name: Atom,
+        fun_name: Rc<str>,
+        arity: usize,
+        modules: &Modules,
+    ) -> Lower {
         let arity = arity as u32;
         Lower {
             code: Code {
@@ -84,6 +91,7 @@ impl Lower {
             scope: Vec::new(),
             depth: 0,
             origin: None,
+            modules: modules.clone(),
         }
     }
 
@@ -149,6 +157,8 @@ struct Lower {
     scope: Vec<(Atom, u32)>,
     depth: usize,
     origin: Option<Rc<str>>,
+    /// The console's modules: a call of one of their macros is left to the machine.
+    modules: Modules,
 }
 
 impl Lower {
@@ -365,7 +375,7 @@ impl Lower {
                 // `binding()` reads the machine's variables; a macro's code is the machine's
                 if !blocks.is_empty()
                     || (args.len() < 2 && &*name.name() == "binding")
-                    || crate::elixir::machine::macros::is_macro(*name, args.len())
+                    || macros::defined_in(&self.modules, *name, args.len())
                 {
                     return None;
                 }
@@ -376,7 +386,7 @@ impl Lower {
                 self.emit(Ins::Call { site: s, tail });
             }
             Kind::Remote(_, name, args, _)
-                if crate::elixir::machine::macros::is_macro(*name, args.len()) =>
+                if macros::defined_in(&self.modules, *name, args.len()) =>
             {
                 return None;
             }

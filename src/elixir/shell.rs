@@ -81,18 +81,25 @@ pub async fn eval(m: &mut Machine, line: &str, number: usize) -> Answer {
                 m.results.remove(0);
             }
         }
-        Err(Exc::Error(e)) if m.own_message(&e).is_some() => {
+        Err(x) => {
             // an exception with its own `message/1`: it says what went wrong
-            let f = m.own_message(&e).unwrap_or_else(Term::nil);
-            m.start_call(f, vec![e.clone()]);
-            match drive(m).await {
-                Ok(Term::Str(s)) => {
-                    text.push_str(&format!("** ({}) {s}", super::value::exception_name(&e)))
+            let own = match &x {
+                Exc::Error(e) => m.own_message(e).map(|f| (f, e.clone())),
+                _ => None,
+            };
+            match own {
+                Some((f, e)) => {
+                    m.start_call(f, vec![e.clone()]);
+                    match drive(m).await {
+                        Ok(Term::Str(s)) => {
+                            text.push_str(&format!("** ({}) {s}", super::value::exception_name(&e)))
+                        }
+                        _ => text.push_str(&render(&at_line(x, number))),
+                    }
                 }
-                _ => text.push_str(&render(&at_line(Exc::Error(e), number))),
+                None => text.push_str(&render(&at_line(x, number))),
             }
         }
-        Err(x) => text.push_str(&render(&at_line(x, number))),
     }
     Answer { text, failed }
 }

@@ -115,7 +115,7 @@ impl Machine {
                 lowered,
             } => {
                 if let Some((code, at)) =
-                    Self::closure_code(clauses, env, *module, lowered, &fun.origin)
+                    Self::closure_code(&self.modules, clauses, env, *module, lowered, &fun.origin)
                 {
                     if let Err(x) = self.enter_frame() {
                         return Ctl::Throw(x);
@@ -160,7 +160,7 @@ impl Machine {
         self.env.clear();
         self.module = Some(module);
         if self.defining.is_empty() {
-            if let Some(code) = Self::compiled(&def, module) {
+            if let Some(code) = Self::compiled(&def, module, &self.modules) {
                 return self.vm_start(code, args);
             }
         }

@@ -188,11 +188,11 @@ fn internal() -> Exc {
 
 impl Machine {
     /// `def` lowered (the first time it is asked for), or `None` when the machine runs it.
-    pub(super) fn compiled(def: &FunDef, module: Atom) -> Option<Rc<Code>> {
+    pub(super) fn compiled(def: &FunDef, module: Atom, modules: &Modules) -> Option<Rc<Code>> {
         def.code
             .get_or_init(|| {
                 if LOWERING.with(|l| l.get()) {
-                    lower::function(module, def).map(Rc::new)
+                    lower::function(module, def, modules).map(Rc::new)
                 } else {
                     None
                 }
@@ -203,6 +203,7 @@ impl Machine {
     /// An anonymous function's lowered clauses (lowered at its second call: one called once
     /// is not worth it), and where the variables it reads are in its environment.
     pub(super) fn closure_code<'a>(
+        modules: &Modules,
         clauses: &[Clause],
         env: &Env,
         module: Option<Atom>,
@@ -222,7 +223,8 @@ impl Machine {
         }
         let arity = clauses.first().map_or(0, |c| c.args.len());
         let done = lowered.code.get_or_init(|| {
-            lower::closure(module, clauses, arity, env, origin).map(|(c, at)| (Rc::new(c), at))
+            lower::closure(module, modules, clauses, arity, env, origin)
+                .map(|(c, at)| (Rc::new(c), at))
         });
         done.as_ref().map(|(c, at)| (c.clone(), at.as_slice()))
     }
@@ -251,7 +253,8 @@ impl Machine {
         if fun.arity != args.len() {
             return None;
         }
-        let (code, at) = Self::closure_code(clauses, env, *module, lowered, &fun.origin)?;
+        let (code, at) =
+            Self::closure_code(&self.modules, clauses, env, *module, lowered, &fun.origin)?;
         let args = args.drain(..).chain(captured(env, at));
         let saved = (std::mem::take(&mut self.env), self.module);
         self.module = *module;
@@ -328,8 +331,8 @@ impl Machine {
         t
     }
 
-    fn target_of(module: Atom, def: Rc<FunDef>) -> Target {
-        match Self::compiled(&def, module) {
+    fn target_of(&self, module: Atom, def: Rc<FunDef>) -> Target {
+        match Self::compiled(&def, module, &self.modules) {
             Some(c) => Target::Code(c),
             None => Target::Def(module, def),
         }
@@ -353,7 +356,7 @@ impl Machine {
                     return Target::Slow(kernel);
                 };
                 if let Some(def) = self.user_fun(m, name, arity) {
-                    return Self::target_of(m, def);
+                    return self.target_of(m, def);
                 }
                 // a prelude module's own native functions (`:redfour_enum.to_list/1`)
                 if let Some(n) = self.natives.get(m, name, arity) {
@@ -387,7 +390,7 @@ impl Machine {
         if let Some(md) = user {
             match md.funs.get(&(name, arity)) {
                 Some(def) if !def.private || Some(module) == m => {
-                    return Self::target_of(module, def.clone())
+                    return self.target_of(module, def.clone())
                 }
                 // what a console module of the library's name does not define, the
                 // library does (`call_remote`)
@@ -769,6 +772,7 @@ impl Machine {
                             {
                                 let code = match fun.arity == argc {
                                     true => Self::closure_code(
+                                        &self.modules,
                                         clauses,
                                         env,
                                         *module,

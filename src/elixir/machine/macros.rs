@@ -12,13 +12,26 @@ thread_local! {
         RefCell::new(std::collections::HashSet::default());
 }
 
-/// Whether some module has a macro `name/arity` (the lowering leaves such calls to the
-/// machine).
+/// Whether some console of this thread has a macro `name/arity`: a quick gate before the
+/// console's own modules are asked.
 pub fn is_macro(name: Atom, arity: usize) -> bool {
     MACROS.with(|m| {
         let m = m.borrow();
         !m.is_empty() && m.contains(&(name, arity))
     })
+}
+
+/// Whether a module of this console has the macro `name/arity` (what the lowering asks:
+/// whether it is compiled or walked must not depend on another console's macros).
+pub fn defined_in(modules: &Modules, name: Atom, arity: usize) -> bool {
+    if !is_macro(name, arity) {
+        return false;
+    }
+    let m = macro_name(name);
+    modules
+        .borrow()
+        .values()
+        .any(|md| md.funs.contains_key(&(m, arity)))
 }
 
 fn macro_name(name: Atom) -> Atom {

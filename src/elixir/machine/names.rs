@@ -179,10 +179,10 @@ impl Machine {
 /// The function a capture's body calls with the capture's arguments in order, if it is one
 /// call: `&(&1 + &2)` → `+`, `&Mod.f(&1, &2)` → `Mod.f` (its module as written).
 pub(crate) fn capture_shape(body: &Expr, arity: usize) -> Option<(Option<&P>, Atom)> {
-    let in_order = |args: &[&P]| {
+    // `&1, &2, …` and nothing else
+    let in_order = |args: &mut dyn ExactSizeIterator<Item = &P>| {
         args.len() == arity
             && args
-                .iter()
                 .enumerate()
                 .all(|(i, a)| matches!(a.kind, Kind::CaptureArg(n) if n == i + 1))
     };
@@ -203,19 +203,19 @@ pub(crate) fn capture_shape(body: &Expr, arity: usize) -> Option<(Option<&P>, At
                     | ">="
                     | "++"
                     | "--"
-            ) && in_order(&[a, b]) =>
+            ) && in_order(&mut [a, b].into_iter()) =>
         {
             Some((None, Atom::new(op)))
         }
-        Kind::Unary(op @ ("-" | "+"), a) if in_order(&[a]) => Some((None, Atom::new(op))),
-        Kind::Call(name, args, blocks)
-            if blocks.is_empty() && in_order(&args.iter().collect::<Vec<_>>()) =>
-        {
+        Kind::Unary(op @ ("-" | "+"), a) if in_order(&mut [a].into_iter()) => {
+            Some((None, Atom::new(op)))
+        }
+        Kind::Call(name, args, blocks) if blocks.is_empty() && in_order(&mut args.iter()) => {
             Some((None, *name))
         }
         Kind::Remote(m, name, args, true)
             if matches!(m.kind, Kind::Alias(_) | Kind::Lit(Term::Atom(_)))
-                && in_order(&args.iter().collect::<Vec<_>>()) =>
+                && in_order(&mut args.iter()) =>
         {
             Some((Some(m), *name))
         }

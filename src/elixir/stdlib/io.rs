@@ -186,10 +186,10 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("inspect", 3) => io_inspect(m, &args[1], Some(&args[2])),
         // the console's own input is the prompt line, not a device to read: end of file
         ("gets", 1 | 2) | ("getn", 1..=3) => {
-            let prompt = if name == "getn" && args.len() < 3 || args.len() == 1 {
-                &args[0]
-            } else {
-                &args[1]
+            // `gets(device, prompt)`, `getn(device, prompt, count)`; else the prompt comes first
+            let prompt = match (name, args.len()) {
+                ("gets", 2) | ("getn", 3) => &args[1],
+                _ => &args[0],
             };
             let s = ops::to_string(prompt)?;
             print(m, &s);

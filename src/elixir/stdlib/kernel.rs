@@ -370,11 +370,14 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("is_exception", 2) => is(
             matches!((&a[0], &a[1]), (Term::Struct(m, _), Term::Atom(n)) if m == n && is_exception_module(m)),
         ),
-        // the library's macros a learner meets (this console has no macros of its own)
+        // the library's macros a learner meets, and the console's own (`defmacro`)
         ("macro_exported?", 3) => is(match (&a[0], &a[1], int(&a[2])) {
-            (Term::Atom(md), Term::Atom(f), Some(n)) => LIBRARY_MACROS
-                .iter()
-                .any(|(mm, ff, nn)| *md == Atom::module(mm) && &*f.name() == *ff && *nn == n),
+            (Term::Atom(md), Term::Atom(f), Some(n)) if n >= 0 => {
+                let alias = md.name();
+                let alias = alias.strip_prefix("Elixir.").unwrap_or(&alias);
+                is_library_macro(alias, &f.name(), n as usize)
+                    || m.macro_fun(*md, *f, n as usize).is_some()
+            }
             _ => false,
         }),
         // a binary is its own string, UTF-8 or not

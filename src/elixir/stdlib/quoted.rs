@@ -22,25 +22,14 @@ pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Opt
             let binding = args.get(1).cloned().unwrap_or_else(|| Term::list(vec![]));
             m.eval_quoted(&args[0], &binding).map(Some)
         }
-        // the variables, each once (the newest value)
+        // `binding()`'s list, the other way round: as Elixir 1.14 lists an evaluation's
+        // binding (by name, the last first)
         ("redfour_quoted", "binding", 0) => {
-            let mut seen = Vec::new();
-            let mut out = Vec::new();
-            for (k, v) in m.env.iter().rev() {
-                let name = k.name();
-                if seen.contains(k)
-                    || name.starts_with('&')
-                    || name.ends_with('@')
-                    || name.contains(':')
-                {
-                    continue;
-                }
-                seen.push(*k);
-                out.push(Term::tuple(vec![Term::Atom(*k), v.clone()]));
-            }
-            // as Elixir 1.14 lists them: by name, the last first
-            crate::sorting::sort_by(&mut out, |a, b| b.cmp(a));
-            value(Term::list(out))
+            let Some(NRet::Value(Term::List(vars))) = super::kernel::call(m, "binding", vec![])?
+            else {
+                return value(Term::list(vec![]));
+            };
+            value(Term::list(vars.iter().rev().cloned().collect()))
         }
         _ => Ok(None),
     }

@@ -281,6 +281,13 @@ fn enum_functions() {
     check("enum");
 }
 
+/// Enum's functions that take a function, now Elixir in the prelude: their errors, the
+/// order they call the function in, streams, and a module's private helper captured.
+#[test]
+fn enum_functions_written_in_elixir() {
+    check("enum_in_elixir");
+}
+
 #[test]
 fn comprehensions_and_errors() {
     check("comprehensions_errors");

@@ -27,8 +27,14 @@ pub enum FunKind {
         /// Its clauses lowered (shared by the closures one `fn` of compiled code makes).
         lowered: Rc<super::ir::Lowered>,
     },
-    /// `&Mod.fun/2` (also what `&fun/1` becomes).
-    Capture { module: Atom, name: Atom },
+    /// `&Mod.fun/2` (also what `&fun/1` becomes). `local`: made inside the module by
+    /// `&fun/1`, so it may name a private function and be called from anywhere, as a local
+    /// capture in Elixir can (`Enum.map(list, &helper/1)` with `defp helper`).
+    Capture {
+        module: Atom,
+        name: Atom,
+        local: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -55,7 +61,28 @@ impl Fun {
         }))
     }
     pub fn capture(module: Atom, name: Atom, arity: usize) -> Term {
-        Fun::term(arity, FunKind::Capture { module, name }, Rc::from(""))
+        Fun::term(
+            arity,
+            FunKind::Capture {
+                module,
+                name,
+                local: false,
+            },
+            Rc::from(""),
+        )
+    }
+
+    /// `&fun/1` inside the module that defines `fun` (private or not).
+    pub fn local_capture(module: Atom, name: Atom, arity: usize) -> Term {
+        Fun::term(
+            arity,
+            FunKind::Capture {
+                module,
+                name,
+                local: true,
+            },
+            Rc::from(""),
+        )
     }
 }
 
@@ -70,7 +97,7 @@ impl fmt::Display for Fun {
                 self.arity,
                 self.origin
             ),
-            FunKind::Capture { module, name } => {
+            FunKind::Capture { module, name, .. } => {
                 let m = Term::Atom(*module).to_string();
                 // quoted as an atom is, without its colon: `&:erlang."=<"/2`
                 let n = Term::Atom(*name).to_string();

@@ -104,8 +104,22 @@ impl Machine {
             ));
         }
         match &fun.kind {
-            FunKind::Capture { module, name } => {
+            FunKind::Capture {
+                module,
+                name,
+                local,
+            } => {
                 let (m, n) = (*module, *name);
+                if *local {
+                    let def = self
+                        .modules
+                        .borrow()
+                        .get(&m)
+                        .and_then(|md| md.funs.get(&(n, args.len())).cloned());
+                    if let Some(def) = def {
+                        return self.call_def(m, def, args);
+                    }
+                }
                 self.call_remote(m, n, args)
             }
             FunKind::Closure {

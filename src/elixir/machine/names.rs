@@ -78,7 +78,7 @@ impl Machine {
                     if self.local_defined(name, arity)
                         || self.defining.iter().any(|b| b.name == cur)
                     {
-                        return Ok(Fun::capture(cur, name, arity));
+                        return Ok(Fun::local_capture(cur, name, arity));
                     }
                 }
                 for imp in self.all_imports() {

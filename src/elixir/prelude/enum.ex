@@ -100,6 +100,166 @@ defmodule Enum do
     end
   end
 
+  # Enum's functions that take a function, over reduce/3 and reduce_while/3 (native, and
+  # lazy for streams and user enumerables): one version for every kind of enumerable
+  def count(enumerable, fun), do: Enum.reduce(enumerable, 0, fn x, n -> if fun.(x), do: n + 1, else: n end)
+
+  def any?(enumerable, fun),
+    do: Enum.reduce_while(enumerable, false, fn x, _ -> if fun.(x), do: {:halt, true}, else: {:cont, false} end)
+
+  def all?(enumerable, fun),
+    do: Enum.reduce_while(enumerable, true, fn x, _ -> if fun.(x), do: {:cont, true}, else: {:halt, false} end)
+
+  def find(enumerable, fun), do: find(enumerable, nil, fun)
+  def find_value(enumerable, fun), do: find_value(enumerable, nil, fun)
+
+  def find_index(enumerable, fun) do
+    found =
+      Enum.reduce_while(enumerable, 0, fn x, i ->
+        if fun.(x), do: {:halt, {:at, i}}, else: {:cont, i + 1}
+      end)
+
+    case found do
+      {:at, i} -> i
+      _ -> nil
+    end
+  end
+
+  def take_while(enumerable, fun) do
+    enumerable
+    |> Enum.reduce_while([], fn x, acc -> if fun.(x), do: {:cont, [x | acc]}, else: {:halt, acc} end)
+    |> Enum.reverse()
+  end
+
+  def drop_while(enumerable, fun), do: drop_list(Enum.to_list(enumerable), fun)
+
+  defp drop_list([x | rest] = list, fun), do: if(fun.(x), do: drop_list(rest, fun), else: list)
+  defp drop_list([], _fun), do: []
+
+  def split_with(enumerable, fun) do
+    {yes, no} =
+      Enum.reduce(enumerable, {[], []}, fn x, {yes, no} ->
+        if fun.(x), do: {[x | yes], no}, else: {yes, [x | no]}
+      end)
+
+    {Enum.reverse(yes), Enum.reverse(no)}
+  end
+
+  # keys compared as map keys are (1 and 1.0 differ)
+  def uniq_by(enumerable, fun) do
+    {list, _} =
+      Enum.reduce(enumerable, {[], %{}}, fn x, {list, seen} ->
+        key = fun.(x)
+        if Map.has_key?(seen, key), do: {list, seen}, else: {[x | list], Map.put(seen, key, true)}
+      end)
+
+    Enum.reverse(list)
+  end
+
+  # `{}` before the first item, then `{key}` of the item before
+  def dedup_by(enumerable, fun) do
+    {list, _} =
+      Enum.reduce(enumerable, {[], {}}, fn x, {list, last} ->
+        key = fun.(x)
+
+        case last do
+          {^key} -> {list, last}
+          _ -> {[x | list], {key}}
+        end
+      end)
+
+    Enum.reverse(list)
+  end
+
+  def chunk_by(enumerable, fun) do
+    {chunks, current, _} =
+      Enum.reduce(enumerable, {[], [], {}}, fn x, {chunks, current, last} ->
+        key = fun.(x)
+
+        case last do
+          {^key} -> {chunks, [x | current], last}
+          {} -> {chunks, [x], {key}}
+          _ -> {[Enum.reverse(current) | chunks], [x], {key}}
+        end
+      end)
+
+    chunks = if current == [], do: chunks, else: [Enum.reverse(current) | chunks]
+    Enum.reverse(chunks)
+  end
+
+  def frequencies_by(enumerable, key_fun),
+    do: Enum.reduce(enumerable, %{}, fn x, acc -> Map.update(acc, key_fun.(x), 1, &(&1 + 1)) end)
+
+  # from the last item back, as Elixir does (the functions see the items in that order)
+  def group_by(enumerable, key_fun), do: group_by(enumerable, key_fun, fn x -> x end)
+
+  def group_by(enumerable, key_fun, value_fun) do
+    enumerable
+    |> Enum.reverse()
+    |> Enum.reduce(%{}, fn x, acc ->
+      key = key_fun.(x)
+      value = value_fun.(x)
+      Map.update(acc, key, [value], &[value | &1])
+    end)
+  end
+
+  def map_join(enumerable, mapper), do: map_join(enumerable, "", mapper)
+
+  def map_join(enumerable, joiner, mapper) when is_binary(joiner),
+    do: enumerable |> Enum.map(mapper) |> Enum.join(joiner)
+
+  def max_by(enumerable, fun), do: pick_by(enumerable, fun, &>=/2, &empty_error/0)
+  def min_by(enumerable, fun), do: pick_by(enumerable, fun, &<=/2, &empty_error/0)
+
+  def map_reduce(enumerable, acc, fun) do
+    {list, acc} =
+      Enum.reduce(enumerable, {[], acc}, fn x, {list, acc} ->
+        {y, acc} = fun.(x, acc)
+        {[y | list], acc}
+      end)
+
+    {Enum.reverse(list), acc}
+  end
+
+  def scan(enumerable, fun) do
+    case Enum.to_list(enumerable) do
+      [] -> []
+      [first | rest] -> [first | scan(rest, first, fun)]
+    end
+  end
+
+  def scan(enumerable, acc, fun) do
+    {list, _} =
+      Enum.reduce(enumerable, {[], acc}, fn x, {list, acc} ->
+        acc = fun.(x, acc)
+        {[acc | list], acc}
+      end)
+
+    Enum.reverse(list)
+  end
+
+  def zip_with(enumerable1, enumerable2, fun),
+    do: enumerable1 |> Enum.zip(enumerable2) |> Enum.map(fn {x, y} -> fun.(x, y) end)
+
+  def flat_map(enumerable, fun) do
+    enumerable
+    |> Enum.reduce([], fn x, acc -> Enum.reverse(fun.(x), acc) end)
+    |> Enum.reverse()
+  end
+
+  def with_index(enumerable, offset) when is_integer(offset) do
+    {list, _} = Enum.map_reduce(enumerable, offset, fn x, i -> {{x, i}, i + 1} end)
+    list
+  end
+
+  def with_index(enumerable, fun) when is_function(fun, 2) do
+    {list, _} = Enum.map_reduce(enumerable, 0, fn x, i -> {fun.(x, i), i + 1} end)
+    list
+  end
+
+  def into(enumerable, collectable, transform),
+    do: enumerable |> Enum.map(transform) |> Enum.into(collectable)
+
   def slide(enumerable, range_or_single_index, insertion_index) do
     list = Enum.to_list(enumerable)
     count = length(list)

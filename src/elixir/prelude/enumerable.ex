@@ -162,12 +162,9 @@ defmodule :redfour_enum do
   def map(enumerable, fun), do: enumerable |> Stream.map(fun) |> to_list()
   def filter(enumerable, fun), do: enumerable |> Stream.filter(fun) |> to_list()
   def reject(enumerable, fun), do: enumerable |> Stream.reject(fun) |> to_list()
-  def flat_map(enumerable, fun), do: enumerable |> Stream.flat_map(fun) |> to_list()
   def with_index(enumerable, offset \\ 0), do: enumerable |> Stream.with_index(offset) |> to_list()
   def dedup(enumerable), do: enumerable |> Stream.dedup() |> to_list()
   def uniq(enumerable), do: enumerable |> Stream.uniq() |> to_list()
-
-  def map_reduce(enumerable, acc, fun), do: enumerable |> to_list() |> Enum.map_reduce(acc, fun)
 
   def into(enumerable, collectable), do: into(enumerable, collectable, fn x -> x end)
 
@@ -181,33 +178,6 @@ defmodule :redfour_enum do
 
   def take(enumerable, n) when is_integer(n) and n > 0, do: enumerable |> Stream.take(n) |> to_list()
   def take(enumerable, n), do: Enum.take(to_list(enumerable), n)
-
-  def take_while(enumerable, fun), do: enumerable |> Stream.take_while(fun) |> to_list()
-
-  def find(enumerable, fun), do: find(enumerable, nil, fun)
-
-  def find(enumerable, default, fun),
-    do: reduce_while(enumerable, default, fn x, acc -> if fun.(x), do: {:halt, x}, else: {:cont, acc} end)
-
-  def find_value(enumerable, fun), do: find_value(enumerable, nil, fun)
-
-  def find_value(enumerable, default, fun) do
-    reduce_while(enumerable, default, fn x, acc ->
-      if value = fun.(x), do: {:halt, value}, else: {:cont, acc}
-    end)
-  end
-
-  def find_index(enumerable, fun) do
-    result =
-      reduce_while(enumerable, 0, fn x, i ->
-        if fun.(x), do: {:halt, {:found, i}}, else: {:cont, i + 1}
-      end)
-
-    case result do
-      {:found, i} -> i
-      _ -> nil
-    end
-  end
 
   def any?(enumerable), do: any?(enumerable, fn x -> x end)
 
@@ -232,8 +202,6 @@ defmodule :redfour_enum do
       {:error, _} -> reduce(enumerable, 0, fn _, n -> n + 1 end)
     end
   end
-
-  def count(enumerable, fun), do: reduce(enumerable, 0, fn x, n -> if fun.(x), do: n + 1, else: n end)
 
   def empty?(enumerable), do: reduce_while(enumerable, true, fn _, _ -> {:halt, false} end)
 
@@ -280,9 +248,6 @@ defmodule :redfour_enum do
 
   def zip(enumerable1, enumerable2), do: zip([enumerable1, enumerable2])
   def zip(enumerables), do: zip_with(enumerables, &List.to_tuple/1)
-
-  def zip_with(enumerable1, enumerable2, fun),
-    do: zip_with([enumerable1, enumerable2], fn [a, b] -> fun.(a, b) end)
 
   def zip_with(enumerables, fun),
     do: enumerables |> Stream.zip_with(fun) |> to_list()

@@ -1,8 +1,6 @@
 //! `Enum` over lists, ranges and maps. Functions that take a function call it through the
 //! machine, item by item ([`walk`]), so a user's `fn` can be as slow as it likes.
 
-use std::rc::Rc;
-
 use super::super::machine::{Machine, NRet};
 use super::super::matcher::{strict_eq, StrictKeys};
 use super::super::ops;
@@ -27,9 +25,7 @@ pub const FUNS: super::Table = &[
     ("zip", 1, false),
     ("unzip", 1, false),
     ("with_index", 1, false),
-    ("with_index", 2, false),
     ("into", 2, false),
-    ("into", 3, false),
     ("join", 1, false),
     ("join", 2, false),
     ("member?", 2, false),
@@ -62,35 +58,10 @@ pub const FUNS: super::Table = &[
     ("reduce", 2, false),
     ("reduce", 3, false),
     ("each", 2, false),
-    ("count", 2, false),
     ("sort", 2, false),
     ("sort_by", 2, false),
     ("sort_by", 3, false),
-    ("any?", 2, false),
-    ("all?", 2, false),
-    ("find", 2, false),
-    ("find", 3, false),
-    ("find_index", 2, false),
-    ("find_value", 2, false),
-    ("uniq_by", 2, false),
-    ("group_by", 2, false),
-    ("group_by", 3, false),
-    ("flat_map", 2, false),
-    ("frequencies_by", 2, false),
-    ("split_with", 2, false),
-    ("map_join", 2, false),
-    ("map_join", 3, false),
-    ("min_by", 2, false),
-    ("max_by", 2, false),
     ("reduce_while", 3, false),
-    ("map_reduce", 3, false),
-    ("take_while", 2, false),
-    ("drop_while", 2, false),
-    ("zip_with", 3, false),
-    ("scan", 2, false),
-    ("scan", 3, false),
-    ("dedup_by", 2, false),
-    ("chunk_by", 2, false),
 ];
 
 fn empty_error() -> Exc {
@@ -396,57 +367,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 .map(|(i, t)| Term::tuple(vec![t, Term::Int(i as i64)]))
                 .collect(),
         ),
-        ("with_index", 2) if a[1].as_int().is_some() => {
-            let off = ints(&a[1], 2)?;
-            let items = to_vec(&a[0])?;
-            if off.checked_add(items.len() as i64).is_none() {
-                return Err(ops::overflow());
-            }
-            list(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, t)| Term::tuple(vec![t, Term::Int(i as i64 + off)]))
-                    .collect(),
-            )
-        }
-        ("with_index", 2) => {
-            need_fun(&a[1], 2, name, 2)?;
-            let items = Items::of(&a[0])?;
-            Ok(Some(walk(
-                m,
-                Walk {
-                    items,
-                    i: 0,
-                    fun: a[1].clone(),
-                    state: (0i64, Vec::new()),
-                    args: |item, s: &(i64, Vec<Term>), out| {
-                        out.extend([item.clone(), Term::Int(s.0)])
-                    },
-                    step: |s, _, r| {
-                        s.0 += 1;
-                        push_item(&mut s.1, r)?;
-                        Ok(None)
-                    },
-                    done: |s| Ok(Term::list(s.1)),
-                },
-            )?))
-        }
         ("into", 2) => value(super::enumerable::into(&a[1], to_vec(&a[0])?)?),
-        ("into", 3) => {
-            let target = a[1].clone();
-            start(
-                m,
-                &a[0],
-                &a[2],
-                (target, Vec::new()),
-                |s, _, r| {
-                    push_item(&mut s.1, r)?;
-                    Ok(None)
-                },
-                |s| super::enumerable::into(&s.0, s.1),
-            )
-        }
         ("join", 1 | 2) => {
             let sep = match a.get(1) {
                 Some(Term::Str(s)) => s.to_string(),
@@ -616,20 +537,6 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
 
         // ------------------------------------------------------------ with a function
         ("map", 2) => map_list(m, &a[0], &a[1]),
-        ("flat_map", 2) => start(
-            m,
-            &a[0],
-            &a[1],
-            Vec::new(),
-            |s, _, r| {
-                s.extend(to_vec(&r)?);
-                if s.len() > ops::MAX_ITEMS {
-                    return Err(ops::too_big("a list", s.len()));
-                }
-                Ok(None)
-            },
-            |s| Ok(Term::list(s)),
-        ),
         ("filter", 2) => start(
             m,
             &a[0],
@@ -657,289 +564,6 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             |s| Ok(Term::list(s)),
         ),
         ("each", 2) => start(m, &a[0], &a[1], (), |_, _, _| Ok(None), |_| Ok(Term::ok())),
-        ("count", 2) => start(
-            m,
-            &a[0],
-            &a[1],
-            0i64,
-            |s, _, r| {
-                if r.is_truthy() {
-                    *s += 1;
-                }
-                Ok(None)
-            },
-            |s| Ok(Term::Int(s)),
-        ),
-        ("any?", 2) => start(
-            m,
-            &a[0],
-            &a[1],
-            (),
-            |_, _, r| Ok(r.is_truthy().then(|| Term::bool(true))),
-            |_| Ok(Term::bool(false)),
-        ),
-        ("all?", 2) => start(
-            m,
-            &a[0],
-            &a[1],
-            (),
-            |_, _, r| Ok((!r.is_truthy()).then(|| Term::bool(false))),
-            |_| Ok(Term::bool(true)),
-        ),
-        ("find", 2 | 3) => {
-            let default = a.get(2).cloned().unwrap_or_else(Term::nil);
-            let fun = a.last().cloned().unwrap_or_else(Term::nil);
-            start(
-                m,
-                &a[0],
-                &fun,
-                default,
-                |_, item, r| Ok(r.is_truthy().then(|| item.clone())),
-                Ok,
-            )
-        }
-        ("find_index", 2) => start(
-            m,
-            &a[0],
-            &a[1],
-            0i64,
-            |s, _, r| {
-                if r.is_truthy() {
-                    return Ok(Some(Term::Int(*s)));
-                }
-                *s += 1;
-                Ok(None)
-            },
-            |_| Ok(Term::nil()),
-        ),
-        ("find_value", 2) => start(
-            m,
-            &a[0],
-            &a[1],
-            (),
-            |_, _, r| Ok(r.is_truthy().then_some(r)),
-            |_| Ok(Term::nil()),
-        ),
-        ("take_while", 2) => start(
-            m,
-            &a[0],
-            &a[1],
-            Vec::new(),
-            |s, item, r| {
-                if r.is_truthy() {
-                    push_item(s, item.clone())?;
-                    Ok(None)
-                } else {
-                    Ok(Some(Term::list(std::mem::take(s))))
-                }
-            },
-            |s| Ok(Term::list(s)),
-        ),
-        ("drop_while", 2) => {
-            let all = Rc::new(to_vec(&a[0])?);
-            start(
-                m,
-                &a[0],
-                &a[1],
-                (all, 0usize),
-                |s, _, r| {
-                    if r.is_truthy() {
-                        s.1 += 1;
-                        Ok(None)
-                    } else {
-                        Ok(Some(Term::list(s.0[s.1..].to_vec())))
-                    }
-                },
-                |_| Ok(Term::list(vec![])),
-            )
-        }
-        ("split_with", 2) => start(
-            m,
-            &a[0],
-            &a[1],
-            (Vec::new(), Vec::new()),
-            |s, item, r| {
-                if r.is_truthy() {
-                    push_item(&mut s.0, item.clone())?;
-                } else {
-                    push_item(&mut s.1, item.clone())?;
-                }
-                Ok(None)
-            },
-            |s| Ok(Term::tuple(vec![Term::list(s.0), Term::list(s.1)])),
-        ),
-        ("uniq_by", 2) => start(
-            m,
-            &a[0],
-            &a[1],
-            (Vec::new(), Vec::new()),
-            |s: &mut (Vec<Term>, Vec<Term>), item, r| {
-                if !s.0.iter().any(|k| strict_eq(k, &r)) {
-                    push_item(&mut s.0, r)?;
-                    push_item(&mut s.1, item.clone())?;
-                }
-                Ok(None)
-            },
-            |s| Ok(Term::list(s.1)),
-        ),
-        ("dedup_by", 2) => start(
-            m,
-            &a[0],
-            &a[1],
-            (None::<Term>, Vec::new()),
-            |s, item, r| {
-                if s.0.as_ref().is_none_or(|k| !strict_eq(k, &r)) {
-                    push_item(&mut s.1, item.clone())?;
-                }
-                s.0 = Some(r);
-                Ok(None)
-            },
-            |s| Ok(Term::list(s.1)),
-        ),
-        ("chunk_by", 2) => start(
-            m,
-            &a[0],
-            &a[1],
-            (None::<Term>, Vec::<Term>::new(), Vec::<Term>::new()),
-            |s, item, r| {
-                if s.0.as_ref().is_some_and(|k| !strict_eq(k, &r)) {
-                    let chunk = std::mem::take(&mut s.1);
-                    s.2.push(Term::list(chunk));
-                }
-                push_item(&mut s.1, item.clone())?;
-                s.0 = Some(r);
-                Ok(None)
-            },
-            |mut s| {
-                if !s.1.is_empty() {
-                    s.2.push(Term::list(s.1));
-                }
-                Ok(Term::list(s.2))
-            },
-        ),
-        ("frequencies_by", 2) => start(
-            m,
-            &a[0],
-            &a[1],
-            (StrictKeys::default(), Vec::<(Term, i64)>::new()),
-            |s, _, r| {
-                match s.0.slot(&r) {
-                    (i, false) => s.1[i].1 += 1,
-                    _ => push_item(&mut s.1, (r, 1))?,
-                }
-                Ok(None)
-            },
-            |s| {
-                Ok(Term::map(
-                    s.1.into_iter().map(|(k, c)| (k, Term::Int(c))).collect(),
-                ))
-            },
-        ),
-        ("group_by", 2) => start(
-            m,
-            &a[0],
-            &a[1],
-            (StrictKeys::default(), Vec::<(Term, Vec<Term>)>::new()),
-            |s, item, r| {
-                match s.0.slot(&r) {
-                    (i, false) => push_item(&mut s.1[i].1, item.clone())?,
-                    _ => push_item(&mut s.1, (r, vec![item.clone()]))?,
-                }
-                Ok(None)
-            },
-            |s| {
-                Ok(Term::map(
-                    s.1.into_iter().map(|(k, v)| (k, Term::list(v))).collect(),
-                ))
-            },
-        ),
-        ("group_by", 3) => {
-            // keys first, then values
-            let items = to_vec(&a[0])?;
-            let values_fun = a[2].clone();
-            let key_fun = a[1].clone();
-            let list_term = Term::list(items);
-            let keys = map_list(m, &list_term, &key_fun)?;
-            let keys = keys.unwrap_or(NRet::Value(Term::list(vec![])));
-            Ok(Some(then_map(keys, move |m, keys| {
-                let lt = list_term.clone();
-                let vals = map_list(m, &lt, &values_fun)?;
-                Ok(then_map(
-                    vals.unwrap_or(NRet::Value(Term::list(vec![]))),
-                    move |_, vals| {
-                        let mut groups: Vec<(Term, Vec<Term>)> = Vec::new();
-                        let mut slots = StrictKeys::default();
-                        ops::note_work(keys.as_list().map_or(0, |l| l.len() as u64));
-                        for (k, v) in keys
-                            .as_list()
-                            .unwrap_or(&[])
-                            .iter()
-                            .zip(vals.as_list().unwrap_or(&[]))
-                        {
-                            match slots.slot(k) {
-                                (i, false) => groups[i].1.push(v.clone()),
-                                _ => groups.push((k.clone(), vec![v.clone()])),
-                            }
-                        }
-                        Ok(NRet::Value(Term::map(
-                            groups
-                                .into_iter()
-                                .map(|(k, v)| (k, Term::list(v)))
-                                .collect(),
-                        )))
-                    },
-                ))
-            })))
-        }
-        ("map_join", 2 | 3) => {
-            let sep = if n == 3 {
-                ops::to_string(&a[1])?
-            } else {
-                String::new()
-            };
-            let fun = a[n - 1].clone();
-            start(
-                m,
-                &a[0],
-                &fun,
-                (sep, Vec::new()),
-                |s, _, r| {
-                    push_item(&mut s.1, ops::to_binary(&r)?)?;
-                    Ok(None)
-                },
-                |s| Ok(Term::binary(s.1.join(s.0.as_bytes()))),
-            )
-        }
-        ("min_by" | "max_by", 2) => {
-            let items = to_vec(&a[0])?;
-            if items.is_empty() {
-                return Err(empty_error());
-            }
-            let max = name == "max_by";
-            start(
-                m,
-                &Term::list(items),
-                &a[1],
-                (max, None::<(Term, Term)>),
-                |s, item, r| {
-                    let better = match &s.1 {
-                        None => true,
-                        Some((_, best)) => {
-                            if s.0 {
-                                r > *best
-                            } else {
-                                r < *best
-                            }
-                        }
-                    };
-                    if better {
-                        s.1 = Some((item.clone(), r));
-                    }
-                    Ok(None)
-                },
-                |s| Ok(s.1.map(|(i, _)| i).unwrap_or_else(Term::nil)),
-            )
-        }
         ("reduce", 2) => {
             let items = to_vec(&a[0])?;
             let Some((first, rest)) = items.split_first() else {
@@ -970,78 +594,6 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                         _ => Err(exception("CaseClauseError", vec![("term", r.clone())])),
                     },
                     done: Ok,
-                },
-            )?))
-        }
-        ("map_reduce", 3) => {
-            let items = Items::of(&a[0])?;
-            Ok(Some(walk(
-                m,
-                Walk {
-                    items,
-                    i: 0,
-                    fun: a[2].clone(),
-                    state: (a[1].clone(), Vec::new()),
-                    args: |item, s, out| out.extend([item.clone(), s.0.clone()]),
-                    step: |s, _, r| match r.as_tuple() {
-                        Some([x, acc]) => {
-                            push_item(&mut s.1, x.clone())?;
-                            s.0 = acc.clone();
-                            Ok(None)
-                        }
-                        _ => Err(exception("MatchError", vec![("term", r.clone())])),
-                    },
-                    done: |s| Ok(Term::tuple(vec![Term::list(s.1), s.0])),
-                },
-            )?))
-        }
-        ("scan", 2 | 3) => {
-            let items = to_vec(&a[0])?;
-            let (acc, rest, fun) = if n == 3 {
-                (a[1].clone(), items, a[2].clone())
-            } else {
-                match items.split_first() {
-                    None => return list(vec![]),
-                    Some((f, r)) => (f.clone(), r.to_vec(), a[1].clone()),
-                }
-            };
-            let first = if n == 2 { Some(acc.clone()) } else { None };
-            Ok(Some(walk(
-                m,
-                Walk {
-                    items: Items::of(&Term::list(rest))?,
-                    i: 0,
-                    fun,
-                    state: (acc, first.into_iter().collect::<Vec<_>>()),
-                    args: |item, s, out| out.extend([item.clone(), s.0.clone()]),
-                    step: |s, _, r| {
-                        s.0 = r.clone();
-                        push_item(&mut s.1, r)?;
-                        Ok(None)
-                    },
-                    done: |s| Ok(Term::list(s.1)),
-                },
-            )?))
-        }
-        ("zip_with", 3) => {
-            let pairs: Vec<Term> = to_vec(&a[0])?
-                .into_iter()
-                .zip(to_vec(&a[1])?)
-                .map(|(x, y)| Term::tuple(vec![x, y]))
-                .collect();
-            Ok(Some(walk(
-                m,
-                Walk {
-                    items: Items::of(&Term::list(pairs))?,
-                    i: 0,
-                    fun: a[2].clone(),
-                    state: Vec::new(),
-                    args: |item, _, out| out.extend(item.as_tuple().into_iter().flatten().cloned()),
-                    step: |s, _, r| {
-                        push_item(s, r)?;
-                        Ok(None)
-                    },
-                    done: |s| Ok(Term::list(s)),
                 },
             )?))
         }

@@ -191,7 +191,7 @@ pub struct Walk<S> {
 /// A Kernel operator a capture stands for (`&+/2`), to apply without dispatch.
 pub fn fast_op(fun: &Term) -> Option<&'static str> {
     let f = as_fun(fun)?;
-    let FunKind::Capture { module, name } = &f.kind else {
+    let FunKind::Capture { module, name, .. } = &f.kind else {
         return None;
     };
     let m = module.name();
@@ -212,7 +212,7 @@ pub fn fast_op(fun: &Term) -> Option<&'static str> {
 fn native_capture(m: &Machine, fun: &Term) -> Option<(Atom, Atom)> {
     let f = as_fun(fun)?;
     match &f.kind {
-        FunKind::Capture { module, name }
+        FunKind::Capture { module, name, .. }
             if m.modules
                 .borrow()
                 .get(module)

@@ -877,7 +877,7 @@ fn fun_info(m: &Machine, f: Option<&Fun>) -> Vec<(&'static str, Term)> {
     };
     let arity = Term::Int(f.arity as i64);
     match &f.kind {
-        FunKind::Capture { module, name } => vec![
+        FunKind::Capture { module, name, .. } => vec![
             ("module", Term::Atom(*module)),
             ("name", Term::Atom(*name)),
             ("arity", arity),

@@ -6,6 +6,7 @@ pub mod console;
 pub mod elixir;
 pub mod json;
 pub mod runtime;
+pub mod sorted_map;
 pub mod sorting;
 pub mod store;
 pub mod ui;

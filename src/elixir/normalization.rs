@@ -5,7 +5,7 @@
 //! time a string is normalized.
 
 use super::normalization_data::{COMBINING_CLASSES, DECOMPOSITIONS};
-use std::collections::HashMap;
+use crate::sorted_map::SortedMap;
 use std::sync::OnceLock;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -34,17 +34,17 @@ struct Decomposition {
 }
 
 struct Tables {
-    decompositions: HashMap<char, Decomposition>,
+    decompositions: SortedMap<char, Decomposition>,
     /// Runs of characters with a non-zero combining class: first, last, class.
     classes: Vec<(u32, u32, u8)>,
-    compositions: HashMap<(char, char), char>,
+    compositions: SortedMap<(char, char), char>,
 }
 
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
-        let mut decompositions = HashMap::new();
-        let mut compositions = HashMap::new();
+        let mut decompositions = Vec::new();
+        let mut compositions = Vec::new();
         let mut cp = 0u32;
         for line in DECOMPOSITIONS.split('\n') {
             let Some(at) = line.find(['=', '+', '~']) else {
@@ -59,11 +59,11 @@ fn tables() -> &'static Tables {
             if kind == b'=' {
                 let mut it = chars.chars();
                 if let (Some(a), Some(b)) = (it.next(), it.next()) {
-                    compositions.insert((a, b), c);
+                    compositions.push(((a, b), c));
                 }
             }
             let compat = kind == b'~';
-            decompositions.insert(c, Decomposition { compat, chars });
+            decompositions.push((c, Decomposition { compat, chars }));
         }
         let mut classes = Vec::new();
         let mut end = 0u32;
@@ -79,9 +79,9 @@ fn tables() -> &'static Tables {
             end = first + len;
         }
         Tables {
-            decompositions,
+            decompositions: SortedMap::from_unsorted(decompositions),
             classes,
-            compositions,
+            compositions: SortedMap::from_unsorted(compositions),
         }
     })
 }

@@ -6,7 +6,7 @@
 //! runtime resolves `Module` here to the Rust function that starts it, and to the defaults
 //! of its `child_spec/1` (`use GenServer, restart: :transient`, for instance).
 
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -66,8 +66,8 @@ impl Module {
 
 #[derive(Clone, Default)]
 pub(crate) struct Code {
-    modules: BTreeMap<Rc<str>, Module>,
-    applications: BTreeMap<Rc<str>, Term>,
+    modules: SortedMap<Rc<str>, Module>,
+    applications: SortedMap<Rc<str>, Term>,
 }
 
 impl Code {

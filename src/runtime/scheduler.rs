@@ -186,9 +186,9 @@ pub(crate) struct Inner {
     pub(crate) work: u64,
     pub(crate) registry: Registry,
     pub(crate) code: Code,
-    pub(crate) applications: std::collections::BTreeMap<Rc<str>, Pid>,
+    pub(crate) applications: crate::sorted_map::SortedMap<Rc<str>, Pid>,
     /// Application environments: `Application.get_env(app, key)`.
-    pub(crate) env: std::collections::BTreeMap<(Rc<str>, Rc<str>), Term>,
+    pub(crate) env: crate::sorted_map::SortedMap<(Rc<str>, Rc<str>), Term>,
     pub(crate) timers: Timers,
     pub(crate) now: u64,
     pub(crate) rng: Rng,

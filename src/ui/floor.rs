@@ -8,8 +8,8 @@
 //! so keyboard focus stays on one customer while it moves. Wheel, pinch and drag zoom and
 //! pan; arrow keys move focus to the nearest customer in that direction.
 
+use crate::sorted_map::SortedMap;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
@@ -36,7 +36,7 @@ struct FloorUi {
     hovered: Option<Rc<str>>,
     /// Focus to move to this customer's button after the next render.
     pending_focus: Option<Rc<str>>,
-    pointers: BTreeMap<i32, (f64, f64)>,
+    pointers: SortedMap<i32, (f64, f64)>,
     down_at: Option<(f64, f64)>,
     dragged: bool,
     /// The crowd's pixel buffer, reused between frames.

@@ -5,7 +5,8 @@
 //! process that dies ends with a cross and its reason; its successor's lifeline starts
 //! from its supervisor's spawn arrow. Plain Rust, no browser crate: tested natively.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::sorted_map::{SortedMap, SortedSet};
+use std::collections::VecDeque;
 use std::fmt::Write;
 
 use crate::runtime::{Atom, Event, Pid, Ref, Term, TraceEvent};
@@ -75,7 +76,7 @@ pub struct Chart {
     pub lifelines: Vec<Lifeline>,
     pub arrows: Vec<Arrow>,
     /// Each lifeline's column, by pid.
-    columns: BTreeMap<Pid, usize>,
+    columns: SortedMap<Pid, usize>,
 }
 
 impl Chart {
@@ -105,7 +106,7 @@ pub fn abbreviate(s: &str, max: usize) -> String {
 pub struct Builder {
     chart: Chart,
     /// Calls awaiting their reply: the call's arrow, by the call's reference.
-    calls: BTreeMap<Ref, usize>,
+    calls: SortedMap<Ref, usize>,
     /// The process whose end (✕) is the last row: the exit signals and :DOWNs its death
     /// sends go above the ✕, so that its lifeline ends below them.
     last_end: Option<Pid>,
@@ -119,7 +120,7 @@ impl Builder {
     /// A chart of these events, oldest first.
     pub fn from_events<'e>(
         events: impl IntoIterator<Item = &'e TraceEvent>,
-        chosen: &BTreeSet<u32>,
+        chosen: &SortedSet<u32>,
         name: &Namer,
     ) -> Builder {
         let mut b = Builder::default();
@@ -213,7 +214,7 @@ impl Builder {
     }
 
     /// Adds what one event shows of the `chosen` processes' conversation.
-    pub fn feed(&mut self, e: &TraceEvent, chosen: &BTreeSet<u32>, name: &Namer) {
+    pub fn feed(&mut self, e: &TraceEvent, chosen: &SortedSet<u32>, name: &Namer) {
         let is_chosen = |p: Pid| chosen.contains(&p.number());
         let at = e.time;
         match &e.event {
@@ -303,7 +304,7 @@ pub type Namer<'a> = dyn Fn(Pid) -> Option<String> + 'a;
 /// `name` gives a pid's name (its registered name, or its module).
 pub fn build(
     events: &VecDeque<TraceEvent>,
-    chosen: &BTreeSet<u32>,
+    chosen: &SortedSet<u32>,
     name: impl Fn(Pid) -> Option<String>,
 ) -> Chart {
     Builder::from_events(events, chosen, &name).chart

@@ -8,6 +8,7 @@
 //! Positions on the floor are derived from session state and wall time here: the runtime
 //! knows nothing of pixels.
 
+use crate::sorted_map::{SortedMap, SortedSet};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
@@ -425,7 +426,7 @@ pub struct Sim {
     session_keys: BTreeMap<Pid, Rc<str>>,
     /// Those of them no supervisor started (the post's `start_link` typed in the console):
     /// few, kept so that the badge's count needs no walk over every session each frame.
-    unsupervised: std::collections::BTreeSet<Pid>,
+    unsupervised: SortedSet<Pid>,
     /// Crash stories being told, by key.
     stories: BTreeMap<Rc<str>, CrashStory>,
     /// Customers walking out.
@@ -454,7 +455,7 @@ pub struct Sim {
     /// Customers turned away while the application was down.
     pub turned_away: u64,
     /// Processes just restarted (or supervisors that just gave up): wall time of the event.
-    flashes: BTreeMap<Pid, f64>,
+    flashes: SortedMap<Pid, f64>,
     next_sample: u64,
     last_messages: u64,
     added: u64,
@@ -488,7 +489,7 @@ pub struct Sim {
     fast_forward: Option<FastForward>,
     /// The sequence chart's processes (pid numbers), and the successors of those restarted
     /// (the predecessors stay: their lifelines end in the chart).
-    pub charted: BTreeSet<u32>,
+    pub charted: SortedSet<u32>,
     /// The events of the charted processes, oldest first (at most `SEQ_KEEP`).
     pub seq_log: VecDeque<TraceEvent>,
     /// Events ever pushed to `seq_log` (the chart's cache follows them).
@@ -551,7 +552,7 @@ const CHART_SLACK: usize = 1_000;
 struct ChartCache {
     builder: super::sequence::Builder,
     /// The charted processes it was built for (`None`: to be built again).
-    chosen: Option<BTreeSet<u32>>,
+    chosen: Option<SortedSet<u32>>,
     /// `seq_pushed` when it was last fed.
     fed: u64,
 }
@@ -663,7 +664,7 @@ impl Sim {
             books_pid: None,
             restarts_seen: 0,
             turned_away: 0,
-            flashes: BTreeMap::new(),
+            flashes: SortedMap::new(),
             next_sample: 0,
             last_messages: 0,
             added: 0,
@@ -680,7 +681,7 @@ impl Sim {
             replaying: false,
             replay_note: None,
             fast_forward: None,
-            charted: BTreeSet::new(),
+            charted: SortedSet::new(),
             seq_log: VecDeque::new(),
             seq_pushed: 0,
             chart_cache: RefCell::default(),
@@ -839,7 +840,7 @@ impl Sim {
             }
             Action::Open(shared) => {
                 let pacer = self.pacer.take();
-                *self = Sim::replay_start(&shared.recording, &BTreeSet::new());
+                *self = Sim::replay_start(&shared.recording, &SortedSet::new());
                 self.pacer = pacer;
                 self.fast_forward_to(Stop::Tick(shared.ticks), Some(shared.hash));
             }
@@ -1104,19 +1105,19 @@ impl Sim {
     /// A run replayed from its recording until `stop`: the same seed, storage and inputs
     /// give the same run (storage is a copy in memory: a replay writes nothing).
     pub fn replay(run: &Recording, stop: Stop) -> Sim {
-        Sim::replay_charted(run, stop, &BTreeSet::new())
+        Sim::replay_charted(run, stop, &SortedSet::new())
     }
 
     /// `replay`, with these processes' messages traced from the start (a sequence chart
     /// opened in the present shows the past too).
-    pub fn replay_charted(run: &Recording, stop: Stop, charted: &BTreeSet<u32>) -> Sim {
+    pub fn replay_charted(run: &Recording, stop: Stop, charted: &SortedSet<u32>) -> Sim {
         let mut sim = Sim::replay_start(run, charted);
         sim.replay_to(stop);
         sim
     }
 
     /// A run at its start, with its inputs to replay (and these processes charted).
-    fn replay_start(run: &Recording, charted: &BTreeSet<u32>) -> Sim {
+    fn replay_start(run: &Recording, charted: &SortedSet<u32>) -> Sim {
         let mut memory = MemoryBackend::default();
         for (k, v) in &run.storage {
             let _ = crate::store::session_store::Backend::save(&mut memory, k, v);
@@ -1754,7 +1755,8 @@ impl Sim {
     /// Forgets the names of dead processes the kept trace no longer mentions (live ones,
     /// the long-lived supervisors first of all, keep theirs).
     fn prune_pid_names(&mut self) {
-        let mentioned: BTreeSet<Pid> = self.trace.iter().flat_map(|e| e.event.pids()).collect();
+        let mentioned =
+            SortedSet::from_unsorted(self.trace.iter().flat_map(|e| e.event.pids()).collect());
         let rt = &self.rt;
         self.pid_names
             .retain(|pid, _| rt.alive(*pid) || mentioned.contains(pid));

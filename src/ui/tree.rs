@@ -2,7 +2,7 @@
 //! Restarted nodes flash; large groups of sessions collapse. Click a node (or focus it and
 //! press Enter) to inspect it; shift-click it (or press Delete) to crash it.
 
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -37,12 +37,19 @@ enum Item {
 
 /// Rows of the tree, depth first from `root`, each with the row of its parent.
 fn layout(procs: &[ProcessInfo], root: Pid, root_label: Option<&str>) -> Vec<Node> {
-    let mut children: BTreeMap<Pid, Vec<&ProcessInfo>> = BTreeMap::new();
-    let mut by_pid: BTreeMap<Pid, &ProcessInfo> = BTreeMap::new();
-    for p in procs {
-        by_pid.insert(p.pid, p);
-        if let Some(parent) = p.parent {
-            children.entry(parent).or_default().push(p);
+    let by_pid = SortedMap::from_unsorted(procs.iter().map(|p| (p.pid, p)).collect());
+    // each parent's children in table order (the sort is stable)
+    let mut by_parent: Vec<(Pid, &ProcessInfo)> =
+        procs.iter().filter_map(|p| Some((p.parent?, p))).collect();
+    crate::sorting::sort_by(&mut by_parent, |a, b| a.0.cmp(&b.0));
+    let mut children: SortedMap<Pid, Vec<&ProcessInfo>> = SortedMap::new();
+    for (parent, p) in by_parent {
+        match children.get_mut(&parent) {
+            Some(list) => list.push(p),
+            // parents come in order: this insert is a push at the end
+            None => {
+                children.insert(parent, vec![p]);
+            }
         }
     }
     let mut nodes = Vec::new();
@@ -181,7 +188,7 @@ pub fn tree() -> Html {
 fn draw(
     nodes: &[Node],
     dispatch: &Callback<Action>,
-    charted: &std::collections::BTreeSet<u32>,
+    charted: &crate::sorted_map::SortedSet<u32>,
     aria: &str,
 ) -> Html {
     let row_h = 40.0;

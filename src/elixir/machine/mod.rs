@@ -18,7 +18,7 @@
 //! `heap` (measuring and freeing a process's data).
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::future::Future;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::pin::Pin;
@@ -83,7 +83,7 @@ pub struct Module {
     /// `only:`/`except:` of each import.
     pub import_opts: Vec<(Atom, Term)>,
     pub moduledoc: Option<String>,
-    pub docs: BTreeMap<(Atom, usize), String>,
+    pub docs: crate::sorted_map::SortedMap<(Atom, usize), String>,
     /// `use GenServer` and friends (for the next issue's behaviours).
     pub uses: Vec<Atom>,
     /// `use GenServer, restart: :transient`: the options of each `use`.

@@ -2,8 +2,8 @@
 //! stands on Erlang's `:re`: compile a pattern, run it from an offset, its group names.
 //! The matcher is `elixir/regex.rs`; compiled patterns are kept, a few dozen, by source.
 
+use crate::sorted_map::SortedMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::super::machine::{Machine, NRet};
@@ -22,7 +22,7 @@ pub const FUNS: super::Table = &[
 ];
 
 thread_local! {
-    static CACHE: RefCell<HashMap<(String, String), Rc<Regex>>> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<SortedMap<(String, String), Rc<Regex>>> = RefCell::new(SortedMap::new());
 }
 
 /// The modifiers as `~r//` writes them: a string, or Erlang's option atoms.

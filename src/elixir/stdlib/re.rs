@@ -22,7 +22,7 @@ pub const FUNS: super::Table = &[
 ];
 
 thread_local! {
-    static CACHE: RefCell<SortedMap<(String, String), Rc<Regex>>> = RefCell::new(SortedMap::new());
+    static CACHE: RefCell<SortedMap<(String, String), Rc<Regex>>> = const { RefCell::new(SortedMap::new()) };
 }
 
 /// The modifiers as `~r//` writes them: a string, or Erlang's option atoms.

@@ -73,3 +73,12 @@ impl fmt::Debug for Ref {
         fmt::Display::fmt(self, f)
     }
 }
+
+/// A map keyed by pid, for lookups only (its iteration order is fixed run to run, but not
+/// the pids' order): hashed with the runtime's FNV hasher, cheaper in code than a `BTreeMap`
+/// and, unlike a sorted vector, as fast at 100,000 sessions.
+pub(crate) type PidMap<V> = std::collections::HashMap<
+    Pid,
+    V,
+    std::hash::BuildHasherDefault<crate::runtime::term::NameHasher>,
+>;

@@ -130,7 +130,7 @@ pub struct Sales {
     /// Open carts: the last size each session reported.
     carts: BTreeMap<Key, i64>,
     /// The sessions it monitors, by pid: their key.
-    watching: BTreeMap<Pid, Term>,
+    watching: crate::runtime::PidMap<Term>,
     /// Carts of crashed sessions, counted as lost until a successor says what it restored.
     crashed: BTreeMap<Key, i64>,
 }

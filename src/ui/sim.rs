@@ -10,11 +10,13 @@
 
 use crate::sorted_map::{SortedMap, SortedSet};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 use crate::console::{Console, SEED_TRANSCRIPT};
-use crate::runtime::{signal, Advancing, Event, Pid, ProcessInfo, Runtime, Term, TraceEvent};
+use crate::runtime::{
+    signal, Advancing, Event, Pid, PidMap, ProcessInfo, Runtime, Term, TraceEvent,
+};
 use crate::store::console_bindings;
 use crate::store::customers::{self, SimConfig};
 use crate::store::sales::Figures;
@@ -423,7 +425,7 @@ pub struct Sim {
     /// The customers on the floor, by key.
     customers: BTreeMap<Rc<str>, Customer>,
     /// Live Session pids and their keys.
-    session_keys: BTreeMap<Pid, Rc<str>>,
+    session_keys: PidMap<Rc<str>>,
     /// Those of them no supervisor started (the post's `start_link` typed in the console):
     /// few, kept so that the badge's count needs no walk over every session each frame.
     unsupervised: SortedSet<Pid>,
@@ -432,16 +434,16 @@ pub struct Sim {
     /// Customers walking out.
     walkers: VecDeque<Walker>,
     /// Keys that just bought (their session's normal exit walks them through the checkout).
-    bought: BTreeSet<Rc<str>>,
+    bought: SortedSet<Rc<str>>,
     /// The last supervisor give-up, for the floor's banner.
     pub escalation: Option<Escalation>,
     /// Why snapshots are not being saved, while they are not (storage full, …).
     pub storage_failing: Option<String>,
     /// The child each supervisor restarted last.
-    last_restarted: BTreeMap<Pid, Rc<str>>,
+    last_restarted: PidMap<Rc<str>>,
     /// What to call each pid (registered name, a session's key, or its module), for the
     /// trace, captions and banners. Dead pids stay while the kept trace mentions them.
-    pid_names: BTreeMap<Pid, Rc<str>>,
+    pid_names: PidMap<Rc<str>>,
     /// Size at which they are next pruned (twice what a prune left, so a crowd of live
     /// processes is not scanned at every spawn).
     prune_pid_names_at: usize,
@@ -649,15 +651,15 @@ impl Sim {
             backend,
             last_seq: 0,
             customers: BTreeMap::new(),
-            session_keys: BTreeMap::new(),
+            session_keys: PidMap::default(),
             unsupervised: Default::default(),
             stories: BTreeMap::new(),
             walkers: VecDeque::new(),
-            bought: BTreeSet::new(),
+            bought: SortedSet::new(),
             escalation: None,
             storage_failing: None,
-            last_restarted: BTreeMap::new(),
-            pid_names: BTreeMap::new(),
+            last_restarted: PidMap::default(),
+            pid_names: PidMap::default(),
             prune_pid_names_at: PID_NAMES_KEEP,
             books_before: Figures::default(),
             books_now: Figures::default(),

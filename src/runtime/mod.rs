@@ -38,7 +38,7 @@ pub mod trace;
 pub use code::Module;
 pub use context::{Ctx, RegisterError};
 pub use gen_server::{CallReply, Flow, GenServer, Init, Server, StartOpts, StartResult};
-pub(crate) use pid::PidMap;
+pub(crate) use pid::{FnvBuild, PidMap};
 pub use pid::{Pid, Ref};
 pub use process::{ProcessInfo, StateView, Status};
 pub use scheduler::{

@@ -77,8 +77,8 @@ impl fmt::Debug for Ref {
 /// A map keyed by pid, for lookups only (its iteration order is fixed run to run, but not
 /// the pids' order): hashed with the runtime's FNV hasher, cheaper in code than a `BTreeMap`
 /// and, unlike a sorted vector, as fast at 100,000 sessions.
-pub(crate) type PidMap<V> = std::collections::HashMap<
-    Pid,
-    V,
-    std::hash::BuildHasherDefault<crate::runtime::term::NameHasher>,
->;
+pub(crate) type PidMap<V> = std::collections::HashMap<Pid, V, FnvBuild>;
+
+/// The runtime's FNV-1a hasher as a `BuildHasher`, for maps whose keys nobody can choose to
+/// collide (pids, a customer's key).
+pub(crate) type FnvBuild = std::hash::BuildHasherDefault<crate::runtime::term::NameHasher>;

@@ -5,11 +5,11 @@
 //! Sessions tell it their cart size after every change (a cast), which is how the books know
 //! what a crash cost: when a session restarts, what it had minus what it got back is lost.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use crate::atom;
 use crate::runtime::gen_server::{self, From};
-use crate::runtime::{signal, CallReply, Ctx, Flow, GenServer, Pid, Term};
+use crate::runtime::{signal, CallReply, Ctx, Flow, FnvBuild, GenServer, Pid, Term};
 
 use super::catalog;
 
@@ -128,38 +128,32 @@ pub struct Sales {
     /// The most recent sales, newest last (at most `KEEP`).
     recent: Vec<Term>,
     /// Open carts: the last size each session reported.
-    carts: BTreeMap<Key, i64>,
+    carts: HashMap<Key, i64, FnvBuild>,
     /// The sessions it monitors, by pid: their key.
     watching: crate::runtime::PidMap<Term>,
     /// Carts of crashed sessions, counted as lost until a successor says what it restored.
-    crashed: BTreeMap<Key, i64>,
+    crashed: HashMap<Key, i64, FnvBuild>,
 }
 
-/// A session's key in the books' maps, ordered cheaply: atoms by their interned id, not by
-/// name (the maps are only looked up, never listed, so any fixed order does). With
-/// thousands of open carts, comparing `:customer_10233` with `:customer_10234` by name at
-/// every step of every lookup cost more than the rest of the books together.
+/// A session's key in the books' maps (only looked up, never listed), hashed cheaply: an
+/// atom by its interned id, not by name (with thousands of open carts, comparing
+/// `:customer_10233` with `:customer_10234` by name cost more than the rest of the books
+/// together). Keys are atoms; any other term hashes alike and is told apart by `==`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Key(Term);
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        match &self.0 {
+            Term::Atom(a) => h.write_u32(a.id()),
+            _ => h.write_u32(u32::MAX),
+        }
+    }
+}
 
 impl Key {
     fn of(key: &Term) -> Key {
         Key(key.clone())
-    }
-}
-
-impl PartialOrd for Key {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Key {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        match (&self.0, &other.0) {
-            (Term::Atom(a), Term::Atom(b)) => a.id().cmp(&b.id()),
-            (a, b) => a.cmp(b),
-        }
     }
 }
 

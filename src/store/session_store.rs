@@ -5,7 +5,6 @@
 //! The store talks to a [`Backend`]: memory natively and in tests, the browser's
 //! localStorage in the app (given by the host, so this module stays browser-free).
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -60,14 +59,14 @@ pub trait Backend {
 /// A backend in memory, with an optional quota in bytes (to test a full store natively).
 #[derive(Clone, Debug, Default)]
 pub struct MemoryBackend {
-    entries: BTreeMap<String, String>,
+    entries: std::collections::HashMap<String, String, crate::runtime::FnvBuild>,
     pub quota: Option<usize>,
 }
 
 impl MemoryBackend {
     pub fn with_quota(quota: usize) -> Self {
         MemoryBackend {
-            entries: BTreeMap::new(),
+            entries: Default::default(),
             quota: Some(quota),
         }
     }
@@ -95,7 +94,9 @@ impl Backend for MemoryBackend {
         self.entries.remove(key);
     }
     fn keys(&self) -> Vec<String> {
-        self.entries.keys().cloned().collect()
+        let mut keys: Vec<String> = self.entries.keys().cloned().collect();
+        crate::sorting::sort(&mut keys);
+        keys
     }
     fn kind(&self) -> &'static str {
         "memory"

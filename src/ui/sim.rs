@@ -430,7 +430,7 @@ pub struct Sim {
     /// few, kept so that the badge's count needs no walk over every session each frame.
     unsupervised: SortedSet<Pid>,
     /// Crash stories being told, by key.
-    stories: BTreeMap<Rc<str>, CrashStory>,
+    stories: std::collections::HashMap<Rc<str>, CrashStory, crate::runtime::FnvBuild>,
     /// Customers walking out.
     walkers: VecDeque<Walker>,
     /// Keys that just bought (their session's normal exit walks them through the checkout).
@@ -653,7 +653,7 @@ impl Sim {
             customers: BTreeMap::new(),
             session_keys: PidMap::default(),
             unsupervised: Default::default(),
-            stories: BTreeMap::new(),
+            stories: Default::default(),
             walkers: VecDeque::new(),
             bought: SortedSet::new(),
             escalation: None,
@@ -2139,6 +2139,8 @@ impl Sim {
         self.walkers.iter()
     }
 
+    /// The crash stories being told, in no particular order (the floor sorts them newest
+    /// first).
     pub fn stories(&self) -> impl Iterator<Item = &CrashStory> {
         self.stories.values()
     }

@@ -9,8 +9,8 @@
 use super::ast::{Expr, Kind, P};
 use super::inspect;
 use super::value::{compile_error, exception, R};
+use crate::runtime::bigint::BigInt;
 use crate::runtime::Term;
-use num_bigint::BigInt;
 
 /// The most bytes one `<<…>>` builds (as the console's other limits, it ends a runaway
 /// construction with an error instead of exhausting memory).
@@ -344,8 +344,8 @@ pub fn build(items: &[P], vals: &[Term]) -> R<Term> {
                     Term::Big(b) => {
                         // two's complement, n bits wide: the value modulo 2^n
                         let width = n.div_ceil(8) as usize;
-                        let m = b.as_ref() & ((BigInt::from(1) << n) - 1u8);
-                        let (_, mut bytes) = (m << (width as u64 * 8 - n)).to_bytes_be();
+                        let m = b.as_ref() & &((BigInt::from(1) << n) - BigInt::from(1));
+                        let mut bytes = (m << (width as u64 * 8 - n)).to_bytes_be();
                         let mut padded = vec![0; width.saturating_sub(bytes.len())];
                         padded.append(&mut bytes);
                         if seg.little && n % 8 == 0 {
@@ -622,7 +622,7 @@ pub fn read(seg: &Seg, size: Option<i64>, last: bool, r: &mut Reader) -> R<Optio
                     bytes.reverse();
                 }
                 let pad = bytes.len() as u64 * 8 - n;
-                let mut v = BigInt::from_bytes_be(num_bigint::Sign::Plus, &bytes) >> pad;
+                let mut v = BigInt::from_bytes_be(&bytes) >> pad;
                 if seg.signed && v.bit(n - 1) {
                     v -= BigInt::from(1) << n;
                 }

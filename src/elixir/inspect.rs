@@ -243,14 +243,10 @@ fn to_doc(t: &Term, opts: &Opts, depth: usize) -> Doc {
                 8 => "0o",
                 _ => "0x",
             };
-            let sign = if b.sign() == num_bigint::Sign::Minus {
-                "-"
-            } else {
-                ""
-            };
+            let sign = if b.is_negative() { "-" } else { "" };
             text(format!(
                 "{sign}{prefix}{}",
-                b.magnitude().to_str_radix(opts.base).to_ascii_uppercase()
+                b.abs().to_str_radix(opts.base).to_ascii_uppercase()
             ))
         }
         // past `printable_limit` (4,096 characters) a string is cut, as iex cuts it

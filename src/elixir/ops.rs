@@ -4,10 +4,9 @@
 use super::inspect;
 use super::matcher::strict_eq;
 use super::value::{argument_error, arithmetic, exception, protocol_undefined, Exc, R};
+use crate::runtime::bigint::BigInt;
 use crate::runtime::term::range_parts;
 use crate::runtime::{Atom, Term};
-use num_bigint::BigInt;
-use num_traits::{Signed, ToPrimitive};
 
 /// The longest list or string an operation may build (a guard against a tab running out of
 /// memory; Elixir itself would grow until the VM's memory is gone).
@@ -162,13 +161,13 @@ pub fn int_pow(x: &Term, e: &Term) -> R<Term> {
     let (Some(b), Some(e)) = (x.as_bigint(), e.as_bigint()) else {
         return Err(arith_error("**", x, Some(e)));
     };
-    let zero_or_one = b.magnitude().bits() <= 1;
-    match u64::try_from(&e) {
+    let zero_or_one = b.bits() <= 1;
+    match e.to_u64().ok_or(()) {
         // 0, 1 and -1 to any power stay small
         _ if zero_or_one => {
             let odd = e.bit(0);
             Ok(Term::Int(match b.to_i64().unwrap_or(0) {
-                0 if e.sign() == num_bigint::Sign::NoSign => 1,
+                0 if e.is_zero() => 1,
                 0 => 0,
                 -1 if odd => -1,
                 _ => 1,
@@ -176,7 +175,7 @@ pub fn int_pow(x: &Term, e: &Term) -> R<Term> {
         }
         Ok(e) if (b.bits() - 1).saturating_mul(e) <= MAX_BIG_BITS => {
             note_work(b.bits() * e / 64);
-            big(num_traits::Pow::pow(b, e))
+            big(b.pow(e))
         }
         _ => Err(overflow()),
     }
@@ -226,7 +225,7 @@ pub fn negative(t: &Term) -> bool {
 pub fn num(t: &Term) -> Option<f64> {
     match t {
         Term::Int(i) => Some(*i as f64),
-        Term::Big(b) => b.to_f64(),
+        Term::Big(b) => Some(b.to_f64()),
         Term::Float(f) => Some(*f),
         _ => None,
     }

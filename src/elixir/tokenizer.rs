@@ -23,7 +23,7 @@ pub enum Tok {
     Int(i64),
     /// An integer literal past 64 bits, as written (`9223372036854775808`, `0xFFFF…`), and
     /// its value.
-    BigInt(String, num_bigint::BigInt),
+    BigInt(String, crate::runtime::bigint::BigInt),
     Float(f64),
     /// `:name`, `:"quoted"` (no interpolation in quoted atoms here).
     Atom(String),
@@ -760,7 +760,8 @@ fn int_token(digits: &str, radix: u32, written: String) -> Tok {
         Ok(i) => Tok::Int(i),
         Err(_) => Tok::BigInt(
             written,
-            num_bigint::BigInt::parse_bytes(digits.as_bytes(), radix).unwrap_or_default(),
+            crate::runtime::bigint::BigInt::parse_bytes(digits.as_bytes(), radix)
+                .unwrap_or_default(),
         ),
     }
 }

@@ -21,6 +21,7 @@
 //! - [`trace`]: the event trace.
 
 pub mod application;
+pub mod bigint;
 pub mod code;
 pub mod context;
 pub mod gen_server;

@@ -16,8 +16,7 @@ use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-use num_bigint::BigInt;
-use num_traits::ToPrimitive;
+use super::bigint::{BigInt, Sign};
 
 use super::pid::{Pid, Ref};
 
@@ -829,7 +828,7 @@ fn big_float_cmp(a: &BigInt, b: f64) -> Ordering {
     if b.is_nan() {
         return Ordering::Less;
     }
-    match <BigInt as num_traits::FromPrimitive>::from_f64(b.trunc()) {
+    match BigInt::from_f64(b.trunc()) {
         Some(t) => match a.cmp(&t) {
             Ordering::Equal => {
                 // equal integer parts: the float's fraction decides
@@ -879,8 +878,8 @@ fn order(this: &Term, other: &Term, exact: bool) -> Ordering {
                         (Term::Float(a), Term::Int(b)) => a.total_cmp(&(*b as f64)),
                         (Term::Big(a), Term::Big(b)) => a.cmp(b),
                         // a big integer lies past every small one
-                        (Term::Big(a), Term::Int(_)) => a.sign().cmp(&num_bigint::Sign::NoSign),
-                        (Term::Int(_), Term::Big(b)) => num_bigint::Sign::NoSign.cmp(&b.sign()),
+                        (Term::Big(a), Term::Int(_)) => a.sign().cmp(&Sign::NoSign),
+                        (Term::Int(_), Term::Big(b)) => Sign::NoSign.cmp(&b.sign()),
                         (Term::Big(_), Term::Float(_)) if exact => Ordering::Less,
                         (Term::Float(_), Term::Big(_)) if exact => Ordering::Greater,
                         (Term::Big(a), Term::Float(b)) => big_float_cmp(a, *b),

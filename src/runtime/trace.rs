@@ -301,8 +301,8 @@ impl TraceHash {
             }
             Term::Big(b) => {
                 self.word(13);
-                self.word(matches!(b.sign(), num_bigint::Sign::Minus) as u64);
-                for d in b.iter_u64_digits() {
+                self.word(b.is_negative() as u64);
+                for d in b.u64_digits() {
                     self.word(d);
                 }
             }

@@ -8,9 +8,8 @@ use super::super::machine::{Machine, NRet};
 use super::super::ops;
 use super::super::value::{exception, Exc, R};
 use super::value;
+use crate::runtime::bigint::BigInt;
 use crate::runtime::Term;
-use num_bigint::BigInt;
-use num_traits::{Signed, ToPrimitive, Zero};
 
 pub const FUNS: super::Table = &[
     ("band", 2, true),

@@ -7,6 +7,7 @@ use super::super::ops;
 use super::super::value::{as_fun, badarg, exception, protocol_undefined, Exc, Fun, R};
 use super::enumerable::{item_arg, push_item, to_vec, walk, Items, Walk};
 use super::value;
+use crate::runtime::bigint::BigInt;
 use crate::runtime::{Atom, Term};
 
 pub const FUNS: super::Table = &[
@@ -170,11 +171,13 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     .and_then(|p| p.checked_mul(step as i128))
                     .and_then(|t| t.checked_add(n.checked_mul(first as i128)?));
                 if let Some(t) = total {
-                    return value(Term::big(num_bigint::BigInt::from(t)));
+                    return value(Term::big(BigInt::from(t)));
                 }
-                let n = num_bigint::BigInt::from(len);
-                let pairs = &n * (&n - 1u8) / 2u8;
-                return value(Term::big(pairs * step + n * first));
+                let n = BigInt::from(len);
+                let pairs = &n * &(&n - BigInt::from(1)) / BigInt::from(2);
+                return value(Term::big(
+                    pairs * BigInt::from(step) + n * BigInt::from(first),
+                ));
             }
             // `item + acc`, as Elixir adds (its error reads `:a + 0`)
             ops::note_work(items.len() as u64);

@@ -5,10 +5,8 @@ use super::super::machine::{Machine, NRet};
 use super::super::ops;
 use super::super::value::{argument_error, arithmetic, badarg, fn_clause_error, R};
 use super::value;
+use crate::runtime::bigint::BigInt;
 use crate::runtime::Term;
-use num_bigint::BigInt;
-use num_integer::Integer;
-use num_traits::{Signed, ToPrimitive, Zero};
 
 pub const FUNS: super::Table = &[
     ("to_string", 1, true),
@@ -87,7 +85,7 @@ fn round_to(x: f64, digits: i64, how: &str) -> f64 {
     } else {
         (frac | (1 << 52), exp - 1075)
     };
-    let ten = num_traits::Pow::pow(BigInt::from(10), digits as u32);
+    let ten = BigInt::from(10).pow(digits as u64);
     let (num, den) = if e >= 0 {
         ((BigInt::from(m) << e as u64) * &ten, BigInt::from(1))
     } else {
@@ -95,11 +93,11 @@ fn round_to(x: f64, digits: i64, how: &str) -> f64 {
     };
     let (q, r) = num.div_rem(&den);
     let up = match (how, x < 0.0) {
-        ("round", _) => &r * 2u8 >= den,
+        ("round", _) => &r * &BigInt::from(2) >= den,
         ("ceil", false) | ("floor", true) => !r.is_zero(),
         _ => false,
     };
-    let q = if up { q + 1u8 } else { q };
+    let q = if up { q + BigInt::from(1) } else { q };
     let magnitude: f64 = format!("{q}e-{digits}").parse().unwrap_or(f64::NAN);
     if x < 0.0 {
         -magnitude
@@ -188,7 +186,6 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
             let d: Vec<Term> = match base.to_u32().filter(|b| *b <= 256) {
                 // all at once (dividing a wide integer by 10 a digit at a time is quadratic)
                 Some(b) => x
-                    .magnitude()
                     .to_radix_be(b)
                     .into_iter()
                     .map(|digit| Term::Int(sign * digit as i64))

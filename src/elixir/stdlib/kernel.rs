@@ -8,7 +8,6 @@ use super::super::value::{argument_error, badarg, exception, message, runtime_er
 use super::enumerable::call_then;
 use super::value;
 use crate::runtime::{Atom, Term};
-use num_traits::Signed;
 
 pub const FUNS: super::Table = &[
     ("abs", 1, true),
@@ -203,7 +202,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("abs", 1) => match &a[0] {
             Term::Int(i) => value(match i.checked_abs() {
                 Some(n) => Term::Int(n),
-                None => Term::big(num_bigint::BigInt::from(*i).abs()),
+                None => Term::big(crate::runtime::bigint::BigInt::from(*i).abs()),
             }),
             Term::Big(b) => value(Term::big(b.abs())),
             Term::Float(f) => value(Term::Float(f.abs())),
@@ -242,7 +241,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     value(Term::Int(r as i64))
                 } else {
                     // past 64 bits: a big integer, exactly the float's value
-                    let b: Option<num_bigint::BigInt> = num_traits::FromPrimitive::from_f64(r);
+                    let b = crate::runtime::bigint::BigInt::from_f64(r);
                     value(Term::big(b.unwrap_or_default()))
                 }
             }

@@ -48,6 +48,21 @@ fn ascending((first, last, step): (i64, i64, i64)) -> Option<(i128, i128, i128)>
     Some((lo, hi, (step as i128).abs()))
 }
 
+/// `(g, x)` with `g = gcd(a, b) = a·x + b·y` for some `y` (Euclid's, extended).
+fn extended_gcd(a: i128, b: i128) -> (i128, i128) {
+    let (mut r0, mut r1, mut x0, mut x1) = (a, b, 1i128, 0i128);
+    while r1 != 0 {
+        let q = r0 / r1;
+        (r0, r1) = (r1, r0 - q * r1);
+        (x0, x1) = (x1, x0 - q * x1);
+    }
+    if r0 < 0 {
+        (-r0, -x0)
+    } else {
+        (r0, x0)
+    }
+}
+
 /// Whether two ranges share no integer, steps included: the members of both are the
 /// solutions of two congruences (the Chinese remainder theorem), looked for between the
 /// larger low end and the smaller high end.
@@ -60,8 +75,7 @@ fn disjoint(r1: (i64, i64, i64), r2: (i64, i64, i64)) -> bool {
         return true;
     }
     // x = lo1 + s1·k with x ≡ lo2 (mod s2): s1·k ≡ lo2 - lo1 (mod s2)
-    let num_integer::ExtendedGcd { gcd: g, x: inv, .. } =
-        num_integer::Integer::extended_gcd(&s1, &s2);
+    let (g, inv) = extended_gcd(s1, s2);
     let diff = lo2 - lo1;
     if diff % g != 0 {
         return true;

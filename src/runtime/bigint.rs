@@ -28,8 +28,10 @@ pub struct BigInt {
     mag: Vec<u32>,
 }
 
-/// Limbs from which multiplication splits the numbers (Karatsuba).
-const KARATSUBA: usize = 40;
+/// Limbs from which multiplication splits the numbers (Karatsuba). High enough that the
+/// halves' temporaries stay a small multiple of the product (the console counts what a
+/// step allocates), low enough to pay on the widest numbers it holds.
+const KARATSUBA: usize = 192;
 
 fn trim(v: &mut Vec<u32>) {
     while v.last() == Some(&0) {
@@ -105,10 +107,18 @@ fn mul_mag(a: &[u32], b: &[u32]) -> Vec<u32> {
 }
 
 fn schoolbook(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let mut out = Vec::new();
+    schoolbook_into(a, b, &mut out);
+    out
+}
+
+/// `a · b` into `out` (its old limbs are dropped, its room reused).
+fn schoolbook_into(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
+    out.clear();
     if a.is_empty() || b.is_empty() {
-        return Vec::new();
+        return;
     }
-    let mut out = vec![0u32; a.len() + b.len()];
+    out.resize(a.len() + b.len(), 0);
     for (i, x) in a.iter().enumerate() {
         let mut carry = 0u64;
         for (o, y) in out[i..i + b.len()].iter_mut().zip(b) {
@@ -118,8 +128,7 @@ fn schoolbook(a: &[u32], b: &[u32]) -> Vec<u32> {
         }
         out[i + b.len()] = carry as u32;
     }
-    trim(&mut out);
-    out
+    trim(out);
 }
 
 /// `a · m + add`, in place.
@@ -460,6 +469,18 @@ impl BigInt {
         acc
     }
 
+    /// `self · m + add`, the product built in `scratch` and the limbs swapped: a loop of
+    /// these (`Integer.undigits/2` in a wide base) allocates nothing once its two buffers
+    /// have grown.
+    pub fn mul_add_reusing(&mut self, m: &BigInt, add: &BigInt, scratch: &mut Vec<u32>) {
+        let neg = self.neg != m.neg;
+        schoolbook_into(&self.mag, &m.mag, scratch);
+        std::mem::swap(&mut self.mag, scratch);
+        self.neg = neg && !self.mag.is_empty();
+        let sum = add_owned(std::mem::take(self), add);
+        *self = sum;
+    }
+
     /// Quotient and remainder, the quotient truncated towards zero (`div`, `rem`).
     pub fn div_rem(&self, d: &BigInt) -> (BigInt, BigInt) {
         let (q, r) = divrem_mag(&self.mag, &d.mag);
@@ -504,8 +525,12 @@ impl BigInt {
         }
         let (chunk, per) = chunk_of(radix);
         // powers chunk^(2^i) until one exceeds the number: it is then cut in halves by them
+        // (the last one squared would exceed the number: not computed, only the halves are)
         let mut pows = vec![vec![chunk]];
-        while pows.last().is_some_and(|p| p.len() <= self.mag.len()) {
+        while pows
+            .last()
+            .is_some_and(|p| 2 * p.len() < self.mag.len() + 2)
+        {
             let p = pows.last().map(|p| mul_mag(p, p)).unwrap_or_default();
             pows.push(p);
         }
@@ -513,8 +538,7 @@ impl BigInt {
         if self.neg {
             out.push(b'-');
         }
-        let top = pows.len() - 1;
-        write_digits(&self.mag, &pows, top, radix, per, 0, &mut out);
+        write_digits(&self.mag, &pows, pows.len(), radix, per, 0, &mut out);
         String::from_utf8(out).unwrap_or_default()
     }
 
@@ -747,9 +771,71 @@ macro_rules! binary_op {
         }
     };
 }
-binary_op!(Add, add, add);
+/// `a + b` reusing `a`'s limbs when the signs agree (`acc + digit` in a loop grows one
+/// number instead of allocating a new one each time).
+fn add_owned(mut a: BigInt, b: &BigInt) -> BigInt {
+    if a.neg != b.neg || a.mag.len() < b.mag.len() {
+        return add(&a, b);
+    }
+    let mut carry = 0u64;
+    for (i, x) in a.mag.iter_mut().enumerate() {
+        if i >= b.mag.len() && carry == 0 {
+            break;
+        }
+        let s = *x as u64 + *b.mag.get(i).unwrap_or(&0) as u64 + carry;
+        *x = s as u32;
+        carry = s >> 32;
+    }
+    if carry > 0 {
+        a.mag.push(carry as u32);
+    }
+    a
+}
+
+/// `a · b` in `a`'s limbs when `b` is one limb wide (`acc * base`).
+fn mul_owned(mut a: BigInt, b: &BigInt) -> BigInt {
+    match b.mag.as_slice() {
+        [m] => {
+            mul_small_add(&mut a.mag, *m, 0);
+            a.neg = a.neg != b.neg && !a.mag.is_empty();
+            a
+        }
+        _ => mul(&a, b),
+    }
+}
+
+/// The operators whose left operand may be reused when it is owned.
+macro_rules! binary_op_owned {
+    ($trait:ident, $method:ident, $f:ident, $owned:ident) => {
+        impl $trait<BigInt> for BigInt {
+            type Output = BigInt;
+            fn $method(self, o: BigInt) -> BigInt {
+                $owned(self, &o)
+            }
+        }
+        impl $trait<&BigInt> for BigInt {
+            type Output = BigInt;
+            fn $method(self, o: &BigInt) -> BigInt {
+                $owned(self, o)
+            }
+        }
+        impl $trait<BigInt> for &BigInt {
+            type Output = BigInt;
+            fn $method(self, o: BigInt) -> BigInt {
+                $f(self, &o)
+            }
+        }
+        impl $trait<&BigInt> for &BigInt {
+            type Output = BigInt;
+            fn $method(self, o: &BigInt) -> BigInt {
+                $f(self, o)
+            }
+        }
+    };
+}
+binary_op_owned!(Add, add, add, add_owned);
 binary_op!(Sub, sub, sub);
-binary_op!(Mul, mul, mul);
+binary_op_owned!(Mul, mul, mul, mul_owned);
 binary_op!(Div, div, div);
 binary_op!(Rem, rem, rem);
 
@@ -867,8 +953,8 @@ mod tests {
 
     #[test]
     fn karatsuba_agrees_with_the_schoolbook() {
-        let a: Vec<u32> = (0..300u32).map(|i| i.wrapping_mul(2_654_435_761)).collect();
-        let b: Vec<u32> = (0..170u32)
+        let a: Vec<u32> = (0..900u32).map(|i| i.wrapping_mul(2_654_435_761)).collect();
+        let b: Vec<u32> = (0..500u32)
             .map(|i| i.wrapping_mul(40_503) ^ 0xdead_beef)
             .collect();
         assert_eq!(mul_mag(&a, &b), schoolbook(&a, &b));

@@ -220,6 +220,7 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
                 .as_list()
                 .ok_or_else(|| fn_clause_error("Integer.undigits", a))?;
             let mut acc = BigInt::zero();
+            let mut scratch = Vec::new();
             for d in digits.iter() {
                 let d = d
                     .as_bigint()
@@ -227,7 +228,7 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
                 if d >= base {
                     return Err(argument_error(format!("invalid digit {d} in base {base}")));
                 }
-                acc = acc * &base + d;
+                acc.mul_add_reusing(&base, &d, &mut scratch);
                 if acc.bits() > ops::MAX_BIG_BITS {
                     return Err(ops::overflow());
                 }

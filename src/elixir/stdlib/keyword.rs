@@ -3,7 +3,6 @@
 use super::super::machine::{Machine, NRet};
 use super::super::matcher::strict_eq;
 use super::super::value::{badarg, key_error, R};
-use super::enumerable::call_then;
 use super::value;
 use crate::runtime::Term;
 
@@ -15,19 +14,14 @@ pub const FUNS: super::Table = &[
     ("fetch", 2, true),
     ("fetch!", 2, true),
     ("has_key?", 2, true),
-    ("keys", 1, true),
     ("values", 1, true),
-    ("merge", 2, true),
     ("new", 0, true),
-    ("new", 1, true),
     ("keyword?", 1, true),
     ("get_values", 2, true),
     ("take", 2, true),
     ("drop", 2, true),
     ("to_list", 1, true),
     ("put_new", 3, true),
-    ("update", 4, false),
-    ("update!", 3, false),
 ];
 
 fn pairs(t: &Term) -> R<Vec<(Term, Term)>> {
@@ -61,7 +55,7 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     let a = &args;
     match (name, a.len()) {
         ("new", 0) => value(Term::list(vec![])),
-        ("new" | "to_list", 1) => value(list(pairs(&a[0])?)),
+        ("to_list", 1) => value(list(pairs(&a[0])?)),
         ("keyword?", 1) => value(Term::bool(pairs(&a[0]).is_ok())),
         ("get", 2 | 3) => value(
             pairs(&a[0])?
@@ -103,21 +97,9 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 .filter(|(k, _)| *k != a[1])
                 .collect(),
         )),
-        ("keys", 1) => value(Term::list(
-            pairs(&a[0])?.into_iter().map(|(k, _)| k).collect(),
-        )),
         ("values", 1) => value(Term::list(
             pairs(&a[0])?.into_iter().map(|(_, v)| v).collect(),
         )),
-        ("merge", 2) => {
-            let right = pairs(&a[1])?;
-            let mut p: Vec<(Term, Term)> = pairs(&a[0])?
-                .into_iter()
-                .filter(|(k, _)| !right.iter().any(|(r, _)| r == k))
-                .collect();
-            p.extend(right);
-            value(list(p))
-        }
         ("take" | "drop", 2) => {
             let keys = a[1].as_list().unwrap_or(&[]).to_vec();
             let keep = name == "take";
@@ -128,24 +110,6 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                     .collect(),
             ))
         }
-        ("update", 4) => match pairs(&a[0])?.into_iter().find(|(k, _)| *k == a[1]) {
-            None => value(put(&a[0], &a[1], a[2].clone())?),
-            Some((_, old)) => {
-                let (kw, k) = (a[0].clone(), a[1].clone());
-                Ok(Some(call_then(a[3].clone(), vec![old], move |_, new| {
-                    put(&kw, &k, new)
-                })))
-            }
-        },
-        ("update!", 3) => match pairs(&a[0])?.into_iter().find(|(k, _)| *k == a[1]) {
-            None => Err(key_error(&a[1], &a[0])),
-            Some((_, old)) => {
-                let (kw, k) = (a[0].clone(), a[1].clone());
-                Ok(Some(call_then(a[2].clone(), vec![old], move |_, new| {
-                    put(&kw, &k, new)
-                })))
-            }
-        },
         _ => Ok(None),
     }
 }

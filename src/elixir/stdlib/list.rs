@@ -28,8 +28,6 @@ pub const FUNS: super::Table = &[
     ("to_integer", 2, true),
     ("keyfind", 3, true),
     ("keydelete", 3, true),
-    ("keysort", 2, true),
-    ("pop_at", 2, true),
     ("update_at", 3, false),
     ("foldl", 3, false),
     ("foldr", 3, false),
@@ -113,16 +111,6 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             }
             value(Term::list(v))
         }
-        ("pop_at", 2) => {
-            let mut v = items(&a[0])?;
-            match index(&a[1], v.len())? {
-                Some(i) => {
-                    let x = v.remove(i);
-                    value(Term::tuple(vec![x, Term::list(v)]))
-                }
-                None => value(Term::tuple(vec![Term::nil(), Term::list(v)])),
-            }
-        }
         ("insert_at", 3) => {
             let mut v = items(&a[0])?;
             let i = a[1].as_int().ok_or_else(|| badarg(2, "not an integer"))?;
@@ -202,24 +190,6 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             }) {
                 v.remove(i);
             }
-            value(Term::list(v))
-        }
-        ("keysort", 2) => {
-            let pos = usize::try_from(a[1].as_int().unwrap_or(0)).unwrap_or(usize::MAX);
-            let mut v = items(&a[0])?;
-            crate::sorting::sort_by(&mut v, |x, y| {
-                let kx = x
-                    .as_tuple()
-                    .and_then(|t| t.get(pos))
-                    .cloned()
-                    .unwrap_or_else(Term::nil);
-                let ky = y
-                    .as_tuple()
-                    .and_then(|t| t.get(pos))
-                    .cloned()
-                    .unwrap_or_else(Term::nil);
-                kx.cmp(&ky)
-            });
             value(Term::list(v))
         }
         ("update_at", 3) => {

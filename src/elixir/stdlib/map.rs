@@ -40,7 +40,6 @@ pub const FUNS: super::Table = &[
     ("reject", 2, false),
     ("map", 2, false),
     ("merge", 3, false),
-    ("get_and_update", 3, false),
 ];
 
 fn pairs(t: &Term) -> R<Vec<(Term, Term)>> {
@@ -257,23 +256,6 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 })))
             }
         },
-        ("get_and_update", 3) => {
-            let old = map_get(&a[0], &a[1]).unwrap_or_else(Term::nil);
-            let (map, k) = (a[0].clone(), a[1].clone());
-            Ok(Some(call_then(
-                a[2].clone(),
-                vec![old],
-                move |_, r| match r.as_tuple() {
-                    Some([got, new]) => {
-                        Ok(Term::tuple(vec![got.clone(), put(&map, k, new.clone())?]))
-                    }
-                    _ => Err(super::super::value::runtime_error(format!(
-                        "the given function must return a two-element tuple or :pop, got: {}",
-                        super::super::inspect::inspect(&r)
-                    ))),
-                },
-            )))
-        }
         ("filter" | "reject", 2) => {
             let items = Items::of(&Term::map(pairs(&a[0])?))?;
             let keep = name == "filter";

@@ -2,8 +2,13 @@
 //!
 //! Timers are ordered by `(deadline, sequence)`, so two timers due at the same virtual
 //! millisecond fire in the order they were set: deterministic, whatever the host does.
+//!
+//! A binary heap of refs orders them; their actions sit in a map by ref. A cancelled timer
+//! leaves the map at once and its ref leaves the heap when it comes to the top (the top is
+//! always a live timer, so `next_deadline` needs no cleaning).
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 
 use super::pid::Pid;
 use super::term::Term;
@@ -31,7 +36,8 @@ pub(crate) enum TimerAction {
 
 #[derive(Default)]
 pub(crate) struct Timers {
-    entries: BTreeMap<TimerRef, TimerAction>,
+    order: BinaryHeap<Reverse<TimerRef>>,
+    entries: HashMap<TimerRef, TimerAction, super::pid::FnvBuild>,
     next_seq: u64,
 }
 
@@ -43,11 +49,24 @@ impl Timers {
             seq: self.next_seq,
         };
         self.entries.insert(key, action);
+        self.order.push(Reverse(key));
         key
     }
 
     pub fn cancel(&mut self, key: TimerRef) -> Option<TimerAction> {
-        self.entries.remove(&key)
+        let action = self.entries.remove(&key);
+        self.drop_cancelled();
+        action
+    }
+
+    /// Takes cancelled refs off the top of the heap.
+    fn drop_cancelled(&mut self) {
+        while let Some(Reverse(top)) = self.order.peek() {
+            if self.entries.contains_key(top) {
+                break;
+            }
+            self.order.pop();
+        }
     }
 
     pub fn contains(&self, key: TimerRef) -> bool {
@@ -55,16 +74,19 @@ impl Timers {
     }
 
     pub fn next_deadline(&self) -> Option<u64> {
-        self.entries.keys().next().map(|k| k.deadline)
+        self.order.peek().map(|Reverse(k)| k.deadline)
     }
 
     /// Removes and returns the earliest timer if it is due at or before `now`.
     pub fn pop_due(&mut self, now: u64) -> Option<(TimerRef, TimerAction)> {
-        let first = *self.entries.keys().next()?;
+        let Reverse(first) = *self.order.peek()?;
         if first.deadline > now {
             return None;
         }
-        self.entries.remove(&first).map(|action| (first, action))
+        self.order.pop();
+        let action = self.entries.remove(&first);
+        self.drop_cancelled();
+        action.map(|action| (first, action))
     }
 
     pub fn len(&self) -> usize {

@@ -742,19 +742,23 @@ fn rem(a: &BigInt, b: &BigInt) -> BigInt {
     a.div_rem(b).1
 }
 
-/// The operators for owned numbers and references alike, each through one function.
+/// The operators for owned numbers and references alike, each through one function; an
+/// owned left operand goes through `$owned` when given (which may reuse its limbs).
 macro_rules! binary_op {
     ($trait:ident, $method:ident, $f:ident) => {
+        binary_op!($trait, $method, $f, |a: BigInt, b: &BigInt| $f(&a, b));
+    };
+    ($trait:ident, $method:ident, $f:ident, $owned:expr) => {
         impl $trait<BigInt> for BigInt {
             type Output = BigInt;
             fn $method(self, o: BigInt) -> BigInt {
-                $f(&self, &o)
+                ($owned)(self, &o)
             }
         }
         impl $trait<&BigInt> for BigInt {
             type Output = BigInt;
             fn $method(self, o: &BigInt) -> BigInt {
-                $f(&self, o)
+                ($owned)(self, o)
             }
         }
         impl $trait<BigInt> for &BigInt {
@@ -804,38 +808,9 @@ fn mul_owned(mut a: BigInt, b: &BigInt) -> BigInt {
     }
 }
 
-/// The operators whose left operand may be reused when it is owned.
-macro_rules! binary_op_owned {
-    ($trait:ident, $method:ident, $f:ident, $owned:ident) => {
-        impl $trait<BigInt> for BigInt {
-            type Output = BigInt;
-            fn $method(self, o: BigInt) -> BigInt {
-                $owned(self, &o)
-            }
-        }
-        impl $trait<&BigInt> for BigInt {
-            type Output = BigInt;
-            fn $method(self, o: &BigInt) -> BigInt {
-                $owned(self, o)
-            }
-        }
-        impl $trait<BigInt> for &BigInt {
-            type Output = BigInt;
-            fn $method(self, o: BigInt) -> BigInt {
-                $f(self, &o)
-            }
-        }
-        impl $trait<&BigInt> for &BigInt {
-            type Output = BigInt;
-            fn $method(self, o: &BigInt) -> BigInt {
-                $f(self, o)
-            }
-        }
-    };
-}
-binary_op_owned!(Add, add, add, add_owned);
+binary_op!(Add, add, add, add_owned);
 binary_op!(Sub, sub, sub);
-binary_op_owned!(Mul, mul, mul, mul_owned);
+binary_op!(Mul, mul, mul, mul_owned);
 binary_op!(Div, div, div);
 binary_op!(Rem, rem, rem);
 

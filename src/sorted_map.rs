@@ -2,8 +2,10 @@
 //! value type of a `BTreeMap` compiles the standard library's node code afresh (about 3.5 KB
 //! of wasm a type, some 25 types); a sorted vector's code is a binary search and a
 //! `Vec::insert`. Used where a map stays small (a few dozen entries: the console's modules,
-//! the charts a user picked, the pointers on the floor); maps that grow with the crowd (a
-//! name per process at 10,000 customers) stay `BTreeMap`s, whose inserts do not move the rest.
+//! the charts a user picked, the pointers on the floor). Maps that grow with the crowd (a
+//! name per process at 100,000 customers) are hashed instead when only looked up
+//! (`runtime::PidMap`), or stay `BTreeMap`s when read in order; their inserts do not move
+//! the rest. A map built all at once is sorted once (`from_unsorted`), not inserted into.
 //!
 //! Iteration is in key order, as a `BTreeMap`'s is.
 

@@ -4,7 +4,7 @@
 //!
 //! A number is a sign and a magnitude of 32-bit limbs, least significant first, with no
 //! zero limb at the top (zero has no limbs and is never negative). Multiplication is
-//! schoolbook below [`KARATSUBA`] limbs and Karatsuba above; division is Knuth's algorithm D.
+//! schoolbook below `KARATSUBA` (192) limbs and Karatsuba above; division is Knuth's algorithm D.
 //! Bitwise operations and `>>` act on the two's complement, as Erlang's `band` and `bsr` do.
 //! The interpreter keeps integers that fit in 64 bits as `Term::Int` and only comes here
 //! past them, and it caps their width (`ops::MAX_BIG_BITS`), so the quadratic parts (text

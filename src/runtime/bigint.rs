@@ -22,7 +22,7 @@ pub enum Sign {
     Plus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BigInt {
     neg: bool,
     mag: Vec<u32>,
@@ -419,8 +419,9 @@ impl BigInt {
                 .iter()
                 .rev()
                 .fold(0u64, |acc, l| (acc << 32) | *l as u64);
-            let below =
-                BigInt::of(false, self.mag.clone()) != BigInt::of(false, shl_mag(&top, shift));
+            let (whole, part) = ((shift / 32) as usize, shift % 32);
+            let below = self.mag[..whole].iter().any(|l| *l != 0)
+                || self.mag[whole] & ((1u32 << part) - 1) != 0;
             if below {
                 t |= 1;
             }

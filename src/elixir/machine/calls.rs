@@ -109,18 +109,8 @@ impl Machine {
                 name,
                 local,
             } => {
-                let (m, n) = (*module, *name);
-                if *local {
-                    let def = self
-                        .modules
-                        .borrow()
-                        .get(&m)
-                        .and_then(|md| md.funs.get(&(n, args.len())).cloned());
-                    if let Some(def) = def {
-                        return self.call_def(m, def, args);
-                    }
-                }
-                self.call_remote(m, n, args)
+                let (m, n, local) = (*module, *name, *local);
+                self.call_remote_as(m, n, args, local)
             }
             FunKind::Closure {
                 clauses,
@@ -190,10 +180,16 @@ impl Machine {
     }
 
     pub(crate) fn call_remote(&mut self, module: Atom, name: Atom, args: Vec<Term>) -> Ctl {
+        self.call_remote_as(module, name, args, false)
+    }
+
+    /// `call_remote`, where `local` (a capture made inside `module`) may reach its private
+    /// functions from anywhere, as the module's own code can.
+    fn call_remote_as(&mut self, module: Atom, name: Atom, args: Vec<Term>, local: bool) -> Ctl {
         let user = self.modules.borrow().get(&module).cloned();
         if let Some(m) = user {
             return match m.funs.get(&(name, args.len())) {
-                Some(def) if !def.private || self.module == Some(module) => {
+                Some(def) if !def.private || local || self.module == Some(module) => {
                     let def = def.clone();
                     self.call_def(module, def, args)
                 }

@@ -432,10 +432,8 @@ pub fn redirect(m: &mut Machine, module: Atom, name: Atom, args: &[Term]) -> Opt
     let at = match &*module_name {
         "Elixir.Enum" => {
             let first = args.first().is_some_and(is_foreign)
-                || (matches!(&*n, "zip" | "concat" | "zip_with" | "zip_reduce")
-                    && args.first().is_some_and(lists_foreign))
-                || (matches!(&*n, "zip" | "concat" | "zip_with")
-                    && args.get(1).is_some_and(is_foreign))
+                || (matches!(&*n, "zip" | "concat") && args.first().is_some_and(lists_foreign))
+                || (matches!(&*n, "zip" | "concat") && args.get(1).is_some_and(is_foreign))
                 || (&*n == "chunk_every" && args.get(3).is_some_and(is_foreign));
             if !first {
                 return None;

@@ -4,6 +4,7 @@
 //! `serde_json` wrote for the same documents (compact, or pretty with two spaces; strings
 //! escaped the same way), so snapshots and files made before read back unchanged.
 
+use crate::runtime::float_parse::parse_f64;
 use std::fmt::Write;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -323,9 +324,9 @@ impl Parser<'_> {
                 return Ok(Value::Int(n));
             }
         }
-        text.parse::<f64>()
+        parse_f64(text)
             .map(Value::Float)
-            .map_err(|_| format!("invalid number at byte {start}"))
+            .ok_or_else(|| format!("invalid number at byte {start}"))
     }
 
     fn hex4(&mut self) -> Result<u32, String> {

@@ -6,6 +6,7 @@
 //! that is only unfinished, `** (TokenMissingError) …`, which the console reads as "wait
 //! for the next line".
 
+use crate::runtime::float_parse::parse_f64;
 use std::fmt;
 
 /// Inputs longer than this are refused before tokenizing (a paste of a whole book).
@@ -454,8 +455,7 @@ impl Lexer<'_> {
         }
         if float {
             // the BEAM has no infinity: `1.0e400` is a syntax error, as in iex
-            text.parse::<f64>()
-                .ok()
+            parse_f64(&text)
                 .filter(|f| f.is_finite())
                 .map(Tok::Float)
                 .map_or_else(

@@ -24,6 +24,7 @@ pub mod application;
 pub mod bigint;
 pub mod code;
 pub mod context;
+pub mod float_parse;
 pub mod gen_server;
 pub mod pid;
 pub mod process;

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::app::use_sim;
 use super::sim::Action;
+use crate::runtime::float_parse::parse_f64;
 use crate::store::sales::money;
 use crate::store::shopping::Persistence;
 
@@ -27,10 +28,7 @@ pub fn chaos_note(per_minute: f64) -> String {
 }
 
 fn input_f64(e: &Event) -> Option<f64> {
-    e.target_dyn_into::<HtmlInputElement>()?
-        .value()
-        .parse()
-        .ok()
+    parse_f64(&e.target_dyn_into::<HtmlInputElement>()?.value())
 }
 
 #[function_component(Controls)]
@@ -49,7 +47,7 @@ pub fn controls() -> Html {
         Callback::from(move |e: Event| {
             if let Some(v) = e
                 .target_dyn_into::<HtmlSelectElement>()
-                .and_then(|s| s.value().parse().ok())
+                .and_then(|s| parse_f64(&s.value()))
             {
                 d.emit(Action::SetSpeed(v));
             }

@@ -11,6 +11,7 @@
 //! tampered with, too big or from a newer version, with a sentence saying what was wrong.
 
 use crate::json::{self, Value};
+use crate::runtime::float_parse::parse_f64;
 
 use crate::store::shopping::Persistence;
 
@@ -145,8 +146,7 @@ fn unescape(s: &str) -> Result<String, String> {
 }
 
 fn number(s: &str, what: &str, range: (f64, f64)) -> Result<f64, String> {
-    s.parse::<f64>()
-        .ok()
+    parse_f64(s)
         .filter(|x| x.is_finite() && *x >= range.0 && *x <= range.1)
         .ok_or_else(|| {
             format!(

@@ -8,6 +8,7 @@
 //! Positions on the floor are derived from session state and wall time here: the runtime
 //! knows nothing of pixels.
 
+use crate::runtime::float_parse::parse_f64;
 use crate::sorted_map::{SortedMap, SortedSet};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
@@ -101,9 +102,7 @@ impl Settings {
                 continue;
             };
             let number = |range: (f64, f64)| {
-                v.parse::<f64>()
-                    .ok()
-                    .filter(|x| x.is_finite() && *x >= range.0 && *x <= range.1)
+                parse_f64(v).filter(|x| x.is_finite() && *x >= range.0 && *x <= range.1)
             };
             match k {
                 "seed" => match v.parse() {

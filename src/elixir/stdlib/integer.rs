@@ -6,6 +6,7 @@ use super::super::ops;
 use super::super::value::{argument_error, arithmetic, badarg, fn_clause_error, R};
 use super::value;
 use crate::runtime::bigint::BigInt;
+use crate::runtime::float_parse::parse_f64;
 use crate::runtime::Term;
 
 pub const FUNS: super::Table = &[
@@ -98,7 +99,7 @@ fn round_to(x: f64, digits: i64, how: &str) -> f64 {
         _ => false,
     };
     let q = if up { q + BigInt::from(1) } else { q };
-    let magnitude: f64 = format!("{q}e-{digits}").parse().unwrap_or(f64::NAN);
+    let magnitude = parse_f64(&format!("{q}e-{digits}")).unwrap_or(f64::NAN);
     if x < 0.0 {
         -magnitude
     } else {
@@ -283,18 +284,12 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
         }
         ("Elixir.Float", "parse", 1) => {
             let s = a[0].as_str().ok_or_else(|| badarg(1, "not a binary"))?;
-            let end = s
-                .char_indices()
-                .take_while(|(i, c)| {
-                    c.is_ascii_digit()
-                        || *c == '.'
-                        || ((*c == '-' || *c == '+') && *i == 0)
-                        || *c == 'e'
-                })
-                .count();
-            match s[..end].parse::<f64>() {
-                Ok(f) => value(Term::tuple(vec![Term::Float(f), Term::str(&s[end..])])),
-                Err(_) => value(Term::atom("error")),
+            let end = float_prefix(s.as_bytes());
+            match parse_f64(&s[..end]).filter(|f| f.is_finite()) {
+                Some(f) if end > 0 => {
+                    value(Term::tuple(vec![Term::Float(f), Term::str(&s[end..])]))
+                }
+                _ => value(Term::atom("error")),
             }
         }
         ("math", "pi", 0) => value(Term::Float(std::f64::consts::PI)),
@@ -318,4 +313,30 @@ pub fn call(_m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Op
         }
         _ => Ok(None),
     }
+}
+
+/// How long the float at the start of `b` is, as `Float.parse/1` reads one: a sign, digits,
+/// then a `.` only with digits after it, and an exponent only with digits in it (0: none).
+fn float_prefix(b: &[u8]) -> usize {
+    let digits = |from: usize| {
+        b.get(from..)
+            .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count())
+    };
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let whole = digits(i);
+    if whole == 0 {
+        return 0;
+    }
+    i += whole;
+    if b.get(i) == Some(&b'.') && digits(i + 1) > 0 {
+        i += 1 + digits(i + 1);
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(b.get(i + 1), Some(b'+' | b'-')));
+        let n = digits(i + 1 + sign);
+        if n > 0 {
+            i += 1 + sign + n;
+        }
+    }
+    i
 }

@@ -446,3 +446,8 @@ fn strings_unicode() {
 fn times() {
     check("times");
 }
+
+#[test]
+fn string_case() {
+    check("string_case");
+}

@@ -14,6 +14,8 @@
 
 pub mod ast;
 pub mod bitstrings;
+mod case_data;
+pub mod case_mapping;
 pub mod graphemes;
 pub mod inspect;
 pub mod ir;

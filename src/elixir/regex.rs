@@ -15,6 +15,8 @@
 
 use std::rc::Rc;
 
+use super::case_mapping;
+
 /// Backtracking steps one search may take (PCRE's default match limit is 10,000,000).
 pub const STEP_LIMIT: u64 = 5_000_000;
 /// Instructions a pattern may compile to (counted repetitions are unrolled).
@@ -1082,7 +1084,8 @@ impl Regex {
                                 && have.is_char_boundary(n)
                                 && (have[..n] == *want
                                     || (self.flags.caseless
-                                        && have[..n].to_lowercase() == want.to_lowercase()));
+                                        && case_mapping::downcase_str(&have[..n])
+                                            == case_mapping::downcase_str(want)));
                             if same {
                                 pos += n;
                                 pc += 1;
@@ -1150,7 +1153,7 @@ fn back_chars(text: &str, pos: usize, n: usize) -> Option<usize> {
 }
 
 fn fold(c: char) -> char {
-    c.to_lowercase().next().unwrap_or(c)
+    case_mapping::lower(c)
 }
 
 fn is_word(c: char, f: Flags) -> bool {
@@ -1228,7 +1231,7 @@ fn in_set(items: &[Item], c: char, f: Flags) -> bool {
             Item::Class(n, neg) => named(*n, c, f) != *neg,
         })
     };
-    test(c) || (f.caseless && (test(fold(c)) || c.to_uppercase().next().is_some_and(test)))
+    test(c) || (f.caseless && (test(fold(c)) || test(case_mapping::upper(c))))
 }
 
 /// `Regex.escape/1`: each character that means something in a pattern, escaped.

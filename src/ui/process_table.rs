@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::app::use_sim;
 use super::sim::Action;
+use crate::elixir::case_mapping::downcase_str;
 use crate::runtime::ProcessInfo;
 
 const ROW_HEIGHT: f64 = 26.0;
@@ -67,14 +68,14 @@ pub fn process_table() -> Html {
             let Ok(sim) = sim_rc.try_borrow() else {
                 return (0..procs.len()).collect();
             };
-            let needle = filter.to_lowercase();
+            let needle = downcase_str(filter);
             let mut rows: Vec<usize> = procs
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| {
                     needle.is_empty()
                         || p.pid.short().contains(&needle)
-                        || display_name(p).to_lowercase().contains(&needle)
+                        || downcase_str(&display_name(p)).contains(&needle)
                 })
                 .map(|(i, _)| i)
                 .collect();

@@ -5,6 +5,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::app::use_sim;
+use crate::elixir::case_mapping::downcase_str;
 use crate::runtime::{Event, TraceEvent};
 
 const SHOWN: usize = 150;
@@ -58,7 +59,7 @@ pub fn trace_view() -> Html {
         return html! {};
     };
     let sim = ctx.sim.borrow();
-    let needle = who.trim().trim_start_matches("#PID").to_lowercase();
+    let needle = downcase_str(who.trim().trim_start_matches("#PID"));
     // Newest first: what just happened is what a person is looking for.
     let shown: Vec<&TraceEvent> = sim
         .trace
@@ -68,7 +69,7 @@ pub fn trace_view() -> Html {
         .filter(|e| {
             needle.is_empty()
                 || e.event.pids().iter().any(|p| p.short().contains(&needle))
-                || sim.describe(&e.event).to_lowercase().contains(&needle)
+                || downcase_str(&sim.describe(&e.event)).contains(&needle)
         })
         .take(SHOWN)
         .collect();

@@ -1,12 +1,14 @@
 //! `String`. Lengths and positions count grapheme clusters (`super::graphemes`), as Elixir's
 //! do; `codepoints` and `next_codepoint` count Unicode scalar values.
 
+use super::super::case_mapping;
 use super::super::graphemes;
 use super::super::machine::{Machine, NRet};
 use super::super::normalization;
 use super::super::ops;
 use super::super::value::{argument_error, badarg, exception, fn_clause_error, R};
 use super::value;
+use crate::runtime::float_parse::parse_f64;
 use crate::runtime::term::range_parts;
 use crate::runtime::{Atom, Term};
 
@@ -93,47 +95,39 @@ fn patterns(t: &Term) -> Vec<String> {
 /// sigma), `:greek` lowers a word's last sigma to ς, `:ascii` changes only A-Z/a-z,
 /// `:turkic` maps the dotted and dotless i as Turkish does.
 fn change_case(x: &str, up: bool, mode: &str) -> String {
-    match (mode, up) {
-        ("ascii", true) => x.to_ascii_uppercase(),
-        ("ascii", false) => x.to_ascii_lowercase(),
-        ("greek", false) => x.to_lowercase(),
-        ("turkic", true) => x
-            .chars()
-            .flat_map(|c| match c {
-                'i' => "İ".chars().collect::<Vec<_>>(),
-                'ı' => vec!['I'],
-                c => c.to_uppercase().collect(),
-            })
-            .collect(),
-        ("turkic", false) => x
-            .chars()
-            .flat_map(|c| match c {
-                'I' => vec!['ı'],
-                'İ' => vec!['i'],
-                c => c.to_lowercase().collect(),
-            })
-            .collect(),
-        (_, true) => x.to_uppercase(),
-        (_, false) => x.chars().flat_map(char::to_lowercase).collect(),
+    let mut out = String::with_capacity(x.len());
+    let mut prev: Option<char> = None;
+    let mut chars = x.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (mode, up, c) {
+            ("ascii", true, _) => out.push(c.to_ascii_uppercase()),
+            ("ascii", false, _) => out.push(c.to_ascii_lowercase()),
+            ("turkic", true, 'i') => out.push('İ'),
+            ("turkic", true, 'ı') => out.push('I'),
+            ("turkic", false, 'I') => out.push('ı'),
+            ("turkic", false, 'İ') => out.push('i'),
+            // iex 1.14 ends a word with ς after a letter with a case, other than A-Z/a-z,
+            // when no such letter follows: "ΣΑΣ" is "σας", but "AΣ" stays "aσ"
+            ("greek", false, 'Σ')
+                if prev.is_some_and(|p| !p.is_ascii() && case_mapping::has_case(p))
+                    && !chars.peek().is_some_and(|n| case_mapping::has_case(*n)) =>
+            {
+                out.push('ς')
+            }
+            (_, true, _) => case_mapping::upcase(c, &mut out),
+            (_, false, _) => case_mapping::downcase(c, &mut out),
+        }
+        prev = Some(c);
     }
+    out
 }
 
 /// A character as the first of a capitalized word: titlecase, where it differs from the
 /// capital (the ligature ﬁ becomes Fi, not FI).
 fn title_case(c: char) -> String {
-    match c {
-        'ﬀ' => "Ff".into(),
-        'ﬁ' => "Fi".into(),
-        'ﬂ' => "Fl".into(),
-        'ﬃ' => "Ffi".into(),
-        'ﬄ' => "Ffl".into(),
-        'ﬅ' | 'ﬆ' => "St".into(),
-        'ǆ' | 'ǅ' | 'Ǆ' => "ǅ".into(),
-        'ǉ' | 'ǈ' | 'Ǉ' => "ǈ".into(),
-        'ǌ' | 'ǋ' | 'Ǌ' => "ǋ".into(),
-        'ǳ' | 'ǲ' | 'Ǳ' => "ǲ".into(),
-        c => c.to_uppercase().collect(),
-    }
+    let mut out = String::new();
+    case_mapping::titlecase(c, &mut out);
+    out
 }
 
 /// `len` grapheme clusters from `start` (counted from the end when negative, and from the
@@ -457,9 +451,9 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             if !x.contains('.') {
                 return Err(badarg(1, "not a textual representation of a float"));
             }
-            x.parse::<f64>()
+            parse_f64(&x)
                 .map(|f| Some(NRet::Value(Term::Float(f))))
-                .map_err(|_| badarg(1, "not a textual representation of a float"))
+                .ok_or_else(|| badarg(1, "not a textual representation of a float"))
         }
         ("slice", 3) => {
             let x = st(0)?;

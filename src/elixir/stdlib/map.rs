@@ -3,7 +3,7 @@
 use super::super::machine::{map_update, Machine, NRet};
 use super::super::matcher::{map_get, strict_eq};
 use super::super::value::{bad_map, key_error, R};
-use super::enumerable::{call_then, item_arg, push_item, to_vec, walk, Items, Walk};
+use super::enumerable::to_vec;
 use super::value;
 use crate::runtime::Term;
 
@@ -31,15 +31,6 @@ pub const FUNS: super::Table = &[
     ("from_struct", 1, true),
     ("equal?", 2, true),
     ("split", 2, true),
-    ("new", 2, false),
-    ("update", 4, false),
-    ("update!", 3, false),
-    ("get_lazy", 3, false),
-    ("put_new_lazy", 3, false),
-    ("filter", 2, false),
-    ("reject", 2, false),
-    ("map", 2, false),
-    ("merge", 3, false),
 ];
 
 fn pairs(t: &Term) -> R<Vec<(Term, Term)>> {
@@ -79,7 +70,7 @@ fn from_pairs(items: Vec<Term>) -> R<Term> {
     super::enumerable::into(&Term::map(vec![]), items)
 }
 
-pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     let a = &args;
     match (name, a.len()) {
         ("new", 0) => value(Term::map(vec![])),
@@ -201,133 +192,6 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             value(Term::map(fields))
         }
         ("equal?", 2) => value(Term::bool(strict_eq(&a[0], &a[1]))),
-        ("new", 2) => {
-            let items = Items::of(&a[0])?;
-            Ok(Some(walk(
-                m,
-                Walk {
-                    items,
-                    i: 0,
-                    fun: a[1].clone(),
-                    state: Vec::new(),
-                    args: item_arg,
-                    step: |s, _, r| {
-                        push_item(s, r)?;
-                        Ok(None)
-                    },
-                    done: from_pairs,
-                },
-            )?))
-        }
-        ("update", 4) => {
-            pairs(&a[0])?;
-            match map_get(&a[0], &a[1]) {
-                None => value(put(&a[0], a[1].clone(), a[2].clone())?),
-                Some(old) => {
-                    let (map, k) = (a[0].clone(), a[1].clone());
-                    Ok(Some(call_then(a[3].clone(), vec![old], move |_, new| {
-                        put(&map, k, new)
-                    })))
-                }
-            }
-        }
-        ("update!", 3) => match map_get(&a[0], &a[1]) {
-            None => {
-                pairs(&a[0])?;
-                Err(key_error(&a[1], &a[0]))
-            }
-            Some(old) => {
-                let (map, k) = (a[0].clone(), a[1].clone());
-                Ok(Some(call_then(a[2].clone(), vec![old], move |_, new| {
-                    put(&map, k, new)
-                })))
-            }
-        },
-        ("get_lazy", 3) => match map_get(&a[0], &a[1]) {
-            Some(v) => value(v),
-            None => Ok(Some(NRet::Call(a[2].clone(), vec![]))),
-        },
-        ("put_new_lazy", 3) => match map_get(&a[0], &a[1]) {
-            Some(_) => value(a[0].clone()),
-            None => {
-                let (map, k) = (a[0].clone(), a[1].clone());
-                Ok(Some(call_then(a[2].clone(), vec![], move |_, v| {
-                    put(&map, k, v)
-                })))
-            }
-        },
-        ("filter" | "reject", 2) => {
-            let items = Items::of(&Term::map(pairs(&a[0])?))?;
-            let keep = name == "filter";
-            Ok(Some(walk(
-                m,
-                Walk {
-                    items,
-                    i: 0,
-                    fun: a[1].clone(),
-                    state: (keep, Vec::new()),
-                    args: item_arg,
-                    step: |s, item, r| {
-                        if r.is_truthy() == s.0 {
-                            push_item(&mut s.1, item.clone())?;
-                        }
-                        Ok(None)
-                    },
-                    done: |s| from_pairs(s.1),
-                },
-            )?))
-        }
-        ("map", 2) => {
-            let items = Items::of(&Term::map(pairs(&a[0])?))?;
-            Ok(Some(walk(
-                m,
-                Walk {
-                    items,
-                    i: 0,
-                    fun: a[1].clone(),
-                    state: Vec::new(),
-                    args: item_arg,
-                    step: |s, item, r| {
-                        if let Some([k, _]) = item.as_tuple() {
-                            push_item(s, Term::tuple(vec![k.clone(), r]))?;
-                        }
-                        Ok(None)
-                    },
-                    done: from_pairs,
-                },
-            )?))
-        }
-        ("merge", 3) => {
-            // conflicts resolved by fun(key, v1, v2)
-            let left = pairs(&a[0])?;
-            let right = pairs(&a[1])?;
-            let mut conflicts = Vec::new();
-            let mut out = left.clone();
-            for (k, v2) in right {
-                match left.iter().find(|(lk, _)| strict_eq(lk, &k)) {
-                    Some((_, v1)) => conflicts.push(Term::tuple(vec![k, v1.clone(), v2])),
-                    None => out.push((k, v2)),
-                }
-            }
-            let items = Items::of(&Term::list(conflicts))?;
-            Ok(Some(walk(
-                m,
-                Walk {
-                    items,
-                    i: 0,
-                    fun: a[2].clone(),
-                    state: out,
-                    args: |item, _, out| out.extend(item.as_tuple().into_iter().flatten().cloned()),
-                    step: |s, item, r| {
-                        if let Some([k, _, _]) = item.as_tuple() {
-                            push_item(s, (k.clone(), r))?;
-                        }
-                        Ok(None)
-                    },
-                    done: |s| Ok(Term::map(s)),
-                },
-            )?))
-        }
         _ => Ok(None),
     }
 }

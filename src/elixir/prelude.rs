@@ -28,7 +28,9 @@ pub async fn load(m: &mut Machine) {
         return;
     };
     m.start(exprs);
+    m.loading_library = true;
     let result = shell::drive(m).await;
+    m.loading_library = false;
     if let Err(x) = result {
         // a mistake in the prelude: the modules after it are missing; tests read this
         let text = super::value::message(&match x {

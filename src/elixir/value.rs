@@ -166,6 +166,11 @@ pub fn argument_error(msg: impl AsRef<str>) -> Exc {
 /// `FunctionClauseError` for a native function given arguments it has no clause for,
 /// worded as Elixir words it.
 pub fn fn_clause_error(name: &str, args: &[Term]) -> Exc {
+    fn_clause_error_tried(name, args, None)
+}
+
+/// The same, with iex's "Attempted function clauses" section after the arguments.
+pub fn fn_clause_error_tried(name: &str, args: &[Term], attempted: Option<String>) -> Exc {
     let arity = args.len();
     let mut msg = format!(
         "no function clause matching in {name}/{arity}    \n    \n    The following arguments were given to {name}/{arity}:\n    "
@@ -176,6 +181,9 @@ pub fn fn_clause_error(name: &str, args: &[Term]) -> Exc {
             i + 1,
             inspect::inspect(a)
         ));
+    }
+    if let Some(text) = attempted {
+        msg.push_str(&text);
     }
     exception("FunctionClauseError", vec![("message", Term::str(&msg))])
 }

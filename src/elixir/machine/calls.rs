@@ -176,7 +176,8 @@ impl Machine {
             }
         }
         let name = format!("{}.{}", Term::Atom(module), def.name.name());
-        Ctl::Throw(fn_clause_error(&name, &args))
+        let attempted = self.attempted_clauses(module, def.name, &args);
+        Ctl::Throw(fn_clause_error_tried(&name, &args, attempted))
     }
 
     pub(crate) fn call_remote(&mut self, module: Atom, name: Atom, args: Vec<Term>) -> Ctl {

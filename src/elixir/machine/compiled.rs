@@ -887,7 +887,10 @@ impl Machine {
                     Ins::NoFunClause => {
                         let end = (base + code.arity as usize).min(vm.stack.len());
                         let args = vm.stack[base.min(end)..end].to_vec();
-                        fail!(fn_clause_error(&code.fun_name, &args));
+                        let attempted = code
+                            .module
+                            .and_then(|m| self.attempted_clauses(m, code.name, &args));
+                        fail!(fn_clause_error_tried(&code.fun_name, &args, attempted));
                     }
                     Ins::Ret => {
                         let v = pop!();

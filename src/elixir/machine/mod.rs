@@ -32,13 +32,14 @@ use super::natives::Natives;
 use super::ops;
 use super::stdlib;
 use super::value::{
-    compile_error, exception, fn_clause_error, is_needs_machine, key_error, match_error,
-    needs_machine, undefined_function, Env, Exc, Fun, FunKind, R,
+    compile_error, exception, fn_clause_error, fn_clause_error_tried, is_needs_machine, key_error,
+    match_error, needs_machine, undefined_function, Env, Exc, Fun, FunKind, R,
 };
 use crate::runtime::{Atom, Ctx, Runtime, Term};
 
 // One file per question the machine answers; each adds to `impl Machine`.
 mod access;
+mod blame;
 mod calls;
 mod clauses;
 mod compiled;
@@ -92,6 +93,9 @@ pub struct Module {
     pub protocol: bool,
     /// `@derive [Proto]`: protocols this struct takes from their `Any` implementation.
     pub derives: Vec<Atom>,
+    /// Defined by the prelude (Elixir's own library, as this console writes it): its
+    /// FunctionClauseErrors list the clauses tried, as iex does for Elixir's modules.
+    pub library: bool,
     /// `defimpl P, for: [A, B]`: the implementation is defined as `P.A`, and again for
     /// these types, as `(P.B, B)`.
     pub also_as: Vec<(Atom, Atom)>,
@@ -331,6 +335,8 @@ pub struct Machine {
     /// (Boxes, as `Kont::Vm` holds them: reusing one allocates nothing.)
     #[allow(clippy::vec_box)]
     vm_pool: Vec<Box<compiled::Vm>>,
+    /// True while the prelude loads: the modules it defines are the library's.
+    pub loading_library: bool,
 }
 
 /// The forms evaluated from their syntax (their arguments are not evaluated first).
@@ -432,6 +438,7 @@ impl Machine {
             for_preset: Vec::new(),
             bits_end: None,
             vm_pool: Vec::new(),
+            loading_library: false,
         }
     }
 

@@ -115,6 +115,7 @@ impl Machine {
         };
         self.module = saved_module;
         let mut module = b.module;
+        module.library = self.loading_library;
         // the aliases and imports in force where the module was defined (the shell's, or
         // the enclosing module's) are its own from now on: later ones do not reach it
         if saved_module.is_none() {

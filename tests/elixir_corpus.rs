@@ -451,3 +451,18 @@ fn times() {
 fn string_case() {
     check("string_case");
 }
+
+#[test]
+fn map_in_elixir() {
+    check("map_in_elixir");
+}
+
+#[test]
+fn function_clauses() {
+    check("function_clauses");
+}
+
+#[test]
+fn string_list_in_elixir() {
+    check("string_list_in_elixir");
+}

@@ -391,6 +391,19 @@ defmodule Enum do
 end
 
 defmodule List do
+  def foldl(list, acc, fun) when is_list(list) and is_function(fun), do: Enum.reduce(list, acc, fun)
+
+  def foldr(list, acc, fun) when is_list(list) and is_function(fun),
+    do: Enum.reduce(Enum.reverse(list), acc, fun)
+
+  def update_at(list, index, fun) when is_list(list) and is_function(fun) and is_integer(index) do
+    at = if index < 0, do: Kernel.length(list) + index, else: index
+
+    if at < 0 or at >= Kernel.length(list),
+      do: list,
+      else: List.replace_at(list, at, fun.(Enum.at(list, at)))
+  end
+
   def starts_with?(list, prefix) when is_list(list) and is_list(prefix),
     do: Enum.take(list, length(prefix)) == prefix
 

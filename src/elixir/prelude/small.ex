@@ -65,6 +65,76 @@ defmodule Float do
 end
 
 defmodule String do
+  def at(string, position) when is_binary(string) and is_integer(position) and position >= 0,
+    do: grapheme_at(string, position)
+
+  # before the first grapheme counting from the end: nothing (slice would start at 0)
+  def at(string, position) when is_binary(string) and is_integer(position) and position < 0 do
+    if String.length(string) < -position, do: nil, else: grapheme_at(string, position)
+  end
+
+  defp grapheme_at(string, position) do
+    case String.slice(string, position, 1) do
+      "" -> nil
+      grapheme -> grapheme
+    end
+  end
+
+  def first(string) when is_binary(string) do
+    case String.next_grapheme(string) do
+      {grapheme, _} -> grapheme
+      nil -> nil
+    end
+  end
+
+  def last(string) when is_binary(string) do
+    case String.slice(string, -1, 1) do
+      "" -> nil
+      grapheme -> grapheme
+    end
+  end
+
+  def reverse(string) when is_binary(string),
+    do: string |> String.graphemes() |> Enum.reverse() |> Enum.join()
+
+  def split_at(string, position) when is_binary(string) and is_integer(position) do
+    at = if position < 0, do: max(String.length(string) + position, 0), else: position
+    {String.slice(string, 0, at), String.slice(string, at, String.length(string))}
+  end
+
+  def equivalent?(string1, string2),
+    do: String.normalize(string1, :nfd) == String.normalize(string2, :nfd)
+
+  # the padding becomes a list of graphemes, repeated (and cut) to fill the width
+  def pad_leading(string, count, padding \\ [" "])
+
+  def pad_leading(string, count, padding) when is_binary(padding),
+    do: pad_leading(string, count, String.graphemes(padding))
+
+  def pad_leading(string, count, [_ | _] = padding)
+      when is_binary(string) and is_integer(count) and count >= 0,
+      do: padding_for(string, count, padding) <> string
+
+  def pad_trailing(string, count, padding \\ [" "])
+
+  def pad_trailing(string, count, padding) when is_binary(padding),
+    do: pad_trailing(string, count, String.graphemes(padding))
+
+  def pad_trailing(string, count, [_ | _] = padding)
+      when is_binary(string) and is_integer(count) and count >= 0,
+      do: string <> padding_for(string, count, padding)
+
+  defp padding_for(string, count, padding) do
+    case count - String.length(string) do
+      missing when missing > 0 ->
+        unit = Kernel.length(padding)
+        String.duplicate(Enum.join(padding), div(missing, unit)) <> Enum.join(Enum.take(padding, rem(missing, unit)))
+
+      _ ->
+        ""
+    end
+  end
+
   # 1 - the larger of the two bags' differences over the longer length (graphemes)
   def bag_distance(string1, string2) when is_binary(string1) and is_binary(string2) do
     g1 = String.graphemes(string1)

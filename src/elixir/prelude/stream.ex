@@ -157,14 +157,20 @@ defmodule Stream do
   def concat(enumerables), do: flat_map(enumerables, fn enum -> enum end)
   def concat(first, second), do: concat([first, second])
 
-  def take(_enum, 0), do: same([])
+  # one clause, as Elixir's: a FunctionClauseError lists the same head iex shows
+  def take(enum, count) when is_integer(count) do
+    cond do
+      count == 0 ->
+        same([])
 
-  def take(enum, n) when is_integer(n) and n > 0 do
-    take_fun = fn x, k -> if k == 1, do: {:last, [x], 0}, else: {[x], k - 1} end
-    lazy(enum, & &1, n, take_fun)
+      count > 0 ->
+        take_fun = fn x, k -> if k == 1, do: {:last, [x], 0}, else: {[x], k - 1} end
+        lazy(enum, & &1, count, take_fun)
+
+      true ->
+        deferred(enum, fn -> Enum.take(enum, count) end)
+    end
   end
-
-  def take(enum, n) when is_integer(n), do: deferred(enum, fn -> Enum.take(enum, n) end)
 
   def drop(enum, 0), do: same(enum)
 

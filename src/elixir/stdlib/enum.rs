@@ -84,16 +84,11 @@ fn list(v: Vec<Term>) -> R<Option<NRet>> {
     value(Term::list(v))
 }
 
-fn need_fun(t: &Term, arity: usize, name: &str, n: usize) -> R<()> {
+fn need_fun(t: &Term, name: &str, n: usize) -> R<()> {
     match as_fun(t) {
-        Some(f) if f.arity == arity => Ok(()),
-        Some(_) => Err(exception(
-            "BadArityError",
-            vec![
-                ("function", t.clone()),
-                ("args", Term::list(vec![Term::nil(); arity])),
-            ],
-        )),
+        // a function of another arity fails when called, with the arguments it was given
+        // (BadArityError), and not at all on an empty enumerable, as in Elixir
+        Some(_) => Ok(()),
         None => Err(exception(
             "FunctionClauseError",
             vec![(
@@ -575,7 +570,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             reduce(m, Term::list(rest.to_vec()), first.clone(), &a[1])
         }
         ("reduce", 3) => {
-            need_fun(&a[2], 2, "reduce", 3)?;
+            need_fun(&a[2], "reduce", 3)?;
             reduce(m, a[0].clone(), a[1].clone(), &a[2])
         }
         ("reduce_while", 3) => {

@@ -3,8 +3,7 @@
 use super::super::machine::{Machine, NRet};
 use super::super::matcher::strict_eq;
 use super::super::ops;
-use super::super::value::{badarg, exception, fn_clause_error, R};
-use super::enumerable::{to_vec, walk, Items, Walk};
+use super::super::value::{badarg, fn_clause_error, R};
 use super::value;
 use crate::runtime::Term;
 
@@ -28,9 +27,6 @@ pub const FUNS: super::Table = &[
     ("to_integer", 2, true),
     ("keyfind", 3, true),
     ("keydelete", 3, true),
-    ("update_at", 3, false),
-    ("foldl", 3, false),
-    ("foldr", 3, false),
 ];
 
 pub const LISTS: super::Table = &[
@@ -44,13 +40,11 @@ pub const LISTS: super::Table = &[
     ("nth", 2, true),
 ];
 
-fn items(t: &Term) -> R<Vec<Term>> {
+/// The list a `List` function was given, or the FunctionClauseError its guard raises.
+fn items(t: &Term, name: &str, args: &[Term]) -> R<Vec<Term>> {
     match t {
         Term::List(l) => Ok(l.to_vec()),
-        _ => Err(exception(
-            "FunctionClauseError",
-            vec![("message", Term::str("no function clause matching in List"))],
-        )),
+        _ => Err(fn_clause_error(&format!("List.{name}"), args)),
     }
 }
 
@@ -81,38 +75,38 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     let a = &args;
     match (name, a.len()) {
         ("first", 1 | 2) => value(
-            items(&a[0])?
+            items(&a[0], name, a)?
                 .first()
                 .cloned()
                 .unwrap_or_else(|| a.get(1).cloned().unwrap_or_else(Term::nil)),
         ),
         ("last", 1 | 2) => value(
-            items(&a[0])?
+            items(&a[0], name, a)?
                 .last()
                 .cloned()
                 .unwrap_or_else(|| a.get(1).cloned().unwrap_or_else(Term::nil)),
         ),
         ("flatten", 1) => {
             let mut out = Vec::new();
-            flatten(&items(&a[0])?, &mut out, 0)?;
+            flatten(&items(&a[0], name, a)?, &mut out, 0)?;
             value(Term::list(out))
         }
         ("delete", 2) => {
-            let mut v = items(&a[0])?;
+            let mut v = items(&a[0], name, a)?;
             if let Some(i) = v.iter().position(|x| strict_eq(x, &a[1])) {
                 v.remove(i);
             }
             value(Term::list(v))
         }
         ("delete_at", 2) => {
-            let mut v = items(&a[0])?;
+            let mut v = items(&a[0], name, a)?;
             if let Some(i) = index(&a[1], v.len())? {
                 v.remove(i);
             }
             value(Term::list(v))
         }
         ("insert_at", 3) => {
-            let mut v = items(&a[0])?;
+            let mut v = items(&a[0], name, a)?;
             let i = a[1].as_int().ok_or_else(|| badarg(2, "not an integer"))?;
             let at = if i < 0 {
                 (v.len() as i64 + i + 1).max(0) as usize
@@ -123,7 +117,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             value(Term::list(v))
         }
         ("replace_at", 3) => {
-            let mut v = items(&a[0])?;
+            let mut v = items(&a[0], name, a)?;
             if let Some(i) = index(&a[1], v.len())? {
                 v[i] = a[2].clone();
             }
@@ -152,7 +146,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             other => Term::list(vec![other.clone()]),
         }),
         ("zip", 1) => super::r#enum::call(m, "zip", args),
-        ("to_tuple", 1) => value(Term::tuple(items(&a[0])?)),
+        ("to_tuple", 1) => value(Term::tuple(items(&a[0], name, a)?)),
         ("to_string", 1) => value(Term::str(&ops::to_string(&a[0])?)),
         ("to_atom", 1) => value(Term::atom(&ops::to_string(&a[0])?)),
         ("to_integer", 1 | 2) => {
@@ -169,7 +163,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("keyfind", 3) => {
             let pos = usize::try_from(a[2].as_int().unwrap_or(0)).unwrap_or(usize::MAX);
             value(
-                items(&a[0])?
+                items(&a[0], name, a)?
                     .into_iter()
                     .find(|t| {
                         t.as_tuple()
@@ -182,7 +176,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         }
         ("keydelete", 3) => {
             let pos = usize::try_from(a[2].as_int().unwrap_or(0)).unwrap_or(usize::MAX);
-            let mut v = items(&a[0])?;
+            let mut v = items(&a[0], name, a)?;
             if let Some(i) = v.iter().position(|t| {
                 t.as_tuple()
                     .and_then(|x| x.get(pos))
@@ -192,45 +186,9 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             }
             value(Term::list(v))
         }
-        ("update_at", 3) => {
-            let v = items(&a[0])?;
-            match index(&a[1], v.len())? {
-                None => value(a[0].clone()),
-                Some(i) => Ok(Some(super::enumerable::call_then(
-                    a[2].clone(),
-                    vec![v[i].clone()],
-                    move |_, new| {
-                        let mut v = v;
-                        v[i] = new;
-                        Ok(Term::list(v))
-                    },
-                ))),
-            }
-        }
-        ("foldl" | "foldr", 3) => {
-            let mut v = to_vec(&a[0])?;
-            if name == "foldr" {
-                v.reverse();
-            }
-            Ok(Some(walk(
-                m,
-                Walk {
-                    items: Items::of(&Term::list(v))?,
-                    i: 0,
-                    fun: a[2].clone(),
-                    state: a[1].clone(),
-                    args: |item, acc, out| out.extend([item.clone(), acc.clone()]),
-                    step: |acc, _, r| {
-                        *acc = r;
-                        Ok(None)
-                    },
-                    done: Ok,
-                },
-            )?))
-        }
         // :lists
         ("reverse", 1) => {
-            let mut v = items(&a[0])?;
+            let mut v = items(&a[0], name, a)?;
             v.reverse();
             value(Term::list(v))
         }
@@ -251,7 +209,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("sort", 1) => super::r#enum::call(m, "sort", args),
         ("append", 2) => value(ops::binary("++", &a[0], &a[1])?),
         ("nth", 2) => {
-            let v = items(&a[1])?;
+            let v = items(&a[1], name, a)?;
             match a[0].as_int() {
                 Some(i) if i >= 1 => v
                     .get(ops::index(i - 1))

@@ -31,7 +31,6 @@ pub const FUNS: super::Table = &[
     ("ends_with?", 2, true),
     ("replace", 3, true),
     ("replace", 4, true),
-    ("reverse", 1, true),
     ("duplicate", 2, true),
     ("to_atom", 1, true),
     ("to_existing_atom", 1, true),
@@ -40,23 +39,14 @@ pub const FUNS: super::Table = &[
     ("to_float", 1, true),
     ("slice", 2, true),
     ("slice", 3, true),
-    ("at", 2, true),
-    ("first", 1, true),
-    ("last", 1, true),
     ("graphemes", 1, true),
     ("next_grapheme", 1, true),
     ("codepoints", 1, true),
     ("next_codepoint", 1, true),
     ("match?", 2, true),
-    ("pad_leading", 2, true),
-    ("pad_leading", 3, true),
-    ("pad_trailing", 2, true),
-    ("pad_trailing", 3, true),
-    ("split_at", 2, true),
     ("to_charlist", 1, true),
     ("valid?", 1, true),
     ("printable?", 1, true),
-    ("equivalent?", 2, true),
     ("normalize", 2, true),
     ("byte_size", 1, true),
 ];
@@ -139,25 +129,6 @@ fn slice_graphemes(gs: &[&str], start: i64, len: i64) -> String {
         return String::new();
     }
     gs[start as usize..start.saturating_add(len).min(n) as usize].concat()
-}
-
-fn pad(m: &str, x: &str, count: i64, padding: &str, leading: bool) -> String {
-    let len = graphemes::count(x) as i64;
-    if count <= len || padding.is_empty() {
-        return x.to_string();
-    }
-    let need = (count - len) as usize;
-    let fill: String = graphemes::graphemes(padding)
-        .into_iter()
-        .cycle()
-        .take(need)
-        .collect();
-    let _ = m;
-    if leading {
-        format!("{fill}{x}")
-    } else {
-        format!("{x}{fill}")
-    }
 }
 
 /// `String.split/replace/match?` with a regex: `Regex`'s functions (Elixir, in the prelude).
@@ -410,15 +381,6 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             }
             value(Term::str(&out))
         }
-        ("reverse", 1) => {
-            let x = st(0)?;
-            value(Term::str(
-                &graphemes::graphemes(&x)
-                    .into_iter()
-                    .rev()
-                    .collect::<String>(),
-            ))
-        }
         ("duplicate", 2) => {
             let x = st(0)?;
             // :binary.copy/2's words
@@ -487,31 +449,6 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             }
             value(Term::str(&part))
         }
-        ("at", 2) => {
-            let x = st(0)?;
-            let i = a[1].as_int().ok_or_else(|| badarg(2, "not an integer"))?;
-            let gs = graphemes::graphemes(&x);
-            let r = if i < -(gs.len() as i64) {
-                String::new()
-            } else {
-                slice_graphemes(&gs, i, 1)
-            };
-            value(if r.is_empty() {
-                Term::nil()
-            } else {
-                Term::str(&r)
-            })
-        }
-        ("first", 1) => value(
-            graphemes::graphemes(&st(0)?)
-                .first()
-                .map_or_else(Term::nil, |g| Term::str(g)),
-        ),
-        ("last", 1) => value(
-            graphemes::graphemes(&st(0)?)
-                .last()
-                .map_or_else(Term::nil, |g| Term::str(g)),
-        ),
         ("next_grapheme", 1) => {
             let x = st(0)?;
             value(match graphemes::graphemes(&x).first() {
@@ -539,79 +476,12 @@ pub fn call(_m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("to_charlist", 1) => value(Term::list(
             st(0)?.chars().map(|c| Term::Int(c as i64)).collect(),
         )),
-        ("pad_leading" | "pad_trailing", 2 | 3) => {
-            let x = st(0)?;
-            let padding = match a.get(2) {
-                // a list of strings: each is one unit of the padding
-                Some(Term::List(units))
-                    if !units.is_empty() && units.iter().all(|u| u.as_str().is_some()) =>
-                {
-                    let units: Vec<&str> = units.iter().filter_map(Term::as_str).collect();
-                    let x = st(0)?;
-                    let count = a[1].as_int().filter(|c| *c >= 0).unwrap_or(0);
-                    let len = graphemes::count(&x) as i64;
-                    if count > len {
-                        let need = ops::index(count - len).min(ops::MAX_ITEMS);
-                        let widest = units.iter().map(|u| u.len()).max().unwrap_or(1);
-                        if need.saturating_mul(widest) > ops::MAX_STRING_BYTES {
-                            return Err(ops::string_too_big(need.saturating_mul(widest)));
-                        }
-                        ops::note_alloc(need * widest);
-                        let fill: String = units.iter().cycle().take(need).copied().collect();
-                        return value(Term::str(&if name == "pad_leading" {
-                            format!("{fill}{x}")
-                        } else {
-                            format!("{x}{fill}")
-                        }));
-                    }
-                    return value(Term::str(&x));
-                }
-                Some(p) => s(p, name, n)?,
-                None => " ".into(),
-            };
-            let Some(count) = a[1].as_int().filter(|c| *c >= 0) else {
-                // Elixir's pad_leading/2 is pad_leading/3 with " ", and it names /3.
-                // …with the padding split into graphemes, as its clause that failed saw it
-                let graphemes = padding.chars().map(|c| Term::str(&c.to_string())).collect();
-                let given = [a[0].clone(), a[1].clone(), Term::list(graphemes)];
-                return Err(fn_clause_error(&format!("String.{name}"), &given));
-            };
-            if count as u64 > ops::MAX_STRING_BYTES as u64 {
-                return Err(ops::string_too_big(ops::index(count)));
-            }
-            let width = padding
-                .len()
-                .div_ceil(padding.chars().count().max(1))
-                .max(1);
-            ops::note_alloc((count as usize).saturating_mul(width));
-            value(Term::str(&pad(
-                name,
-                &x,
-                count,
-                &padding,
-                name == "pad_leading",
-            )))
-        }
-        ("split_at", 2) => {
-            let chars: Vec<char> = st(0)?.chars().collect();
-            let i = a[1].as_int().ok_or_else(|| badarg(2, "not an integer"))?;
-            let len = chars.len() as i64;
-            let at = if i < 0 { (len + i).max(0) } else { i.min(len) } as usize;
-            value(Term::tuple(vec![
-                Term::str(&chars[..at].iter().collect::<String>()),
-                Term::str(&chars[at..].iter().collect::<String>()),
-            ]))
-        }
         ("valid?", 1) => value(Term::bool(matches!(a[0], Term::Str(_)))),
         // what iex prints in quotes; a binary that is not UTF-8 is not printable
         ("printable?", 1) => match &a[0] {
             Term::Bin(..) => value(Term::bool(false)),
             _ => value(Term::bool(crate::runtime::term::printable(&st(0)?))),
         },
-        ("equivalent?", 2) => {
-            let nfd = |t: &str| normalization::normalize(t, normalization::Form::Nfd);
-            value(Term::bool(nfd(&st(0)?) == nfd(&s(&a[1], name, n)?)))
-        }
         ("normalize", 2) => {
             let form = a[1]
                 .as_atom()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Captures what real iex (Elixir 1.14 on OTP 25: `apt-get install elixir`) prints for each
 # corpus file in tests/fixtures/iex/*.exs, into the matching .out file. The interpreter's
-# test (tests/elixir_corpus.rs) feeds the same lines to the console and compares.
+# test (tests/it/elixir/corpus.rs) feeds the same lines to the console and compares.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v iex >/dev/null || { echo "iex not found: apt-get install elixir" >&2; exit 1; }

@@ -1,5 +1,5 @@
 // Compares a console transcript read from the page with one captured from real iex 1.14
-// (tests/fixtures/iex/*.out), after the same normalization as tests/elixir_corpus.rs:
+// (tests/fixtures/iex/*.out), after the same normalization as tests/it/elixir/corpus.rs:
 // warnings and stack lines dropped, pids, references and fun ids numbered by identity,
 // compiled module bytes as <<BEAM>>. Returns the entries that differ.
 

@@ -3,19 +3,13 @@
 //! run in constant space; deep recursion and huge allocations end in a clear error.
 #![cfg(not(target_arch = "wasm32"))]
 
+use crate::support;
 use proptest::prelude::*;
 use redfour::console::Console;
 use redfour::runtime::Runtime;
-use redfour::store::console_bindings;
-use redfour::store::shopping::{self, StoreConfig};
 
 fn console() -> (Runtime, Console) {
-    let rt = Runtime::new(3);
-    shopping::install(&rt, StoreConfig::in_memory());
-    shopping::boot(&rt).unwrap();
-    let mut c = Console::new(rt.clone());
-    c.register(console_bindings::register);
-    (rt, c)
+    support::console(3)
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The observer's model (src/ui/sim.rs) without a browser: settings, clicks, effects.
 #![cfg(not(target_arch = "wasm32"))]
 
+use crate::support;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -11,13 +12,11 @@ use redfour::ui::crash_story::Beat;
 use redfour::ui::sim::{Action, Settings, Sim};
 
 fn sim(persistence: Persistence) -> Sim {
-    let backend: SharedBackend = Rc::new(RefCell::new(MemoryBackend::default()));
-    let settings = Settings {
+    support::sim(Settings {
         arrivals_per_minute: 0.0,
         persistence,
         ..Settings::default()
-    };
-    Sim::new(settings, backend)
+    })
 }
 
 #[test]
@@ -305,7 +304,7 @@ fn a_give_up_is_told_in_otps_words_with_what_it_cost_and_leaves_no_ghosts() {
          restarted it, with no children."
     );
     // As Elixir 1.14 logs it (tests/fixtures/elixir/supervisor_gives_up.txt).
-    let fixture = include_str!("fixtures/elixir/supervisor_gives_up.txt");
+    let fixture = include_str!("../../fixtures/elixir/supervisor_gives_up.txt");
     assert!(fixture.contains(
         "[error] Child :undefined of Supervisor SessionSupervisor caused shutdown\n** (exit) :reached_max_restart_intensity"
     ));

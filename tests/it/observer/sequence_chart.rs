@@ -3,22 +3,16 @@
 //! starts from the SessionSupervisor's spawn; Mermaid export; charting changes nothing else.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use crate::support;
 
-use redfour::store::session_store::{MemoryBackend, SharedBackend};
 use redfour::ui::sequence::{mermaid, Kind};
 use redfour::ui::sim::{Action, Settings, Sim, SEQ_KEEP};
 
 fn sim() -> Sim {
-    let backend: SharedBackend = Rc::new(RefCell::new(MemoryBackend::default()));
-    Sim::new(
-        Settings {
-            arrivals_per_minute: 0.0,
-            ..Settings::default()
-        },
-        backend,
-    )
+    support::sim(Settings {
+        arrivals_per_minute: 0.0,
+        ..Settings::default()
+    })
 }
 
 fn alice(s: &Sim) -> redfour::runtime::Pid {

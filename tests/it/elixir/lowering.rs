@@ -1,7 +1,7 @@
 //! The lowering pass, seen from the console: module functions are lowered at their first
 //! call and run compiled, what is not lowered yet runs on the tree-walking machine, and the
 //! two hand over to each other without growing the stack. (That both answer as iex does is
-//! `elixir_corpus`, which runs every fixture in both modes.)
+//! `elixir::corpus`, which runs every fixture in both modes.)
 #![cfg(not(target_arch = "wasm32"))]
 
 use redfour::console::Console;

@@ -2,41 +2,18 @@
 //! gives, the language subset, the errors, and arbitrary input that must never panic.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::collections::BTreeMap;
+use crate::support;
 
 use proptest::prelude::*;
 use redfour::console::{Console, SEED_TRANSCRIPT};
 use redfour::runtime::Runtime;
-use redfour::store::console_bindings;
-use redfour::store::shopping::{self, StoreConfig};
 
 fn console() -> (Runtime, Console) {
-    let rt = Runtime::new(9);
-    shopping::install(&rt, StoreConfig::in_memory());
-    shopping::boot(&rt).unwrap();
-    let mut c = Console::new(rt.clone());
-    c.register(console_bindings::register);
-    (rt, c)
+    support::console(9)
 }
 
-/// Replaces each distinct `#PID<0.N.0>` by `#PID<P1>`, `#PID<P2>`… in order of appearance,
-/// so transcripts compare by which pids are the same and which are new.
 fn by_identity(text: &str) -> String {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("#PID<0.") {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let end = tail.find('>').map_or(tail.len(), |e| e + 1);
-        let pid = &tail[..end];
-        let n = seen.len() + 1;
-        let id = *seen.entry(pid.to_string()).or_insert(n);
-        out.push_str(&format!("#PID<P{id}>"));
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
+    support::by_identity(text, "#PID<", "#PID<P")
 }
 
 #[test]
@@ -335,7 +312,7 @@ fn absurd_numbers_and_endless_sleeps_do_not_break_the_console() {
 /// `true`, then a new shell's banner, and numbers lines from 1 again.
 #[test]
 fn a_shell_linked_to_a_killed_session_dies_with_it_and_says_so() {
-    let fixture = include_str!("fixtures/elixir/linked_shell_dies.txt");
+    let fixture = include_str!("../../fixtures/elixir/linked_shell_dies.txt");
     assert!(fixture.contains(
         "iex(3)> ** (EXIT from #PID<0.106.0>) shell process exited with reason: killed\n\nInteractive Elixir (1.14.0)"
     ));

@@ -8,26 +8,14 @@
 //! numbers (compared by identity), and the bytes of a compiled module.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::collections::BTreeMap;
+use crate::support::{by_identity, console};
 
-use redfour::console::{Console, BANNER};
-use redfour::runtime::Runtime;
-use redfour::store::console_bindings;
-use redfour::store::shopping::{self, StoreConfig};
-
-fn console() -> Console {
-    let rt = Runtime::new(9);
-    shopping::install(&rt, StoreConfig::in_memory());
-    shopping::boot(&rt).unwrap();
-    let mut c = Console::new(rt);
-    c.register(console_bindings::register);
-    c
-}
+use redfour::console::BANNER;
 
 /// Runs a corpus file through the console and prints the transcript as piped iex does:
 /// prompts without the input echoed, then the output.
 fn transcript(input: &str) -> String {
-    let mut c = console();
+    let (_rt, mut c) = console(9);
     let mut out = format!("{BANNER}\n");
     let mut seen = 0;
     for line in input.lines() {
@@ -54,24 +42,6 @@ fn transcript(input: &str) -> String {
         }
     }
     out.push_str(&format!("{} ", c.prompt()));
-    out
-}
-
-/// Replaces each distinct `prefix…>` by a numbered placeholder in order of appearance.
-fn by_identity(text: &str, prefix: &str, tag: &str) -> String {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(prefix) {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let end = tail.find('>').map_or(tail.len(), |e| e + 1);
-        let n = seen.len() + 1;
-        let id = *seen.entry(tail[..end].to_string()).or_insert(n);
-        out.push_str(&format!("{tag}{id}>"));
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
     out
 }
 
@@ -241,228 +211,28 @@ fn compare(name: &str, mode: &str, expected: &str, actual: &str) {
     );
 }
 
-#[test]
-fn basic_types() {
-    check("basic_types");
-}
+// one test a fixture, named after it: `build.rs` lists `tests/fixtures/iex/*.exs`
+include!(concat!(env!("OUT_DIR"), "/iex_corpus.rs"));
 
-#[test]
-fn operators() {
-    check("operators");
-}
-
-#[test]
-fn pattern_matching() {
-    check("pattern_matching");
-}
-
-#[test]
-fn case_cond_if() {
-    check("case_cond_if");
-}
-
-#[test]
-fn strings() {
-    check("strings");
-}
-
-#[test]
-fn keywords_and_maps() {
-    check("keywords_maps");
-}
-
-#[test]
-fn modules_and_functions() {
-    check("modules");
-}
-
-#[test]
-fn enum_functions() {
-    check("enum");
-}
-
-/// Enum's functions that take a function, now Elixir in the prelude: their errors, the
-/// order they call the function in, streams, and a module's private helper captured.
-#[test]
-fn enum_functions_written_in_elixir() {
-    check("enum_in_elixir");
-}
-
-#[test]
-fn comprehensions_and_errors() {
-    check("comprehensions_errors");
-}
-
-#[test]
-fn structs_and_attributes() {
-    check("structs_attributes");
-}
-
-#[test]
-fn more_of_the_guide() {
-    check("guide_more");
-}
-
-#[test]
-fn the_posts_session_struct() {
-    check("post_struct");
-}
-
-#[test]
-fn what_learners_type_next() {
-    check("misc");
-}
-
-#[test]
-fn syntax_errors_and_unfinished_lines() {
-    check("syntax_errors");
-}
-
-#[test]
-fn processes_of_the_guide() {
-    check("processes");
-}
-
-#[test]
-fn genserver_agent_and_task_of_the_docs() {
-    check("genserver_agent_task");
-}
-
-#[test]
-fn supervisors_of_the_docs() {
-    check("supervisors");
-}
-
-#[test]
-fn more_of_process_and_supervisor() {
-    check("processes_more");
-}
-
-/// Issue 28's edges: bases out of range, negative counts, results past 64 bits, number
-/// literals at the limits, map keys 1 and 1.0, and syntax errors quoting what was typed.
-#[test]
-fn edges_of_arithmetic_bases_and_literals() {
-    check("edges");
-}
-
-/// A redefined module is seen at once: a closure made before calls the new code, and a
-/// process blocked inside the old code finishes that function in it, then its fully
-/// qualified call runs the new one (as the BEAM's two versions of a module do).
-#[test]
-fn redefinition_is_seen_at_once() {
-    check("redefinition");
-}
-
-#[test]
-fn module_code_compiled_and_tree_walked() {
-    check("compiled");
-}
-
-#[test]
-fn map_set_and_the_preludes_keyword_and_map() {
-    check("map_set");
-}
-
-#[test]
-fn protocols() {
-    check("protocols");
-}
-
-#[test]
-fn streams() {
-    check("streams");
-}
-
-#[test]
-fn binaries() {
-    check("binaries");
-}
-
-#[test]
-fn regexes() {
-    check("regex");
-}
-
-/// Integers past 64 bits: arithmetic, the Integer and Bitwise functions, comparisons with
-/// floats, bitstring segments, map keys and patterns, as iex 1.14 answers them.
-#[test]
-fn big_integers() {
-    check("big_integers");
-}
-
-/// Improper lists (`[1 | 2]`: built, matched, compared, printed) and the List functions
-/// round them: `improper?`, `ascii_printable?/2`, `flatten/2`, `to_charlist`,
-/// `myers_difference/2,3`, as iex 1.14 answers them.
-#[test]
-fn lists() {
-    check("lists");
-}
-
-/// Ranges: the full range `..`, `first..last//step` patterns, printing with and without a
-/// step, and `Range.disjoint?/2` with steps, as iex 1.14 answers them.
-#[test]
-fn ranges() {
-    check("ranges");
-}
-
-/// Dates: the `~D` sigil, `Date`'s arithmetic and printing, and a module as a sorter
-/// (`Enum.sort(dates, Date)`), as iex 1.14 answers them.
-#[test]
-fn datetime_uri_more() {
-    check("datetime_uri_more");
-}
-
-#[test]
-fn normalize_string_io() {
-    check("normalize_string_io");
-}
-
-#[test]
-fn macros() {
-    check("macros");
-}
-
-#[test]
-fn calendar() {
-    check("calendar");
-}
-
-#[test]
-fn dates() {
-    check("dates");
-}
-
-/// Strings by grapheme cluster (`length`, `graphemes`, `reverse`, `slice`, `next_grapheme`),
-/// case modes, distances, `chunk`, `splitter`, empty patterns and list paddings, as iex 1.14
-/// answers them.
-#[test]
-fn strings_unicode() {
-    check("strings_unicode");
-}
-
-/// Times and naive date-times: the `~T` and `~N` sigils, their fields, arithmetic and
-/// printing, as iex 1.14 answers them.
-#[test]
-fn times() {
-    check("times");
-}
-
-#[test]
-fn string_case() {
-    check("string_case");
-}
-
-#[test]
-fn map_in_elixir() {
-    check("map_in_elixir");
-}
-
-#[test]
-fn function_clauses() {
-    check("function_clauses");
-}
-
-#[test]
-fn string_list_in_elixir() {
-    check("string_list_in_elixir");
-}
+// What some of the fixtures hold, where the name does not say it all:
+// - `enum_in_elixir`: Enum's functions that take a function, Elixir in the prelude: their
+//   errors, the order they call the function in, streams, a module's private helper captured.
+// - `edges`: bases out of range, negative counts, results past 64 bits, number literals at
+//   the limits, map keys 1 and 1.0, and syntax errors quoting what was typed.
+// - `redefinition`: a redefined module is seen at once: a closure made before calls the new
+//   code, and a process blocked inside the old code finishes that function in it, then its
+//   fully qualified call runs the new one (as the BEAM's two versions of a module do).
+// - `big_integers`: arithmetic past 64 bits, the Integer and Bitwise functions, comparisons
+//   with floats, bitstring segments, map keys and patterns.
+// - `lists`: improper lists (built, matched, compared, printed) and `improper?`,
+//   `ascii_printable?/2`, `flatten/2`, `to_charlist`, `myers_difference/2,3`.
+// - `ranges`: the full range `..`, `first..last//step` patterns, printing with and without a
+//   step, `Range.disjoint?/2` with steps.
+// - `datetime_uri_more`: the `~D` sigil, `Date`'s arithmetic and printing, a module as a
+//   sorter (`Enum.sort(dates, Date)`), URIs.
+// - `strings_unicode`: strings by grapheme cluster, case modes, distances, `chunk`,
+//   `splitter`, empty patterns and list paddings.
+// - `times`: the `~T` and `~N` sigils, their fields, arithmetic and printing.
+// - `string_case`, `map_in_elixir`, `function_clauses`, `string_list_in_elixir`: Unicode 14
+//   case mapping, floats read back, and the library functions written in Elixir, errors
+//   included ("Attempted function clauses").

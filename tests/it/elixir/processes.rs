@@ -2,19 +2,8 @@
 //! reports, preempted when they spin, and the same run twice from the same inputs.
 #![cfg(not(target_arch = "wasm32"))]
 
-use redfour::console::{Console, BANNER};
-use redfour::runtime::Runtime;
-use redfour::store::console_bindings;
-use redfour::store::shopping::{self, StoreConfig};
-
-fn console(seed: u64) -> (Runtime, Console) {
-    let rt = Runtime::new(seed);
-    shopping::install(&rt, StoreConfig::in_memory());
-    shopping::boot(&rt).unwrap();
-    let mut c = Console::new(rt.clone());
-    c.register(console_bindings::register);
-    (rt, c)
-}
+use crate::support::console;
+use redfour::console::BANNER;
 
 #[test]
 fn a_crash_in_a_spawned_process_is_reported_as_iex_reports_it() {

@@ -3,24 +3,21 @@
 //! shared runs behave; damaged links are refused with a reason.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::cell::RefCell;
+use crate::support;
 use std::rc::Rc;
 
 use proptest::prelude::*;
 use redfour::runtime::Pid;
-use redfour::store::session_store::{MemoryBackend, SharedBackend};
 use redfour::ui::recording::{Input, SharedRun, TICK_MS};
 use redfour::ui::sim::{Action, Settings, Sim, Stop};
 
 fn sim(arrivals: f64, seed: u64) -> Sim {
-    let backend: SharedBackend = Rc::new(RefCell::new(MemoryBackend::default()));
-    let settings = Settings {
+    support::sim(Settings {
         seed,
         arrivals_per_minute: arrivals,
         speed: 5.0,
         ..Settings::default()
-    };
-    Sim::new(settings, backend)
+    })
 }
 
 /// Frames of uneven length, as a browser gives them.

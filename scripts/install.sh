@@ -5,7 +5,7 @@
 #   scripts/install.sh build   # what `trunk serve` / `trunk build` need
 #   scripts/install.sh test    # the above, plus wasm-pack, Chromium and its driver
 #
-# Versions and traps: see README.md, "Toolchain". Everything is printed as it happens;
+# Versions and traps: see docs/toolchain.md. Everything is printed as it happens;
 # a failure names the piece that could not be installed.
 set -euo pipefail
 

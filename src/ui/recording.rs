@@ -24,7 +24,7 @@ pub const TICK_MS: u64 = 10;
 pub const TICK_STEP_BUDGET: usize = 20_000;
 /// The version of the link and file formats.
 pub const FORMAT_VERSION: u32 = 1;
-/// Links and files longer than this are refused (a run's log is small: see README).
+/// Links and files longer than this are refused (a run's log is small: see docs/time-travel.md).
 pub const MAX_RUN_BYTES: usize = 256 * 1024;
 /// A run longer than this (virtual time) is refused: replaying it would hold up the page.
 pub const MAX_RUN_TICKS: u64 = 4 * 3600 * 1000 / TICK_MS;

@@ -119,6 +119,10 @@ for (const [policy, fate, reduced] of [
     const want = `restarted by Redfour.SessionSupervisor · ${oldPid} → ${newPid} · ${fate}`;
     if (caption !== want) throw new Error(`caption ${JSON.stringify(caption)}, want ${JSON.stringify(want)}`);
     await floorShot(page, `crash-fate-${policy}.png`);
+    // the README's picture: the post's question answered on the floor (the cart is gone)
+    if (policy === 'none') {
+      await page.locator('[data-testid="region-floor"]').screenshot({ path: join(here, '..', '..', 'docs', 'floor-crash.png') });
+    }
   });
 }
 

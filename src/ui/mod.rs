@@ -1,7 +1,9 @@
 //! The observer, in Yew. Components read snapshots of the runtime and send it commands;
 //! they never reach into its internals.
 
+pub mod actions;
 pub mod app;
+pub mod books;
 pub mod charts;
 pub mod checkpoints;
 pub mod console_view;
@@ -14,10 +16,12 @@ pub mod floor_scene;
 pub mod frame_pacer;
 pub mod inspector;
 pub mod local_storage;
+pub mod markers;
 pub mod process_table;
 pub mod recording;
 pub mod sequence;
 pub mod sequence_view;
+pub mod settings;
 pub mod sim;
 pub mod timeline;
 pub mod trace_view;

@@ -8,7 +8,6 @@
 //! Positions on the floor are derived from session state and wall time here: the runtime
 //! knows nothing of pixels.
 
-use crate::runtime::float_parse::parse_f64;
 use crate::sorted_map::{SortedMap, SortedSet};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
@@ -23,14 +22,19 @@ use crate::store::customers::{self, SimConfig};
 use crate::store::sales::Figures;
 use crate::store::session;
 use crate::store::session_store::SharedBackend;
-use crate::store::shopping::{self, Persistence, StoreConfig};
+use crate::store::shopping::{self, StoreConfig};
 
+pub use super::actions::{Action, Stop};
+use super::books::Books;
 use super::checkpoints::{self, Parked, WorkMarks, MIN_GAP_POLLS};
 use super::crash_story::{Beat, CrashStory};
 use super::floor_plan;
 pub use super::frame_pacer::FrameClock;
 use super::frame_pacer::FramePacer;
+pub use super::markers::{Marker, MarkerKind, MARKERS_KEEP};
 use super::recording::{Input, Recording, SharedRun, TICK_MS, TICK_STEP_BUDGET};
+use super::settings::in_range;
+pub use super::settings::{Settings, ARRIVALS_RANGE, CHAOS_RANGE, SPEED_RANGE};
 use crate::store::session_store::MemoryBackend;
 
 /// Steps the scheduler may take per frame (about 2–4 ms of work in the browser).
@@ -40,208 +44,6 @@ pub const FRAME_STEP_BUDGET: usize = 20_000;
 pub const TRACE_KEEP: usize = 5_000;
 /// Chart samples kept (one per virtual second).
 pub const SAMPLES_KEEP: usize = 120;
-
-/// The observer's settings: they survive a reload and can be shared as a URL.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Settings {
-    pub seed: u64,
-    /// Virtual time per wall time, 0.25 to 100.
-    pub speed: f64,
-    pub arrivals_per_minute: f64,
-    pub chaos_per_minute: f64,
-    pub persistence: Persistence,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            seed: 4,
-            speed: 1.0,
-            arrivals_per_minute: 12.0,
-            chaos_per_minute: 0.0,
-            persistence: Persistence::None,
-        }
-    }
-}
-
-impl Settings {
-    /// `seed=4&speed=1&arrivals=12&chaos=0&persistence=none`
-    pub fn to_query(&self) -> String {
-        format!(
-            "seed={}&speed={}&arrivals={}&chaos={}&persistence={}",
-            self.seed,
-            self.speed,
-            self.arrivals_per_minute,
-            self.chaos_per_minute,
-            match self.persistence {
-                Persistence::None => "none",
-                Persistence::Snapshot => "snapshot",
-            }
-        )
-    }
-
-    /// Reads a query string over these settings; unknown or malformed values are ignored.
-    pub fn with_query(self, query: &str) -> Self {
-        self.with_query_checked(query, "the address").0
-    }
-
-    /// Reads a query string over these settings. A value that is not a finite number inside
-    /// its control's range (or not a known policy, or not a seed) is refused: the setting
-    /// keeps its value, and a notice for the person says what was ignored (`source` says
-    /// where it came from: "the address", "your saved settings").
-    pub fn with_query_checked(mut self, query: &str, source: &str) -> (Self, Vec<String>) {
-        let mut notices = Vec::new();
-        let mut refuse = |key: &str, value: &str, rule: &str, kept: String| {
-            let shown: String = value.chars().take(24).collect();
-            notices.push(format!(
-                "Ignored {key}={shown} from {source}: {rule}; using {kept}."
-            ));
-        };
-        for pair in query.trim_start_matches('?').split('&') {
-            let Some((k, v)) = pair.split_once('=') else {
-                continue;
-            };
-            let number = |range: (f64, f64)| {
-                parse_f64(v).filter(|x| x.is_finite() && *x >= range.0 && *x <= range.1)
-            };
-            match k {
-                "seed" => match v.parse() {
-                    Ok(x) => self.seed = x,
-                    Err(_) => refuse(
-                        k,
-                        v,
-                        "the seed is a whole number from 0",
-                        self.seed.to_string(),
-                    ),
-                },
-                "speed" => match number(SPEED_RANGE) {
-                    Some(x) => self.speed = x,
-                    None => refuse(
-                        k,
-                        v,
-                        "speed is a number from 0.25 to 100",
-                        format!("{}×", self.speed),
-                    ),
-                },
-                "arrivals" => match number(ARRIVALS_RANGE) {
-                    Some(x) => self.arrivals_per_minute = x,
-                    None => refuse(
-                        k,
-                        v,
-                        "arrivals are 0 to 600 customers a minute",
-                        format!("{}/min", self.arrivals_per_minute),
-                    ),
-                },
-                "chaos" => match number(CHAOS_RANGE) {
-                    Some(x) => self.chaos_per_minute = x,
-                    None => refuse(
-                        k,
-                        v,
-                        "chaos is 0 to 60 kills a minute",
-                        format!("{}/min", self.chaos_per_minute),
-                    ),
-                },
-                "persistence" => match v {
-                    "none" => self.persistence = Persistence::None,
-                    "snapshot" => self.persistence = Persistence::Snapshot,
-                    _ => refuse(
-                        k,
-                        v,
-                        "persistence is none or snapshot",
-                        self.persistence.to_term().to_string(),
-                    ),
-                },
-                _ => {}
-            }
-        }
-        (self, notices)
-    }
-}
-
-/// The controls' own ranges: a setting outside them is never taken, from anywhere.
-pub const SPEED_RANGE: (f64, f64) = (0.25, 100.0);
-pub const ARRIVALS_RANGE: (f64, f64) = (0.0, 600.0);
-pub const CHAOS_RANGE: (f64, f64) = (0.0, 60.0);
-
-fn in_range(x: f64, range: (f64, f64)) -> Option<f64> {
-    x.is_finite().then(|| x.clamp(range.0, range.1))
-}
-
-/// What the page can ask for.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Action {
-    /// An animation frame: wall milliseconds since the last one.
-    Frame(f64),
-    TogglePlay,
-    /// One step: 100 virtual ms.
-    Step,
-    SetSpeed(f64),
-    SetArrivals(f64),
-    SetChaos(f64),
-    SetPersistence(Persistence),
-    /// Start again from a seed.
-    Reset(u64),
-    /// Crash a process: `Process.exit(pid, :kill)`.
-    Kill(Pid),
-    /// Crash a customer's current Session, by key (a click on the floor).
-    KillKey(String),
-    /// Chart (or stop charting) a customer's current Session, by key (S or alt-click on the
-    /// floor).
-    ChartKey(String),
-    DismissEscalation,
-    Select(Option<Pid>),
-    /// `Application.start(:shopping)` after it stopped.
-    StartApp,
-    /// Starts `n` idle sessions at once (for the benchmark and tests).
-    AddSessions(usize),
-    /// Lets `n` shoppers in at once: each starts its session and shops (the "+N shoppers"
-    /// buttons).
-    AdmitShoppers(usize),
-    DismissMessage,
-    /// A line (or a paste) typed into the console.
-    ConsoleSubmit(String),
-    /// Types the seed's iex session into the console, one line at a time.
-    PlaySeed,
-    /// Interrupts a line that is still running (kills the shell, as iex's Ctrl-C).
-    ConsoleInterrupt,
-    /// The page has brought the observer into view after `:observer.start`.
-    ObserverShown,
-    /// Shows the run as it was at this virtual instant (ms): the timeline.
-    Seek(u64),
-    /// One timeline event back (`,`) or forward (`.`).
-    SeekEvent(bool),
-    /// Back to the present, which goes on.
-    Live,
-    /// Back to the timeline a fork left, until the next input.
-    OtherTimeline,
-    /// Replays a shared run (a link or a file) to its instant.
-    Open(Box<SharedRun>),
-    /// A message for the person (a file that could not be read, …).
-    Notify(String),
-    /// Adds a process to the sequence chart (or takes it out): its messages are traced.
-    ChartToggle(Pid),
-    /// Empties the sequence chart.
-    ChartClear,
-}
-
-/// Where a replay stops.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Stop {
-    /// After this many ticks (a shared run: exactly where it was shared).
-    Tick(u64),
-    /// At the first tick that reaches this virtual instant, in ms (the timeline).
-    Time(u64),
-}
-
-impl Stop {
-    /// The virtual instant it stands for, in ms.
-    pub fn ms(self) -> u64 {
-        match self {
-            Stop::Tick(t) => t * TICK_MS,
-            Stop::Time(ms) => ms,
-        }
-    }
-}
 
 /// Wall ms between two lines when the console types the seed's transcript.
 pub const SEED_TYPING_MS: f64 = 900.0;
@@ -448,9 +250,7 @@ pub struct Sim {
     prune_pid_names_at: usize,
     /// The books over the whole run: those of Sales processes that have gone (an application
     /// restart starts a new, empty Sales), plus the current one's.
-    books_before: Figures,
-    books_now: Figures,
-    books_pid: Option<Pid>,
+    books: Books,
     /// Restarts by any supervisor in this run.
     restarts_seen: i64,
     /// Customers turned away while the application was down.
@@ -558,19 +358,6 @@ struct ChartCache {
     fed: u64,
 }
 
-/// A moment on the timeline.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Marker {
-    /// Virtual ms.
-    pub at: u64,
-    /// `crash`, `restart`, `give-up`, `app-stop`, `console`, `sale`.
-    pub kind: &'static str,
-    pub text: String,
-}
-
-/// Timeline markers kept, at most (the oldest go first).
-pub const MARKERS_KEEP: usize = 50_000;
-
 /// A session nobody touches for this long ends by itself, its cart abandoned (virtual ms).
 /// Customers who walk away without buying leave their session behind; after this long the
 /// books count it as abandoned.
@@ -660,9 +447,7 @@ impl Sim {
             last_restarted: PidMap::default(),
             pid_names: PidMap::default(),
             prune_pid_names_at: PID_NAMES_KEEP,
-            books_before: Figures::default(),
-            books_now: Figures::default(),
-            books_pid: None,
+            books: Books::default(),
             restarts_seen: 0,
             turned_away: 0,
             flashes: SortedMap::new(),
@@ -708,7 +493,7 @@ impl Sim {
         self.reduce(action);
         // After anything but a frame the header's figures are read at once.
         if !is_frame {
-            self.read_books();
+            self.books.read(&self.rt);
         }
     }
 
@@ -913,7 +698,7 @@ impl Sim {
                 self.rt.run_until_idle();
             }
             Input::Console(text) => {
-                self.mark(self.rt.now(), "console", input.describe());
+                self.mark(self.rt.now(), MarkerKind::Console, input.describe());
                 self.console.submit(text);
             }
             Input::Interrupt => {
@@ -964,7 +749,7 @@ impl Sim {
         }
     }
 
-    fn mark(&mut self, at: u64, kind: &'static str, text: String) {
+    fn mark(&mut self, at: u64, kind: MarkerKind, text: String) {
         if self.markers.len() >= MARKERS_KEEP {
             self.markers.drain(..MARKERS_KEEP / 10);
         }
@@ -1097,7 +882,7 @@ impl Sim {
                 self.tidy();
             }
             if due {
-                self.read_books();
+                self.books.read(&self.rt);
                 self.sample();
             }
         }
@@ -1592,8 +1377,8 @@ impl Sim {
     fn absorb(&mut self) {
         self.absorb_trace();
         // The books ten times a second (reading Sales's state builds its figures as a term).
-        if self.absorbs % 6 == 0 || self.books_pid.is_none() {
-            self.read_books();
+        if self.absorbs % 6 == 0 || !self.books.has_source() {
+            self.books.read(&self.rt);
         }
         self.read_carts();
         self.refresh_snapshot(LARGE_SNAPSHOT_MS);
@@ -1781,27 +1566,10 @@ impl Sim {
         text
     }
 
-    /// Reads the Sales books; a new Sales process (after an application restart) starts
-    /// from zero, so the gone one's figures are kept.
-    fn read_books(&mut self) {
-        let pid = self.rt.whereis(crate::store::sales::NAME);
-        if pid != self.books_pid {
-            self.books_before = self.books_before.plus(&self.books_now);
-            self.books_now = Figures::default();
-            self.books_pid = pid;
-        }
-        if pid.is_some() {
-            self.books_now = shopping::figures(&self.rt);
-        }
-    }
-
     /// The store's figures over the whole run (they never go back), with restarts by any
     /// supervisor.
     pub fn books(&self) -> Figures {
-        Figures {
-            restarts: self.restarts_seen,
-            ..self.books_before.plus(&self.books_now)
-        }
+        self.books.total(self.restarts_seen)
     }
 
     fn is_session(&self, pid: Pid) -> bool {
@@ -1884,7 +1652,7 @@ impl Sim {
                 if !signal::is_clean(reason) {
                     self.mark(
                         at_ms,
-                        "crash",
+                        MarkerKind::Crash,
                         format!("{key} {} crashed: {reason}", pid.short()),
                     );
                     // A crash: the story starts; the supervisor's restart fills it in.
@@ -1940,7 +1708,7 @@ impl Sim {
                 self.restarts_seen += 1;
                 self.mark(
                     at_ms,
-                    "restart",
+                    MarkerKind::Restart,
                     format!(
                         "{} restarted {child}: {} → {}",
                         self.pid_names
@@ -1988,7 +1756,7 @@ impl Sim {
                         .map_or_else(|| supervisor.short(), |n| n.to_string()),
                     within_ms / 1000
                 );
-                self.mark(at_ms, "give-up", gave_up);
+                self.mark(at_ms, MarkerKind::GiveUp, gave_up);
                 let name = self
                     .pid_names
                     .get(supervisor)
@@ -2043,10 +1811,10 @@ impl Sim {
             Event::Note { kind, text, .. }
                 if kind.as_ref() == "application" && text.contains("exited") =>
             {
-                self.mark(at_ms, "app-stop", text.to_string());
+                self.mark(at_ms, MarkerKind::AppStop, text.to_string());
             }
             Event::Note { kind, text, .. } if kind.as_ref() == "sale" => {
-                self.mark(at_ms, "sale", text.to_string());
+                self.mark(at_ms, MarkerKind::Sale, text.to_string());
                 // "sale #3 to :customer_5: 4 items, $56.00"
                 if let Some(rest) = text.split_once(" to :").map(|(_, r)| r) {
                     if let Some((key, _)) = rest.split_once(": ") {

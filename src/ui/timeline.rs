@@ -16,17 +16,6 @@ use super::sim::{Action, Marker};
 /// event of each slot shown (a give-up before a crash before a sale).
 const MARKER_SLOTS: usize = 240;
 
-fn rank(kind: &str) -> u8 {
-    match kind {
-        "give-up" => 6,
-        "app-stop" => 5,
-        "crash" => 4,
-        "restart" => 3,
-        "console" => 2,
-        _ => 1,
-    }
-}
-
 /// The markers to draw: one per slot, the highest-ranked (the first of equals).
 fn visible_markers(markers: &[Marker], end: u64) -> Vec<&Marker> {
     let mut slots: Vec<Option<&Marker>> = vec![None; MARKER_SLOTS];
@@ -34,7 +23,7 @@ fn visible_markers(markers: &[Marker], end: u64) -> Vec<&Marker> {
     for m in markers {
         let i = ((m.at.min(span) as u128 * (MARKER_SLOTS as u128 - 1)) / span as u128) as usize;
         match slots[i] {
-            Some(old) if rank(old.kind) >= rank(m.kind) => {}
+            Some(old) if old.kind.rank() >= m.kind.rank() => {}
             _ => slots[i] = Some(m),
         }
     }
@@ -281,8 +270,8 @@ pub fn timeline() -> Html {
                         let left = format!("left: {:.3}%", at as f64 * 100.0 / end.max(1) as f64);
                         let text = format!("{} · {}", seconds(at), m.text);
                         html! {
-                            <span class={classes!("marker", m.kind)} style={left} title={text}
-                                data-testid="timeline-marker" data-kind={m.kind} data-at={at.to_string()}
+                            <span class={classes!("marker", m.kind.name())} style={left} title={text}
+                                data-testid="timeline-marker" data-kind={m.kind.name()} data-at={at.to_string()}
                                 onclick={d.reform(move |_| Action::Seek(at))}></span>
                         }
                     }) }

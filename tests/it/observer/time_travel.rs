@@ -9,7 +9,7 @@ use std::rc::Rc;
 use proptest::prelude::*;
 use redfour::runtime::Pid;
 use redfour::ui::recording::{Input, SharedRun, TICK_MS};
-use redfour::ui::sim::{Action, Settings, Sim, Stop};
+use redfour::ui::sim::{Action, MarkerKind, Settings, Sim, Stop};
 
 fn sim(arrivals: f64, seed: u64) -> Sim {
     support::sim(Settings {
@@ -84,7 +84,7 @@ fn scrubbing_back_shows_the_old_pid_alive_with_its_cart_and_the_end_shows_the_ne
     assert!(
         s.run_markers()
             .iter()
-            .any(|m| m.kind == "crash" && m.at >= t1),
+            .any(|m| m.kind == MarkerKind::Crash && m.at >= t1),
         "the timeline still shows the crash to come"
     );
 

@@ -32,6 +32,7 @@ use super::floor_plan;
 pub use super::frame_pacer::FrameClock;
 use super::frame_pacer::FramePacer;
 pub use super::markers::{Marker, MarkerKind, MARKERS_KEEP};
+use super::pid_names::PidNames;
 use super::recording::{Input, Recording, SharedRun, TICK_MS, TICK_STEP_BUDGET};
 use super::settings::in_range;
 pub use super::settings::{Settings, ARRIVALS_RANGE, CHAOS_RANGE, SPEED_RANGE};
@@ -243,11 +244,8 @@ pub struct Sim {
     /// The child each supervisor restarted last.
     last_restarted: PidMap<Rc<str>>,
     /// What to call each pid (registered name, a session's key, or its module), for the
-    /// trace, captions and banners. Dead pids stay while the kept trace mentions them.
-    pid_names: PidMap<Rc<str>>,
-    /// Size at which they are next pruned (twice what a prune left, so a crowd of live
-    /// processes is not scanned at every spawn).
-    prune_pid_names_at: usize,
+    /// trace, captions and banners.
+    pid_names: PidNames,
     /// The books over the whole run: those of Sales processes that have gone (an application
     /// restart starts a new, empty Sales), plus the current one's.
     books: Books,
@@ -369,8 +367,6 @@ pub const SNAPSHOT_EVERY_FRAME_UP_TO: usize = 5_000;
 pub const SNAPSHOT_LARGE_FROM: usize = 20_000;
 pub const SNAPSHOT_MEDIUM_MS: f64 = 250.0;
 pub const LARGE_SNAPSHOT_MS: f64 = 1_000.0;
-/// Pid names kept for the trace (about a trace's worth of processes).
-pub const PID_NAMES_KEEP: usize = 4 * TRACE_KEEP;
 /// Carts read per frame, at most (every one, up to this many customers).
 pub const CART_READS_PER_FRAME: usize = 20_000;
 /// How long a restart flashes in the tree, in wall ms.
@@ -445,8 +441,7 @@ impl Sim {
             escalation: None,
             storage_failing: None,
             last_restarted: PidMap::default(),
-            pid_names: PidMap::default(),
-            prune_pid_names_at: PID_NAMES_KEEP,
+            pid_names: PidNames::default(),
             books: Books::default(),
             restarts_seen: 0,
             turned_away: 0,
@@ -1535,35 +1530,13 @@ impl Sim {
 
     /// What the trace calls a pid: its registered name (a session's key), else its module.
     pub fn pid_name(&self, pid: Pid) -> Option<&str> {
-        self.pid_names.get(&pid).map(|s| s.as_ref())
-    }
-
-    /// Forgets the names of dead processes the kept trace no longer mentions (live ones,
-    /// the long-lived supervisors first of all, keep theirs).
-    fn prune_pid_names(&mut self) {
-        let mentioned =
-            SortedSet::from_unsorted(self.trace.iter().flat_map(|e| e.event.pids()).collect());
-        let rt = &self.rt;
-        self.pid_names
-            .retain(|pid, _| rt.alive(*pid) || mentioned.contains(pid));
-        self.prune_pid_names_at = (2 * self.pid_names.len()).max(PID_NAMES_KEEP);
+        self.pid_names.get(pid).map(|s| s.as_ref())
     }
 
     /// An event as the trace prints it, each pid followed by its name:
     /// `exit #PID<0.96.0> (customer_5) reason :killed`.
     pub fn describe(&self, event: &Event) -> String {
-        let mut text = event.to_string();
-        let mut pids = event.pids();
-        crate::sorting::sort(&mut pids);
-        pids.dedup();
-        for pid in pids {
-            if let Some(name) = self.pid_name(pid) {
-                // `#PID<0.8.0>` is never part of `#PID<0.84.0>`: the form ends in `.0>`.
-                let shown = pid.to_string();
-                text = text.replace(&shown, &format!("{shown} ({name})"));
-            }
-        }
-        text
+        self.pid_names.describe(event)
     }
 
     /// The store's figures over the whole run (they never go back), with restarts by any
@@ -1620,22 +1593,10 @@ impl Sim {
 
     fn absorb_event(&mut self, event: &Event, at_ms: u64) {
         let wall = self.wall_ms;
+        self.pid_names.absorb(event, &self.trace, &self.rt);
         match event {
-            Event::Spawn {
-                pid,
-                label: Some(label),
-                ..
-            } => {
-                self.pid_names.insert(*pid, label.clone());
-                if self.pid_names.len() > self.prune_pid_names_at {
-                    self.prune_pid_names();
-                }
-            }
-            Event::Register { name, pid } => {
-                self.pid_names.insert(*pid, name.clone());
-                if self.is_session(*pid) {
-                    self.session_registered(name, *pid);
-                }
+            Event::Register { name, pid } if self.is_session(*pid) => {
+                self.session_registered(name, *pid);
             }
             Event::Exit { pid, reason } => {
                 self.unsupervised.remove(pid);
@@ -1711,15 +1672,13 @@ impl Sim {
                     MarkerKind::Restart,
                     format!(
                         "{} restarted {child}: {} → {}",
-                        self.pid_names
-                            .get(supervisor)
-                            .map_or_else(|| supervisor.short(), |n| n.to_string()),
+                        self.pid_names.name_or_short(*supervisor),
                         old.short(),
                         new.short()
                     ),
                 );
                 self.last_restarted.insert(*supervisor, child.clone());
-                let by = self.pid_names.get(supervisor).cloned();
+                let by = self.pid_names.get(*supervisor).cloned();
                 if self.selected == Some(*old) {
                     // The inspector follows the same child to its successor.
                     self.selected = Some(*new);
@@ -1751,15 +1710,13 @@ impl Sim {
                 self.flashes.insert(*supervisor, wall);
                 let gave_up = format!(
                     "{} gave up: more than {restarts} restarts in {} s",
-                    self.pid_names
-                        .get(supervisor)
-                        .map_or_else(|| supervisor.short(), |n| n.to_string()),
+                    self.pid_names.name_or_short(*supervisor),
                     within_ms / 1000
                 );
                 self.mark(at_ms, MarkerKind::GiveUp, gave_up);
                 let name = self
                     .pid_names
-                    .get(supervisor)
+                    .get(*supervisor)
                     .cloned()
                     .unwrap_or_else(|| Rc::from(supervisor.to_string()));
                 let (sessions, items) = if name.as_ref() == shopping::SESSION_SUPERVISOR

@@ -416,7 +416,7 @@ async fn sequence_chart_scroll() {
         s.apply(Action::ChartToggle(catalog));
         s.apply(Action::AddSessions(300));
         let mut frames = 0;
-        while s.seq_log.len() < SEQ_KEEP && frames < 20_000 {
+        while s.sequence.events.len() < SEQ_KEEP && frames < 20_000 {
             s.apply(Action::Frame(100.0));
             frames += 1;
         }

@@ -569,7 +569,7 @@ pub fn floor(_props: &FloorProps) -> Html {
         let (left, top) = (spot.x, spot.y);
         let live_pid = c.pid;
         let inspect = dispatch.reform(move |_: MouseEvent| Action::Select(Some(live_pid)));
-        let charted = sim.charted.contains(&live_pid.number());
+        let charted = sim.sequence.charted.contains(&live_pid.number());
         let chart = dispatch.reform(move |_: MouseEvent| Action::ChartToggle(live_pid));
         Some(html! {
             <div class="customer-card" data-testid="customer-card" style={format!("left:{left:.0}px;top:{top:.0}px")}>

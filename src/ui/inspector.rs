@@ -51,7 +51,7 @@ pub fn inspector() -> Html {
                     .map(|e| format!("{:>9.3}s  {}", e.time as f64 / 1000.0, e.event))
                     .collect();
                 let kill = ctx.dispatch.reform(move |_| Action::Kill(pid));
-                let charted = sim.charted.contains(&pid.number());
+                let charted = sim.sequence.charted.contains(&pid.number());
                 let chart = ctx.dispatch.reform(move |_| Action::ChartToggle(pid));
                 html! {
                     <>

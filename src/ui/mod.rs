@@ -21,6 +21,7 @@ pub mod pid_names;
 pub mod process_table;
 pub mod recording;
 pub mod sequence;
+pub mod sequence_log;
 pub mod sequence_view;
 pub mod settings;
 pub mod sim;

@@ -174,7 +174,7 @@ pub fn process_table() -> Html {
                                 }
                             })
                         };
-                        let charted = sim.charted.contains(&pid.number());
+                        let charted = sim.sequence.charted.contains(&pid.number());
                         let class = classes!("tr", (selected == Some(pid)).then_some("selected"), charted.then_some("charted"));
                         html! {
                             <div class={class} role="row" aria-rowindex={(first + i + 2).to_string()} data-testid="process-row" data-pid={pid.short()}

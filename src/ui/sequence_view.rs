@@ -244,7 +244,7 @@ pub fn sequence_view() -> Html {
     let (x_lo, x_hi) = (left - COL, left + seen + COL);
     let x = |pid| column_x(&chart, pid);
     let in_view = |lx: f64| lx >= x_lo && lx <= x_hi;
-    let body = if sim.charted.is_empty() {
+    let body = if sim.sequence.charted.is_empty() {
         html! {
             <p class="empty" data-testid="sequence-empty">
                 { "Choose processes to chart: press " }<kbd>{ "S" }</kbd>
@@ -323,7 +323,7 @@ pub fn sequence_view() -> Html {
         <section class="region sequence" aria-labelledby="sequence-title" data-testid="region-sequence">
             <h2 id="sequence-title">{ "Sequence chart" }</h2>
             <p class="panel-note">{ "The messages of the processes you chose, in virtual-time order: a call and its reply (dashed), casts, sends, exit signals, :DOWNs, spawns. A restarted process's lifeline ends with ✕ and its reason; its successor starts from the supervisor's spawn. Hover or focus an arrow for its whole message." }</p>
-            if !sim.charted.is_empty() {
+            if !sim.sequence.charted.is_empty() {
                 <div class="sequence-actions">
                     <button onclick={copy} data-testid="sequence-mermaid">{ if *copied { "Copied" } else { "Copy as Mermaid" } }</button>
                     <button onclick={export_svg}>{ "Export SVG" }</button>
@@ -335,7 +335,7 @@ pub fn sequence_view() -> Html {
                 </div>
             }
             { body }
-            if !sim.charted.is_empty() && *show_text {
+            if !sim.sequence.charted.is_empty() && *show_text {
                 <pre class="mermaid" data-testid="sequence-mermaid-text" tabindex="0" aria-label="The chart as Mermaid text">{ mermaid(&chart) }</pre>
             }
         </section>

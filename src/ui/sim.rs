@@ -9,7 +9,6 @@
 //! knows nothing of pixels.
 
 use crate::sorted_map::{SortedMap, SortedSet};
-use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
@@ -34,6 +33,8 @@ use super::frame_pacer::FramePacer;
 pub use super::markers::{Marker, MarkerKind, MARKERS_KEEP};
 use super::pid_names::PidNames;
 use super::recording::{Input, Recording, SharedRun, TICK_MS, TICK_STEP_BUDGET};
+use super::sequence_log::SequenceLog;
+pub use super::sequence_log::SEQ_KEEP;
 use super::settings::in_range;
 pub use super::settings::{Settings, ARRIVALS_RANGE, CHAOS_RANGE, SPEED_RANGE};
 use crate::store::session_store::MemoryBackend;
@@ -286,15 +287,8 @@ pub struct Sim {
     /// A replay too long for one frame (a seek far back in a busy run, a shared link): the
     /// page shows it as it goes and each frame takes it further (`REPLAY_SLICE_MS`).
     fast_forward: Option<FastForward>,
-    /// The sequence chart's processes (pid numbers), and the successors of those restarted
-    /// (the predecessors stay: their lifelines end in the chart).
-    pub charted: SortedSet<u32>,
-    /// The events of the charted processes, oldest first (at most `SEQ_KEEP`).
-    pub seq_log: VecDeque<TraceEvent>,
-    /// Events ever pushed to `seq_log` (the chart's cache follows them).
-    seq_pushed: u64,
-    /// The chart as last built, fed since with the new events only.
-    chart_cache: RefCell<ChartCache>,
+    /// The sequence chart's processes and their events.
+    pub sequence: SequenceLog,
     /// A tick cut short by the end of a frame, to go on with in the next.
     advancing: Option<Advancing>,
     /// The trace hash as the tick under way started.
@@ -338,22 +332,6 @@ pub struct Replay {
     pub opening: bool,
     /// The virtual instant it set out from: 0, or a checkpoint's.
     pub from_ms: u64,
-}
-
-/// Events the sequence chart keeps, at most.
-pub const SEQ_KEEP: usize = 10_000;
-/// Rows the chart may hold beyond `SEQ_KEEP` before its oldest are let go (a few at a time
-/// would move the whole chart at every refresh).
-const CHART_SLACK: usize = 1_000;
-
-/// The sequence chart, built once and fed the events logged since.
-#[derive(Default)]
-struct ChartCache {
-    builder: super::sequence::Builder,
-    /// The charted processes it was built for (`None`: to be built again).
-    chosen: Option<SortedSet<u32>>,
-    /// `seq_pushed` when it was last fed.
-    fed: u64,
 }
 
 /// A session nobody touches for this long ends by itself, its cart abandoned (virtual ms).
@@ -462,10 +440,7 @@ impl Sim {
             replaying: false,
             replay_note: None,
             fast_forward: None,
-            charted: SortedSet::new(),
-            seq_log: VecDeque::new(),
-            seq_pushed: 0,
-            chart_cache: RefCell::default(),
+            sequence: SequenceLog::default(),
             advancing: None,
             tick_hash: 0,
             pacer: None,
@@ -560,25 +535,8 @@ impl Sim {
             Action::AdmitShoppers(n) => self.input(Input::Admit(n as u32)),
             Action::DismissMessage => self.message = None,
             Action::Notify(text) => self.message = Some(text),
-            Action::ChartToggle(pid) => {
-                let n = pid.number();
-                let on = !self.charted.remove(&n);
-                if on {
-                    self.charted.insert(n);
-                }
-                self.rt.trace_process(pid, on);
-                if self.charted.is_empty() {
-                    self.seq_log.clear();
-                }
-                self.chart_cache.borrow_mut().chosen = None;
-            }
-            Action::ChartClear => {
-                for n in std::mem::take(&mut self.charted) {
-                    self.rt.trace_process(self.rt.pid_from_number(n), false);
-                }
-                self.seq_log.clear();
-                self.chart_cache.borrow_mut().chosen = None;
-            }
+            Action::ChartToggle(pid) => self.sequence.toggle(pid, &self.rt),
+            Action::ChartClear => self.sequence.clear(&self.rt),
             Action::ConsoleSubmit(text) => self.input(Input::Console(text)),
             Action::PlaySeed => {
                 self.seed_queue = SEED_TRANSCRIPT.iter().copied().collect();
@@ -908,7 +866,7 @@ impl Sim {
         sim.run.storage = run.storage.clone();
         sim.pending = run.inputs.iter().cloned().collect();
         for n in charted {
-            sim.charted.insert(*n);
+            sim.sequence.charted.insert(*n);
             sim.rt.trace_process(sim.rt.pid_from_number(*n), true);
         }
         sim
@@ -1121,7 +1079,7 @@ impl Sim {
             cp.replay_note = None;
             return *cp;
         }
-        Sim::replay_start(&self.run, &self.charted)
+        Sim::replay_start(&self.run, &self.sequence.charted)
     }
 
     /// Whether a parked replay is this run as it was (the same start and inputs up to where
@@ -1129,7 +1087,7 @@ impl Sim {
     fn can_resume(&self, cp: &Sim) -> bool {
         let done = cp.run.inputs.len();
         cp.ticks <= self.ticks
-            && cp.charted == self.charted
+            && cp.sequence.charted == self.sequence.charted
             && cp.run.settings == self.run.settings
             && cp.run.storage.len() == self.run.storage.len()
             && self.run.inputs.len() >= done
@@ -1224,7 +1182,7 @@ impl Sim {
         if let Some(i) = evict {
             self.checkpoints.evict(i);
         }
-        let mut builder = Sim::replay_start(&self.run, &self.charted);
+        let mut builder = Sim::replay_start(&self.run, &self.sequence.charted);
         builder.replaying = true;
         builder.pacer = self.pacer.as_ref().map(|p| FramePacer::new(p.clock()));
         self.checkpoints.builder = Some((target, Box::new(builder)));
@@ -1420,9 +1378,7 @@ impl Sim {
         }
         for e in &events {
             self.absorb_event(&e.event, e.time);
-            if !self.charted.is_empty() {
-                self.chart_event(e);
-            }
+            self.sequence.absorb(e, &self.rt);
             if !matches!(e.event, Event::Send { .. } | Event::Receive { .. }) {
                 self.trace.push_back(e.clone());
             }
@@ -1435,45 +1391,6 @@ impl Sim {
         }
     }
 
-    /// Keeps what the sequence chart needs of an event; a charted process's successor (after
-    /// a restart) takes its place, and the supervisor's spawn of it starts its lifeline.
-    fn chart_event(&mut self, e: &TraceEvent) {
-        let charted = |p: &Pid| self.charted.contains(&p.number());
-        let keep = match &e.event {
-            Event::Receive { .. } => false,
-            other => other.pids().iter().any(charted),
-        };
-        if keep {
-            self.seq_log.push_back(e.clone());
-            self.seq_pushed += 1;
-        }
-        if let Event::Restart {
-            supervisor,
-            old,
-            new,
-            ..
-        } = &e.event
-        {
-            if self.charted.contains(&old.number()) && self.charted.insert(new.number()) {
-                self.rt.trace_process(*old, false);
-                self.rt.trace_process(*new, true);
-                self.seq_log.push_back(TraceEvent {
-                    seq: e.seq,
-                    time: e.time,
-                    event: Event::Spawn {
-                        pid: *new,
-                        parent: Some(*supervisor),
-                        label: None,
-                    },
-                });
-                self.seq_pushed += 1;
-            }
-        }
-        while self.seq_log.len() > SEQ_KEEP {
-            self.seq_log.pop_front();
-        }
-    }
-
     /// The sequence chart of the charted processes, as it stands: fed the events logged
     /// since the last call (and rid of its oldest rows past `SEQ_KEEP`), or built again
     /// when the charted processes changed.
@@ -1483,24 +1400,7 @@ impl Sim {
                 .map(str::to_string)
                 .or_else(|| self.rt.label_of(p).map(|l| l.to_string()))
         };
-        {
-            let mut c = self.chart_cache.borrow_mut();
-            let new = (self.seq_pushed - c.fed) as usize;
-            if c.chosen.as_ref() == Some(&self.charted) && new <= self.seq_log.len() {
-                for e in self.seq_log.iter().skip(self.seq_log.len() - new) {
-                    c.builder.feed(e, &self.charted, &name);
-                }
-                if c.builder.chart().arrows.len() > SEQ_KEEP + CHART_SLACK {
-                    c.builder.keep_newest(SEQ_KEEP);
-                }
-            } else {
-                c.builder =
-                    super::sequence::Builder::from_events(&self.seq_log, &self.charted, &name);
-                c.chosen = Some(self.charted.clone());
-            }
-            c.fed = self.seq_pushed;
-        }
-        std::cell::Ref::map(self.chart_cache.borrow(), |c| c.builder.chart())
+        self.sequence.chart(&name)
     }
 
     /// Which part of the system a process belongs to: the `shopping` application, the

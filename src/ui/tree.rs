@@ -150,7 +150,7 @@ pub fn tree() -> Html {
             <div class="console-tree" data-testid="console-tree">
                 <p class="panel-note"><strong>{ "console" }</strong>{ " — the shell and the processes typed in it:" }</p>
                 <div class="tree-scroll" tabindex="0" role="region" aria-label="Processes started from the console, scrollable">
-                    { draw(&nodes, &ctx.dispatch, &sim.charted, "Processes started from the console") }
+                    { draw(&nodes, &ctx.dispatch, &sim.sequence.charted, "Processes started from the console") }
                 </div>
             </div>
         }
@@ -162,7 +162,12 @@ pub fn tree() -> Html {
             for n in nodes.iter_mut() {
                 n.flash = n.pid.is_some_and(|p| sim.flashing(p));
             }
-            draw(&nodes, &ctx.dispatch, &sim.charted, "Supervision tree")
+            draw(
+                &nodes,
+                &ctx.dispatch,
+                &sim.sequence.charted,
+                "Supervision tree",
+            )
         }
     };
     html! {

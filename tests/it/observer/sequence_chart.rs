@@ -134,7 +134,7 @@ fn charting_a_process_does_not_change_the_run() {
             s.apply(Action::Frame(16.0));
         }
     }
-    assert!(!b.seq_log.is_empty() && a.seq_log.is_empty());
+    assert!(!b.sequence.events.is_empty() && a.sequence.events.is_empty());
     assert_eq!(a.rt.trace_hash(), b.rt.trace_hash());
     assert_eq!(a.rt.now(), b.rt.now());
 }
@@ -200,7 +200,7 @@ fn the_chart_fed_event_by_event_is_the_chart_built_at_once() {
         }
     }
     let fed = s.chart().clone();
-    let built = redfour::ui::sequence::build(&s.seq_log, &s.charted, |p| {
+    let built = redfour::ui::sequence::build(&s.sequence.events, &s.sequence.charted, |p| {
         s.pid_name(p)
             .map(str::to_string)
             .or_else(|| s.rt.label_of(p).map(|l| l.to_string()))
@@ -223,7 +223,7 @@ fn a_long_chart_keeps_the_newest_ten_thousand_messages_or_so() {
     s.apply(Action::SetArrivals(600.0));
     let mut most = 0;
     let mut frames = 0;
-    while s.seq_log.len() < SEQ_KEEP || frames < 100 {
+    while s.sequence.events.len() < SEQ_KEEP || frames < 100 {
         s.apply(Action::Frame(100.0));
         most = most.max(s.chart().arrows.len());
         frames += 1;
@@ -267,10 +267,10 @@ fn charting_a_customer_by_key_or_one_that_has_gone() {
     }
     let pid = alice(&s);
     s.apply(Action::ChartKey("alice".into()));
-    assert!(s.charted.contains(&pid.number()));
+    assert!(s.sequence.charted.contains(&pid.number()));
     s.apply(Action::ChartKey("alice".into()));
     assert!(
-        !s.charted.contains(&pid.number()),
+        !s.sequence.charted.contains(&pid.number()),
         "a second S stops charting"
     );
     s.apply(Action::ChartKey("nobody".into()));

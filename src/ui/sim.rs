@@ -7,6 +7,12 @@
 //! slower instead of freezing the page), and new trace events turn into effects on the floor.
 //! Positions on the floor are derived from session state and wall time here: the runtime
 //! knows nothing of pixels.
+//!
+//! Models derived from the trace with their own files: what each pid is called
+//! (`pid_names.rs`), the run's books (`books.rs`), the sequence chart's log
+//! (`sequence_log.rs`), the timeline's markers (`markers.rs`); the settings and the actions
+//! (`settings.rs`, `actions.rs`). Still here: the floor's customers, walkers and crash
+//! stories, and time travel (a past shown while the present is kept in `present`).
 
 use crate::sorted_map::{SortedMap, SortedSet};
 use std::collections::{BTreeMap, VecDeque};

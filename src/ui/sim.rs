@@ -8,11 +8,17 @@
 //! Positions on the floor are derived from session state and wall time here: the runtime
 //! knows nothing of pixels.
 //!
+//! Two levels: a [`World`] is one run as the page shows it (the runtime, the console, the
+//! models derived from its trace, the recording and its replay): what is replayed, parked
+//! as a checkpoint and forked. A [`Sim`] is the observer around it: the world shown, the
+//! live one kept aside while the page looks back, the timelines forks left, the checkpoints.
+//! Components hold a `Sim`, read the world it shows through it, and send it [`Action`]s.
+//!
 //! Models derived from the trace with their own files: what each pid is called
 //! (`pid_names.rs`), the run's books (`books.rs`), the sequence chart's log
 //! (`sequence_log.rs`), the timeline's markers (`markers.rs`); the settings and the actions
-//! (`settings.rs`, `actions.rs`). Still here: the floor's customers, walkers and crash
-//! stories, and time travel (a past shown while the present is kept in `present`).
+//! (`settings.rs`, `actions.rs`). Still in `World`: the floor's customers, walkers and crash
+//! stories.
 
 use crate::sorted_map::{SortedMap, SortedSet};
 use std::collections::{BTreeMap, VecDeque};
@@ -209,7 +215,7 @@ pub struct Sample {
     pub revenue: f64,
 }
 
-pub struct Sim {
+pub struct World {
     pub rt: Runtime,
     pub settings: Settings,
     pub playing: bool,
@@ -280,10 +286,6 @@ pub struct Sim {
     /// What happened, for the timeline: crashes, restarts, give-ups, stops, console lines
     /// and sales.
     pub markers: Vec<Marker>,
-    /// While the page shows the past: the present, kept as it was.
-    pub present: Option<Box<Sim>>,
-    /// After a fork: the timeline it left, until the next input.
-    pub other: Option<Box<Sim>>,
     /// Inputs still to replay, each at its tick (a seek forward through the past).
     pending: VecDeque<(u64, Input)>,
     /// True while replaying: the floor's heavier reads wait for the end.
@@ -302,13 +304,8 @@ pub struct Sim {
     /// The host's wall clock, if it gave one: it bounds each frame's run to the frame's
     /// spare time, on any machine.
     pacer: Option<FramePacer>,
-    /// Replays parked along this run's timeline (kept by the present): a seek starts from
-    /// the latest one before its instant (`checkpoints.rs`).
-    checkpoints: Parked<Sim>,
     /// Where the run stood as its work grew, to place the checkpoints by work.
     work_marks: WorkMarks,
-    /// The least work (polls) between two checkpoints.
-    checkpoint_gap: u64,
 }
 
 /// Wall ms a frame gives a replay under way (a seek or a shared link that one frame cannot
@@ -366,14 +363,14 @@ pub const ESCALATION_MS: f64 = 12_000.0;
 
 /// A run let go (a past left behind, a reset, a replaced page) lets go of its processes:
 /// their futures hold the runtime, which would otherwise never be freed.
-impl Drop for Sim {
+impl Drop for World {
     fn drop(&mut self) {
         self.rt.shut_down();
     }
 }
 
-impl Sim {
-    pub fn new(settings: Settings, backend: SharedBackend) -> Sim {
+impl World {
+    pub fn new(settings: Settings, backend: SharedBackend) -> World {
         // What storage holds as the run starts is part of it: a replay starts from the same.
         let storage = {
             let b = backend.borrow();
@@ -400,7 +397,7 @@ impl Sim {
         let _ = customers::start(&rt, &Self::sim_config(&settings));
         let mut console = Console::new(rt.clone());
         console.register(console_bindings::register);
-        Sim {
+        World {
             console,
             seed_queue: VecDeque::new(),
             seed_typed_at: 0.0,
@@ -440,8 +437,6 @@ impl Sim {
             ticks: 0,
             owed_ms: 0.0,
             markers: Vec::new(),
-            present: None,
-            other: None,
             pending: VecDeque::new(),
             replaying: false,
             replay_note: None,
@@ -450,9 +445,7 @@ impl Sim {
             advancing: None,
             tick_hash: 0,
             pacer: None,
-            checkpoints: Parked::default(),
             work_marks: WorkMarks::default(),
-            checkpoint_gap: MIN_GAP_POLLS,
         }
     }
 
@@ -461,134 +454,6 @@ impl Sim {
             arrivals_per_minute: s.arrivals_per_minute,
             chaos_per_minute: s.chaos_per_minute,
             ..SimConfig::default()
-        }
-    }
-
-    pub fn apply(&mut self, action: Action) {
-        let is_frame = matches!(action, Action::Frame(_));
-        self.reduce(action);
-        // After anything but a frame the header's figures are read at once.
-        if !is_frame {
-            self.books.read(&self.rt);
-        }
-    }
-
-    fn reduce(&mut self, action: Action) {
-        match action {
-            Action::Frame(dt) => self.frame(dt),
-            Action::TogglePlay => {
-                self.stop_fast_forward();
-                if self.present.is_some() && !self.playing {
-                    // Play in the past: the run goes on from here, without the later inputs.
-                    self.fork();
-                }
-                self.playing = !self.playing;
-            }
-            Action::Step => {
-                self.stop_fast_forward();
-                if self.present.is_some() {
-                    self.fork();
-                }
-                self.step_ticks(100 / TICK_MS, usize::MAX, u64::MAX, None);
-                self.absorb();
-            }
-            Action::SetSpeed(x) => {
-                if let Some(x) = in_range(x, SPEED_RANGE) {
-                    self.settings.speed = x;
-                }
-            }
-            Action::SetArrivals(x) => {
-                if let Some(x) = in_range(x, ARRIVALS_RANGE) {
-                    self.input(Input::SetArrivals(x));
-                }
-            }
-            Action::SetChaos(x) => {
-                if let Some(x) = in_range(x, CHAOS_RANGE) {
-                    self.input(Input::SetChaos(x));
-                }
-            }
-            Action::SetPersistence(p) => self.input(Input::SetPersistence(p)),
-            Action::Reset(seed) => {
-                let settings = Settings {
-                    seed,
-                    ..self.settings.clone()
-                };
-                let backend = self.present().backend.clone();
-                let pacer = self.pacer.take();
-                *self = Sim::new(settings, backend);
-                self.pacer = pacer;
-            }
-            Action::KillKey(key) => {
-                if let Some(pid) = self.live_session_of(&key, "crash") {
-                    self.apply(Action::Kill(pid));
-                }
-            }
-            Action::ChartKey(key) => {
-                if let Some(pid) = self.live_session_of(&key, "chart") {
-                    self.reduce(Action::ChartToggle(pid));
-                }
-            }
-            Action::DismissEscalation => self.escalation = None,
-            Action::Kill(pid) => self.input(Input::Kill(pid.number())),
-            Action::Select(pid) => {
-                if pid != self.selected {
-                    self.selected_restarts.clear();
-                }
-                self.selected = pid;
-            }
-            Action::StartApp => self.input(Input::StartApp),
-            Action::AddSessions(n) => self.input(Input::AddSessions(n as u32)),
-            Action::AdmitShoppers(n) => self.input(Input::Admit(n as u32)),
-            Action::DismissMessage => self.message = None,
-            Action::Notify(text) => self.message = Some(text),
-            Action::ChartToggle(pid) => self.sequence.toggle(pid, &self.rt),
-            Action::ChartClear => self.sequence.clear(&self.rt),
-            Action::ConsoleSubmit(text) => self.input(Input::Console(text)),
-            Action::PlaySeed => {
-                self.seed_queue = SEED_TRANSCRIPT.iter().copied().collect();
-                self.seed_typed_at = f64::MIN;
-            }
-            Action::ObserverShown => self.console.observer_requested = false,
-            Action::ConsoleInterrupt => self.input(Input::Interrupt),
-            Action::Seek(ms) => self.seek(ms),
-            Action::SeekEvent(forward) => {
-                let now = self.shown_ms();
-                let markers = &self.present().markers;
-                let to = if forward {
-                    markers.iter().map(|m| m.at).find(|at| *at > now)
-                } else {
-                    markers.iter().rev().map(|m| m.at).find(|at| *at < now)
-                };
-                match to {
-                    Some(at) => self.seek(at),
-                    None if forward => self.reduce(Action::Live),
-                    None => self.seek(0),
-                }
-            }
-            Action::Live => {
-                if let Some(present) = self.present.take() {
-                    let selected = self.selected;
-                    let past = std::mem::replace(self, *present);
-                    self.park(past);
-                    self.selected = selected.filter(|p| self.rt.alive(*p));
-                    self.playing = true;
-                }
-            }
-            Action::OtherTimeline => {
-                if let Some(other) = self.other.take() {
-                    // the checkpoints before the fork serve both timelines
-                    let parked = self.checkpoints.take_all();
-                    *self = *other;
-                    self.checkpoints = parked;
-                    self.playing = false;
-                }
-            }
-            Action::Open(shared) => {
-                let pacer = self.pacer.take();
-                *self = Sim::replay_start(&shared.recording, &SortedSet::new());
-                self.pacer = pacer;
-                self.fast_forward_to(Stop::Tick(shared.ticks), Some(shared.hash));
-            }
         }
     }
 
@@ -603,32 +468,6 @@ impl Sim {
                 ));
                 None
             }
-        }
-    }
-
-    /// Something the host does to the run: recorded with the tick it arrived at, then done.
-    /// In the past, it forks first: the run goes on from here without the later inputs.
-    fn input(&mut self, input: Input) {
-        self.stop_fast_forward();
-        self.finish_tick();
-        if self.present.is_some() {
-            // the fork's first input: the timeline it leaves stays within reach
-            self.fork();
-        } else {
-            self.other = None;
-        }
-        self.run.inputs.push((self.ticks, input.clone()));
-        self.perform(&input);
-    }
-
-    /// Continue from the instant shown: the present becomes the other timeline.
-    fn fork(&mut self) {
-        if let Some(mut present) = self.present.take() {
-            // the checkpoints before the fork serve both timelines
-            self.checkpoints = present.checkpoints.take_all();
-            self.other = Some(present);
-            self.pending.clear();
-            self.replay_note = None;
         }
     }
 
@@ -847,28 +686,14 @@ impl Sim {
         }
     }
 
-    /// A run replayed from its recording until `stop`: the same seed, storage and inputs
-    /// give the same run (storage is a copy in memory: a replay writes nothing).
-    pub fn replay(run: &Recording, stop: Stop) -> Sim {
-        Sim::replay_charted(run, stop, &SortedSet::new())
-    }
-
-    /// `replay`, with these processes' messages traced from the start (a sequence chart
-    /// opened in the present shows the past too).
-    pub fn replay_charted(run: &Recording, stop: Stop, charted: &SortedSet<u32>) -> Sim {
-        let mut sim = Sim::replay_start(run, charted);
-        sim.replay_to(stop);
-        sim
-    }
-
     /// A run at its start, with its inputs to replay (and these processes charted).
-    fn replay_start(run: &Recording, charted: &SortedSet<u32>) -> Sim {
+    fn replay_start(run: &Recording, charted: &SortedSet<u32>) -> World {
         let mut memory = MemoryBackend::default();
         for (k, v) in &run.storage {
             let _ = crate::store::session_store::Backend::save(&mut memory, k, v);
         }
         let backend: SharedBackend = Rc::new(std::cell::RefCell::new(memory));
-        let mut sim = Sim::new(run.settings.clone(), backend);
+        let mut sim = World::new(run.settings.clone(), backend);
         sim.run.storage = run.storage.clone();
         sim.pending = run.inputs.iter().cloned().collect();
         for n in charted {
@@ -934,54 +759,6 @@ impl Sim {
         self.absorb();
     }
 
-    /// Replays toward `stop` for at most a frame's slice of wall time (all the way without a
-    /// host clock): a short replay ends at once; a long one goes on in the next frames, the
-    /// page showing it as it goes.
-    fn fast_forward_to(&mut self, stop: Stop, expected: Option<u64>) {
-        self.fast_forward = Some(FastForward {
-            stop,
-            from_ms: self.rt.now(),
-            expected,
-        });
-        self.playing = false;
-        self.continue_fast_forward();
-    }
-
-    /// One frame's slice of the replay under way.
-    fn continue_fast_forward(&mut self) {
-        let Some(ff) = self.fast_forward.clone() else {
-            return;
-        };
-        self.replaying = true;
-        let until = self.pacer.as_ref().map(|p| p.clock()() + REPLAY_SLICE_MS);
-        if !self.replay_until(ff.stop, until) {
-            // Where it stands, for the page: the floor, its carts and the trace (the books
-            // and the charts are read at its end, as in a replay done at once).
-            self.absorb_trace();
-            self.read_carts();
-            self.tidy();
-            self.refresh_snapshot(LARGE_SNAPSHOT_MS / 4.0);
-            return;
-        }
-        self.fast_forward = None;
-        self.replay_done();
-        if let Some(expected) = ff.expected {
-            let hash = self.rt.trace_hash();
-            self.replay_note = Some(if hash == expected {
-                format!("replayed · trace hash matches ({hash:016x})")
-            } else {
-                format!(
-                    "replayed · trace hash differs: the run ended at {hash:016x}, the link says {expected:016x} (made by another version?)"
-                )
-            });
-        }
-        // Forward through the past and on to where the present stands: the present.
-        let end_ticks = self.present.as_ref().map(|p| p.ticks);
-        if end_ticks.is_some_and(|end| self.ticks >= end) {
-            self.reduce(Action::Live);
-        }
-    }
-
     /// Play, a step or an input while a replay is under way: the replay stops where it
     /// stands, which becomes the instant shown (and, for a shared run, the run goes on from
     /// there without its later inputs).
@@ -1019,220 +796,6 @@ impl Sim {
             .map_or(self.rt.now(), |ff| ff.stop.ms())
     }
 
-    /// Shows the run at `ms` (virtual): the page's whole state as it was then. From the
-    /// present, the present is kept aside and the run replayed, from the latest checkpoint
-    /// before `ms` if there is one; forward within the past, the replay goes on from where it
-    /// stands. The past the page leaves is parked as a checkpoint.
-    fn seek(&mut self, ms: u64) {
-        if self
-            .fast_forward
-            .as_ref()
-            .is_some_and(|ff| ff.expected.is_some())
-        {
-            return; // a shared run is being opened: its instant comes first
-        }
-        if ms >= self.end_ms() {
-            self.reduce(Action::Live);
-            return;
-        }
-        let selected = self.selected;
-        if let Some(present) = self.present.as_deref() {
-            let nearer = present
-                .checkpoints
-                .ticks()
-                .iter()
-                .any(|t| *t > self.ticks && t * TICK_MS <= ms);
-            if ms >= self.rt.now() && !nearer {
-                // forward through the past: the replay goes on from where it stands
-                self.fast_forward_to(Stop::Time(ms), None);
-                return;
-            }
-        }
-        let mut past = {
-            let base = self.present_mut();
-            let mut past = base.past_at(ms);
-            past.settings.speed = base.settings.speed;
-            past.pacer = base.pacer.as_ref().map(|p| FramePacer::new(p.clock()));
-            past
-        };
-        past.selected = selected;
-        match self.present.take() {
-            Some(mut present) => {
-                let left = std::mem::replace(self, past);
-                present.park(left);
-                self.present = Some(present);
-            }
-            None => {
-                let mut live = std::mem::replace(self, past);
-                live.playing = false;
-                self.present = Some(Box::new(live));
-            }
-        }
-        self.fast_forward_to(Stop::Time(ms), None);
-    }
-
-    /// The run (this present's) set to replay toward `ms`: the latest usable checkpoint at
-    /// or before it, or the run's start.
-    fn past_at(&mut self, ms: u64) -> Sim {
-        self.drop_unusable_checkpoints();
-        if let Some(mut cp) = self.checkpoints.take_latest(ms / TICK_MS) {
-            // what it has not done yet of this run's inputs (another timeline's may follow)
-            cp.pending = self.run.inputs[cp.run.inputs.len()..]
-                .iter()
-                .cloned()
-                .collect();
-            cp.message = None;
-            cp.replay_note = None;
-            return *cp;
-        }
-        Sim::replay_start(&self.run, &self.sequence.charted)
-    }
-
-    /// Whether a parked replay is this run as it was (the same start and inputs up to where
-    /// it stands, and the same processes charted), so a seek may go on from it.
-    fn can_resume(&self, cp: &Sim) -> bool {
-        let done = cp.run.inputs.len();
-        cp.ticks <= self.ticks
-            && cp.sequence.charted == self.sequence.charted
-            && cp.run.settings == self.run.settings
-            && cp.run.storage.len() == self.run.storage.len()
-            && self.run.inputs.len() >= done
-            && self.run.inputs[..done] == cp.run.inputs[..]
-            && self.run.inputs[done..]
-                .first()
-                .is_none_or(|(t, _)| *t >= cp.ticks)
-    }
-
-    fn drop_unusable_checkpoints(&mut self) {
-        let mut parked = self.checkpoints.take_all();
-        parked.retain(|cp| self.can_resume(cp));
-        self.checkpoints = parked;
-    }
-
-    /// Parks a past the page leaves (this being the present), if it is this run and worth
-    /// keeping: it becomes a checkpoint.
-    fn park(&mut self, mut sim: Sim) {
-        if sim.fast_forward.take().is_some() {
-            sim.replaying = true;
-        }
-        sim.finish_tick();
-        sim.present = None;
-        sim.other = None;
-        sim.checkpoints = Parked::default();
-        sim.pacer = None;
-        let work = sim.rt.stats().polls;
-        if work < self.checkpoint_gap || !self.can_resume(&sim) {
-            return;
-        }
-        let ticks = sim.ticks;
-        self.checkpoints.park(ticks, Box::new(sim));
-        self.trim_checkpoints();
-    }
-
-    /// At most `MAX_PARKED` checkpoints: the most crowded go.
-    fn trim_checkpoints(&mut self) {
-        while self.checkpoints.len() > checkpoints::MAX_PARKED {
-            let parked = self.checkpoints.ticks();
-            let i = checkpoints::to_evict(&self.work_marks, &parked, self.ticks).unwrap_or(0);
-            self.checkpoints.evict(i);
-        }
-    }
-
-    /// The checkpoints' builder (this being the present), until the host's clock reaches
-    /// `until`: it replays from the start toward the middle of the largest gap and parks
-    /// there. Nothing without a host clock (see `build_checkpoints_now`).
-    fn build_checkpoints(&mut self, until: f64) {
-        let Some(clock) = self.pacer.as_ref().map(FramePacer::clock) else {
-            return;
-        };
-        if clock() < until {
-            self.advance_builder(Some(until));
-        }
-    }
-
-    /// Takes the builder on (setting it off first if none is under way) until the host's
-    /// clock reaches `until`, or to its checkpoint without one; parks it once there. False
-    /// when the run wants no checkpoint.
-    fn advance_builder(&mut self, until: Option<f64>) -> bool {
-        if self.checkpoints.builder.is_none() {
-            self.start_builder();
-        }
-        let Some((target, mut builder)) = self.checkpoints.builder.take() else {
-            return false;
-        };
-        if builder.replay_until(Stop::Tick(target), until) {
-            self.park(*builder);
-        } else {
-            self.checkpoints.builder = Some((target, builder));
-        }
-        true
-    }
-
-    /// Sets the builder off toward the next checkpoint wanted, if one is.
-    fn start_builder(&mut self) {
-        self.drop_unusable_checkpoints();
-        let mut parked = self.checkpoints.ticks();
-        let mut evict = None;
-        if parked.len() >= checkpoints::MAX_PARKED {
-            let Some(i) = checkpoints::to_evict(&self.work_marks, &parked, self.ticks) else {
-                return;
-            };
-            parked.remove(i);
-            evict = Some(i);
-        }
-        let Some(target) =
-            checkpoints::next_target(&self.work_marks, &parked, self.ticks, self.checkpoint_gap)
-        else {
-            return; // nothing to build: none is let go for nothing
-        };
-        if let Some(i) = evict {
-            self.checkpoints.evict(i);
-        }
-        let mut builder = Sim::replay_start(&self.run, &self.sequence.charted);
-        builder.replaying = true;
-        builder.pacer = self.pacer.as_ref().map(|p| FramePacer::new(p.clock()));
-        self.checkpoints.builder = Some((target, Box::new(builder)));
-    }
-
-    /// Builds every checkpoint this run wants, now (benchmarks and tests; the page builds
-    /// them in its frames' spare time).
-    pub fn build_checkpoints_now(&mut self) {
-        while self.build_checkpoint_now() {}
-    }
-
-    /// Builds the next checkpoint this run wants, now: false when it wants none.
-    pub fn build_checkpoint_now(&mut self) -> bool {
-        self.present_mut().advance_builder(None)
-    }
-
-    /// The least work (polls) between checkpoints (tests set it low, to have them in a
-    /// short run).
-    pub fn set_checkpoint_gap(&mut self, polls: u64) {
-        self.checkpoint_gap = polls.max(1);
-    }
-
-    /// The present: this, or the one kept aside while the page shows the past.
-    fn present(&self) -> &Sim {
-        self.present.as_deref().unwrap_or(self)
-    }
-
-    fn present_mut(&mut self) -> &mut Sim {
-        match self.present {
-            Some(ref mut present) => present,
-            None => self,
-        }
-    }
-
-    /// The virtual instants (ms) at which replays are parked.
-    pub fn checkpoint_instants(&self) -> Vec<u64> {
-        self.present()
-            .checkpoints
-            .ticks()
-            .into_iter()
-            .map(|t| t * TICK_MS)
-            .collect()
-    }
-
     /// The run as a link or file carries it: up to the instant shown.
     pub fn shared(&self) -> SharedRun {
         SharedRun {
@@ -1244,58 +807,6 @@ impl Sim {
             } else {
                 self.rt.trace_hash()
             },
-        }
-    }
-
-    /// The virtual instant the present has reached (the timeline's end).
-    pub fn end_ms(&self) -> u64 {
-        self.present().rt.now()
-    }
-
-    /// The timeline's markers: the whole run's, from the present.
-    pub fn run_markers(&self) -> &[Marker] {
-        &self.present().markers
-    }
-
-    fn frame(&mut self, dt: f64) {
-        let dt = dt.clamp(0.0, 250.0); // a background tab comes back without a time jump
-        self.wall_ms += dt;
-        if let Some(pacer) = self.pacer.as_mut() {
-            pacer.observe(dt);
-        }
-        let deadline = self.pacer.as_ref().map(FramePacer::deadline);
-        if self.fast_forward.is_some() {
-            self.continue_fast_forward();
-            if self.fast_forward.is_some() {
-                return; // the page shows the replay where it stands
-            }
-        } else if self.playing {
-            self.owed_ms += dt * self.settings.speed;
-            let due = (self.owed_ms / TICK_MS as f64) as u64;
-            let until = self.pacer.as_ref().map(FramePacer::deadline);
-            let ran = self.step_ticks(due, FRAME_STEP_BUDGET, crate::runtime::WORK_PER_RUN, until);
-            self.owed_ms -= (ran * TICK_MS) as f64;
-            self.behind = ran < due;
-            // What could not be run in time is let go: the store runs slower, never in a rush.
-            self.owed_ms = self.owed_ms.min(2.0 * TICK_MS as f64);
-        } else {
-            self.behind = false; // paused: nothing is late (and the frames' time is spare)
-        }
-        self.console.poll();
-        if self.present.is_none()
-            && !self.console.busy()
-            && self.wall_ms - self.seed_typed_at >= SEED_TYPING_MS
-        {
-            if let Some(line) = self.seed_queue.pop_front() {
-                self.input(Input::Console(line.to_string()));
-                self.seed_typed_at = self.wall_ms;
-            }
-        }
-        self.absorb();
-        self.tidy();
-        // The frame's spare time, if any is left: the checkpoints' builder.
-        if let (Some(until), false) = (deadline, self.behind) {
-            self.present_mut().build_checkpoints(until);
         }
     }
 
@@ -1812,5 +1323,582 @@ impl Sim {
     /// frame, not once per panel).
     pub fn processes(&self) -> Rc<Vec<ProcessInfo>> {
         self.snapshot.clone()
+    }
+
+    /// A frame begins: `dt` wall ms pass (clamped: a background tab comes back without a
+    /// time jump). Returns them, and the frame's deadline if the host gave a clock.
+    fn begin_frame(&mut self, dt: f64) -> (f64, Option<f64>) {
+        let dt = dt.clamp(0.0, 250.0);
+        self.wall_ms += dt;
+        if let Some(pacer) = self.pacer.as_mut() {
+            pacer.observe(dt);
+        }
+        (dt, self.pacer.as_ref().map(FramePacer::deadline))
+    }
+
+    /// The frame's share of the run: the virtual time `dt` wall ms ask for at the set
+    /// speed, as far as the frame's budget goes.
+    fn run_frame(&mut self, dt: f64) {
+        if self.playing {
+            self.owed_ms += dt * self.settings.speed;
+            let due = (self.owed_ms / TICK_MS as f64) as u64;
+            let until = self.pacer.as_ref().map(FramePacer::deadline);
+            let ran = self.step_ticks(due, FRAME_STEP_BUDGET, crate::runtime::WORK_PER_RUN, until);
+            self.owed_ms -= (ran * TICK_MS) as f64;
+            self.behind = ran < due;
+            // What could not be run in time is let go: the store runs slower, never in a rush.
+            self.owed_ms = self.owed_ms.min(2.0 * TICK_MS as f64);
+        } else {
+            self.behind = false; // paused: nothing is late (and the frames' time is spare)
+        }
+    }
+
+    /// The seed transcript's next line, when it is time to type it (the console is free
+    /// and the last line was typed long enough ago).
+    fn due_seed_line(&mut self) -> Option<&'static str> {
+        if self.console.busy() || self.wall_ms - self.seed_typed_at < SEED_TYPING_MS {
+            return None;
+        }
+        self.seed_queue.pop_front()
+    }
+
+    /// What changes only the world shown: the speed, the selection, messages, the sequence
+    /// chart, the console's seed transcript.
+    fn reduce_shown(&mut self, action: Action) {
+        match action {
+            Action::SetSpeed(x) => {
+                if let Some(x) = in_range(x, SPEED_RANGE) {
+                    self.settings.speed = x;
+                }
+            }
+            Action::ChartKey(key) => {
+                if let Some(pid) = self.live_session_of(&key, "chart") {
+                    self.reduce_shown(Action::ChartToggle(pid));
+                }
+            }
+            Action::DismissEscalation => self.escalation = None,
+            Action::Select(pid) => {
+                if pid != self.selected {
+                    self.selected_restarts.clear();
+                }
+                self.selected = pid;
+            }
+            Action::DismissMessage => self.message = None,
+            Action::Notify(text) => self.message = Some(text),
+            Action::ChartToggle(pid) => self.sequence.toggle(pid, &self.rt),
+            Action::ChartClear => self.sequence.clear(&self.rt),
+            Action::PlaySeed => {
+                self.seed_queue = SEED_TRANSCRIPT.iter().copied().collect();
+                self.seed_typed_at = f64::MIN;
+            }
+            Action::ObserverShown => self.console.observer_requested = false,
+            _ => {}
+        }
+    }
+
+    /// One frame's slice of the replay under way: true when it has just ended.
+    fn continue_fast_forward(&mut self) -> bool {
+        let Some(ff) = self.fast_forward.clone() else {
+            return false;
+        };
+        self.replaying = true;
+        let until = self.pacer.as_ref().map(|p| p.clock()() + REPLAY_SLICE_MS);
+        if !self.replay_until(ff.stop, until) {
+            // Where it stands, for the page: the floor, its carts and the trace (the books
+            // and the charts are read at its end, as in a replay done at once).
+            self.absorb_trace();
+            self.read_carts();
+            self.tidy();
+            self.refresh_snapshot(LARGE_SNAPSHOT_MS / 4.0);
+            return false;
+        }
+        self.fast_forward = None;
+        self.replay_done();
+        if let Some(expected) = ff.expected {
+            let hash = self.rt.trace_hash();
+            self.replay_note = Some(if hash == expected {
+                format!("replayed · trace hash matches ({hash:016x})")
+            } else {
+                format!(
+                    "replayed · trace hash differs: the run ended at {hash:016x}, the link says {expected:016x} (made by another version?)"
+                )
+            });
+        }
+        true
+    }
+
+    /// Whether a parked replay is this run as it was (the same start and inputs up to where
+    /// it stands, and the same processes charted), so a seek may go on from it.
+    fn can_resume(&self, cp: &World) -> bool {
+        let done = cp.run.inputs.len();
+        cp.ticks <= self.ticks
+            && cp.sequence.charted == self.sequence.charted
+            && cp.run.settings == self.run.settings
+            && cp.run.storage.len() == self.run.storage.len()
+            && self.run.inputs.len() >= done
+            && self.run.inputs[..done] == cp.run.inputs[..]
+            && self.run.inputs[done..]
+                .first()
+                .is_none_or(|(t, _)| *t >= cp.ticks)
+    }
+}
+
+/// The observer's model as the page holds it: the world it shows, and the timeline around
+/// it. While the page looks back, `world` is a past replayed from the run's recording and
+/// the live world waits in `present`; after a fork (an input in the past), the timeline it
+/// left is kept in `others` until the next input (a stack: going back to it drops the fork,
+/// and the timeline that one had left is next). Replays parked along the run
+/// (`checkpoints`) let a seek start near its instant.
+///
+/// It reads as the world it shows (`Deref`): the components read `sim.rt`, `sim.markers`…
+/// of what is on the page, and send actions to `apply`.
+pub struct Sim {
+    /// The world the page shows: the live one, or a past.
+    pub world: World,
+    /// While the page shows the past: the present, kept as it was.
+    pub present: Option<Box<World>>,
+    /// After forks: the timelines they left, the latest last, until the next input.
+    others: Vec<World>,
+    /// Replays parked along this run's timeline: a seek starts from the latest one before
+    /// its instant (`checkpoints.rs`).
+    checkpoints: Parked<World>,
+    /// The least work (polls) between two checkpoints.
+    checkpoint_gap: u64,
+}
+
+impl std::ops::Deref for Sim {
+    type Target = World;
+    fn deref(&self) -> &World {
+        &self.world
+    }
+}
+
+impl std::ops::DerefMut for Sim {
+    fn deref_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+}
+
+impl Sim {
+    pub fn new(settings: Settings, backend: SharedBackend) -> Sim {
+        Sim::showing(World::new(settings, backend))
+    }
+
+    /// An observer of `world`, with no past, other timeline or checkpoint yet.
+    fn showing(world: World) -> Sim {
+        Sim {
+            world,
+            present: None,
+            others: Vec::new(),
+            checkpoints: Parked::default(),
+            checkpoint_gap: MIN_GAP_POLLS,
+        }
+    }
+
+    /// A run replayed from its recording until `stop`: the same seed, storage and inputs
+    /// give the same run (storage is a copy in memory: a replay writes nothing).
+    pub fn replay(run: &Recording, stop: Stop) -> Sim {
+        Sim::replay_charted(run, stop, &SortedSet::new())
+    }
+
+    /// `replay`, with these processes' messages traced from the start (a sequence chart
+    /// opened in the present shows the past too).
+    pub fn replay_charted(run: &Recording, stop: Stop, charted: &SortedSet<u32>) -> Sim {
+        let mut world = World::replay_start(run, charted);
+        world.replay_to(stop);
+        Sim::showing(world)
+    }
+
+    pub fn apply(&mut self, action: Action) {
+        let is_frame = matches!(action, Action::Frame(_));
+        self.reduce(action);
+        // After anything but a frame the header's figures are read at once.
+        if !is_frame {
+            let world = &mut self.world;
+            world.books.read(&world.rt);
+        }
+    }
+
+    fn reduce(&mut self, action: Action) {
+        match action {
+            Action::Frame(dt) => self.frame(dt),
+            Action::TogglePlay => {
+                self.world.stop_fast_forward();
+                if self.present.is_some() && !self.world.playing {
+                    // Play in the past: the run goes on from here, without the later inputs.
+                    self.fork();
+                }
+                self.world.playing = !self.world.playing;
+            }
+            Action::Step => {
+                self.world.stop_fast_forward();
+                if self.present.is_some() {
+                    self.fork();
+                }
+                self.world
+                    .step_ticks(100 / TICK_MS, usize::MAX, u64::MAX, None);
+                self.world.absorb();
+            }
+            Action::SetArrivals(x) => {
+                if let Some(x) = in_range(x, ARRIVALS_RANGE) {
+                    self.input(Input::SetArrivals(x));
+                }
+            }
+            Action::SetChaos(x) => {
+                if let Some(x) = in_range(x, CHAOS_RANGE) {
+                    self.input(Input::SetChaos(x));
+                }
+            }
+            Action::SetPersistence(p) => self.input(Input::SetPersistence(p)),
+            Action::Reset(seed) => {
+                let settings = Settings {
+                    seed,
+                    ..self.world.settings.clone()
+                };
+                let backend = self.present().backend.clone();
+                let pacer = self.world.pacer.take();
+                *self = Sim::new(settings, backend);
+                self.world.pacer = pacer;
+            }
+            Action::KillKey(key) => {
+                if let Some(pid) = self.world.live_session_of(&key, "crash") {
+                    self.apply(Action::Kill(pid));
+                }
+            }
+            Action::Kill(pid) => self.input(Input::Kill(pid.number())),
+            Action::StartApp => self.input(Input::StartApp),
+            Action::AddSessions(n) => self.input(Input::AddSessions(n as u32)),
+            Action::AdmitShoppers(n) => self.input(Input::Admit(n as u32)),
+            Action::ConsoleSubmit(text) => self.input(Input::Console(text)),
+            Action::ConsoleInterrupt => self.input(Input::Interrupt),
+            Action::Seek(ms) => self.seek(ms),
+            Action::SeekEvent(forward) => {
+                let now = self.world.shown_ms();
+                let markers = &self.present().markers;
+                let to = if forward {
+                    markers.iter().map(|m| m.at).find(|at| *at > now)
+                } else {
+                    markers.iter().rev().map(|m| m.at).find(|at| *at < now)
+                };
+                match to {
+                    Some(at) => self.seek(at),
+                    None if forward => self.reduce(Action::Live),
+                    None => self.seek(0),
+                }
+            }
+            Action::Live => {
+                if let Some(present) = self.present.take() {
+                    let selected = self.world.selected;
+                    let past = std::mem::replace(&mut self.world, *present);
+                    self.park(past);
+                    let world = &mut self.world;
+                    world.selected = selected.filter(|p| world.rt.alive(*p));
+                    world.playing = true;
+                }
+            }
+            Action::OtherTimeline => {
+                // (not while looking back: the other timeline is the present's)
+                if self.present.is_none() {
+                    if let Some(other) = self.others.pop() {
+                        // the checkpoints before the fork serve both timelines
+                        self.world = other;
+                        self.world.playing = false;
+                    }
+                }
+            }
+            Action::Open(shared) => {
+                let pacer = self.world.pacer.take();
+                *self = Sim::showing(World::replay_start(&shared.recording, &SortedSet::new()));
+                self.world.pacer = pacer;
+                self.fast_forward_to(Stop::Tick(shared.ticks), Some(shared.hash));
+            }
+            // what only changes the world shown
+            other => self.world.reduce_shown(other),
+        }
+    }
+
+    /// Something the host does to the run: recorded with the tick it arrived at, then done.
+    /// In the past, it forks first: the run goes on from here without the later inputs.
+    fn input(&mut self, input: Input) {
+        self.world.stop_fast_forward();
+        self.world.finish_tick();
+        if self.present.is_some() {
+            // the fork's first input: the timeline it leaves stays within reach
+            self.fork();
+        } else {
+            self.others.clear();
+        }
+        let world = &mut self.world;
+        world.run.inputs.push((world.ticks, input.clone()));
+        world.perform(&input);
+    }
+
+    /// Continue from the instant shown: the present becomes the other timeline (the
+    /// checkpoints before the fork serve both timelines).
+    fn fork(&mut self) {
+        if let Some(present) = self.present.take() {
+            self.others.push(*present);
+            self.world.pending.clear();
+            self.world.replay_note = None;
+        }
+    }
+
+    /// Replays toward `stop` for at most a frame's slice of wall time (all the way without a
+    /// host clock): a short replay ends at once; a long one goes on in the next frames, the
+    /// page showing it as it goes.
+    fn fast_forward_to(&mut self, stop: Stop, expected: Option<u64>) {
+        let world = &mut self.world;
+        world.fast_forward = Some(FastForward {
+            stop,
+            from_ms: world.rt.now(),
+            expected,
+        });
+        world.playing = false;
+        self.continue_fast_forward();
+    }
+
+    /// One frame's slice of the replay under way; once it reaches where the present
+    /// stands, the present is shown again.
+    fn continue_fast_forward(&mut self) {
+        if !self.world.continue_fast_forward() {
+            return;
+        }
+        // Forward through the past and on to where the present stands: the present.
+        let end_ticks = self.present.as_ref().map(|p| p.ticks);
+        if end_ticks.is_some_and(|end| self.world.ticks >= end) {
+            self.reduce(Action::Live);
+        }
+    }
+
+    /// Shows the run at `ms` (virtual): the page's whole state as it was then. From the
+    /// present, the present is kept aside and the run replayed, from the latest checkpoint
+    /// before `ms` if there is one; forward within the past, the replay goes on from where it
+    /// stands. The past the page leaves is parked as a checkpoint.
+    fn seek(&mut self, ms: u64) {
+        if self
+            .world
+            .fast_forward
+            .as_ref()
+            .is_some_and(|ff| ff.expected.is_some())
+        {
+            return; // a shared run is being opened: its instant comes first
+        }
+        if ms >= self.end_ms() {
+            self.reduce(Action::Live);
+            return;
+        }
+        let selected = self.world.selected;
+        if self.present.is_some() {
+            let shown = self.world.ticks;
+            let nearer = self
+                .checkpoints
+                .ticks()
+                .iter()
+                .any(|t| *t > shown && t * TICK_MS <= ms);
+            if ms >= self.world.rt.now() && !nearer {
+                // forward through the past: the replay goes on from where it stands
+                self.fast_forward_to(Stop::Time(ms), None);
+                return;
+            }
+        }
+        let mut past = self.past_at(ms);
+        {
+            let base = self.present();
+            past.settings.speed = base.settings.speed;
+            past.pacer = base.pacer.as_ref().map(|p| FramePacer::new(p.clock()));
+        }
+        past.selected = selected;
+        let left = std::mem::replace(&mut self.world, past);
+        match self.present {
+            Some(_) => self.park(left),
+            None => {
+                let mut live = left;
+                live.playing = false;
+                self.present = Some(Box::new(live));
+            }
+        }
+        self.fast_forward_to(Stop::Time(ms), None);
+    }
+
+    /// The run (the present's) set to replay toward `ms`: the latest usable checkpoint at
+    /// or before it, or the run's start.
+    fn past_at(&mut self, ms: u64) -> World {
+        self.drop_unusable_checkpoints();
+        if let Some(mut cp) = self.checkpoints.take_latest(ms / TICK_MS) {
+            let run = &self.present().run;
+            // what it has not done yet of this run's inputs (another timeline's may follow)
+            cp.pending = run.inputs[cp.run.inputs.len()..].iter().cloned().collect();
+            cp.message = None;
+            cp.replay_note = None;
+            return *cp;
+        }
+        let live = self.present();
+        World::replay_start(&live.run, &live.sequence.charted)
+    }
+
+    fn drop_unusable_checkpoints(&mut self) {
+        let mut parked = self.checkpoints.take_all();
+        let live = self.present.as_deref().unwrap_or(&self.world);
+        parked.retain(|cp| live.can_resume(cp));
+        self.checkpoints = parked;
+    }
+
+    /// Parks a past the page leaves, if it is this run and worth keeping: it becomes a
+    /// checkpoint.
+    fn park(&mut self, mut past: World) {
+        if past.fast_forward.take().is_some() {
+            past.replaying = true;
+        }
+        past.finish_tick();
+        past.pacer = None;
+        let work = past.rt.stats().polls;
+        if work < self.checkpoint_gap || !self.present().can_resume(&past) {
+            return;
+        }
+        let ticks = past.ticks;
+        self.checkpoints.park(ticks, Box::new(past));
+        self.trim_checkpoints();
+    }
+
+    /// At most `MAX_PARKED` checkpoints: the most crowded go.
+    fn trim_checkpoints(&mut self) {
+        while self.checkpoints.len() > checkpoints::MAX_PARKED {
+            let parked = self.checkpoints.ticks();
+            let live = self.present.as_deref().unwrap_or(&self.world);
+            let i = checkpoints::to_evict(&live.work_marks, &parked, live.ticks).unwrap_or(0);
+            self.checkpoints.evict(i);
+        }
+    }
+
+    /// The checkpoints' builder, until the host's clock reaches `until`: it replays from the
+    /// start toward the middle of the largest gap and parks there. Nothing without a host
+    /// clock (see `build_checkpoints_now`).
+    fn build_checkpoints(&mut self, until: f64) {
+        let Some(clock) = self.present().pacer.as_ref().map(FramePacer::clock) else {
+            return;
+        };
+        if clock() < until {
+            self.advance_builder(Some(until));
+        }
+    }
+
+    /// Takes the builder on (setting it off first if none is under way) until the host's
+    /// clock reaches `until`, or to its checkpoint without one; parks it once there. False
+    /// when the run wants no checkpoint.
+    fn advance_builder(&mut self, until: Option<f64>) -> bool {
+        if self.checkpoints.builder.is_none() {
+            self.start_builder();
+        }
+        let Some((target, mut builder)) = self.checkpoints.builder.take() else {
+            return false;
+        };
+        if builder.replay_until(Stop::Tick(target), until) {
+            self.park(*builder);
+        } else {
+            self.checkpoints.builder = Some((target, builder));
+        }
+        true
+    }
+
+    /// Sets the builder off toward the next checkpoint wanted, if one is.
+    fn start_builder(&mut self) {
+        self.drop_unusable_checkpoints();
+        let mut parked = self.checkpoints.ticks();
+        let live = self.present.as_deref().unwrap_or(&self.world);
+        let mut evict = None;
+        if parked.len() >= checkpoints::MAX_PARKED {
+            let Some(i) = checkpoints::to_evict(&live.work_marks, &parked, live.ticks) else {
+                return;
+            };
+            parked.remove(i);
+            evict = Some(i);
+        }
+        let Some(target) =
+            checkpoints::next_target(&live.work_marks, &parked, live.ticks, self.checkpoint_gap)
+        else {
+            return; // nothing to build: none is let go for nothing
+        };
+        let mut builder = World::replay_start(&live.run, &live.sequence.charted);
+        builder.replaying = true;
+        builder.pacer = live.pacer.as_ref().map(|p| FramePacer::new(p.clock()));
+        if let Some(i) = evict {
+            self.checkpoints.evict(i);
+        }
+        self.checkpoints.builder = Some((target, Box::new(builder)));
+    }
+
+    /// Builds every checkpoint this run wants, now (benchmarks and tests; the page builds
+    /// them in its frames' spare time).
+    pub fn build_checkpoints_now(&mut self) {
+        while self.build_checkpoint_now() {}
+    }
+
+    /// Builds the next checkpoint this run wants, now: false when it wants none.
+    pub fn build_checkpoint_now(&mut self) -> bool {
+        self.advance_builder(None)
+    }
+
+    /// The least work (polls) between checkpoints (tests set it low, to have them in a
+    /// short run).
+    pub fn set_checkpoint_gap(&mut self, polls: u64) {
+        self.checkpoint_gap = polls.max(1);
+    }
+
+    /// The timeline the last fork left, while the page shows the live run.
+    pub fn other(&self) -> Option<&World> {
+        match self.present {
+            Some(_) => None,
+            None => self.others.last(),
+        }
+    }
+
+    /// The present: the world shown, or the one kept aside while the page shows the past.
+    fn present(&self) -> &World {
+        self.present.as_deref().unwrap_or(&self.world)
+    }
+
+    /// The virtual instants (ms) at which replays are parked.
+    pub fn checkpoint_instants(&self) -> Vec<u64> {
+        self.checkpoints
+            .ticks()
+            .into_iter()
+            .map(|t| t * TICK_MS)
+            .collect()
+    }
+
+    /// The virtual instant the present has reached (the timeline's end).
+    pub fn end_ms(&self) -> u64 {
+        self.present().rt.now()
+    }
+
+    /// The timeline's markers: the whole run's, from the present.
+    pub fn run_markers(&self) -> &[Marker] {
+        &self.present().markers
+    }
+
+    fn frame(&mut self, dt: f64) {
+        let (dt, deadline) = self.world.begin_frame(dt);
+        if self.world.fast_forward.is_some() {
+            self.continue_fast_forward();
+            if self.world.fast_forward.is_some() {
+                return; // the page shows the replay where it stands
+            }
+        } else {
+            self.world.run_frame(dt);
+        }
+        self.world.console.poll();
+        // the seed's transcript, typed a line at a time into the live console
+        if self.present.is_none() {
+            if let Some(line) = self.world.due_seed_line() {
+                self.input(Input::Console(line.to_string()));
+                self.world.seed_typed_at = self.world.wall_ms;
+            }
+        }
+        self.world.absorb();
+        self.world.tidy();
+        // The frame's spare time, if any is left: the checkpoints' builder.
+        if let (Some(until), false) = (deadline, self.world.behind) {
+            self.build_checkpoints(until);
+        }
     }
 }

@@ -233,7 +233,7 @@ pub fn timeline() -> Html {
             seconds(now),
             seconds(end)
         )
-    } else if let Some(other) = &sim.other {
+    } else if let Some(other) = sim.other() {
         format!(
             "Live · a fork: {} inputs so far; the other timeline had {} by {}",
             sim.run.inputs.len(),
@@ -298,7 +298,7 @@ pub fn timeline() -> Html {
                 if past {
                     <button class="primary" onclick={live} data-testid="timeline-live">{ "Back to live" }</button>
                 }
-                if sim.other.is_some() {
+                if sim.other().is_some() {
                     <button onclick={other} data-testid="timeline-other"
                         title="Forking dropped the later inputs; this brings them back (until your next input)">{ "Back to the other timeline" }</button>
                 }

@@ -109,7 +109,7 @@ fn play_in_the_past_forks_and_the_other_timeline_comes_back_until_the_next_input
     let end = s.rt.now();
     s.apply(Action::Seek(before));
     s.apply(Action::TogglePlay);
-    assert!(s.playing && s.present.is_none() && s.other.is_some());
+    assert!(s.playing && s.present.is_none() && s.other().is_some());
     frames(&mut s, 100, 11);
     assert!(s.rt.alive(pid), "the fork never had the kill");
     assert!(s
@@ -123,9 +123,48 @@ fn play_in_the_past_forks_and_the_other_timeline_comes_back_until_the_next_input
     // an input in the past forks too; the next input lets the other timeline go
     s.apply(Action::Seek(before));
     s.apply(Action::ConsoleSubmit("1 + 1".into()));
-    assert!(s.other.is_some() && s.present.is_none());
+    assert!(s.other().is_some() && s.present.is_none());
     s.apply(Action::ConsoleSubmit("2 + 2".into()));
-    assert!(s.other.is_none());
+    assert!(s.other().is_none());
+}
+
+/// The other timeline belongs to the present: looking back hides it (and the button does
+/// nothing), going live shows it again; forking twice and going back twice returns to the
+/// first timeline, as each fork keeps the timeline it left.
+#[test]
+fn the_other_timeline_is_the_presents_and_forks_stack() {
+    let mut s = sim(30.0, 4);
+    frames(&mut s, 200, 8);
+    let first_end = {
+        let before = s.rt.now() / 2;
+        frames(&mut s, 20, 9);
+        let end = s.rt.now();
+        s.apply(Action::Seek(before));
+        s.apply(Action::ConsoleSubmit("1 + 1".into())); // fork 1
+        end
+    };
+    frames(&mut s, 40, 10);
+    let second_end = s.rt.now();
+    assert!(s.other().is_some());
+    // looking back: no other timeline on offer, and asking for it changes nothing
+    s.apply(Action::Seek(second_end / 2));
+    assert!(s.present.is_some() && s.other().is_none());
+    let shown = s.rt.now();
+    s.apply(Action::OtherTimeline);
+    assert!(s.present.is_some() && s.rt.now() == shown);
+    s.apply(Action::Live);
+    assert!(
+        s.other().is_some(),
+        "live again, the other timeline is back"
+    );
+    // fork 2, then back twice: the second fork's timeline, then the first run
+    s.apply(Action::Seek(second_end - 100));
+    s.apply(Action::ConsoleSubmit("2 + 2".into()));
+    s.apply(Action::OtherTimeline);
+    assert_eq!(s.rt.now(), second_end);
+    s.apply(Action::OtherTimeline);
+    assert_eq!(s.rt.now(), first_end);
+    assert!(s.other().is_none());
 }
 
 #[test]
@@ -495,7 +534,7 @@ fn play_during_a_long_replay_stops_it_where_it_stands_and_forks_from_there() {
     assert!(s.replay_under_way().is_none());
     assert!(s.playing);
     assert!(
-        s.present.is_none() && s.other.is_some(),
+        s.present.is_none() && s.other().is_some(),
         "a fork, the other timeline kept"
     );
     assert!(
@@ -594,7 +633,7 @@ fn after_a_fork_and_a_new_input_the_checkpoints_of_the_old_future_are_not_used()
     let fork_at = parked[1] + 1_000;
     s.apply(Action::Seek(fork_at));
     s.apply(Action::ConsoleSubmit("Enum.sum(1..7)".into()));
-    assert!(s.present.is_none() && s.other.is_some());
+    assert!(s.present.is_none() && s.other().is_some());
     s.apply(Action::TogglePlay);
     frames(&mut s, 200, 3);
     let now = s.rt.now();

@@ -11,6 +11,7 @@ pub mod controls;
 pub mod crash_story;
 pub mod floor;
 pub mod floor_canvas;
+pub mod floor_model;
 pub mod floor_plan;
 pub mod floor_scene;
 pub mod frame_pacer;

@@ -21,13 +21,11 @@
 //! stories.
 
 use crate::sorted_map::{SortedMap, SortedSet};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use crate::console::{Console, SEED_TRANSCRIPT};
-use crate::runtime::{
-    signal, Advancing, Event, Pid, PidMap, ProcessInfo, Runtime, Term, TraceEvent,
-};
+use crate::runtime::{Advancing, Event, Pid, PidMap, ProcessInfo, Runtime, Term, TraceEvent};
 use crate::store::console_bindings;
 use crate::store::customers::{self, SimConfig};
 use crate::store::sales::Figures;
@@ -39,7 +37,8 @@ pub use super::actions::{Action, Stop};
 use super::books::Books;
 use super::checkpoints::{self, Parked, WorkMarks, MIN_GAP_POLLS};
 use super::crash_story::{Beat, CrashStory};
-use super::floor_plan;
+use super::floor_model::FloorModel;
+pub use super::floor_model::{Customer, Walker};
 pub use super::frame_pacer::FrameClock;
 use super::frame_pacer::FramePacer;
 pub use super::markers::{Marker, MarkerKind, MARKERS_KEEP};
@@ -61,67 +60,6 @@ pub const SAMPLES_KEEP: usize = 120;
 
 /// Wall ms between two lines when the console types the seed's transcript.
 pub const SEED_TYPING_MS: f64 = 900.0;
-
-/// A customer on the floor: a live Session process (or one whose crash story is still
-/// being told), by its registered key.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Customer {
-    pub key: Rc<str>,
-    /// `floor_plan::hash` of the key: where it browses.
-    pub hash: u64,
-    /// The current process (after a crash: the successor, once it registered).
-    pub pid: Pid,
-    /// False between its process's crash and its successor's start (or for good, if its
-    /// supervisor gave up).
-    pub live: bool,
-    pub items: i64,
-    /// Wall ms when it came in (it walks from the door for `WALK_MS`).
-    pub arrived: f64,
-    /// Started by the SessionSupervisor (false for the post's `Session.start_link` typed in
-    /// the console: nothing restarts it).
-    pub supervised: bool,
-}
-
-/// A customer walking out: through the checkout after a sale, or straight to the door.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Walker {
-    pub key: Rc<str>,
-    pub pid: Pid,
-    pub items: i64,
-    pub aisle: usize,
-    pub from: (f64, f64),
-    /// The checkout lane it pays at, if it bought.
-    pub lane: Option<usize>,
-    pub started: f64,
-}
-
-impl Walker {
-    pub fn duration(&self) -> f64 {
-        if self.lane.is_some() {
-            CHECKOUT_WALK_MS
-        } else {
-            WALK_MS
-        }
-    }
-
-    /// Where it is, and whether it is (still) at the checkout.
-    pub fn position(&self, wall_ms: f64) -> ((f64, f64), bool) {
-        let t = ((wall_ms - self.started) / self.duration()).clamp(0.0, 1.0);
-        match self.lane {
-            Some(lane) => (
-                floor_plan::along(
-                    &floor_plan::path_out_via_checkout(self.aisle, self.from, lane),
-                    t,
-                ),
-                t < 0.75,
-            ),
-            None => (
-                floor_plan::along(&floor_plan::path_out(self.aisle, self.from), t),
-                false,
-            ),
-        }
-    }
-}
 
 /// A restart of the selected process, for the inspector's history.
 #[derive(Clone, Debug, PartialEq)]
@@ -237,19 +175,8 @@ pub struct World {
     seed_typed_at: f64,
     backend: SharedBackend,
     last_seq: u64,
-    /// The customers on the floor, by key.
-    customers: BTreeMap<Rc<str>, Customer>,
-    /// Live Session pids and their keys.
-    session_keys: PidMap<Rc<str>>,
-    /// Those of them no supervisor started (the post's `start_link` typed in the console):
-    /// few, kept so that the badge's count needs no walk over every session each frame.
-    unsupervised: SortedSet<Pid>,
-    /// Crash stories being told, by key.
-    stories: std::collections::HashMap<Rc<str>, CrashStory, crate::runtime::FnvBuild>,
-    /// Customers walking out.
-    walkers: VecDeque<Walker>,
-    /// Keys that just bought (their session's normal exit walks them through the checkout).
-    bought: SortedSet<Rc<str>>,
+    /// The floor: its customers, the crash stories being told, the customers walking out.
+    floor: FloorModel,
     /// The last supervisor give-up, for the floor's banner.
     pub escalation: Option<Escalation>,
     /// Why snapshots are not being saved, while they are not (storage full, …).
@@ -413,12 +340,7 @@ impl World {
             message: None,
             backend,
             last_seq: 0,
-            customers: BTreeMap::new(),
-            session_keys: PidMap::default(),
-            unsupervised: Default::default(),
-            stories: Default::default(),
-            walkers: VecDeque::new(),
-            bought: SortedSet::new(),
+            floor: FloorModel::default(),
             escalation: None,
             storage_failing: None,
             last_restarted: PidMap::default(),
@@ -460,7 +382,7 @@ impl World {
     /// The live session of the customer `key` (a click or a key on the floor), or a message
     /// saying why there is none to `verb`.
     fn live_session_of(&mut self, key: &str, verb: &str) -> Option<Pid> {
-        match self.customers.get(key) {
+        match self.floor.customers.get(key) {
             Some(c) if c.live => Some(c.pid),
             _ => {
                 self.message = Some(format!(
@@ -480,9 +402,9 @@ impl World {
             Input::Kill(n) => {
                 let pid = self.rt.pid_from_number(*n);
                 // The cart as it is now, so that the story says exactly what was lost.
-                if let Some(key) = self.session_keys.get(&pid) {
+                if let Some(key) = self.floor.session_keys.get(&pid) {
                     if let (Some(c), Some(items)) =
-                        (self.customers.get_mut(key), self.rt.metric_of(pid))
+                        (self.floor.customers.get_mut(key), self.rt.metric_of(pid))
                     {
                         c.items = items;
                     }
@@ -813,18 +735,21 @@ impl World {
     /// Ends what the wall clock has finished: walks, stories, flashes, the banner.
     fn tidy(&mut self) {
         let wall = self.wall_ms;
-        self.walkers.retain(|w| wall - w.started < w.duration());
+        self.floor
+            .walkers
+            .retain(|w| wall - w.started < w.duration());
         let over: Vec<Rc<str>> = self
+            .floor
             .stories
             .iter()
             .filter(|(_, s)| s.beat(wall) == Beat::Over)
             .map(|(k, _)| k.clone())
             .collect();
         for key in over {
-            self.stories.remove(&key);
+            self.floor.stories.remove(&key);
             // A customer whose supervisor gave up leaves the floor with its story.
-            if self.customers.get(&key).is_some_and(|c| !c.live) {
-                self.customers.remove(&key);
+            if self.floor.customers.get(&key).is_some_and(|c| !c.live) {
+                self.floor.customers.remove(&key);
             }
         }
         self.flashes.retain(|_, since| wall - *since < EFFECT_MS);
@@ -869,10 +794,15 @@ impl World {
     /// Carts: every customer each frame in a store of ordinary size; in a huge crowd a
     /// rotating slice of `CART_READS_PER_FRAME`, so each cart is read every few frames.
     fn read_carts(&mut self) {
-        let slices = self.customers.len().div_ceil(CART_READS_PER_FRAME).max(1);
+        let slices = self
+            .floor
+            .customers
+            .len()
+            .div_ceil(CART_READS_PER_FRAME)
+            .max(1);
         let phase = self.absorbs % slices;
         self.absorbs = self.absorbs.wrapping_add(1);
-        for (i, c) in self.customers.values_mut().enumerate() {
+        for (i, c) in self.floor.customers.values_mut().enumerate() {
             if slices == 1 || i % slices == phase {
                 if let Some(items) = self.rt.metric_of(c.pid) {
                     c.items = items;
@@ -978,34 +908,8 @@ impl World {
             (Some(parent), Some(sup)) => parent == sup,
             _ => true,
         };
-        match self.customers.get_mut(name) {
-            Some(c) => {
-                self.session_keys.remove(&c.pid);
-                self.unsupervised.remove(&c.pid);
-                c.pid = pid;
-                c.live = true;
-                c.items = items;
-                c.supervised = supervised;
-            }
-            None => {
-                self.customers.insert(
-                    name.clone(),
-                    Customer {
-                        key: name.clone(),
-                        hash: floor_plan::hash(name),
-                        pid,
-                        live: true,
-                        items,
-                        arrived: wall,
-                        supervised,
-                    },
-                );
-            }
-        }
-        self.session_keys.insert(pid, name.clone());
-        if !supervised {
-            self.unsupervised.insert(pid);
-        }
+        self.floor
+            .session_registered(name, pid, items, supervised, wall);
     }
 
     fn absorb_event(&mut self, event: &Event, at_ms: u64) {
@@ -1016,62 +920,13 @@ impl World {
                 self.session_registered(name, *pid);
             }
             Event::Exit { pid, reason } => {
-                self.unsupervised.remove(pid);
-                let Some(key) = self.session_keys.remove(pid) else {
-                    return;
-                };
-                let Some(c) = self.customers.get(&key).cloned() else {
-                    return;
-                };
-                let at = self.position_of(&c);
-                if let Some(c) = self.customers.get_mut(&key) {
-                    c.live = false;
-                }
-                if !signal::is_clean(reason) {
+                let persistence = self.settings.persistence;
+                if let Some(key) = self.floor.session_exited(*pid, reason, wall, persistence) {
                     self.mark(
                         at_ms,
                         MarkerKind::Crash,
                         format!("{key} {} crashed: {reason}", pid.short()),
                     );
-                    // A crash: the story starts; the supervisor's restart fills it in.
-                    self.stories.insert(
-                        key.clone(),
-                        CrashStory {
-                            key,
-                            old: *pid,
-                            new: None,
-                            supervisor: None,
-                            supervised: c.supervised,
-                            reason: reason.to_string(),
-                            items_before: c.items,
-                            items_after: None,
-                            persistence: self.settings.persistence,
-                            gave_up: false,
-                            storage_failing: None,
-                            started: wall,
-                            at,
-                        },
-                    );
-                    return;
-                }
-                self.customers.remove(&key);
-                let bought = self.bought.remove(&key);
-                // `:shutdown` is its supervisor stopping it: it leaves no ghost behind.
-                if reason.is_atom(crate::runtime::term::Atom::NORMAL) {
-                    let (aisle, ..) = floor_plan::home(&key, c.items);
-                    self.walkers.push_back(Walker {
-                        lane: bought
-                            .then_some((c.hash % floor_plan::CHECKOUT_LANES as u64) as usize),
-                        key,
-                        pid: *pid,
-                        items: c.items,
-                        aisle,
-                        from: at,
-                        started: wall,
-                    });
-                    if self.walkers.len() > WALKERS_KEEP {
-                        self.walkers.pop_front();
-                    }
                 }
             }
             Event::Restart {
@@ -1107,7 +962,7 @@ impl World {
                         at_ms,
                     });
                 }
-                if let Some(story) = self.stories.values_mut().find(|s| s.old == *old) {
+                if let Some(story) = self.floor.stories.values_mut().find(|s| s.old == *old) {
                     story.new = Some(*new);
                     story.supervisor = by.clone();
                     story.items_after = Some(self.rt.metric_of(*new).unwrap_or(0));
@@ -1139,7 +994,8 @@ impl World {
                 let (sessions, items) = if name.as_ref() == shopping::SESSION_SUPERVISOR
                     || name.as_ref() == shopping::ROOT
                 {
-                    let live: Vec<&Customer> = self.customers.values().filter(|c| c.live).collect();
+                    let live: Vec<&Customer> =
+                        self.floor.customers.values().filter(|c| c.live).collect();
                     (
                         live.len(),
                         live.iter().map(|c| c.items).fold(0i64, i64::saturating_add),
@@ -1147,7 +1003,7 @@ impl World {
                 } else {
                     (0, 0)
                 };
-                for story in self.stories.values_mut().filter(|s| s.new.is_none()) {
+                for story in self.floor.stories.values_mut().filter(|s| s.new.is_none()) {
                     story.gave_up = true;
                     story.supervisor = Some(name.clone());
                 }
@@ -1192,7 +1048,7 @@ impl World {
                 // "sale #3 to :customer_5: 4 items, $56.00"
                 if let Some(rest) = text.split_once(" to :").map(|(_, r)| r) {
                     if let Some((key, _)) = rest.split_once(": ") {
-                        self.bought.insert(Rc::from(key.trim_matches('"')));
+                        self.floor.bought.insert(Rc::from(key.trim_matches('"')));
                     }
                 }
             }
@@ -1203,17 +1059,17 @@ impl World {
     /// Reads the floor afresh from the registry (at the start, and after a trace gap).
     fn resync(&mut self) {
         let registered = self.rt.registered();
-        self.session_keys.clear();
-        self.unsupervised.clear();
+        self.floor.session_keys.clear();
+        self.floor.unsupervised.clear();
         for (name, pid) in registered {
             self.pid_names.insert(pid, name.clone());
             if self.is_session(pid) {
                 self.session_registered(&name, pid);
             }
         }
-        let live = &self.session_keys;
-        let stories = &self.stories;
-        self.customers.retain(|k, c| {
+        let live = &self.floor.session_keys;
+        let stories = &self.floor.stories;
+        self.floor.customers.retain(|k, c| {
             c.live = live.contains_key(&c.pid);
             c.live || stories.contains_key(k)
         });
@@ -1233,7 +1089,7 @@ impl World {
         };
         self.samples.push_back(Sample {
             at: now,
-            sessions: self.session_keys.len() as f64,
+            sessions: self.floor.session_keys.len() as f64,
             messages_per_s: (messages - self.last_messages) as f64 / elapsed_s,
             restarts: f.restarts as f64,
             sales: f.sales as f64,
@@ -1248,71 +1104,53 @@ impl World {
 
     /// Live sessions as (key, pid), in key order.
     pub fn session_pids(&self) -> Vec<(String, Pid)> {
-        self.customers
-            .values()
-            .filter(|c| c.live)
-            .map(|c| (c.key.to_string(), c.pid))
-            .collect()
+        self.floor.session_pids()
     }
 
     /// Live sessions.
     pub fn session_count(&self) -> usize {
-        self.session_keys.len()
+        self.floor.session_count()
     }
 
     /// Live sessions the SessionSupervisor started (its badge's count: a Session the
     /// console started with `start_link` is on the floor but not its child).
     pub fn supervised_session_count(&self) -> usize {
-        self.session_keys.len() - self.unsupervised.len()
+        self.floor.supervised_session_count()
     }
 
     /// Every customer on the floor, in key order (live ones, and killed ones whose story
     /// is still being told).
     pub fn customers(&self) -> impl Iterator<Item = &Customer> {
-        self.customers.values()
+        self.floor.customers.values()
     }
 
     pub fn customer(&self, key: &str) -> Option<&Customer> {
-        self.customers.get(key)
+        self.floor.customers.get(key)
     }
 
     pub fn walkers(&self) -> impl Iterator<Item = &Walker> {
-        self.walkers.iter()
+        self.floor.walkers.iter()
     }
 
     /// The crash stories being told, in no particular order (the floor sorts them newest
     /// first).
     pub fn stories(&self) -> impl Iterator<Item = &CrashStory> {
-        self.stories.values()
+        self.floor.stories.values()
     }
 
     pub fn story(&self, key: &str) -> Option<&CrashStory> {
-        self.stories.get(key)
+        self.floor.stories.get(key)
     }
 
     /// Where a customer is now, in world units: walking in from the door, browsing around
     /// its spot (further along the fuller its cart), or frozen where it was killed.
     pub fn position_of(&self, c: &Customer) -> (f64, f64) {
-        if let Some(story) = self.stories.get(&c.key) {
-            if matches!(story.beat(self.wall_ms), Beat::Killed | Beat::Restarting) {
-                return story.at;
-            }
-        }
-        let (aisle, hx, hy) = floor_plan::home_of(c.hash, c.items);
-        let spot = (hx + floor_plan::wander(c.hash, self.wall_ms), hy);
-        let t = (self.wall_ms - c.arrived) / WALK_MS;
-        if t < 1.0 {
-            floor_plan::along(&floor_plan::path_in(aisle, spot), t)
-        } else {
-            spot
-        }
+        self.floor.position_of(c, self.wall_ms)
     }
 
     /// The pid a figure shows: during a crash story, the old one until the customer is back.
     pub fn shown_pid(&self, c: &Customer) -> Pid {
-        self.stories
-            .get(&c.key)
-            .map_or(c.pid, |s| s.shown_pid(self.wall_ms))
+        self.floor.shown_pid(c, self.wall_ms)
     }
 
     pub fn app_running(&self) -> bool {

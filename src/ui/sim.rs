@@ -16,9 +16,9 @@
 //!
 //! Models derived from the trace with their own files: what each pid is called
 //! (`pid_names.rs`), the run's books (`books.rs`), the sequence chart's log
-//! (`sequence_log.rs`), the timeline's markers (`markers.rs`); the settings and the actions
-//! (`settings.rs`, `actions.rs`). Still in `World`: the floor's customers, walkers and crash
-//! stories.
+//! (`sequence_log.rs`), the timeline's markers (`markers.rs`), the floor's customers, crash
+//! stories and walkers (`floor_model.rs`); the settings and the actions (`settings.rs`,
+//! `actions.rs`).
 
 use crate::sorted_map::{SortedMap, SortedSet};
 use std::collections::VecDeque;

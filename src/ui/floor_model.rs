@@ -191,6 +191,41 @@ impl FloorModel {
         None
     }
 
+    /// A supervisor restarted `old` as `new`: a crash story under way learns its ending
+    /// (who restarted it, the cart the successor has, and whether saving was failing).
+    pub fn restarted(
+        &mut self,
+        old: Pid,
+        new: Pid,
+        by: Option<Rc<str>>,
+        items_after: i64,
+        storage_failing: Option<String>,
+    ) {
+        if let Some(story) = self.stories.values_mut().find(|s| s.old == old) {
+            story.new = Some(new);
+            story.supervisor = by;
+            story.items_after = Some(items_after);
+            story.storage_failing = storage_failing;
+        }
+    }
+
+    /// A supervisor (`name`) gave up: the stories still waiting for a restart end with it.
+    pub fn gave_up(&mut self, name: &Rc<str>) {
+        for story in self.stories.values_mut().filter(|s| s.new.is_none()) {
+            story.gave_up = true;
+            story.supervisor = Some(name.clone());
+        }
+    }
+
+    /// The live customers and the items in their carts (what a give-up takes down).
+    pub fn live_carts(&self) -> (usize, i64) {
+        let live: Vec<&Customer> = self.customers.values().filter(|c| c.live).collect();
+        (
+            live.len(),
+            live.iter().map(|c| c.items).fold(0i64, i64::saturating_add),
+        )
+    }
+
     /// Where a customer is at wall time `wall`, in world units: walking in from the door,
     /// browsing around its spot (further along the fuller its cart), or frozen where it was
     /// killed.

@@ -962,12 +962,10 @@ impl World {
                         at_ms,
                     });
                 }
-                if let Some(story) = self.floor.stories.values_mut().find(|s| s.old == *old) {
-                    story.new = Some(*new);
-                    story.supervisor = by.clone();
-                    story.items_after = Some(self.rt.metric_of(*new).unwrap_or(0));
-                    story.storage_failing = self.storage_failing.clone();
-                }
+                let items_after = self.rt.metric_of(*new).unwrap_or(0);
+                let storage_failing = self.storage_failing.clone();
+                self.floor
+                    .restarted(*old, *new, by.clone(), items_after, storage_failing);
                 if let Some(e) = self.escalation.as_mut() {
                     if e.pid == *old && e.restarted_by.is_none() {
                         e.restarted_by = by.or_else(|| Some(child.clone()));
@@ -994,19 +992,11 @@ impl World {
                 let (sessions, items) = if name.as_ref() == shopping::SESSION_SUPERVISOR
                     || name.as_ref() == shopping::ROOT
                 {
-                    let live: Vec<&Customer> =
-                        self.floor.customers.values().filter(|c| c.live).collect();
-                    (
-                        live.len(),
-                        live.iter().map(|c| c.items).fold(0i64, i64::saturating_add),
-                    )
+                    self.floor.live_carts()
                 } else {
                     (0, 0)
                 };
-                for story in self.floor.stories.values_mut().filter(|s| s.new.is_none()) {
-                    story.gave_up = true;
-                    story.supervisor = Some(name.clone());
-                }
+                self.floor.gave_up(&name);
                 // A give-up of the root after the SessionSupervisor's keeps the first count.
                 let keep_count = self.escalation.as_ref().filter(|e| wall - e.at < 1.0);
                 let (sessions, items) = match keep_count {

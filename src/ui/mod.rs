@@ -18,6 +18,7 @@ pub mod frame_pacer;
 pub mod inspector;
 pub mod local_storage;
 pub mod markers;
+pub mod observer;
 pub mod pid_names;
 pub mod process_table;
 pub mod recording;

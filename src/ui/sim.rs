@@ -10,8 +10,9 @@
 //!
 //! Two levels: a [`World`] is one run as the page shows it (the runtime, the console, the
 //! models derived from its trace, the recording and its replay): what is replayed, parked
-//! as a checkpoint and forked. A [`Sim`] is the observer around it: the world shown, the
-//! live one kept aside while the page looks back, the timelines forks left, the checkpoints.
+//! as a checkpoint and forked. A [`Sim`] (`observer.rs`) is the observer around it: the
+//! world shown, the live one kept aside while the page looks back, the timelines forks
+//! left, the checkpoints.
 //! Components hold a `Sim`, read the world it shows through it, and send it [`Action`]s.
 //!
 //! Models derived from the trace with their own files: what each pid is called
@@ -35,13 +36,14 @@ use crate::store::shopping::{self, StoreConfig};
 
 pub use super::actions::{Action, Stop};
 use super::books::Books;
-use super::checkpoints::{self, Parked, WorkMarks, MIN_GAP_POLLS};
+use super::checkpoints::WorkMarks;
 use super::crash_story::{Beat, CrashStory};
 use super::floor_model::FloorModel;
 pub use super::floor_model::{Customer, Walker};
 pub use super::frame_pacer::FrameClock;
 use super::frame_pacer::FramePacer;
 pub use super::markers::{Marker, MarkerKind, MARKERS_KEEP};
+pub use super::observer::Sim;
 use super::pid_names::PidNames;
 use super::recording::{Input, Recording, SharedRun, TICK_MS, TICK_STEP_BUDGET};
 use super::sequence_log::SequenceLog;
@@ -172,8 +174,8 @@ pub struct World {
     pub console: Console,
     /// Lines of the seed's transcript still to type, and when the last one was typed.
     seed_queue: VecDeque<&'static str>,
-    seed_typed_at: f64,
-    backend: SharedBackend,
+    pub(super) seed_typed_at: f64,
+    pub(super) backend: SharedBackend,
     last_seq: u64,
     /// The floor: its customers, the crash stories being told, the customers walking out.
     floor: FloorModel,
@@ -188,7 +190,7 @@ pub struct World {
     pid_names: PidNames,
     /// The books over the whole run: those of Sales processes that have gone (an application
     /// restart starts a new, empty Sales), plus the current one's.
-    books: Books,
+    pub(super) books: Books,
     /// Restarts by any supervisor in this run.
     restarts_seen: i64,
     /// Customers turned away while the application was down.
@@ -214,14 +216,14 @@ pub struct World {
     /// and sales.
     pub markers: Vec<Marker>,
     /// Inputs still to replay, each at its tick (a seek forward through the past).
-    pending: VecDeque<(u64, Input)>,
+    pub(super) pending: VecDeque<(u64, Input)>,
     /// True while replaying: the floor's heavier reads wait for the end.
-    replaying: bool,
+    pub(super) replaying: bool,
     /// What opening a shared run found: `replayed · trace hash matches`, or what differed.
     pub replay_note: Option<String>,
     /// A replay too long for one frame (a seek far back in a busy run, a shared link): the
     /// page shows it as it goes and each frame takes it further (`REPLAY_SLICE_MS`).
-    fast_forward: Option<FastForward>,
+    pub(super) fast_forward: Option<FastForward>,
     /// The sequence chart's processes and their events.
     pub sequence: SequenceLog,
     /// A tick cut short by the end of a frame, to go on with in the next.
@@ -230,9 +232,9 @@ pub struct World {
     tick_hash: u64,
     /// The host's wall clock, if it gave one: it bounds each frame's run to the frame's
     /// spare time, on any machine.
-    pacer: Option<FramePacer>,
+    pub(super) pacer: Option<FramePacer>,
     /// Where the run stood as its work grew, to place the checkpoints by work.
-    work_marks: WorkMarks,
+    pub(super) work_marks: WorkMarks,
 }
 
 /// Wall ms a frame gives a replay under way (a seek or a shared link that one frame cannot
@@ -243,12 +245,12 @@ pub const REPLAY_SLICE_MS: f64 = 22.0;
 
 /// A replay under way across frames.
 #[derive(Clone, Debug)]
-struct FastForward {
-    stop: Stop,
+pub(super) struct FastForward {
+    pub(super) stop: Stop,
     /// The virtual instant it set out from (for its progress).
-    from_ms: u64,
+    pub(super) from_ms: u64,
     /// The hash a shared run said it ends with (an opened link); `None` for a seek.
-    expected: Option<u64>,
+    pub(super) expected: Option<u64>,
 }
 
 /// A replay under way, as the page shows it.
@@ -381,7 +383,7 @@ impl World {
 
     /// The live session of the customer `key` (a click or a key on the floor), or a message
     /// saying why there is none to `verb`.
-    fn live_session_of(&mut self, key: &str, verb: &str) -> Option<Pid> {
+    pub(super) fn live_session_of(&mut self, key: &str, verb: &str) -> Option<Pid> {
         match self.floor.customers.get(key) {
             Some(c) if c.live => Some(c.pid),
             _ => {
@@ -394,7 +396,7 @@ impl World {
     }
 
     /// What an input does to the runtime (live, or replayed).
-    fn perform(&mut self, input: &Input) {
+    pub(super) fn perform(&mut self, input: &Input) {
         if self.replaying {
             self.absorb_trace(); // the floor as it is now: a kill tells its cart
         }
@@ -483,7 +485,7 @@ impl World {
     /// would have had: where a frame ends never changes the run. A stretch where nothing can
     /// happen (nothing runnable, no timer due) is crossed in one move of the clock: exactly
     /// what ticking through it would do, at no cost. Returns the ticks completed.
-    fn step_ticks(
+    pub(super) fn step_ticks(
         &mut self,
         max_ticks: u64,
         max_steps: usize,
@@ -581,7 +583,7 @@ impl World {
 
     /// A tick under way (cut short by the last frame) run to its end, before anything that
     /// needs the run at a tick's edge: an input, a shared link.
-    fn finish_tick(&mut self) {
+    pub(super) fn finish_tick(&mut self) {
         if let Some(mut advancing) = self.advancing.take() {
             let _ = self.rt.resume_advance(&mut advancing, None);
             self.tick_done();
@@ -609,7 +611,7 @@ impl World {
     }
 
     /// A run at its start, with its inputs to replay (and these processes charted).
-    fn replay_start(run: &Recording, charted: &SortedSet<u32>) -> World {
+    pub(super) fn replay_start(run: &Recording, charted: &SortedSet<u32>) -> World {
         let mut memory = MemoryBackend::default();
         for (k, v) in &run.storage {
             let _ = crate::store::session_store::Backend::save(&mut memory, k, v);
@@ -626,7 +628,7 @@ impl World {
     }
 
     /// Replays forward (inputs from `pending`) until `stop`.
-    fn replay_to(&mut self, stop: Stop) {
+    pub(super) fn replay_to(&mut self, stop: Stop) {
         self.replaying = true;
         self.replay_until(stop, None);
         self.replay_done();
@@ -635,7 +637,7 @@ impl World {
     /// Replays forward toward `stop`: true once there, false when the host's clock passed
     /// `until` first (the replay stands where it is, mid-tick perhaps, to go on later with
     /// exactly the same polls).
-    fn replay_until(&mut self, stop: Stop, until: Option<f64>) -> bool {
+    pub(super) fn replay_until(&mut self, stop: Stop, until: Option<f64>) -> bool {
         loop {
             let left = self.ticks_to(stop);
             if left == 0 {
@@ -684,7 +686,7 @@ impl World {
     /// Play, a step or an input while a replay is under way: the replay stops where it
     /// stands, which becomes the instant shown (and, for a shared run, the run goes on from
     /// there without its later inputs).
-    fn stop_fast_forward(&mut self) {
+    pub(super) fn stop_fast_forward(&mut self) {
         if let Some(ff) = self.fast_forward.take() {
             self.replay_done();
             if ff.expected.is_some() {
@@ -712,7 +714,7 @@ impl World {
     }
 
     /// The instant the page is showing, or going to (a replay under way).
-    fn shown_ms(&self) -> u64 {
+    pub(super) fn shown_ms(&self) -> u64 {
         self.fast_forward
             .as_ref()
             .map_or(self.rt.now(), |ff| ff.stop.ms())
@@ -733,7 +735,7 @@ impl World {
     }
 
     /// Ends what the wall clock has finished: walks, stories, flashes, the banner.
-    fn tidy(&mut self) {
+    pub(super) fn tidy(&mut self) {
         let wall = self.wall_ms;
         self.floor
             .walkers
@@ -769,7 +771,7 @@ impl World {
 
     /// Reads new trace events into the floor's model (arrivals, departures, crash stories,
     /// give-ups), then the carts' sizes and the chart samples.
-    fn absorb(&mut self) {
+    pub(super) fn absorb(&mut self) {
         self.absorb_trace();
         // The books ten times a second (reading Sales's state builds its figures as a term).
         if self.absorbs % 6 == 0 || !self.books.has_source() {
@@ -1155,7 +1157,7 @@ impl World {
 
     /// A frame begins: `dt` wall ms pass (clamped: a background tab comes back without a
     /// time jump). Returns them, and the frame's deadline if the host gave a clock.
-    fn begin_frame(&mut self, dt: f64) -> (f64, Option<f64>) {
+    pub(super) fn begin_frame(&mut self, dt: f64) -> (f64, Option<f64>) {
         let dt = dt.clamp(0.0, 250.0);
         self.wall_ms += dt;
         if let Some(pacer) = self.pacer.as_mut() {
@@ -1166,7 +1168,7 @@ impl World {
 
     /// The frame's share of the run: the virtual time `dt` wall ms ask for at the set
     /// speed, as far as the frame's budget goes.
-    fn run_frame(&mut self, dt: f64) {
+    pub(super) fn run_frame(&mut self, dt: f64) {
         if self.playing {
             self.owed_ms += dt * self.settings.speed;
             let due = (self.owed_ms / TICK_MS as f64) as u64;
@@ -1183,7 +1185,7 @@ impl World {
 
     /// The seed transcript's next line, when it is time to type it (the console is free
     /// and the last line was typed long enough ago).
-    fn due_seed_line(&mut self) -> Option<&'static str> {
+    pub(super) fn due_seed_line(&mut self) -> Option<&'static str> {
         if self.console.busy() || self.wall_ms - self.seed_typed_at < SEED_TYPING_MS {
             return None;
         }
@@ -1192,7 +1194,7 @@ impl World {
 
     /// What changes only the world shown: the speed, the selection, messages, the sequence
     /// chart, the console's seed transcript.
-    fn reduce_shown(&mut self, action: Action) {
+    pub(super) fn reduce_shown(&mut self, action: Action) {
         match action {
             Action::SetSpeed(x) => {
                 if let Some(x) = in_range(x, SPEED_RANGE) {
@@ -1225,7 +1227,7 @@ impl World {
     }
 
     /// One frame's slice of the replay under way: true when it has just ended.
-    fn continue_fast_forward(&mut self) -> bool {
+    pub(super) fn continue_fast_forward(&mut self) -> bool {
         let Some(ff) = self.fast_forward.clone() else {
             return false;
         };
@@ -1257,7 +1259,7 @@ impl World {
 
     /// Whether a parked replay is this run as it was (the same start and inputs up to where
     /// it stands, and the same processes charted), so a seek may go on from it.
-    fn can_resume(&self, cp: &World) -> bool {
+    pub(super) fn can_resume(&self, cp: &World) -> bool {
         let done = cp.run.inputs.len();
         cp.ticks <= self.ticks
             && cp.sequence.charted == self.sequence.charted
@@ -1268,465 +1270,5 @@ impl World {
             && self.run.inputs[done..]
                 .first()
                 .is_none_or(|(t, _)| *t >= cp.ticks)
-    }
-}
-
-/// The observer's model as the page holds it: the world it shows, and the timeline around
-/// it. While the page looks back, `world` is a past replayed from the run's recording and
-/// the live world waits in `present`; after a fork (an input in the past), the timeline it
-/// left is kept in `others` until the next input (a stack: going back to it drops the fork,
-/// and the timeline that one had left is next). Replays parked along the run
-/// (`checkpoints`) let a seek start near its instant.
-///
-/// It reads as the world it shows (`Deref`): the components read `sim.rt`, `sim.markers`…
-/// of what is on the page, and send actions to `apply`.
-pub struct Sim {
-    /// The world the page shows: the live one, or a past.
-    pub world: World,
-    /// While the page shows the past: the present, kept as it was.
-    pub present: Option<Box<World>>,
-    /// After forks: the timelines they left, the latest last, until the next input.
-    others: Vec<World>,
-    /// Replays parked along this run's timeline: a seek starts from the latest one before
-    /// its instant (`checkpoints.rs`).
-    checkpoints: Parked<World>,
-    /// The least work (polls) between two checkpoints.
-    checkpoint_gap: u64,
-}
-
-impl std::ops::Deref for Sim {
-    type Target = World;
-    fn deref(&self) -> &World {
-        &self.world
-    }
-}
-
-impl std::ops::DerefMut for Sim {
-    fn deref_mut(&mut self) -> &mut World {
-        &mut self.world
-    }
-}
-
-impl Sim {
-    pub fn new(settings: Settings, backend: SharedBackend) -> Sim {
-        Sim::showing(World::new(settings, backend))
-    }
-
-    /// An observer of `world`, with no past, other timeline or checkpoint yet.
-    fn showing(world: World) -> Sim {
-        Sim {
-            world,
-            present: None,
-            others: Vec::new(),
-            checkpoints: Parked::default(),
-            checkpoint_gap: MIN_GAP_POLLS,
-        }
-    }
-
-    /// A run replayed from its recording until `stop`: the same seed, storage and inputs
-    /// give the same run (storage is a copy in memory: a replay writes nothing).
-    pub fn replay(run: &Recording, stop: Stop) -> Sim {
-        Sim::replay_charted(run, stop, &SortedSet::new())
-    }
-
-    /// `replay`, with these processes' messages traced from the start (a sequence chart
-    /// opened in the present shows the past too).
-    pub fn replay_charted(run: &Recording, stop: Stop, charted: &SortedSet<u32>) -> Sim {
-        let mut world = World::replay_start(run, charted);
-        world.replay_to(stop);
-        Sim::showing(world)
-    }
-
-    pub fn apply(&mut self, action: Action) {
-        let is_frame = matches!(action, Action::Frame(_));
-        self.reduce(action);
-        // After anything but a frame the header's figures are read at once.
-        if !is_frame {
-            let world = &mut self.world;
-            world.books.read(&world.rt);
-        }
-    }
-
-    fn reduce(&mut self, action: Action) {
-        match action {
-            Action::Frame(dt) => self.frame(dt),
-            Action::TogglePlay => {
-                self.world.stop_fast_forward();
-                if self.present.is_some() && !self.world.playing {
-                    // Play in the past: the run goes on from here, without the later inputs.
-                    self.fork();
-                }
-                self.world.playing = !self.world.playing;
-            }
-            Action::Step => {
-                self.world.stop_fast_forward();
-                if self.present.is_some() {
-                    self.fork();
-                }
-                self.world
-                    .step_ticks(100 / TICK_MS, usize::MAX, u64::MAX, None);
-                self.world.absorb();
-            }
-            Action::SetArrivals(x) => {
-                if let Some(x) = in_range(x, ARRIVALS_RANGE) {
-                    self.input(Input::SetArrivals(x));
-                }
-            }
-            Action::SetChaos(x) => {
-                if let Some(x) = in_range(x, CHAOS_RANGE) {
-                    self.input(Input::SetChaos(x));
-                }
-            }
-            Action::SetPersistence(p) => self.input(Input::SetPersistence(p)),
-            Action::Reset(seed) => {
-                let settings = Settings {
-                    seed,
-                    ..self.world.settings.clone()
-                };
-                let backend = self.present().backend.clone();
-                let pacer = self.world.pacer.take();
-                *self = Sim::new(settings, backend);
-                self.world.pacer = pacer;
-            }
-            Action::KillKey(key) => {
-                if let Some(pid) = self.world.live_session_of(&key, "crash") {
-                    self.apply(Action::Kill(pid));
-                }
-            }
-            Action::Kill(pid) => self.input(Input::Kill(pid.number())),
-            Action::StartApp => self.input(Input::StartApp),
-            Action::AddSessions(n) => self.input(Input::AddSessions(n as u32)),
-            Action::AdmitShoppers(n) => self.input(Input::Admit(n as u32)),
-            Action::ConsoleSubmit(text) => self.input(Input::Console(text)),
-            Action::ConsoleInterrupt => self.input(Input::Interrupt),
-            Action::Seek(ms) => self.seek(ms),
-            Action::SeekEvent(forward) => {
-                let now = self.world.shown_ms();
-                let markers = &self.present().markers;
-                let to = if forward {
-                    markers.iter().map(|m| m.at).find(|at| *at > now)
-                } else {
-                    markers.iter().rev().map(|m| m.at).find(|at| *at < now)
-                };
-                match to {
-                    Some(at) => self.seek(at),
-                    None if forward => self.reduce(Action::Live),
-                    None => self.seek(0),
-                }
-            }
-            Action::Live => {
-                if let Some(present) = self.present.take() {
-                    let selected = self.world.selected;
-                    let past = std::mem::replace(&mut self.world, *present);
-                    self.park(past);
-                    let world = &mut self.world;
-                    world.selected = selected.filter(|p| world.rt.alive(*p));
-                    world.playing = true;
-                }
-            }
-            Action::OtherTimeline => {
-                // (not while looking back: the other timeline is the present's)
-                if self.present.is_none() {
-                    if let Some(other) = self.others.pop() {
-                        // the checkpoints before the fork serve both timelines
-                        self.world = other;
-                        self.world.playing = false;
-                    }
-                }
-            }
-            Action::Open(shared) => {
-                let pacer = self.world.pacer.take();
-                *self = Sim::showing(World::replay_start(&shared.recording, &SortedSet::new()));
-                self.world.pacer = pacer;
-                self.fast_forward_to(Stop::Tick(shared.ticks), Some(shared.hash));
-            }
-            // what only changes the world shown
-            other => self.world.reduce_shown(other),
-        }
-    }
-
-    /// Something the host does to the run: recorded with the tick it arrived at, then done.
-    /// In the past, it forks first: the run goes on from here without the later inputs.
-    fn input(&mut self, input: Input) {
-        self.world.stop_fast_forward();
-        self.world.finish_tick();
-        if self.present.is_some() {
-            // the fork's first input: the timeline it leaves stays within reach
-            self.fork();
-        } else {
-            self.others.clear();
-        }
-        let world = &mut self.world;
-        world.run.inputs.push((world.ticks, input.clone()));
-        world.perform(&input);
-    }
-
-    /// Continue from the instant shown: the present becomes the other timeline (the
-    /// checkpoints before the fork serve both timelines).
-    fn fork(&mut self) {
-        if let Some(present) = self.present.take() {
-            self.others.push(*present);
-            self.world.pending.clear();
-            self.world.replay_note = None;
-        }
-    }
-
-    /// Replays toward `stop` for at most a frame's slice of wall time (all the way without a
-    /// host clock): a short replay ends at once; a long one goes on in the next frames, the
-    /// page showing it as it goes.
-    fn fast_forward_to(&mut self, stop: Stop, expected: Option<u64>) {
-        let world = &mut self.world;
-        world.fast_forward = Some(FastForward {
-            stop,
-            from_ms: world.rt.now(),
-            expected,
-        });
-        world.playing = false;
-        self.continue_fast_forward();
-    }
-
-    /// One frame's slice of the replay under way; once it reaches where the present
-    /// stands, the present is shown again.
-    fn continue_fast_forward(&mut self) {
-        if !self.world.continue_fast_forward() {
-            return;
-        }
-        // Forward through the past and on to where the present stands: the present.
-        let end_ticks = self.present.as_ref().map(|p| p.ticks);
-        if end_ticks.is_some_and(|end| self.world.ticks >= end) {
-            self.reduce(Action::Live);
-        }
-    }
-
-    /// Shows the run at `ms` (virtual): the page's whole state as it was then. From the
-    /// present, the present is kept aside and the run replayed, from the latest checkpoint
-    /// before `ms` if there is one; forward within the past, the replay goes on from where it
-    /// stands. The past the page leaves is parked as a checkpoint.
-    fn seek(&mut self, ms: u64) {
-        if self
-            .world
-            .fast_forward
-            .as_ref()
-            .is_some_and(|ff| ff.expected.is_some())
-        {
-            return; // a shared run is being opened: its instant comes first
-        }
-        if ms >= self.end_ms() {
-            self.reduce(Action::Live);
-            return;
-        }
-        let selected = self.world.selected;
-        if self.present.is_some() {
-            let shown = self.world.ticks;
-            let nearer = self
-                .checkpoints
-                .ticks()
-                .iter()
-                .any(|t| *t > shown && t * TICK_MS <= ms);
-            if ms >= self.world.rt.now() && !nearer {
-                // forward through the past: the replay goes on from where it stands
-                self.fast_forward_to(Stop::Time(ms), None);
-                return;
-            }
-        }
-        let mut past = self.past_at(ms);
-        {
-            let base = self.present();
-            past.settings.speed = base.settings.speed;
-            past.pacer = base.pacer.as_ref().map(|p| FramePacer::new(p.clock()));
-        }
-        past.selected = selected;
-        let left = std::mem::replace(&mut self.world, past);
-        match self.present {
-            Some(_) => self.park(left),
-            None => {
-                let mut live = left;
-                live.playing = false;
-                self.present = Some(Box::new(live));
-            }
-        }
-        self.fast_forward_to(Stop::Time(ms), None);
-    }
-
-    /// The run (the present's) set to replay toward `ms`: the latest usable checkpoint at
-    /// or before it, or the run's start.
-    fn past_at(&mut self, ms: u64) -> World {
-        self.drop_unusable_checkpoints();
-        if let Some(mut cp) = self.checkpoints.take_latest(ms / TICK_MS) {
-            let run = &self.present().run;
-            // what it has not done yet of this run's inputs (another timeline's may follow)
-            cp.pending = run.inputs[cp.run.inputs.len()..].iter().cloned().collect();
-            cp.message = None;
-            cp.replay_note = None;
-            return *cp;
-        }
-        let live = self.present();
-        World::replay_start(&live.run, &live.sequence.charted)
-    }
-
-    fn drop_unusable_checkpoints(&mut self) {
-        let mut parked = self.checkpoints.take_all();
-        let live = self.present.as_deref().unwrap_or(&self.world);
-        parked.retain(|cp| live.can_resume(cp));
-        self.checkpoints = parked;
-    }
-
-    /// Parks a past the page leaves, if it is this run and worth keeping: it becomes a
-    /// checkpoint.
-    fn park(&mut self, mut past: World) {
-        if past.fast_forward.take().is_some() {
-            past.replaying = true;
-        }
-        past.finish_tick();
-        past.pacer = None;
-        let work = past.rt.stats().polls;
-        if work < self.checkpoint_gap || !self.present().can_resume(&past) {
-            return;
-        }
-        let ticks = past.ticks;
-        self.checkpoints.park(ticks, Box::new(past));
-        self.trim_checkpoints();
-    }
-
-    /// At most `MAX_PARKED` checkpoints: the most crowded go.
-    fn trim_checkpoints(&mut self) {
-        while self.checkpoints.len() > checkpoints::MAX_PARKED {
-            let parked = self.checkpoints.ticks();
-            let live = self.present.as_deref().unwrap_or(&self.world);
-            let i = checkpoints::to_evict(&live.work_marks, &parked, live.ticks).unwrap_or(0);
-            self.checkpoints.evict(i);
-        }
-    }
-
-    /// The checkpoints' builder, until the host's clock reaches `until`: it replays from the
-    /// start toward the middle of the largest gap and parks there. Nothing without a host
-    /// clock (see `build_checkpoints_now`).
-    fn build_checkpoints(&mut self, until: f64) {
-        let Some(clock) = self.present().pacer.as_ref().map(FramePacer::clock) else {
-            return;
-        };
-        if clock() < until {
-            self.advance_builder(Some(until));
-        }
-    }
-
-    /// Takes the builder on (setting it off first if none is under way) until the host's
-    /// clock reaches `until`, or to its checkpoint without one; parks it once there. False
-    /// when the run wants no checkpoint.
-    fn advance_builder(&mut self, until: Option<f64>) -> bool {
-        if self.checkpoints.builder.is_none() {
-            self.start_builder();
-        }
-        let Some((target, mut builder)) = self.checkpoints.builder.take() else {
-            return false;
-        };
-        if builder.replay_until(Stop::Tick(target), until) {
-            self.park(*builder);
-        } else {
-            self.checkpoints.builder = Some((target, builder));
-        }
-        true
-    }
-
-    /// Sets the builder off toward the next checkpoint wanted, if one is.
-    fn start_builder(&mut self) {
-        self.drop_unusable_checkpoints();
-        let mut parked = self.checkpoints.ticks();
-        let live = self.present.as_deref().unwrap_or(&self.world);
-        let mut evict = None;
-        if parked.len() >= checkpoints::MAX_PARKED {
-            let Some(i) = checkpoints::to_evict(&live.work_marks, &parked, live.ticks) else {
-                return;
-            };
-            parked.remove(i);
-            evict = Some(i);
-        }
-        let Some(target) =
-            checkpoints::next_target(&live.work_marks, &parked, live.ticks, self.checkpoint_gap)
-        else {
-            return; // nothing to build: none is let go for nothing
-        };
-        let mut builder = World::replay_start(&live.run, &live.sequence.charted);
-        builder.replaying = true;
-        builder.pacer = live.pacer.as_ref().map(|p| FramePacer::new(p.clock()));
-        if let Some(i) = evict {
-            self.checkpoints.evict(i);
-        }
-        self.checkpoints.builder = Some((target, Box::new(builder)));
-    }
-
-    /// Builds every checkpoint this run wants, now (benchmarks and tests; the page builds
-    /// them in its frames' spare time).
-    pub fn build_checkpoints_now(&mut self) {
-        while self.build_checkpoint_now() {}
-    }
-
-    /// Builds the next checkpoint this run wants, now: false when it wants none.
-    pub fn build_checkpoint_now(&mut self) -> bool {
-        self.advance_builder(None)
-    }
-
-    /// The least work (polls) between checkpoints (tests set it low, to have them in a
-    /// short run).
-    pub fn set_checkpoint_gap(&mut self, polls: u64) {
-        self.checkpoint_gap = polls.max(1);
-    }
-
-    /// The timeline the last fork left, while the page shows the live run.
-    pub fn other(&self) -> Option<&World> {
-        match self.present {
-            Some(_) => None,
-            None => self.others.last(),
-        }
-    }
-
-    /// The present: the world shown, or the one kept aside while the page shows the past.
-    fn present(&self) -> &World {
-        self.present.as_deref().unwrap_or(&self.world)
-    }
-
-    /// The virtual instants (ms) at which replays are parked.
-    pub fn checkpoint_instants(&self) -> Vec<u64> {
-        self.checkpoints
-            .ticks()
-            .into_iter()
-            .map(|t| t * TICK_MS)
-            .collect()
-    }
-
-    /// The virtual instant the present has reached (the timeline's end).
-    pub fn end_ms(&self) -> u64 {
-        self.present().rt.now()
-    }
-
-    /// The timeline's markers: the whole run's, from the present.
-    pub fn run_markers(&self) -> &[Marker] {
-        &self.present().markers
-    }
-
-    fn frame(&mut self, dt: f64) {
-        let (dt, deadline) = self.world.begin_frame(dt);
-        if self.world.fast_forward.is_some() {
-            self.continue_fast_forward();
-            if self.world.fast_forward.is_some() {
-                return; // the page shows the replay where it stands
-            }
-        } else {
-            self.world.run_frame(dt);
-        }
-        self.world.console.poll();
-        // the seed's transcript, typed a line at a time into the live console
-        if self.present.is_none() {
-            if let Some(line) = self.world.due_seed_line() {
-                self.input(Input::Console(line.to_string()));
-                self.world.seed_typed_at = self.world.wall_ms;
-            }
-        }
-        self.world.absorb();
-        self.world.tidy();
-        // The frame's spare time, if any is left: the checkpoints' builder.
-        if let (Some(until), false) = (deadline, self.world.behind) {
-            self.build_checkpoints(until);
-        }
     }
 }

@@ -219,11 +219,12 @@ impl FloorModel {
 
     /// The live customers and the items in their carts (what a give-up takes down).
     pub fn live_carts(&self) -> (usize, i64) {
-        let live: Vec<&Customer> = self.customers.values().filter(|c| c.live).collect();
-        (
-            live.len(),
-            live.iter().map(|c| c.items).fold(0i64, i64::saturating_add),
-        )
+        self.customers
+            .values()
+            .filter(|c| c.live)
+            .fold((0, 0i64), |(n, items), c| {
+                (n + 1, items.saturating_add(c.items))
+            })
     }
 
     /// Where a customer is at wall time `wall`, in world units: walking in from the door,

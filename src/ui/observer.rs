@@ -310,7 +310,7 @@ impl Sim {
 
     fn drop_unusable_checkpoints(&mut self) {
         let mut parked = self.checkpoints.take_all();
-        let live = self.present.as_deref().unwrap_or(&self.world);
+        let live = self.present();
         parked.retain(|cp| live.can_resume(cp));
         self.checkpoints = parked;
     }
@@ -336,7 +336,7 @@ impl Sim {
     fn trim_checkpoints(&mut self) {
         while self.checkpoints.len() > checkpoints::MAX_PARKED {
             let parked = self.checkpoints.ticks();
-            let live = self.present.as_deref().unwrap_or(&self.world);
+            let live = self.present();
             let i = checkpoints::to_evict(&live.work_marks, &parked, live.ticks).unwrap_or(0);
             self.checkpoints.evict(i);
         }
@@ -376,7 +376,7 @@ impl Sim {
     fn start_builder(&mut self) {
         self.drop_unusable_checkpoints();
         let mut parked = self.checkpoints.ticks();
-        let live = self.present.as_deref().unwrap_or(&self.world);
+        let live = self.present();
         let mut evict = None;
         if parked.len() >= checkpoints::MAX_PARKED {
             let Some(i) = checkpoints::to_evict(&live.work_marks, &parked, live.ticks) else {

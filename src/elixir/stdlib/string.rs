@@ -85,13 +85,16 @@ fn patterns(t: &Term) -> Vec<String> {
 /// sigma), `:greek` lowers a word's last sigma to ς, `:ascii` changes only A-Z/a-z,
 /// `:turkic` maps the dotted and dotless i as Turkish does.
 fn change_case(x: &str, up: bool, mode: &str) -> String {
+    match (mode, up) {
+        ("ascii", true) => return x.to_ascii_uppercase(),
+        ("ascii", false) => return x.to_ascii_lowercase(),
+        _ => {}
+    }
     let mut out = String::with_capacity(x.len());
     let mut prev: Option<char> = None;
     let mut chars = x.chars().peekable();
     while let Some(c) = chars.next() {
         match (mode, up, c) {
-            ("ascii", true, _) => out.push(c.to_ascii_uppercase()),
-            ("ascii", false, _) => out.push(c.to_ascii_lowercase()),
             ("turkic", true, 'i') => out.push('İ'),
             ("turkic", true, 'ı') => out.push('I'),
             ("turkic", false, 'I') => out.push('ı'),

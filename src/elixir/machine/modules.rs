@@ -170,6 +170,9 @@ impl Machine {
             .iter()
             .find_map(|o| o.get("restart").cloned());
         let module_is_protocol = module.protocol;
+        let default_init = !module.library
+            && module.uses.iter().any(|u| &*u.name() == "Elixir.GenServer")
+            && !module.funs.contains_key(&(Atom::new("init"), 1));
         new_code_version();
         // `defimpl P, for: [A, B]`: the same functions as `P.B` too
         let copies = std::mem::take(&mut module.also_as);
@@ -218,6 +221,14 @@ impl Machine {
             }
         }
         let replaced = replaced.is_some();
+        if default_init {
+            // Elixir 1.14 injects `def init(init_arg), do: {:ok, init_arg}` (the prelude's
+            // GenServer does the same for a module without init/1) and says so
+            self.out.push_str(&format!(
+                "warning: function init/1 required by behaviour GenServer is not implemented (in module {m}).\n\nWe will inject a default implementation for now:\n\n    def init(init_arg) do\n      {{:ok, init_arg}}\n    end\n\nYou can copy the implementation above or define your own that converts the arguments given to GenServer.start_link/3 to the server state.\n\n  iex:1: {m} (module)\n\n",
+                m = Term::Atom(name)
+            ));
+        }
         if startable {
             self.define_child_module(name, supervisor, restart);
         }

@@ -8,7 +8,8 @@ defmodule :redfour_gen_server do
         send(parent, {ref, error})
 
       :ok ->
-        case mod.init(arg) do
+        # `use GenServer` without init/1: Elixir injects `{:ok, init_arg}`
+        case (if function_exported?(mod, :init, 1), do: mod.init(arg), else: {:ok, arg}) do
           {:ok, state} ->
             send(parent, {ref, {:ok, self()}})
             loop(mod, state)

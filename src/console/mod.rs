@@ -119,6 +119,39 @@ impl Console {
         out
     }
 
+    /// The structs of modules typed into the console (not the prelude's, not the host's),
+    /// by module name (`Elixir.MyShop.Session`).
+    pub fn user_structs(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .modules
+            .borrow()
+            .iter()
+            .filter(|(_, m)| !m.library && m.struct_fields.is_some())
+            .map(|(name, _)| name.name().to_string())
+            .collect();
+        crate::sorting::sort(&mut out);
+        out
+    }
+
+    /// Runs `text` as one input, however many lines and expressions it has (the editor's
+    /// *Run*: a module and the lines after it are one entry, so an error's `iex:L:C` is a
+    /// line of the editor: `L - number + 1`). An unfinished expression waiting at the
+    /// prompt is abandoned first, as `#iex:break` does.
+    pub fn submit_block(&mut self, text: &str) {
+        let text: String = text.chars().take(elixir::tokenizer::MAX_INPUT).collect();
+        if !self.pending.is_empty() {
+            self.abandoned.push(std::mem::take(&mut self.pending));
+        }
+        if text.trim().is_empty() {
+            return;
+        }
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            self.history.push(line.to_string());
+        }
+        self.queue_line(text);
+        self.kick();
+    }
+
     /// The prompt for the next line: `iex(N)>`, or `...(N)>` inside an unfinished expression.
     pub fn prompt(&self) -> String {
         if self.pending.is_empty() {

@@ -177,7 +177,8 @@ fn at_line(x: Exc, number: usize) -> Exc {
             let fields: Vec<_> = fields
                 .iter()
                 .map(|(k, v)| {
-                    if &*k.name() == "line" {
+                    // a line the compiler placed (`compile_error_at`) is kept
+                    if &*k.name() == "line" && v.as_int().is_none_or(|l| l <= 1) {
                         (*k, Term::Int(number as i64))
                     } else {
                         (*k, v.clone())

@@ -147,6 +147,10 @@ struct Lexer<'a> {
     col: usize,
     out: Vec<Token>,
     _src: &'a str,
+    /// Where the token being read starts (a char index), and each token's chars, start
+    /// and end, when the caller asked for them ([`token_spans`]: the editor's colours).
+    start: usize,
+    spans: Option<Vec<(usize, usize)>>,
 }
 
 fn is_ident_start(c: char) -> bool {
@@ -185,9 +189,40 @@ fn tokenize_inner(src: &str, line: usize, col: usize) -> Result<Vec<Token>, Synt
         col,
         out: Vec::new(),
         _src: src,
+        start: 0,
+        spans: None,
     };
     lx.run()?;
     Ok(lx.out)
+}
+
+/// The tokens of `src` with the chars each covers (`start..end`, char indices), as far as
+/// the text can be read, and the error that stopped it if one did: an editor colours text
+/// that is still being written (an unclosed string, a `do` without its `end`).
+pub fn token_spans(src: &str) -> (Vec<(usize, usize, Tok)>, Option<SyntaxError>) {
+    if src.len() > MAX_INPUT {
+        return (Vec::new(), None);
+    }
+    let mut lx = Lexer {
+        chars: src.chars().collect(),
+        pos: 0,
+        line: 1,
+        col: 1,
+        out: Vec::new(),
+        _src: src,
+        start: 0,
+        spans: Some(Vec::new()),
+    };
+    let error = lx.run().err();
+    let spans = lx.spans.take().unwrap_or_default();
+    let tokens = lx
+        .out
+        .into_iter()
+        .zip(spans)
+        .map(|(t, (a, b))| (a, b, t.tok))
+        .filter(|(_, _, t)| !matches!(t, Tok::Eol | Tok::Eof))
+        .collect();
+    (tokens, error)
 }
 
 impl Lexer<'_> {
@@ -222,6 +257,9 @@ impl Lexer<'_> {
     }
 
     fn push(&mut self, tok: Tok, line: usize, col: usize, space: bool) {
+        if let Some(spans) = self.spans.as_mut() {
+            spans.push((self.start, self.pos));
+        }
         self.out.push(Token {
             tok,
             line,
@@ -239,6 +277,7 @@ impl Lexer<'_> {
                 return Ok(());
             };
             let (line, col) = (self.line, self.col);
+            self.start = self.pos;
             if c == ' ' || c == '\t' || c == '\r' {
                 self.bump();
                 space = true;
@@ -725,6 +764,8 @@ impl Lexer<'_> {
             col: bc,
             out: Vec::new(),
             _src: "",
+            start: 0,
+            spans: None,
         };
         sub.quoted_until(&close, true, true, line, col)
     }

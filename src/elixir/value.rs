@@ -225,6 +225,18 @@ pub fn compile_error(msg: impl AsRef<str>) -> Exc {
     )
 }
 
+/// A CompileError at a line of the input (as the parser numbers it: `iex:7`).
+pub fn compile_error_at(msg: impl AsRef<str>, line: usize) -> Exc {
+    exception(
+        "CompileError",
+        vec![
+            ("file", Term::str("iex")),
+            ("line", Term::Int(line as i64)),
+            ("description", Term::str(msg.as_ref())),
+        ],
+    )
+}
+
 pub fn match_error(t: &Term) -> Exc {
     exception("MatchError", vec![("term", t.clone())])
 }

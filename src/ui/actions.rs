@@ -61,6 +61,21 @@ pub enum Action {
     ChartToggle(Pid),
     /// Empties the sequence chart.
     ChartClear,
+    /// The guided lesson.
+    Lesson(LessonAction),
+    /// The editor's source, run in the console (its *Run*, Ctrl-Enter).
+    EditorRun(String),
+}
+
+/// What the lesson's buttons ask for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LessonAction {
+    Open,
+    Close,
+    /// Show step `n` (0-based).
+    Go(usize),
+    /// The shown step's *Run*.
+    Run,
 }
 
 /// Where a replay stops.

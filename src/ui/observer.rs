@@ -7,9 +7,12 @@
 use crate::sorted_map::SortedSet;
 use crate::store::session_store::SharedBackend;
 
-use super::actions::{Action, Stop};
+use crate::store::shopping::Persistence;
+
+use super::actions::{Action, LessonAction, Stop};
 use super::checkpoints::{self, Parked, MIN_GAP_POLLS};
 use super::frame_pacer::FramePacer;
+use super::lesson::{self, Code, Progress};
 use super::markers::Marker;
 use super::recording::{Input, Recording, TICK_MS};
 use super::settings::{in_range, Settings, ARRIVALS_RANGE, CHAOS_RANGE};
@@ -36,6 +39,10 @@ pub struct Sim {
     checkpoints: Parked<World>,
     /// The least work (polls) between two checkpoints.
     checkpoint_gap: u64,
+    /// The learner's place in the guided lesson (the page keeps it; not part of the run).
+    pub lesson: Progress,
+    /// A process a lesson step selects once it is registered (its *Run* starts it first).
+    select_when_registered: Option<&'static str>,
 }
 
 impl std::ops::Deref for Sim {
@@ -64,6 +71,8 @@ impl Sim {
             others: Vec::new(),
             checkpoints: Parked::default(),
             checkpoint_gap: MIN_GAP_POLLS,
+            lesson: Progress::default(),
+            select_when_registered: None,
         }
     }
 
@@ -84,6 +93,7 @@ impl Sim {
     pub fn apply(&mut self, action: Action) {
         let is_frame = matches!(action, Action::Frame(_));
         self.reduce(action);
+        self.watch_lesson();
         // After anything but a frame the header's figures are read at once.
         if !is_frame {
             let world = &mut self.world;
@@ -178,14 +188,64 @@ impl Sim {
                     }
                 }
             }
+            Action::Lesson(LessonAction::Open) => self.lesson.open = true,
+            Action::Lesson(LessonAction::Close) => self.lesson.open = false,
+            Action::Lesson(LessonAction::Go(i)) => {
+                self.lesson.open = true;
+                self.lesson.step = i.min(lesson::STEPS.len() - 1);
+            }
+            Action::Lesson(LessonAction::Run) => self.run_lesson_step(),
+            Action::EditorRun(source) => self.input(Input::Editor(source)),
             Action::Open(shared) => {
                 let pacer = self.world.pacer.take();
+                let lesson = std::mem::take(&mut self.lesson);
                 *self = Sim::showing(World::replay_start(&shared.recording, &SortedSet::new()));
+                self.lesson = lesson;
                 self.world.pacer = pacer;
                 self.fast_forward_to(Stop::Tick(shared.ticks), Some(shared.hash));
             }
             // what only changes the world shown
             other => self.world.reduce_shown(other),
+        }
+    }
+
+    /// The shown lesson step's *Run*: its code typed into the console (a module put in the
+    /// editor and run first), as the world is now (see `lesson::console_code`).
+    fn run_lesson_step(&mut self) {
+        let i = self.lesson.step;
+        let Some(step) = lesson::STEPS.get(i) else {
+            return;
+        };
+        self.lesson.open = true;
+        if self.present.is_some() {
+            // a step runs on the present, not on a past being looked at
+            self.reduce(Action::Live);
+        }
+        if let Code::Editor(module, _) = step.code {
+            self.input(Input::Editor(module.to_string()));
+        }
+        if i == 7 && self.world.settings.persistence != Persistence::Snapshot {
+            self.input(Input::SetPersistence(Persistence::Snapshot));
+        }
+        let code = lesson::console_code(i, &self.world);
+        self.input(Input::Console(code));
+        if i == 4 {
+            self.select_when_registered = Some("my_session");
+        }
+    }
+
+    /// Checks the shown step against the live world, and selects a process a step asked
+    /// for once it exists.
+    fn watch_lesson(&mut self) {
+        if let Some(name) = self.select_when_registered {
+            if let Some(pid) = self.world.rt.whereis(name) {
+                self.select_when_registered = None;
+                self.world.reduce_shown(Action::Select(Some(pid)));
+            }
+        }
+        let mut lesson = self.lesson.clone();
+        if lesson.observe(self.present()) {
+            self.lesson = lesson;
         }
     }
 

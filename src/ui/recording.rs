@@ -38,6 +38,9 @@ pub enum Input {
     Kill(u32),
     /// A line (or a paste) submitted to the console.
     Console(String),
+    /// The editor's source, run as one input (its *Run*, Ctrl-Enter): the page shows the
+    /// last one in the editor, so time travel and a shared run carry the module's source.
+    Editor(String),
     /// Ctrl-C in the console.
     Interrupt,
     SetArrivals(f64),
@@ -64,6 +67,11 @@ impl Input {
                 } else {
                     format!("iex> {short}")
                 }
+            }
+            Input::Editor(source) => {
+                let first = source.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+                let short: String = first.trim().chars().take(50).collect();
+                format!("editor: {short}")
             }
             Input::Interrupt => "Ctrl-C in the console".into(),
             Input::SetArrivals(x) => format!("arrivals set to {x}/min"),
@@ -173,6 +181,7 @@ impl SharedRun {
             match input {
                 Input::Kill(n) => inputs.push_str(&format!("k{n}")),
                 Input::Console(line) => inputs.push_str(&format!("c{}", escape(line))),
+                Input::Editor(source) => inputs.push_str(&format!("d{}", escape(source))),
                 Input::Interrupt => inputs.push('i'),
                 Input::SetArrivals(x) => inputs.push_str(&format!("a{}", escape(&x.to_string()))),
                 Input::SetChaos(x) => inputs.push_str(&format!("x{}", escape(&x.to_string()))),
@@ -264,6 +273,7 @@ impl SharedRun {
                 let input = match code {
                     "k" => Input::Kill(int("a pid")?),
                     "c" => Input::Console(unescape(arg)?),
+                    "d" => Input::Editor(unescape(arg)?),
                     "i" => Input::Interrupt,
                     "a" => Input::SetArrivals(number(
                         &unescape(arg)?,
@@ -316,6 +326,7 @@ impl SharedRun {
                 let (kind, arg) = match input {
                     Input::Kill(n) => ("kill", Value::Int((*n).into())),
                     Input::Console(l) => ("console", Value::str(l)),
+                    Input::Editor(source) => ("editor", Value::str(source)),
                     Input::Interrupt => ("interrupt", Value::Null),
                     Input::SetArrivals(x) => ("arrivals", Value::Float(*x)),
                     Input::SetChaos(x) => ("chaos", Value::Float(*x)),
@@ -439,6 +450,11 @@ impl SharedRun {
                 "console" => Input::Console(
                     arg.as_str()
                         .ok_or(format!("input {i}'s line is not text"))?
+                        .to_string(),
+                ),
+                "editor" => Input::Editor(
+                    arg.as_str()
+                        .ok_or(format!("input {i}'s source is not text"))?
                         .to_string(),
                 ),
                 "interrupt" => Input::Interrupt,

@@ -26,6 +26,9 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use crate::console::{Console, SEED_TRANSCRIPT};
+
+use super::editor::EditorRun;
+use super::lesson::LessonFacts;
 use crate::runtime::{Advancing, Event, Pid, PidMap, ProcessInfo, Runtime, Term, TraceEvent};
 use crate::store::console_bindings;
 use crate::store::customers::{self, SimConfig};
@@ -235,6 +238,10 @@ pub struct World {
     pub(super) pacer: Option<FramePacer>,
     /// Where the run stood as its work grew, to place the checkpoints by work.
     pub(super) work_marks: WorkMarks,
+    /// The editor's last run (its source travels with the run).
+    pub editor: EditorRun,
+    /// What the lesson's checks ask of the trace.
+    pub lesson_facts: LessonFacts,
 }
 
 /// Wall ms a frame gives a replay under way (a seek or a shared link that one frame cannot
@@ -370,6 +377,8 @@ impl World {
             tick_hash: 0,
             pacer: None,
             work_marks: WorkMarks::default(),
+            editor: EditorRun::default(),
+            lesson_facts: LessonFacts::default(),
         }
     }
 
@@ -422,6 +431,15 @@ impl World {
             Input::Console(text) => {
                 self.mark(self.rt.now(), MarkerKind::Console, input.describe());
                 self.console.submit(text);
+            }
+            Input::Editor(source) => {
+                self.mark(self.rt.now(), MarkerKind::Console, input.describe());
+                self.editor.ran(
+                    source,
+                    self.console.entries.len(),
+                    self.console.next_number(),
+                );
+                self.console.submit_block(source);
             }
             Input::Interrupt => {
                 self.seed_queue.clear();
@@ -917,6 +935,24 @@ impl World {
     fn absorb_event(&mut self, event: &Event, at_ms: u64) {
         let wall = self.wall_ms;
         self.pid_names.absorb(event, &self.trace, &self.rt);
+        if matches!(event, Event::Spawn { .. } | Event::Restart { .. }) {
+            let by_sessions = match event {
+                Event::Restart { supervisor, .. } => self
+                    .pid_names
+                    .get(*supervisor)
+                    .is_some_and(|n| n.as_ref() == shopping::SESSION_SUPERVISOR),
+                _ => false,
+            };
+            let (names, rt) = (&self.pid_names, &self.rt);
+            self.lesson_facts.absorb(
+                event,
+                self.console.shell_pid(),
+                |p| names.get(p).cloned(),
+                |p| rt.metric_of(p),
+                by_sessions,
+                self.settings.persistence,
+            );
+        }
         match event {
             Event::Register { name, pid } if self.is_session(*pid) => {
                 self.session_registered(name, *pid);

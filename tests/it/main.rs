@@ -43,7 +43,9 @@ mod store {
 /// The observer's model without a browser: settings and clicks, the floor, the sequence
 /// chart, time travel.
 mod observer {
+    mod editor;
     mod floor;
+    mod lesson;
     mod model;
     mod sequence_chart;
     mod time_travel;

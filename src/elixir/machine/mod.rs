@@ -32,8 +32,9 @@ use super::natives::Natives;
 use super::ops;
 use super::stdlib;
 use super::value::{
-    compile_error, exception, fn_clause_error, fn_clause_error_tried, is_needs_machine, key_error,
-    match_error, needs_machine, undefined_function, Env, Exc, Fun, FunKind, R,
+    compile_error, compile_error_at, exception, fn_clause_error, fn_clause_error_tried,
+    is_needs_machine, key_error, match_error, needs_machine, undefined_function, Env, Exc, Fun,
+    FunKind, R,
 };
 use crate::runtime::{Atom, Ctx, Runtime, Term};
 

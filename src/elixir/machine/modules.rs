@@ -211,7 +211,31 @@ impl Machine {
             self.modules.borrow_mut().insert(other, Rc::new(copy));
             defined.push(other);
         }
+        let check = !module.library && !module_is_protocol && defined.is_empty();
         let replaced = self.modules.borrow_mut().insert(name, Rc::new(module));
+        // Elixir compiles the module before defining it: a local call to a function that
+        // is neither defined, imported nor Kernel's is a CompileError on its line, and the
+        // module (or its earlier version) stays as it was
+        if check {
+            if let Some((fname, arity, line)) = self.undefined_local(name) {
+                match &replaced {
+                    Some(old) => {
+                        self.modules.borrow_mut().insert(name, old.clone());
+                    }
+                    None => {
+                        self.modules.borrow_mut().remove(&name);
+                    }
+                }
+                return Ctl::Throw(compile_error_at(
+                    format!(
+                        "undefined function {}/{arity} (expected {} to define such a function or for it to be imported, but none are available)",
+                        fname.name(),
+                        Term::Atom(name)
+                    ),
+                    line,
+                ));
+            }
+        }
         // the old code's call sites hold compiled code (its own too): let go of it
         if let Some(old) = &replaced {
             for def in old.funs.values() {
@@ -264,6 +288,74 @@ impl Machine {
             let all = std::iter::once(name).chain(defined);
             Ctl::Ret(Term::list(all.map(defined_tuple).collect()))
         }
+    }
+
+    /// The first local call in `module`'s functions that `call_local` could not resolve:
+    /// not the module's own, not imported, not Kernel's, not a macro or special form.
+    fn undefined_local(&mut self, module: Atom) -> Option<(Atom, usize, usize)> {
+        let md = self.modules.borrow().get(&module).cloned()?;
+        let saved = self.module.replace(module);
+        let mut found = None;
+        'defs: for def in md.funs.values() {
+            for c in def.clauses.iter() {
+                found = self.first_undefined(module, &c.body, 0);
+                if found.is_some() {
+                    break 'defs;
+                }
+            }
+        }
+        self.module = saved;
+        found
+    }
+
+    fn first_undefined(
+        &self,
+        module: Atom,
+        e: &Expr,
+        depth: usize,
+    ) -> Option<(Atom, usize, usize)> {
+        if depth > 200 {
+            return None;
+        }
+        if let Kind::Call(name, args, blocks) = &e.kind {
+            let n = name.name();
+            if &*n == "quote" {
+                return None;
+            }
+            let arity = args.len();
+            let checked = blocks.is_empty()
+                && !is_special(*name)
+                && !super::macros::is_macro(*name, arity)
+                && !super::macros::defined_in(&self.modules, *name, arity)
+                && !matches!(
+                    &*n,
+                    "binding" | "super" | "__MODULE__" | "unquote" | "unquote_splicing"
+                );
+            if checked && !self.resolvable_local(module, *name, arity) {
+                return Some((*name, arity, e.line as usize));
+            }
+        }
+        let mut found = None;
+        crate::elixir::lower::each_child(e, &mut |c| {
+            if found.is_none() {
+                found = self.first_undefined(module, c, depth + 1);
+            }
+        });
+        found
+    }
+
+    /// What `call_local` finds from inside `module` (without calling it).
+    fn resolvable_local(&self, module: Atom, name: Atom, arity: usize) -> bool {
+        if self.user_fun(module, name, arity).is_some() || self.natives.exists(module, name, arity)
+        {
+            return true;
+        }
+        let imported = self.all_imports().into_iter().any(|imp| {
+            self.imported(imp, name, arity)
+                && (self.user_fun(imp, name, arity).is_some_and(|d| !d.private)
+                    || self.natives.exists(imp, name, arity))
+        });
+        imported || self.natives.exists(kernel_atom(), name, arity)
     }
 
     /// Makes a console module startable by the runtime's supervisors: its child spec starts it

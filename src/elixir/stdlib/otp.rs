@@ -586,9 +586,35 @@ pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Opt
             let pid = resolve(m, &args[0])
                 .filter(|p| m.rt.alive(*p))
                 .ok_or_else(|| exit("noproc"))?;
-            m.rt.state_of(pid)
-                .map(|t| Some(NRet::Value(t)))
-                .ok_or_else(|| exit("timeout"))
+            if let Some(t) = m.rt.state_of(pid) {
+                return value(t);
+            }
+            // Not answering system messages yet (a restarted server still in its `init`,
+            // as right after a kill): it answers once it is up, as OTP's does, within
+            // `:sys.get_state`'s 5 s.
+            let (rt, arg) = (m.rt.clone(), a(0));
+            await_op(move |ctx| async move {
+                let exit = |reason: &str| {
+                    Term::tuple(vec![
+                        Term::atom(reason),
+                        Term::tuple(vec![
+                            Term::atom("sys"),
+                            Term::atom("get_state"),
+                            Term::list(vec![arg.clone()]),
+                        ]),
+                    ])
+                };
+                for _ in 0..5000 {
+                    ctx.sleep(1).await;
+                    if !rt.alive(pid) {
+                        return Err(Exc::Exit(exit("noproc")));
+                    }
+                    if let Some(t) = rt.state_of(pid) {
+                        return Ok(t);
+                    }
+                }
+                Err(Exc::Exit(exit("timeout")))
+            })
         }
         (
             "Elixir.Supervisor" | "Elixir.DynamicSupervisor",

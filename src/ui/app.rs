@@ -11,6 +11,10 @@ use yew::prelude::*;
 
 use super::charts::Charts;
 use super::console_view::ConsoleView;
+use super::editor_view::EditorView;
+use super::embed::{PageRequest, Piece};
+use super::lesson::Progress;
+use super::lesson_view::{LessonOpener, LessonView};
 use super::controls::{Controls, StatusBar};
 use super::floor::Floor;
 use super::inspector::Inspector;
@@ -41,6 +45,7 @@ impl PartialEq for SimCtx {
 }
 
 const SETTINGS_KEY: &str = "redfour.settings";
+const LESSON_KEY: &str = "redfour.lesson";
 
 /// Wall ms between two refreshes of the panels while the clock runs (10 a second; once a
 /// second while it is paused).
@@ -69,9 +74,56 @@ fn initial_settings() -> (Settings, Vec<String>) {
     (settings, notices)
 }
 
+/// The page's query: its settings, the lesson's progress, and what an embed asked for.
+fn page_query(settings: &Settings, lesson: &Progress, page: &PageRequest) -> String {
+    let mut query = settings.to_query();
+    for part in [lesson.to_query(), page.kept.clone()] {
+        if !part.is_empty() {
+            query.push('&');
+            query.push_str(&part);
+        }
+    }
+    query
+}
+
+/// Puts the page's state in the address bar, so the page can be shared as is.
+fn show_in_address(query: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("?{query}")),
+        );
+    }
+}
+
+/// The lesson's progress: from the address (a shared link), else from the last visit.
+fn initial_lesson(query: &str) -> Progress {
+    Progress::from_query(query)
+        .or_else(|| {
+            let saved = local_storage()?.get_item(LESSON_KEY).ok().flatten()?;
+            Progress::from_query(&saved)
+        })
+        .unwrap_or_default()
+}
+
+/// Keeps the lesson's progress for the next visit (an embedded page keeps its own in its
+/// address only: the host page's reader has their own lesson).
+fn remember_lesson(lesson: &Progress, page: &PageRequest) {
+    if !page.embedded() {
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(LESSON_KEY, &lesson.to_query());
+        }
+    }
+}
+
 /// Saves the settings and puts them in the address bar, so the page can be shared as is.
 /// Says why, if the browser would not store them.
-fn remember(settings: &Settings) -> Result<(), String> {
+fn remember(settings: &Settings, lesson: &Progress, page: &PageRequest) -> Result<(), String> {
+    show_in_address(&page_query(settings, lesson, page));
+    if page.embedded() {
+        return Ok(());
+    }
     let query = settings.to_query();
     let saved = match local_storage() {
         Some(storage) => storage.set_item(SETTINGS_KEY, &query).map_err(|e| {
@@ -94,18 +146,13 @@ fn remember(settings: &Settings) -> Result<(), String> {
         }),
         None => Err("this browser gives the page no storage".to_string()),
     };
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("?{query}")),
-        );
-    }
     saved
 }
 
-fn backend() -> SharedBackend {
-    if local_storage().is_some() {
+/// Where sessions save snapshots: the browser's storage, or memory for an embedded page
+/// (two frames on one post must not share one store).
+fn backend(embedded: bool) -> SharedBackend {
+    if local_storage().is_some() && !embedded {
         Rc::new(RefCell::new(LocalStorageBackend::default()))
     } else {
         Rc::new(RefCell::new(MemoryBackend::default()))
@@ -150,14 +197,25 @@ impl PartialEq for AppProps {
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let given = props.sim.clone();
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let page = use_mut_ref(|| PageRequest::from_query(&query));
+    let page: Rc<PageRequest> = Rc::new(page.borrow().0.clone());
     let sim = use_mut_ref(move || {
         let sim = given.unwrap_or_else(|| {
-            let (settings, notices) = initial_settings();
-            let mut sim = Sim::new(settings, backend());
+            let (settings, mut notices) = initial_settings();
+            let (page, refused) = PageRequest::from_query(&query);
+            notices.extend(refused);
+            let mut sim = Sim::new(settings, backend(page.embedded()));
+            sim.lesson = initial_lesson(&query);
+            if page.shows(Piece::Lesson) && page.embedded() {
+                sim.lesson.open = true;
+            }
             if !notices.is_empty() {
                 sim.message = Some(notices.join(" "));
                 // What was refused is not kept: the address and storage get the values used.
-                let _ = remember(&sim.settings);
+                let _ = remember(&sim.settings, &sim.lesson, &page);
             }
             // A shared run in the address's fragment: replayed to the instant it was shared.
             let fragment = web_sys::window()
@@ -171,6 +229,15 @@ pub fn app(props: &AppProps) -> Html {
                             "This link is damaged: {why}; starting a fresh run."
                         ))
                     }
+                }
+            } else if let Some(code) = &page.code {
+                // `&code=`: a module goes to the editor (when it is shown) and runs, anything
+                // else is typed into the console
+                let module = code.trim_start().starts_with("defmodule");
+                if module && page.shows_region("editor") {
+                    sim.apply(Action::EditorRun(code.clone()));
+                } else {
+                    sim.apply(Action::ConsoleSubmit(code.clone()));
                 }
             }
             Rc::new(RefCell::new(sim))
@@ -192,6 +259,7 @@ pub fn app(props: &AppProps) -> Html {
         let sim = sim.clone();
         let frame = frame.clone();
         let panels = panels.clone();
+        let page_for_dispatch = page.clone();
         Callback::from(move |action: Action| {
             let is_frame = matches!(action, Action::Frame(_));
             {
@@ -210,11 +278,21 @@ pub fn app(props: &AppProps) -> Html {
                     *p = (p.0.wrapping_add(1), wall);
                 }
             }
-            let before = sim.borrow().settings.clone();
+            let (before, lesson_before) = {
+                let s = sim.borrow();
+                (s.settings.clone(), s.lesson.clone())
+            };
             sim.borrow_mut().apply(action);
-            let after = sim.borrow().settings.clone();
+            let (after, lesson_after) = {
+                let s = sim.borrow();
+                (s.settings.clone(), s.lesson.clone())
+            };
+            if lesson_before != lesson_after {
+                remember_lesson(&lesson_after, &page_for_dispatch);
+                show_in_address(&page_query(&after, &lesson_after, &page_for_dispatch));
+            }
             if !is_frame && before != after {
-                if let Err(why) = remember(&after) {
+                if let Err(why) = remember(&after, &lesson_after, &page_for_dispatch) {
                     sim.borrow_mut().message = Some(format!(
                         "Your settings could not be saved for your next visit: {why}. They apply to this page, and the address bar holds them."
                     ));
@@ -244,28 +322,64 @@ pub fn app(props: &AppProps) -> Html {
         dispatch,
     };
     let floor_frame = frame.0.wrapping_add(props.tick);
+    let lesson_open = ctx.sim.borrow().lesson.open;
+    let embedded = page.embedded();
+    let shows = |name: &str| page.shows_region(name);
+    // "Open in Redfour": the whole page, with this run, in a new tab
+    let open_full = {
+        let sim = ctx.sim.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(a) = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+            else {
+                return;
+            };
+            let s = sim.borrow();
+            let base = web_sys::window()
+                .and_then(|w| w.location().pathname().ok())
+                .unwrap_or_default();
+            let query = page_query(&s.settings, &s.lesson, &PageRequest::default());
+            a.set_href(&format!("{base}?{query}#{}", s.shared().to_link()));
+        })
+    };
     html! {
         <ContextProvider<SimCtx> context={ctx}>
-            <div class="app" data-testid="app">
-                <header class="topbar">
-                    <h1 class="brand">{ "Red:4 Store" }</h1>
-                    <p class="tagline">{ "Every shopper is a supervised process. Click one to crash it. " }
-                        <a href={BLOG_POST} target="_blank" rel="noopener noreferrer">{ "From Rob Conery's Red:4 Store series, Part 2 ↗" }</a>
-                    </p>
-                    <StatusBar />
-                </header>
-                <Controls />
-                <Timeline />
-                <main class="regions">
-                    <Floor frame={floor_frame} />
-                    <ConsoleView />
-                    <Tree />
-                    <ProcessTable />
-                    <Inspector />
-                    <TraceView />
-                    <Charts />
-                    <SequenceView />
-                </main>
+            <div class={classes!("app", lesson_open.then_some("with-lesson"), embedded.then_some("embedded"))} data-testid="app">
+                if embedded {
+                    <header class="embed-bar">
+                        <span class="brand">{ "Red:4 Store" }</span>
+                        <span class="embed-tagline">{ "a live Elixir/OTP runtime in this page" }</span>
+                        <a href="./" target="_blank" rel="noopener" data-testid="embed-open" onclick={open_full}>{ "Open in Redfour ↗" }</a>
+                    </header>
+                } else {
+                    <header class="topbar">
+                        <h1 class="brand">{ "Red:4 Store" }</h1>
+                        <p class="tagline">{ "Every shopper is a supervised process. Click one to crash it. " }
+                            <a href={BLOG_POST} target="_blank" rel="noopener noreferrer">{ "From Rob Conery's Red:4 Store series, Part 2 ↗" }</a>
+                        </p>
+                        <LessonOpener />
+                        <StatusBar />
+                    </header>
+                    <Controls />
+                    <Timeline />
+                }
+                <div class="workspace">
+                    <LessonView />
+                    <main class="regions">
+                        if shows("floor") { <Floor frame={floor_frame} /> }
+                        if shows("console") { <ConsoleView /> }
+                        if shows("editor") { <EditorView /> }
+                        if shows("tree") { <Tree /> }
+                        if shows("processes") { <ProcessTable /> }
+                        if !embedded { <Inspector /> }
+                        if shows("trace") { <TraceView /> }
+                        if !embedded {
+                            <Charts />
+                            <SequenceView />
+                        }
+                    </main>
+                </div>
             </div>
         </ContextProvider<SimCtx>>
     }

@@ -1,1 +1,311 @@
+//! The editor panel: a module at a time, coloured by the interpreter's tokenizer, with line
+//! numbers, auto-indent, Tab/Shift-Tab, the pair of the bracket or `do`/`end` at the caret
+//! marked, and *Run* (Ctrl/Cmd-Enter) that defines it in the running console. A syntax
+//! error is marked on its line before anything runs; a CompileError from the run too.
+//!
+//! A transparent textarea over a coloured copy of its text: the browser edits, the model
+//! (`editor.rs`) colours and indents.
 
+use std::rc::Rc;
+
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use super::app::use_sim;
+use super::editor::{
+    char_to_utf16, dedent_closer, highlight, indent_lines, matching, newline, syntax_check,
+    utf16_to_char, Diagnostic,
+};
+use super::sim::Action;
+
+/// What the editor holds before anything was run from it.
+pub const STARTER: &str = "defmodule Counter do
+  use GenServer
+
+  def start_link(n) do
+    GenServer.start_link(__MODULE__, n, name: :counter)
+  end
+
+  def init(n), do: {:ok, n}
+
+  def handle_call(:next, _from, n) do
+    {:reply, n, n + 1}
+  end
+end";
+
+#[derive(Clone, PartialEq)]
+struct Local {
+    text: String,
+    /// The syntax error found before running (nothing ran).
+    checked: Option<Diagnostic>,
+    /// The pair at the caret (char ranges).
+    pair: Option<((usize, usize), (usize, usize))>,
+}
+
+fn field(node: &NodeRef) -> Option<HtmlTextAreaElement> {
+    node.cast::<HtmlTextAreaElement>()
+}
+
+fn caret(el: &HtmlTextAreaElement, text: &str) -> (usize, usize) {
+    let a = el.selection_start().ok().flatten().unwrap_or(0) as usize;
+    let b = el.selection_end().ok().flatten().unwrap_or(a as u32) as usize;
+    (utf16_to_char(text, a), utf16_to_char(text, b))
+}
+
+fn set_caret(el: &HtmlTextAreaElement, text: &str, a: usize, b: usize) {
+    let _ = el.set_selection_range(char_to_utf16(text, a) as u32, char_to_utf16(text, b) as u32);
+}
+
+/// The coloured copy: runs of chars with the same class, the pair at the caret marked.
+fn coloured(text: &str, pair: Option<((usize, usize), (usize, usize))>) -> Html {
+    let chars: Vec<char> = text.chars().collect();
+    let mut class: Vec<&'static str> = vec![""; chars.len()];
+    for s in highlight(text) {
+        for c in class.iter_mut().take(s.end.min(chars.len())).skip(s.start) {
+            *c = s.class;
+        }
+    }
+    let mut marked = vec![false; chars.len()];
+    if let Some((a, b)) = pair {
+        for (s, e) in [a, b] {
+            for m in marked.iter_mut().take(e.min(chars.len())).skip(s) {
+                *m = true;
+            }
+        }
+    }
+    let mut out: Vec<Html> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (c, m) = (class[i], marked[i]);
+        let mut j = i;
+        while j < chars.len() && class[j] == c && marked[j] == m {
+            j += 1;
+        }
+        let run: String = chars[i..j].iter().collect();
+        if c.is_empty() && !m {
+            out.push(html! { { run } });
+        } else {
+            out.push(html! { <span class={classes!(c, m.then_some("pair"))}>{ run }</span> });
+        }
+        i = j;
+    }
+    // a last newline needs something after it to take up its line
+    html! { <>{ for out }{ "\n " }</> }
+}
+
+#[function_component(EditorView)]
+pub fn editor_view() -> Html {
+    let node = use_node_ref();
+    let ctx = use_sim();
+    let ran = ctx.as_ref().and_then(|c| c.sim.borrow().editor.source.clone());
+    let local = {
+        let ran = ran.clone();
+        use_state(move || Local {
+            text: ran.map_or_else(|| STARTER.to_string(), |s| s.to_string()),
+            checked: None,
+            pair: None,
+        })
+    };
+    // A run from elsewhere (a lesson step, a replay, a shared link) shows its source here.
+    let synced = use_mut_ref(|| ran.clone());
+    if *synced.borrow() != ran {
+        *synced.borrow_mut() = ran.clone();
+        if let Some(src) = &ran {
+            if src.as_ref() != local.text {
+                local.set(Local {
+                    text: src.to_string(),
+                    checked: None,
+                    pair: None,
+                });
+            }
+        }
+    }
+    let Some(ctx) = ctx else {
+        return html! {};
+    };
+    let outcome = {
+        let s = ctx.sim.borrow();
+        s.editor.outcome(&s.console)
+    };
+    // the error shown: the syntax check's, else the last run's (while its source is shown)
+    let shown_error = local.checked.clone().or_else(|| match (&outcome, &ran) {
+        (Some(Err(d)), Some(src)) if src.as_ref() == local.text => Some(d.clone()),
+        _ => None,
+    });
+    let ran_ok = matches!(outcome, Some(Ok(()))) && ran.as_deref() == Some(local.text.as_str());
+
+    let update = {
+        let local = local.clone();
+        Rc::new(move |text: String, el: &HtmlTextAreaElement, a: usize, b: usize| {
+            el.set_value(&text);
+            set_caret(el, &text, a, b);
+            let pair = matching(&text, a);
+            local.set(Local {
+                text,
+                checked: None,
+                pair,
+            });
+        })
+    };
+    let run = {
+        let local = local.clone();
+        let dispatch = ctx.dispatch.clone();
+        Rc::new(move |text: String| match syntax_check(&text) {
+            Some(d) => local.set(Local {
+                text,
+                checked: Some(d),
+                pair: None,
+            }),
+            None => {
+                local.set(Local {
+                    text: text.clone(),
+                    checked: None,
+                    pair: None,
+                });
+                dispatch.emit(Action::EditorRun(text));
+            }
+        })
+    };
+    let onkeydown = {
+        let (node, update, run) = (node.clone(), update.clone(), run.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(el) = field(&node) else { return };
+            let text = el.value();
+            let (a, b) = caret(&el, &text);
+            match e.key().as_str() {
+                "Enter" if e.ctrl_key() || e.meta_key() => {
+                    e.prevent_default();
+                    run(text);
+                }
+                "Enter" if !e.shift_key() && !e.alt_key() => {
+                    e.prevent_default();
+                    let (cut, _) = {
+                        let chars: Vec<char> = text.chars().collect();
+                        let mut s: String = chars[..a].iter().collect();
+                        s.extend(&chars[b.min(chars.len())..]);
+                        (s, ())
+                    };
+                    let (t, c) = newline(&cut, a);
+                    update(t, &el, c, c);
+                }
+                "Tab" if !e.ctrl_key() && !e.alt_key() && !e.meta_key() => {
+                    e.prevent_default();
+                    let (t, s, f) = indent_lines(&text, a, b, e.shift_key());
+                    update(t, &el, s, f);
+                }
+                // leave the editor by keyboard: Escape, then Tab moves on
+                "Escape" => {
+                    let _ = el.blur();
+                }
+                _ => {}
+            }
+        })
+    };
+    let oninput = {
+        let (node, update, local) = (node.clone(), update.clone(), local.clone());
+        Callback::from(move |_: InputEvent| {
+            let Some(el) = field(&node) else { return };
+            let text = el.value();
+            let (a, _) = caret(&el, &text);
+            if let Some((t, c)) = dedent_closer(&text, a) {
+                update(t, &el, c, c);
+                return;
+            }
+            local.set(Local {
+                pair: matching(&text, a),
+                text,
+                checked: None,
+            });
+        })
+    };
+    // the caret moved (a click, an arrow key): mark the pair at it
+    let mark_pair = {
+        let (node, local) = (node.clone(), local.clone());
+        Rc::new(move || {
+            let Some(el) = field(&node) else { return };
+            let text = el.value();
+            let (a, _) = caret(&el, &text);
+            let pair = matching(&text, a);
+            if pair != local.pair {
+                local.set(Local {
+                    pair,
+                    ..(*local).clone()
+                });
+            }
+        })
+    };
+    let onkeyup = {
+        let mark = mark_pair.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key().starts_with("Arrow") || matches!(e.key().as_str(), "Home" | "End") {
+                mark();
+            }
+        })
+    };
+    let onclick = {
+        let mark = mark_pair.clone();
+        Callback::from(move |_: MouseEvent| mark())
+    };
+    let onclickrun = {
+        let (node, run) = (node.clone(), run.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(el) = field(&node) {
+                run(el.value());
+            }
+        })
+    };
+    let lines = local.text.split('\n').count();
+    let width = local
+        .text
+        .split('\n')
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let error_line = shown_error.as_ref().and_then(|d| d.line);
+
+    html! {
+        <section class="region editor" aria-labelledby="editor-title" data-testid="region-editor">
+            <h2 id="editor-title">{ "Editor" }</h2>
+            <p class="panel-note">{ "Write a module; Run (Ctrl-Enter) defines it in the running console, as if typed there. Run it again after a change: the new code replaces the old." }</p>
+            <div class="editor-frame">
+                <div class="editor-gutter" aria-hidden="true">
+                    { for (1..=lines).map(|n| html! {
+                        <div class={classes!((Some(n) == error_line).then_some("error"))}>{ n }</div>
+                    }) }
+                </div>
+                <div class="editor-code">
+                    if let Some(line) = error_line {
+                        <div class="editor-error-line" aria-hidden="true"
+                            style={format!("top: calc({} * var(--editor-line) + var(--editor-pad))", line.saturating_sub(1))}></div>
+                    }
+                    <pre class="editor-colours" aria-hidden="true">{ coloured(&local.text, local.pair) }</pre>
+                    <textarea ref={node} data-testid="editor" class="editor-input" spellcheck="false"
+                        autocomplete="off" autocapitalize="off" wrap="off"
+                        rows={lines.to_string()} cols={(width + 2).max(20).to_string()}
+                        aria-label="Module source: Ctrl-Enter runs it, Tab indents, Shift-Tab outdents, Escape leaves the editor"
+                        aria-invalid={shown_error.is_some().then_some("true")}
+                        aria-describedby={shown_error.is_some().then_some("editor-error")}
+                        value={local.text.clone()} {onkeydown} {oninput} {onkeyup} {onclick} />
+                </div>
+            </div>
+            if let Some(d) = &shown_error {
+                <p id="editor-error" class="editor-error" data-testid="editor-error" role="alert"
+                    data-line={d.line.map(|l| l.to_string())}>
+                    { match (d.line, d.col) {
+                        (Some(l), Some(c)) => format!("Line {l}, column {c}: "),
+                        (Some(l), None) => format!("Line {l}: "),
+                        _ => String::new(),
+                    } }
+                    <code>{ d.message.clone() }</code>
+                </p>
+            }
+            <div class="editor-actions">
+                <button class="primary" data-testid="editor-run" onclick={onclickrun}
+                    title="Defines the module in the running console (Ctrl-Enter or Cmd-Enter)">{ "Run (Ctrl-Enter)" }</button>
+                if ran_ok && shown_error.is_none() {
+                    <span class="editor-ok" role="status">{ "Defined in the console." }</span>
+                }
+            </div>
+        </section>
+    }
+}

@@ -158,7 +158,7 @@ pub const STEPS: &[Step] = &[
         title: "Find it in the table and the tree",
         text: &[
             "The process table lists `my_session` with its pid: click its row to inspect it (Run selects it for you). Its state is your struct.",
-            "Now look for it in the tree: it is not there. It is linked to the console's shell, under no supervisor, so if it dies nothing brings it back.",
+            "Now find it in the tree: not under the application's supervisors but under the console's shell, which started it and is linked to it. No supervisor watches it: if it dies, nothing brings it back.",
         ],
         code: Code::Console(":sys.get_state :my_session"),
         panel: "processes",

@@ -921,6 +921,199 @@ test('after the first visit the page works offline', async ({ page, url }) => {
   await page.context().setOffline(false);
 });
 
+// The guided lesson: its state as the page's hooks show it.
+const lessonState = (page) => page.$eval('[data-testid="lesson"]', (e) => ({ step: Number(e.dataset.step), done: Number(e.dataset.done) }));
+
+test('the guided lesson: opened from a visible button, Run completes all eight steps from the runtime; a reload keeps the progress and the share link reopens the same step', async ({ page, url }) => {
+  await page.goto(`${url}?seed=5&speed=1&arrivals=30&chaos=0&persistence=none`);
+  await page.waitForSelector('[data-testid="console-input"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length >= 2, null, { timeout: 20000 });
+  const opener = page.locator('[data-testid="lesson-open"]');
+  if (!(await opener.isVisible())) throw new Error('no visible button opens the lesson');
+  await opener.click();
+  await page.waitForSelector('[data-testid="lesson"]');
+  for (let step = 1; step <= 8; step += 1) {
+    const state = await lessonState(page);
+    if (state.step !== step || state.done !== step - 1) throw new Error(`before step ${step}: ${JSON.stringify(state)}`);
+    const panel = await page.$eval('.region.lesson-focus', (e) => e.dataset.testid).catch(() => null);
+    if (!panel) throw new Error(`step ${step} highlights no panel`);
+    await page.click('[data-testid="lesson-run"]');
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="lesson"]').dataset.done) >= n, step, { timeout: 15000 })
+      .catch(async () => { throw new Error(`step ${step} not done: ${await page.textContent('[data-testid="lesson-status"]')}; console: ${(await page.$$eval('[data-testid="console-output"]', (o) => o.slice(-3).map((x) => x.textContent))).join(' | ')}`); });
+    await page.waitForTimeout(step === 1 || step === 7 ? 900 : 300); // the crash story plays
+    await page.screenshot({ path: join(artifacts, `lesson-step-${step}.png`) });
+    if (step < 8) await page.click('[data-testid="lesson-next"]');
+  }
+  const out = (await page.$$eval('[data-testid="console-output"]', (o) => o.map((x) => x.textContent))).join('\n');
+  for (const want of ['Hello World', '%MyShop.Session{', 'Please use an atom key', 'R4-HELMET']) {
+    if (!out.includes(want)) throw new Error(`the console never answered ${want}`);
+  }
+  // the module of step 4 is in the editor
+  if (!(await page.inputValue('[data-testid="editor"]')).includes('use GenServer')) throw new Error('the editor does not hold the GenServer');
+  // back to step 3, reload: the lesson is open at step 3 with 8 done
+  await page.click('.lesson-steps li:nth-child(3) button');
+  await page.waitForFunction(() => location.search.includes('lesson=3'));
+  await page.reload();
+  await page.waitForSelector('[data-testid="lesson"]');
+  let state = await lessonState(page);
+  if (state.step !== 3 || state.done !== 8) throw new Error(`after a reload: ${JSON.stringify(state)}`);
+  // the share link carries the step: a new page opens at it
+  await page.click('[data-testid="play-pause"]');
+  await page.click('[data-testid="share-link"]');
+  const link = await page.inputValue('[data-testid="share-url"]');
+  if (!link.includes('lesson=3')) throw new Error(`the share link has no lesson: ${link}`);
+  const other = await page.context().newPage();
+  await other.goto(link);
+  await other.waitForSelector('[data-testid="lesson"]');
+  state = await lessonState(other);
+  if (state.step !== 3 || state.done !== 8) throw new Error(`the shared link opens ${JSON.stringify(state)}`);
+  // closed, it can be reopened where it was
+  await other.click('.lesson-close');
+  await other.waitForSelector('[data-testid="lesson"]', { state: 'detached' });
+  await other.click('[data-testid="lesson-open"]');
+  state = await lessonState(other);
+  if (state.step !== 3) throw new Error(`reopened at ${JSON.stringify(state)}`);
+  await other.close();
+});
+
+test('a lesson step done by hand completes too: a click on a customer, spawn typed in the console', async ({ page, url }) => {
+  await page.goto(`${url}?seed=6&speed=1&arrivals=30&chaos=0&persistence=none&lesson=1`);
+  await page.waitForSelector('[data-testid="lesson"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length >= 1, null, { timeout: 20000 });
+  await page.waitForTimeout(1600); // past the walk in
+  if ((await lessonState(page)).done !== 0) throw new Error('step 1 done before anything crashed');
+  await page.locator('[data-testid="session"]').first().click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="lesson"]').dataset.done === '1', null, { timeout: 10000 });
+  await page.click('[data-testid="lesson-next"]');
+  await typeInConsole(page, ['spawn(fn -> IO.puts "Hello World" end)']);
+  await page.waitForFunction(() => document.querySelector('[data-testid="lesson"]').dataset.done === '2');
+});
+
+test('the lesson on a phone: a sheet at the bottom, keyboard-operable, the step\'s panel in view', async ({ page, url }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${url}?seed=6&speed=1&arrivals=12&chaos=0&persistence=none&lesson=2`);
+  await page.waitForSelector('[data-testid="lesson"]');
+  await page.focus('[data-testid="lesson-run"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="lesson"]').dataset.done === '1', null, { timeout: 10000 });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (width > 390) throw new Error(`the page is ${width} px wide with the lesson open`);
+  await page.screenshot({ path: join(artifacts, 'lesson-phone.png') });
+});
+
+// A GenServer of 15 lines, written in the editor as a learner would.
+const EDITOR_SERVER = [
+  'defmodule Stack do',
+  'use GenServer',
+  '',
+  'def start_link(items) do',
+  'GenServer.start_link(__MODULE__, items, name: :stack)',
+  'end',
+  '',
+  'def init(items), do: {:ok, items}',
+  '',
+  'def handle_call(:pop, _from, [top | rest]) do',
+  '{:reply, top, rest',
+  'end',
+  '',
+  'def handle_cast({:push, item}, items), do: {:noreply, [item | items]}',
+  'end',
+];
+
+test('the editor: a 15-line GenServer typed with auto-indent, a syntax error marked on its line, fixed and run again', async ({ page, url }) => {
+  await page.goto(`${url}?seed=8&speed=1&arrivals=0&chaos=0&persistence=none`);
+  const editor = page.locator('[data-testid="editor"]');
+  await editor.waitFor();
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  // typed line by line: Enter indents, `end` moves under its `do`
+  for (const [i, line] of EDITOR_SERVER.entries()) {
+    await page.keyboard.type(line);
+    if (i < EDITOR_SERVER.length - 1) await page.keyboard.press('Enter');
+  }
+  const typed = await editor.inputValue();
+  const lines = typed.split('\n');
+  if (lines.length !== 15) throw new Error(`${lines.length} lines`);
+  if (!lines[1].startsWith('  use GenServer') || !lines[4].startsWith('    GenServer.start_link') || lines[5] !== '  end' || lines[14] !== 'end') throw new Error(`indentation:\n${typed}`);
+  // the colours come from the tokenizer
+  const kinds = await page.$$eval('.editor-colours span', (s) => [...new Set(s.map((x) => x.className.split(' ')[0]))]);
+  for (const k of ['kw', 'mod', 'atom']) if (!kinds.includes(k)) throw new Error(`no ${k} colour: ${kinds}`);
+  await page.keyboard.press('Control+Enter');
+  const error = page.locator('[data-testid="editor-error"]');
+  await error.waitFor();
+  if ((await error.getAttribute('data-line')) !== '12') throw new Error(`the error is on line ${await error.getAttribute('data-line')}: ${await error.textContent()}`);
+  if (!(await page.$eval('.editor-gutter .error', (e) => e.textContent)).includes('12')) throw new Error('the gutter does not mark line 12');
+  await page.locator('[data-testid="region-editor"]').screenshot({ path: join(artifacts, 'editor-error.png') });
+  // fix line 11: add the missing brace
+  await editor.click();
+  const fixed = typed.replace('{:reply, top, rest', '{:reply, top, rest}');
+  await editor.fill(fixed);
+  await page.click('[data-testid="editor-run"]');
+  await page.waitForSelector('[data-testid="editor-error"]', { state: 'detached' });
+  await page.waitForSelector('.editor-ok');
+  await typeInConsole(page, ['Stack.start_link([1, 2])', 'GenServer.cast(:stack, {:push, 0})', 'GenServer.call(:stack, :pop)']);
+  const answers = await page.$$eval('[data-testid="console-output"]', (o) => o.slice(-3).map((x) => x.textContent.trim()));
+  if (!/^\{:ok, #PID<0\.\d+\.0>\}$/.test(answers[0]) || answers[2] !== '0') throw new Error(`answers: ${answers}`);
+  // an undefined function is a CompileError on its line
+  await editor.fill(fixed.replace('{:ok, items}', '{:ok, prepare(items)}'));
+  await page.keyboard.press('Control+Enter');
+  await error.waitFor();
+  if ((await error.getAttribute('data-line')) !== '8' || !(await error.textContent()).includes('undefined function prepare/1')) throw new Error(`compile error: ${await error.getAttribute('data-line')} ${await error.textContent()}`);
+  await page.locator('[data-testid="region-editor"]').screenshot({ path: join(artifacts, 'editor-compile-error.png') });
+});
+
+test('embedded: a plain page from another origin shows a console and a floor in iframes; both work, the CSP holds', async ({ page, url }) => {
+  const src = (q) => `${url}?${q}`.replace(/&/g, '&amp;');
+  const host = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>A teacher's post</title></head>
+<body style="font-family: sans-serif; max-width: 760px; margin: 2rem auto">
+<h1>Processes in Elixir</h1><p>Try it here:</p>
+<iframe id="console" title="Redfour console" src="${src('embed=console&code=' + encodeURIComponent('Enum.map(1..3, &(&1 * 2))'))}" width="720" height="420" style="border:1px solid #ccc"></iframe>
+<p>And crash a shopper:</p>
+<iframe id="floor" title="Redfour floor" src="${src('embed=floor&seed=9&arrivals=40')}" width="720" height="460" style="border:1px solid #ccc"></iframe>
+</body></html>`;
+  const { createServer } = await import('node:http');
+  const other = createServer((req, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end(host); });
+  await new Promise((ok) => other.listen(0, '127.0.0.1', ok));
+  try {
+    await page.goto(`http://127.0.0.1:${other.address().port}/post.html`);
+    const consoleFrame = page.frameLocator('#console');
+    const floorFrame = page.frameLocator('#floor');
+    // the console: the code from the link has run, and it takes a typed line
+    await consoleFrame.locator('[data-testid="console-output"]').first().waitFor({ timeout: 20000 });
+    const first = await consoleFrame.locator('[data-testid="console-output"]').first().textContent();
+    if (first.trim() !== '[2, 4, 6]') throw new Error(`code= answered ${first}`);
+    await consoleFrame.locator('[data-testid="console-input"]').fill('self()');
+    await consoleFrame.locator('[data-testid="console-input"]').press('Enter');
+    await consoleFrame.locator('[data-testid="console-output"]').nth(1).waitFor();
+    // no dashboard around it
+    if (await consoleFrame.locator('[data-testid="region-floor"]').count()) throw new Error('the console embed shows the floor');
+    if (await consoleFrame.locator('.controls').count()) throw new Error('the console embed shows the controls');
+    const open = await consoleFrame.locator('[data-testid="embed-open"]').getAttribute('target');
+    if (open !== '_blank') throw new Error('no "open in Redfour" link to a new tab');
+    // the floor: customers come in, a click crashes one and it comes back
+    const session = floorFrame.locator('[data-testid="session"]').first();
+    await session.waitFor({ timeout: 20000 });
+    await page.waitForTimeout(1600);
+    const pid = await session.getAttribute('data-pid');
+    const key = await session.getAttribute('data-key');
+    await session.click();
+    await floorFrame.locator(`[data-testid="crash-caption"][data-key="${key}"]`).waitFor({ timeout: 10000 });
+    // the frame is another origin: ask it through the locator until the new pid shows
+    const same = floorFrame.locator(`[data-testid="session"][data-key="${key}"]`);
+    let now = pid;
+    for (let i = 0; i < 50 && now === pid; i += 1) {
+      await page.waitForTimeout(200);
+      now = await same.getAttribute('data-pid').catch(() => pid);
+    }
+    if (now === pid) throw new Error(`${key} was not restarted in the frame`);
+    if (await floorFrame.locator('[data-testid="region-console"]').count()) throw new Error('the floor embed shows the console');
+    await page.screenshot({ path: join(artifacts, 'embed.png'), fullPage: true });
+  } finally {
+    other.close();
+  }
+});
+
 test('accessibility: axe-core finds no violations on a laptop and a phone, calm or mid-crash', async ({ page, url }) => {
   const found = [];
   for (const [w, h] of [[1280, 800], [390, 844]]) {

@@ -11,13 +11,13 @@ use yew::prelude::*;
 
 use super::charts::Charts;
 use super::console_view::ConsoleView;
+use super::controls::{Controls, StatusBar};
 use super::editor_view::EditorView;
 use super::embed::{PageRequest, Piece};
-use super::lesson::Progress;
-use super::lesson_view::{LessonOpener, LessonView};
-use super::controls::{Controls, StatusBar};
 use super::floor::Floor;
 use super::inspector::Inspector;
+use super::lesson::Progress;
+use super::lesson_view::{focus_panel, lesson_opener, lesson_view};
 use super::local_storage::LocalStorageBackend;
 use super::process_table::ProcessTable;
 use super::recording::SharedRun;
@@ -97,10 +97,14 @@ fn show_in_address(query: &str) {
     }
 }
 
-/// The lesson's progress: from the address (a shared link), else from the last visit.
-fn initial_lesson(query: &str) -> Progress {
+/// The lesson's progress: from the address (a shared link), else from the last visit (not
+/// in an embedded page: the host page's reader starts their own).
+fn initial_lesson(query: &str, embedded: bool) -> Progress {
     Progress::from_query(query)
         .or_else(|| {
+            if embedded {
+                return None;
+            }
             let saved = local_storage()?.get_item(LESSON_KEY).ok().flatten()?;
             Progress::from_query(&saved)
         })
@@ -208,7 +212,7 @@ pub fn app(props: &AppProps) -> Html {
             let (page, refused) = PageRequest::from_query(&query);
             notices.extend(refused);
             let mut sim = Sim::new(settings, backend(page.embedded()));
-            sim.lesson = initial_lesson(&query);
+            sim.lesson = initial_lesson(&query, page.embedded());
             if page.shows(Piece::Lesson) && page.embedded() {
                 sim.lesson.open = true;
             }
@@ -316,6 +320,13 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    // the panel of the lesson's step: highlighted and brought into view as the step changes
+    let focus = {
+        let s = sim.borrow();
+        (s.lesson.open, s.lesson.step)
+    };
+    use_effect_with(focus, |(open, step)| focus_panel(*open, *step));
+
     let ctx = SimCtx {
         sim,
         frame: panels.borrow().0.wrapping_add(props.tick),
@@ -323,6 +334,8 @@ pub fn app(props: &AppProps) -> Html {
     };
     let floor_frame = frame.0.wrapping_add(props.tick);
     let lesson_open = ctx.sim.borrow().lesson.open;
+    let opener = lesson_opener(&ctx);
+    let lesson = lesson_view(&ctx);
     let embedded = page.embedded();
     let shows = |name: &str| page.shows_region(name);
     // "Open in Redfour": the whole page, with this run, in a new tab
@@ -348,7 +361,7 @@ pub fn app(props: &AppProps) -> Html {
             <div class={classes!("app", lesson_open.then_some("with-lesson"), embedded.then_some("embedded"))} data-testid="app">
                 if embedded {
                     <header class="embed-bar">
-                        <span class="brand">{ "Red:4 Store" }</span>
+                        <h1 class="brand">{ "Red:4 Store" }</h1>
                         <span class="embed-tagline">{ "a live Elixir/OTP runtime in this page" }</span>
                         <a href="./" target="_blank" rel="noopener" data-testid="embed-open" onclick={open_full}>{ "Open in Redfour ↗" }</a>
                     </header>
@@ -358,14 +371,14 @@ pub fn app(props: &AppProps) -> Html {
                         <p class="tagline">{ "Every shopper is a supervised process. Click one to crash it. " }
                             <a href={BLOG_POST} target="_blank" rel="noopener noreferrer">{ "From Rob Conery's Red:4 Store series, Part 2 ↗" }</a>
                         </p>
-                        <LessonOpener />
+                        { opener }
                         <StatusBar />
                     </header>
                     <Controls />
                     <Timeline />
                 }
                 <div class="workspace">
-                    <LessonView />
+                    { lesson }
                     <main class="regions">
                         if shows("floor") { <Floor frame={floor_frame} /> }
                         if shows("console") { <ConsoleView /> }

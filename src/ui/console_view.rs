@@ -207,7 +207,7 @@ pub fn console_view() -> Html {
                         title="Like Ctrl-C in iex: kills the shell process; the next line gets a new one">{ "Interrupt" }</button>
                 }
             </div>
-            <ol class="console-log" ref={list} onclick={focus} aria-live="polite">
+            <ol class="console-log" ref={list} onclick={focus} aria-live="polite" tabindex="0" aria-label="Console: inputs and answers">
                 { for console.entries.iter().skip(console.cleared_before).map(|e| if e.notice { html! {
                     <li data-testid="console-notice" class={classes!("notice", e.output.as_deref().is_some_and(|o| o.starts_with("** ")).then_some("error"))}>
                         <pre class="output">{ e.output.clone().unwrap_or_default() }</pre>

@@ -56,7 +56,20 @@ fn set_caret(el: &HtmlTextAreaElement, text: &str, a: usize, b: usize) {
     let _ = el.set_selection_range(char_to_utf16(text, a) as u32, char_to_utf16(text, b) as u32);
 }
 
-/// The coloured copy: runs of chars with the same class, the pair at the caret marked.
+/// Text for HTML.
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// The coloured copy, as markup: runs of chars with the same class, the pair at the caret
+/// marked (one raw node: a span per run costs the page nothing to build).
 fn coloured(text: &str, pair: Option<((usize, usize), (usize, usize))>) -> Html {
     let chars: Vec<char> = text.chars().collect();
     let mut class: Vec<&'static str> = vec![""; chars.len()];
@@ -65,39 +78,55 @@ fn coloured(text: &str, pair: Option<((usize, usize), (usize, usize))>) -> Html 
             *c = s.class;
         }
     }
-    let mut marked = vec![false; chars.len()];
     if let Some((a, b)) = pair {
         for (s, e) in [a, b] {
-            for m in marked.iter_mut().take(e.min(chars.len())).skip(s) {
-                *m = true;
+            for c in class.iter_mut().take(e.min(chars.len())).skip(s) {
+                *c = "pair";
             }
         }
     }
-    let mut out: Vec<Html> = Vec::new();
+    let mut out = String::with_capacity(text.len() * 2);
     let mut i = 0;
     while i < chars.len() {
-        let (c, m) = (class[i], marked[i]);
-        let mut j = i;
-        while j < chars.len() && class[j] == c && marked[j] == m {
-            j += 1;
-        }
+        let c = class[i];
+        let j = (i..chars.len())
+            .find(|j| class[*j] != c)
+            .unwrap_or(chars.len());
         let run: String = chars[i..j].iter().collect();
-        if c.is_empty() && !m {
-            out.push(html! { { run } });
+        if c.is_empty() {
+            escape_into(&mut out, &run);
         } else {
-            out.push(html! { <span class={classes!(c, m.then_some("pair"))}>{ run }</span> });
+            out.push_str(&format!("<span class=\"{c}\">"));
+            escape_into(&mut out, &run);
+            out.push_str("</span>");
         }
         i = j;
     }
     // a last newline needs something after it to take up its line
-    html! { <>{ for out }{ "\n " }</> }
+    out.push_str("\n ");
+    Html::from_html_unchecked(AttrValue::from(out))
+}
+
+/// The line numbers, the error's marked.
+fn gutter(lines: usize, error: Option<usize>) -> Html {
+    let mut out = String::new();
+    for n in 1..=lines {
+        if Some(n) == error {
+            out.push_str(&format!("<b class=\"error\">{n}</b>\n"));
+        } else {
+            out.push_str(&format!("{n}\n"));
+        }
+    }
+    Html::from_html_unchecked(AttrValue::from(out))
 }
 
 #[function_component(EditorView)]
 pub fn editor_view() -> Html {
     let node = use_node_ref();
     let ctx = use_sim();
-    let ran = ctx.as_ref().and_then(|c| c.sim.borrow().editor.source.clone());
+    let ran = ctx
+        .as_ref()
+        .and_then(|c| c.sim.borrow().editor.source.clone());
     let local = {
         let ran = ran.clone();
         use_state(move || Local {
@@ -136,16 +165,18 @@ pub fn editor_view() -> Html {
 
     let update = {
         let local = local.clone();
-        Rc::new(move |text: String, el: &HtmlTextAreaElement, a: usize, b: usize| {
-            el.set_value(&text);
-            set_caret(el, &text, a, b);
-            let pair = matching(&text, a);
-            local.set(Local {
-                text,
-                checked: None,
-                pair,
-            });
-        })
+        Rc::new(
+            move |text: String, el: &HtmlTextAreaElement, a: usize, b: usize| {
+                el.set_value(&text);
+                set_caret(el, &text, a, b);
+                let pair = matching(&text, a);
+                local.set(Local {
+                    text,
+                    checked: None,
+                    pair,
+                });
+            },
+        )
     };
     let run = {
         let local = local.clone();
@@ -268,11 +299,7 @@ pub fn editor_view() -> Html {
             <h2 id="editor-title">{ "Editor" }</h2>
             <p class="panel-note">{ "Write a module; Run (Ctrl-Enter) defines it in the running console, as if typed there. Run it again after a change: the new code replaces the old." }</p>
             <div class="editor-frame">
-                <div class="editor-gutter" aria-hidden="true">
-                    { for (1..=lines).map(|n| html! {
-                        <div class={classes!((Some(n) == error_line).then_some("error"))}>{ n }</div>
-                    }) }
-                </div>
+                <pre class="editor-gutter" aria-hidden="true">{ gutter(lines, error_line) }</pre>
                 <div class="editor-code">
                     if let Some(line) = error_line {
                         <div class="editor-error-line" aria-hidden="true"

@@ -4,13 +4,15 @@
 //! whole of Redfour. Browser-free: read from the query and tested natively.
 
 /// A piece of the page an embed can show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Piece {
     Console,
     Floor,
     Editor,
     Lesson,
 }
+
+const ALL: [Piece; 4] = [Piece::Console, Piece::Floor, Piece::Editor, Piece::Lesson];
 
 impl Piece {
     fn from_name(s: &str) -> Option<Piece> {
@@ -53,21 +55,22 @@ impl PageRequest {
             match k {
                 "embed" => {
                     let names = decode(v).unwrap_or_default();
-                    let mut pieces = Vec::new();
+                    let mut asked = Vec::new();
                     for name in names.split([',', ' ', '+']).filter(|n| !n.is_empty()) {
                         match Piece::from_name(name) {
-                            Some(p) if !pieces.contains(&p) => pieces.push(p),
-                            Some(_) => {}
+                            Some(p) => asked.push(p),
                             None => notices.push(format!(
                                 "Ignored embed piece {:?}: the pieces are console, floor, editor and lesson.",
                                 name.chars().take(24).collect::<String>()
                             )),
                         }
                     }
+                    // in the page's order, each once
+                    let mut pieces: Vec<Piece> =
+                        ALL.iter().copied().filter(|p| asked.contains(p)).collect();
                     if pieces.is_empty() {
                         pieces = vec![Piece::Console, Piece::Floor];
                     }
-                    pieces.sort();
                     req.embed = Some(pieces);
                     kept.push(pair.to_string());
                 }
@@ -80,9 +83,8 @@ impl PageRequest {
                         "Ignored code= from the address: it is longer than {} KB.",
                         MAX_CODE / 1024
                     )),
-                    None => notices.push(
-                        "Ignored code= from the address: its %-escapes are damaged.".into(),
-                    ),
+                    None => notices
+                        .push("Ignored code= from the address: its %-escapes are damaged.".into()),
                 },
                 _ => {}
             }

@@ -5,16 +5,13 @@
 use yew::prelude::*;
 
 use super::actions::LessonAction;
-use super::app::use_sim;
+use super::app::SimCtx;
 use super::lesson::{self, Code, STEPS};
 use super::sim::Action;
 
-/// The button that opens the lesson (in the page's header).
-#[function_component(LessonOpener)]
-pub fn lesson_opener() -> Html {
-    let Some(ctx) = use_sim() else {
-        return html! {};
-    };
+/// The button that opens the lesson (in the page's header): a plain function of the app's
+/// render, which runs at every change anyway.
+pub fn lesson_opener(ctx: &SimCtx) -> Html {
     let (open, done) = {
         let s = ctx.sim.borrow();
         (s.lesson.open, s.lesson.done_count())
@@ -44,40 +41,36 @@ fn rich(text: &str) -> Html {
     }
 }
 
-#[function_component(LessonView)]
-pub fn lesson_view() -> Html {
-    let ctx = use_sim();
-    let (open, step) = ctx.as_ref().map_or((false, 0), |c| {
-        let s = c.sim.borrow();
-        (s.lesson.open, s.lesson.step)
-    });
-    // the step's panel: highlighted, and scrolled into view when the step changes
-    use_effect_with((open, step), move |(open, step)| {
-        let doc = web_sys::window().and_then(|w| w.document());
-        if let Some(doc) = doc {
-            if let Ok(list) = doc.query_selector_all(".region.lesson-focus") {
-                for i in 0..list.length() {
-                    if let Some(el) = list
-                        .item(i)
-                        .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
-                    {
-                        let _ = el.class_list().remove_1("lesson-focus");
-                    }
-                }
-            }
-            if *open {
-                let panel = STEPS.get(*step).map_or("", |s| s.panel);
-                if let Ok(Some(el)) =
-                    doc.query_selector(&format!("[data-testid=\"region-{panel}\"]"))
-                {
-                    let _ = el.class_list().add_1("lesson-focus");
-                    el.scroll_into_view();
-                }
+/// Highlights the panel the shown step concerns and brings it into view (the app runs it
+/// when the step changes).
+pub fn focus_panel(open: bool, step: usize) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Ok(list) = doc.query_selector_all(".region.lesson-focus") {
+        for i in 0..list.length() {
+            if let Some(el) = list
+                .item(i)
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            {
+                let _ = el.class_list().remove_1("lesson-focus");
             }
         }
-    });
-    let Some(ctx) = ctx else {
-        return html! {};
+    }
+    if open {
+        let panel = STEPS.get(step).map_or("", |s| s.panel);
+        if let Ok(Some(el)) = doc.query_selector(&format!("[data-testid=\"region-{panel}\"]")) {
+            let _ = el.class_list().add_1("lesson-focus");
+            el.scroll_into_view();
+        }
+    }
+}
+
+/// The lesson's panel: a plain function of the app's render (which runs at every change).
+pub fn lesson_view(ctx: &SimCtx) -> Html {
+    let (open, step) = {
+        let s = ctx.sim.borrow();
+        (s.lesson.open, s.lesson.step)
     };
     if !open {
         return html! {};

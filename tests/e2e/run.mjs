@@ -1114,6 +1114,28 @@ test('embedded: a plain page from another origin shows a console and a floor in 
   }
 });
 
+test('accessibility: axe-core finds no violations in the lesson, the editor with an error, and an embedded lesson, on a laptop and a phone', async ({ page, url }) => {
+  const found = [];
+  for (const [w, h] of [[1280, 800], [390, 844]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto(`${url}?seed=3&speed=1&arrivals=12&chaos=0&persistence=none&lesson=3`);
+    await page.waitForSelector('[data-testid="lesson"]');
+    await page.click('[data-testid="lesson-run"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="lesson"]').dataset.done === '1', null, { timeout: 10000 });
+    await page.fill('[data-testid="editor"]', 'defmodule Broken do\n  def f do\n    [1, 2\n  end\nend');
+    await page.click('[data-testid="editor-run"]');
+    await page.waitForSelector('[data-testid="editor-error"]');
+    for (const v of await axeViolations(page)) found.push(`${w}x${h} lesson+editor: ${v}`);
+    await page.screenshot({ path: join(artifacts, `axe-lesson-${w}x${h}.png`) });
+    await page.goto(`${url}?embed=lesson&seed=3`);
+    await page.waitForSelector('[data-testid="lesson"]');
+    await page.waitForTimeout(500);
+    for (const v of await axeViolations(page)) found.push(`${w}x${h} embed=lesson: ${v}`);
+    await page.screenshot({ path: join(artifacts, `embed-lesson-${w}x${h}.png`) });
+  }
+  if (found.length) throw new Error(`axe-core violations:\n${found.join('\n')}`);
+}, { context: { bypassCSP: true } });
+
 test('accessibility: axe-core finds no violations on a laptop and a phone, calm or mid-crash', async ({ page, url }) => {
   const found = [];
   for (const [w, h] of [[1280, 800], [390, 844]]) {

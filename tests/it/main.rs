@@ -44,6 +44,7 @@ mod store {
 /// chart, time travel.
 mod observer {
     mod editor;
+    mod embed;
     mod floor;
     mod lesson;
     mod model;

@@ -822,6 +822,8 @@ test('a map for newcomers: the post\'s link, a line per panel, the console in vi
   const ticks = await page.$$eval('.chart .tick', (ts) => ts.map((t) => t.textContent));
   if (ticks.length !== 20 || !ticks.some((t) => /^\d+ s$/.test(t))) throw new Error(`chart ticks: ${ticks}`);
   await page.locator('[data-testid="region-charts"]').screenshot({ path: join(artifacts, 'charts.png') });
+  // back at the top, as a newcomer lands (the chart's picture scrolled down to it)
+  await page.evaluate(() => window.scrollTo(0, 0));
   const box = await page.locator('[data-testid="console-input"]').boundingBox();
   if (!box || box.y + box.height > 800) throw new Error(`the console input is below the fold: ${JSON.stringify(box)}`);
   await page.screenshot({ path: join(artifacts, 'laptop-1280x800.png') });

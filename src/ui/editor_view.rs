@@ -6,8 +6,7 @@
 //! A transparent textarea over a coloured copy of its text: the browser edits, the model
 //! (`editor.rs`) colours and indents.
 
-use std::rc::Rc;
-
+use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -120,6 +119,115 @@ fn gutter(lines: usize, error: Option<usize>) -> Html {
     Html::from_html_unchecked(AttrValue::from(out))
 }
 
+/// What happened in the editor (one handler for all: the page's code stays small).
+#[derive(Clone, Copy, PartialEq)]
+enum Ev {
+    KeyDown,
+    KeyUp,
+    Input,
+    /// A click in the text: the caret moved.
+    Caret,
+    /// The *Run* button.
+    Run,
+}
+
+/// The text changed by a key (Enter, Tab): into the field, the caret placed, the pair
+/// at it marked.
+fn edit(local: &UseStateHandle<Local>, el: &HtmlTextAreaElement, text: String, a: usize, b: usize) {
+    el.set_value(&text);
+    set_caret(el, &text, a, b);
+    let pair = matching(&text, a);
+    local.set(Local {
+        text,
+        checked: None,
+        pair,
+    });
+}
+
+/// A listener that hands its event to `handle`.
+fn listener<E: AsRef<Event> + 'static>(
+    node: &NodeRef,
+    local: &UseStateHandle<Local>,
+    dispatch: &Callback<Action>,
+    ev: Ev,
+) -> Callback<E> {
+    let (node, local, dispatch) = (node.clone(), local.clone(), dispatch.clone());
+    Callback::from(move |e: E| handle(ev, e.as_ref(), &node, &local, &dispatch))
+}
+
+#[inline(never)]
+fn handle(
+    ev: Ev,
+    e: &Event,
+    node: &NodeRef,
+    local: &UseStateHandle<Local>,
+    dispatch: &Callback<Action>,
+) {
+    let Some(el) = field(node) else { return };
+    let text = el.value();
+    let (a, b) = caret(&el, &text);
+    let key = e.dyn_ref::<KeyboardEvent>();
+    let run = ev == Ev::Run
+        || (ev == Ev::KeyDown
+            && key.is_some_and(|k| k.key() == "Enter" && (k.ctrl_key() || k.meta_key())));
+    if run {
+        if let Some(k) = &key {
+            k.prevent_default();
+        }
+        let checked = syntax_check(&text);
+        if checked.is_none() {
+            dispatch.emit(Action::EditorRun(text.clone()));
+        }
+        local.set(Local {
+            text,
+            checked,
+            pair: None,
+        });
+        return;
+    }
+    match (ev, key) {
+        (Ev::KeyDown, Some(k)) => match k.key().as_str() {
+            "Enter" if !k.shift_key() && !k.alt_key() => {
+                k.prevent_default();
+                let chars: Vec<char> = text.chars().collect();
+                let mut cut: String = chars[..a].iter().collect();
+                cut.extend(&chars[b.min(chars.len())..]);
+                let (t, c) = newline(&cut, a);
+                edit(local, &el, t, c, c);
+            }
+            "Tab" if !k.ctrl_key() && !k.alt_key() && !k.meta_key() => {
+                k.prevent_default();
+                let (t, s, f) = indent_lines(&text, a, b, k.shift_key());
+                edit(local, &el, t, s, f);
+            }
+            // leave the editor by keyboard: Escape, then Tab moves on
+            "Escape" => {
+                let _ = el.blur();
+            }
+            _ => {}
+        },
+        (Ev::Input, _) => match dedent_closer(&text, a) {
+            Some((t, c)) => edit(local, &el, t, c, c),
+            None => local.set(Local {
+                pair: matching(&text, a),
+                text,
+                checked: None,
+            }),
+        },
+        // the caret moved (a click, an arrow key): mark the pair at it
+        (Ev::Caret, _) | (Ev::KeyUp, _) => {
+            let pair = matching(&text, a);
+            if pair != local.pair {
+                local.set(Local {
+                    pair,
+                    ..(**local).clone()
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
 #[function_component(EditorView)]
 pub fn editor_view() -> Html {
     let node = use_node_ref();
@@ -163,128 +271,12 @@ pub fn editor_view() -> Html {
     });
     let ran_ok = matches!(outcome, Some(Ok(()))) && ran.as_deref() == Some(local.text.as_str());
 
-    let update = {
-        let local = local.clone();
-        Rc::new(
-            move |text: String, el: &HtmlTextAreaElement, a: usize, b: usize| {
-                el.set_value(&text);
-                set_caret(el, &text, a, b);
-                let pair = matching(&text, a);
-                local.set(Local {
-                    text,
-                    checked: None,
-                    pair,
-                });
-            },
-        )
-    };
-    let run = {
-        let local = local.clone();
-        let dispatch = ctx.dispatch.clone();
-        Rc::new(move |text: String| match syntax_check(&text) {
-            Some(d) => local.set(Local {
-                text,
-                checked: Some(d),
-                pair: None,
-            }),
-            None => {
-                local.set(Local {
-                    text: text.clone(),
-                    checked: None,
-                    pair: None,
-                });
-                dispatch.emit(Action::EditorRun(text));
-            }
-        })
-    };
-    let onkeydown = {
-        let (node, update, run) = (node.clone(), update.clone(), run.clone());
-        Callback::from(move |e: KeyboardEvent| {
-            let Some(el) = field(&node) else { return };
-            let text = el.value();
-            let (a, b) = caret(&el, &text);
-            match e.key().as_str() {
-                "Enter" if e.ctrl_key() || e.meta_key() => {
-                    e.prevent_default();
-                    run(text);
-                }
-                "Enter" if !e.shift_key() && !e.alt_key() => {
-                    e.prevent_default();
-                    let (cut, _) = {
-                        let chars: Vec<char> = text.chars().collect();
-                        let mut s: String = chars[..a].iter().collect();
-                        s.extend(&chars[b.min(chars.len())..]);
-                        (s, ())
-                    };
-                    let (t, c) = newline(&cut, a);
-                    update(t, &el, c, c);
-                }
-                "Tab" if !e.ctrl_key() && !e.alt_key() && !e.meta_key() => {
-                    e.prevent_default();
-                    let (t, s, f) = indent_lines(&text, a, b, e.shift_key());
-                    update(t, &el, s, f);
-                }
-                // leave the editor by keyboard: Escape, then Tab moves on
-                "Escape" => {
-                    let _ = el.blur();
-                }
-                _ => {}
-            }
-        })
-    };
-    let oninput = {
-        let (node, update, local) = (node.clone(), update.clone(), local.clone());
-        Callback::from(move |_: InputEvent| {
-            let Some(el) = field(&node) else { return };
-            let text = el.value();
-            let (a, _) = caret(&el, &text);
-            if let Some((t, c)) = dedent_closer(&text, a) {
-                update(t, &el, c, c);
-                return;
-            }
-            local.set(Local {
-                pair: matching(&text, a),
-                text,
-                checked: None,
-            });
-        })
-    };
-    // the caret moved (a click, an arrow key): mark the pair at it
-    let mark_pair = {
-        let (node, local) = (node.clone(), local.clone());
-        Rc::new(move || {
-            let Some(el) = field(&node) else { return };
-            let text = el.value();
-            let (a, _) = caret(&el, &text);
-            let pair = matching(&text, a);
-            if pair != local.pair {
-                local.set(Local {
-                    pair,
-                    ..(*local).clone()
-                });
-            }
-        })
-    };
-    let onkeyup = {
-        let mark = mark_pair.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key().starts_with("Arrow") || matches!(e.key().as_str(), "Home" | "End") {
-                mark();
-            }
-        })
-    };
-    let onclick = {
-        let mark = mark_pair.clone();
-        Callback::from(move |_: MouseEvent| mark())
-    };
-    let onclickrun = {
-        let (node, run) = (node.clone(), run.clone());
-        Callback::from(move |_: MouseEvent| {
-            if let Some(el) = field(&node) {
-                run(el.value());
-            }
-        })
-    };
+    let (n, l, d) = (&node, &local, &ctx.dispatch);
+    let onkeydown = listener::<KeyboardEvent>(n, l, d, Ev::KeyDown);
+    let onkeyup = listener::<KeyboardEvent>(n, l, d, Ev::KeyUp);
+    let oninput = listener::<InputEvent>(n, l, d, Ev::Input);
+    let onclick = listener::<MouseEvent>(n, l, d, Ev::Caret);
+    let onclickrun = listener::<MouseEvent>(n, l, d, Ev::Run);
     let lines = local.text.split('\n').count();
     let width = local
         .text

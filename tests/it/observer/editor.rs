@@ -132,3 +132,56 @@ fn a_syntax_error_is_on_its_line_and_a_run_error_on_the_editors_line() {
         Some("defmodule Broken do\n  def f do\n    :fixed\n  end\nend")
     );
 }
+
+#[test]
+fn running_the_editor_again_redefines_the_module_and_a_running_server_takes_the_new_code() {
+    let mut s = support::sim(Settings {
+        arrivals_per_minute: 0.0,
+        ..Settings::default()
+    });
+    let settle = |s: &mut redfour::ui::sim::Sim| {
+        for _ in 0..10 {
+            s.apply(Action::Frame(16.0));
+        }
+    };
+    let server = |reply: &str| {
+        format!(
+            "defmodule Greeter do\n  use GenServer\n  def start_link(_), do: GenServer.start_link(__MODULE__, 0, name: :greeter)\n  def init(n), do: {{:ok, n}}\n  def handle_call(:hi, _from, n), do: {{:reply, {reply}, n + 1}}\nend"
+        )
+    };
+    s.apply(Action::EditorRun(server(":hello")));
+    s.apply(Action::ConsoleSubmit("Greeter.start_link(nil)".into()));
+    s.apply(Action::ConsoleSubmit(
+        "GenServer.call(:greeter, :hi)".into(),
+    ));
+    settle(&mut s);
+    let last = |s: &redfour::ui::sim::Sim| {
+        s.console
+            .entries
+            .last()
+            .and_then(|e| e.output.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(last(&s), ":hello");
+    let pid = s.rt.whereis("greeter").expect("running");
+    // edited and run again: Elixir's warning, and the same process answers with the new code
+    s.apply(Action::EditorRun(server("{:hello, n}")));
+    settle(&mut s);
+    let redefined = s
+        .console
+        .entries
+        .last()
+        .and_then(|e| e.output.clone())
+        .unwrap_or_default();
+    assert!(
+        redefined
+            .starts_with("warning: redefining module Greeter (current version defined in memory)"),
+        "{redefined}"
+    );
+    s.apply(Action::ConsoleSubmit(
+        "GenServer.call(:greeter, :hi)".into(),
+    ));
+    settle(&mut s);
+    assert_eq!(last(&s), "{:hello, 1}");
+    assert_eq!(s.rt.whereis("greeter"), Some(pid), "the same process");
+}

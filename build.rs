@@ -24,6 +24,8 @@ const PRELUDE: &[&str] = &[
     "uri",
     "string_io",
     "macro",
+    "queue",
+    "erlang_libs",
 ];
 
 fn main() {

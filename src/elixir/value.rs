@@ -161,6 +161,23 @@ pub fn argument_error(msg: impl AsRef<str>) -> Exc {
     exception("ArgumentError", vec![("message", Term::str(msg.as_ref()))])
 }
 
+/// `:erlang.error(reason)` as Elixir sees it: `:badarg` an ArgumentError, `:badarith` an
+/// ArithmeticError, an exception struct itself, anything else an ErlangError around it.
+pub fn erlang_error(reason: Term) -> Exc {
+    match &reason {
+        Term::Atom(a) if &*a.name() == "badarg" => argument_error("argument error"),
+        Term::Atom(a) if &*a.name() == "badarith" => exception(
+            "ArithmeticError",
+            vec![(
+                "message",
+                Term::str("bad argument in arithmetic expression"),
+            )],
+        ),
+        Term::Struct(..) => Exc::Error(reason),
+        _ => exception("ErlangError", vec![("original", reason)]),
+    }
+}
+
 /// The form `:erlang` BIFs give: "errors were found at the given arguments: * 1st argument: …".
 #[inline(never)]
 /// `FunctionClauseError` for a native function given arguments it has no clause for,
@@ -325,6 +342,7 @@ pub fn message(exc: &Term) -> String {
     let ins = |k: &str| field(exc, k).map(inspect::inspect).unwrap_or_default();
     match kind {
         "MatchError" => format!("no match of right hand side value: {}", ins("term")),
+        "ErlangError" => format!("Erlang error: {}", ins("original")),
         "CaseClauseError" => format!("no case clause matching: {}", ins("term")),
         "WithClauseError" => format!("no with clause matching: {}", ins("term")),
         "CondClauseError" => "no cond clause evaluated to a truthy value".into(),

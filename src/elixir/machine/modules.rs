@@ -424,6 +424,26 @@ impl Machine {
                 (*n, ps)
             }
             Kind::Call(n, ps, _) => (*n, ps.clone()),
+            // `def unquote(:in)(x, q)`: a name the parser would not take as one
+            Kind::Apply(f, ps) => match &f.kind {
+                Kind::Call(u, a, _) if &*u.name() == "unquote" && a.len() == 1 => {
+                    match &a[0].kind {
+                        Kind::Lit(Term::Atom(n)) => (*n, ps.clone()),
+                        _ => {
+                            return Err(compile_error(format!(
+                                "invalid syntax in def {}",
+                                super::super::source::to_source(&head)
+                            )))
+                        }
+                    }
+                }
+                _ => {
+                    return Err(compile_error(format!(
+                        "invalid syntax in def {}",
+                        super::super::source::to_source(&head)
+                    )))
+                }
+            },
             Kind::Var(n) => (*n, vec![]),
             _ => {
                 return Err(compile_error(format!(

@@ -109,6 +109,8 @@ pub const FUNS: super::Table = &[
 
 /// What `&+/2` and friends show as (`&:erlang.+/2`).
 pub const ERLANG: super::Table = &[
+    ("error", 1, true),
+    ("error", 2, true),
     ("fun_info", 1, true),
     ("fun_info", 2, true),
     ("make_fun", 3, true),
@@ -162,6 +164,9 @@ pub const ERLANG: super::Table = &[
     ("list_to_tuple", 1, true),
     ("tuple_to_list", 1, true),
     ("system_time", 0, true),
+    ("system_time", 1, true),
+    ("monotonic_time", 0, true),
+    ("monotonic_time", 1, true),
     ("phash2", 1, true),
 ];
 
@@ -429,6 +434,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("raise", 2) => Err(raise(m, &a[0], Some(&a[1]))?),
         ("reraise", 2) => Err(raise(m, &a[0], None)?),
         ("throw", 1) => Err(Exc::Throw(a[0].clone())),
+        ("error", 1 | 2) => Err(crate::elixir::value::erlang_error(a[0].clone())),
         ("exit", 1) => Err(Exc::Exit(a[0].clone())),
         ("binding", 0 | 1) => {
             // `binding(:ctx)`: the variables `var!(x, :ctx)` made, named `ctx:x`
@@ -579,7 +585,22 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             Term::Tuple(t) => value(Term::list(t.to_vec())),
             _ => Err(badarg(1, "not a tuple")),
         },
-        ("system_time", 0) => value(Term::Int(m.ctx.now() as i64 * 1_000_000)),
+        // the virtual clock, from the run's start (a replay reads the same times)
+        ("system_time" | "monotonic_time", 0 | 1) => {
+            let ms = m.ctx.now() as i64;
+            let unit = a
+                .first()
+                .and_then(|u| u.as_atom())
+                .map(|u| u.name().to_string());
+            let t = match unit.as_deref() {
+                None | Some("native" | "nanosecond") => ms * 1_000_000,
+                Some("microsecond") => ms * 1000,
+                Some("millisecond") => ms,
+                Some("second") => ms / 1000,
+                _ => return Err(badarg(1, "invalid time unit")),
+            };
+            value(Term::Int(t))
+        }
         ("phash2", 1) => value(Term::Int(
             (inspect::inspect(&a[0])
                 .bytes()

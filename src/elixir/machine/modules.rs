@@ -131,6 +131,13 @@ impl Machine {
             module.import_opts.extend(self.import_opts.iter().cloned());
         }
         let mut defs = b.defs;
+        // `use GenServer` (Agent, Task, Supervisor) gives the module a child_spec/1
+        let child_spec = (Atom::new("child_spec"), 1);
+        if !self.loading_library && !defs.iter().any(|(k, _, _)| *k == child_spec) {
+            if let Some(clause) = generated_child_spec(name, &module) {
+                push_def(&mut defs, child_spec, false, clause);
+            }
+        }
         if module.protocol {
             for (key, clause) in Self::protocol_helpers(name) {
                 push_def(&mut defs, key, false, clause);
@@ -578,4 +585,38 @@ pub(super) fn last_segment(full: Atom) -> Atom {
     let n = full.name();
     let short = n.rsplit('.').next().unwrap_or(&n).to_string();
     Atom::new(&short)
+}
+
+/// The `child_spec/1` a `use` of an OTP behaviour defines, as a clause calling
+/// `:redfour_child.spec/4` (in the prelude) with the module, its kind and the `use` options.
+fn generated_child_spec(name: Atom, module: &Module) -> Option<Rc<Clause>> {
+    let (kind, opts) = module
+        .uses
+        .iter()
+        .zip(module.use_opts.iter())
+        .find_map(|(u, opts)| {
+            let kind = match &*u.name() {
+                "Elixir.GenServer" | "Elixir.Agent" => "worker",
+                "Elixir.Task" => "task",
+                "Elixir.Supervisor" => "supervisor",
+                _ => return None,
+            };
+            Some((kind, opts))
+        })?;
+    let source = format!(
+        "fn arg -> :redfour_child.spec({}, :{kind}, {}, arg) end",
+        Term::Atom(name),
+        inspect::inspect(opts)
+    );
+    let exprs = crate::elixir::parser::parse(&source).ok()?;
+    match &exprs.first()?.kind {
+        Kind::Fn(clauses) => clauses.first().map(|c| {
+            Rc::new(Clause {
+                args: c.args.clone(),
+                guard: c.guard.clone(),
+                body: c.body.clone(),
+            })
+        }),
+        _ => None,
+    }
 }

@@ -26,6 +26,7 @@ const PRELUDE: &[&str] = &[
     "macro",
     "queue",
     "erlang_libs",
+    "registry",
 ];
 
 fn main() {

@@ -35,6 +35,13 @@ defmodule :redfour_gen_server do
 
   defp register(nil), do: :ok
 
+  defp register({:via, module, name}) do
+    case module.register_name(name, self()) do
+      :yes -> :ok
+      :no -> {:error, {:already_started, module.whereis_name(name)}}
+    end
+  end
+
   defp register(name) do
     case Process.whereis(name) do
       nil ->

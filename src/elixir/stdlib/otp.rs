@@ -302,6 +302,33 @@ fn server(t: &Term) -> Option<Server> {
     }
 }
 
+/// The pid a `{:via, Registry, {registry, key}}` name stands for, read from the registry
+/// partition's state (the prelude's `Registry.Partition`); a pid no process has when the key
+/// is not registered. `None` for anything else.
+fn via_registry(m: &Machine, t: &Term) -> Option<Pid> {
+    let [Term::Atom(via), Term::Atom(module), Term::Tuple(name)] = t.as_tuple()? else {
+        return None;
+    };
+    if &*via.name() != "via" || &*module.name() != "Elixir.Registry" {
+        return None;
+    }
+    let [Term::Atom(registry), key] = &name[..] else {
+        return None;
+    };
+    let found =
+        m.rt.whereis(&atom_name(*registry))
+            .and_then(|partition| m.rt.state_of(partition))
+            .and_then(|state| match state.get("entries") {
+                Some(Term::Map(entries)) => entries.iter().find_map(|(k, v)| {
+                    (k == key)
+                        .then(|| v.as_list()?.first()?.as_tuple()?.first()?.as_pid())
+                        .flatten()
+                }),
+                _ => None,
+            });
+    Some(found.unwrap_or_else(|| m.rt.pid_from_number(u32::MAX)))
+}
+
 fn pid_arg(t: &Term, which: usize) -> R<Pid> {
     t.as_pid().ok_or_else(|| badarg(which, "not a pid"))
 }
@@ -336,7 +363,13 @@ fn call_exit(dest: Term, request: Term, timeout: Term) -> Exc {
     ]))
 }
 
-pub fn call(m: &mut Machine, module: &str, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
+pub fn call(m: &mut Machine, module: &str, name: &str, mut args: Vec<Term>) -> R<Option<NRet>> {
+    // `{:via, Registry, {registry, key}}`: the registered pid (or one no process has)
+    if matches!(module, "Elixir.GenServer" | "sys") {
+        if let Some(pid) = args.first().and_then(|t| via_registry(m, t)) {
+            args[0] = Term::Pid(pid);
+        }
+    }
     let a = |i: usize| args.get(i).cloned().unwrap_or_else(Term::nil);
     let arity = args.len();
     if module == "redfour" {

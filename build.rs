@@ -27,6 +27,7 @@ const PRELUDE: &[&str] = &[
     "queue",
     "erlang_libs",
     "registry",
+    "io_format",
 ];
 
 fn main() {

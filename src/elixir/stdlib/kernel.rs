@@ -111,6 +111,7 @@ pub const FUNS: super::Table = &[
 pub const ERLANG: super::Table = &[
     ("error", 1, true),
     ("error", 2, true),
+    ("float_to_binary", 2, true),
     ("fun_info", 1, true),
     ("fun_info", 2, true),
     ("make_fun", 3, true),
@@ -435,6 +436,19 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("reraise", 2) => Err(raise(m, &a[0], None)?),
         ("throw", 1) => Err(Exc::Throw(a[0].clone())),
         ("error", 1 | 2) => Err(crate::elixir::value::erlang_error(a[0].clone())),
+        // `[decimals: n]`: fixed notation, correctly rounded (as Erlang's)
+        ("float_to_binary", 2) => {
+            let x = match &a[0] {
+                Term::Float(x) => *x,
+                _ => return Err(badarg(1, "not a float")),
+            };
+            match a[1].get("decimals").and_then(|d| d.as_int()) {
+                Some(d) if (0..=253).contains(&d) && x.is_finite() => {
+                    value(Term::str(&fixed_half_up(x, d as usize)))
+                }
+                _ => Err(badarg(2, "invalid option in list")),
+            }
+        }
         ("exit", 1) => Err(Exc::Exit(a[0].clone())),
         ("binding", 0 | 1) => {
             // `binding(:ctx)`: the variables `var!(x, :ctx)` made, named `ctx:x`
@@ -922,4 +936,42 @@ fn fun_info(m: &Machine, f: Option<&Fun>) -> Vec<(&'static str, Term)> {
             ]
         }
     }
+}
+
+/// `x` with `decimals` digits after the point, its exact value rounded half up, as Erlang's
+/// `float_to_binary(x, [{decimals, n}])` (`2.25` → `"2.3"`, `2.675` → `"2.67"`: it is
+/// 2.67499…).
+fn fixed_half_up(x: f64, decimals: usize) -> String {
+    // an f64's decimal expansion ends within 1,074 places: this is it, exactly
+    let exact = format!("{:.1100}", x.abs());
+    let (int, frac) = exact.split_once('.').unwrap_or((&exact, ""));
+    let mut digits: Vec<u8> = int.bytes().chain(frac.bytes().take(decimals)).collect();
+    if frac.as_bytes().get(decimals).is_some_and(|d| *d >= b'5') {
+        let mut i = digits.len();
+        loop {
+            if i == 0 {
+                digits.insert(0, b'1');
+                break;
+            }
+            i -= 1;
+            if digits[i] == b'9' {
+                digits[i] = b'0';
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
+    }
+    let cut = digits.len() - decimals;
+    let (whole, part) = digits.split_at(cut);
+    let mut out = String::new();
+    if x.is_sign_negative() {
+        out.push('-');
+    }
+    out.push_str(std::str::from_utf8(whole).unwrap_or("0"));
+    if decimals > 0 {
+        out.push('.');
+        out.push_str(std::str::from_utf8(part).unwrap_or(""));
+    }
+    out
 }

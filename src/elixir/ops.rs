@@ -173,11 +173,21 @@ pub fn int_pow(x: &Term, e: &Term) -> R<Term> {
                 _ => 1,
             }))
         }
-        Ok(e) if (b.bits() - 1).saturating_mul(e) <= MAX_BIG_BITS => {
+        // the result's width is about e × log2|b|: refused before the work when past the limit
+        Ok(e) if (e as f64) * log2_abs(&b) <= MAX_BIG_BITS as f64 + 1.0 => {
             note_work(b.bits() * e / 64);
             big(b.pow(e))
         }
         _ => Err(overflow()),
+    }
+}
+
+/// log2 of |b|: from its value while it fits a float, from its width past that.
+fn log2_abs(b: &crate::runtime::bigint::BigInt) -> f64 {
+    if b.bits() <= 1000 {
+        b.to_f64().abs().log2()
+    } else {
+        (b.bits() - 1) as f64
     }
 }
 

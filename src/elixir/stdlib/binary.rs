@@ -288,6 +288,7 @@ pub fn call(_m: &mut Machine, name: &str, a: Vec<Term>) -> R<Option<NRet>> {
             if b.len().saturating_mul(n) > ops::MAX_STRING_BYTES {
                 return Err(ops::too_big("a binary", b.len().saturating_mul(n)));
             }
+            ops::note_alloc(b.len() * n);
             value(Term::binary(b.repeat(n)))
         }
         ("bin_to_list", [b]) => value(list_of_bytes(bytes(b, 1)?)),

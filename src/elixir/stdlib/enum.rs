@@ -389,6 +389,16 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 )));
             }
             let parts: Vec<Vec<u8>> = items.iter().map(ops::to_binary).collect::<R<_>>()?;
+            // the size is known before anything is built: refused past the limit, charged
+            let total = parts
+                .iter()
+                .map(Vec::len)
+                .sum::<usize>()
+                .saturating_add(sep.len().saturating_mul(parts.len().saturating_sub(1)));
+            if total > ops::MAX_STRING_BYTES {
+                return Err(ops::string_too_big(total));
+            }
+            ops::note_alloc(total);
             value(Term::binary(parts.join(sep.as_bytes())))
         }
         ("member?", 2) => value(Term::bool(ops::member(&a[0], &a[1])?)),

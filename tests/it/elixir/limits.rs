@@ -373,6 +373,8 @@ fn huge_integers_end_in_a_clear_error_not_a_frozen_tab() {
     for line in [
         "2 ** 100_000_000",
         "Integer.pow(10, 1_000_000)",
+        // a small base whose width the old estimate (bits - 1 per power) put at 1,000,000
+        "Integer.pow(3, 1_000_000)",
         "import Bitwise; 1 <<< 10_000_000",
         "Enum.reduce(1..200_000, 1, &*/2)",
     ] {
@@ -382,6 +384,15 @@ fn huge_integers_end_in_a_clear_error_not_a_frozen_tab() {
             "{line}: {out}"
         );
     }
+    // the widest power that fits is answered whole
+    let out = c.eval("Integer.pow(2, 1_048_575) |> Integer.to_string() |> String.length()");
+    assert_eq!(out, "315653");
+    // a join whose result would be 200 MB is refused before it is built
+    let out = c.eval("Enum.join(Enum.to_list(1..2_000), String.duplicate(\"ab\", 50_000))");
+    assert!(
+        out.contains("SystemLimitError") && out.contains("more than this console holds"),
+        "{out}"
+    );
     // 1000! has 2,568 digits and is answered whole
     let out = c.eval("Enum.reduce(1..1000, 1, &*/2) |> Integer.to_string() |> String.length()");
     assert_eq!(out, "2568");

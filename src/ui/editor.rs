@@ -380,7 +380,7 @@ pub fn syntax_check(src: &str) -> Option<Diagnostic> {
             Some(Diagnostic {
                 line: Some(line),
                 col: Some(col),
-                message,
+                message: without_place(&message),
             })
         }
     }
@@ -442,6 +442,16 @@ fn error_of(output: &str, number: usize) -> Option<Diagnostic> {
     Some(Diagnostic {
         line,
         col,
-        message: more.join("\n"),
+        message: without_place(&more.join("\n")),
     })
+}
+
+/// `** (CompileError) iex:12: undefined…` without its `iex:12:` (the console's numbering):
+/// the editor says the line in its own.
+fn without_place(message: &str) -> String {
+    let Some((kind, rest)) = message.split_once(") iex:") else {
+        return message.to_string();
+    };
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c == ':');
+    format!("{kind}) {}", rest.trim_start())
 }

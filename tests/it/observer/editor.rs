@@ -185,3 +185,14 @@ fn running_the_editor_again_redefines_the_module_and_a_running_server_takes_the_
     assert_eq!(last(&s), "{:hello, 1}");
     assert_eq!(s.rt.whereis("greeter"), Some(pid), "the same process");
 }
+
+#[test]
+fn an_error_names_the_editors_line_not_the_consoles() {
+    let d = syntax_check("defmodule A do\n  def f(x) do\n    [x, 1\n  end\nend").expect("an error");
+    assert!(
+        d.message
+            .starts_with("** (SyntaxError) syntax error before"),
+        "{}",
+        d.message
+    );
+}

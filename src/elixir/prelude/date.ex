@@ -38,14 +38,9 @@ defmodule Date do
       else: :error
   end
 
-  def utc_today(_ \\ Calendar.ISO), do: __no_clock__("Date.utc_today")
-
-  def __no_clock__(name) do
-    raise RuntimeError,
-          "#{name} is not available in this console: its processes run on the simulation's " <>
-            "virtual clock, which time travel replays, not on the wall clock. Write a date " <>
-            "with a sigil (~D[2024-05-01], ~U[2024-05-01 12:00:00Z]) or Date.new!/3"
-  end
+  # "now" is the run's virtual clock, from 2016-02-11T00:00:00Z (the day Part 2 of the
+  # series was published): a replay or a shared run reads the same times
+  def utc_today(_ \\ Calendar.ISO), do: DateTime.to_date(DateTime.utc_now())
 
   # what a from_iso8601! answers (Date's, Time's, NaiveDateTime's)
   def __parsed__({:ok, value}, _string, _what), do: value
@@ -164,7 +159,7 @@ defmodule Time do
     )
   end
 
-  def utc_now(_ \\ Calendar.ISO), do: Date.__no_clock__("Time.utc_now")
+  def utc_now(_ \\ Calendar.ISO), do: DateTime.to_time(DateTime.utc_now())
 
   def to_seconds_after_midnight(%{hour: h, minute: m, second: s, microsecond: {us, _}}),
     do: {h * 3600 + m * 60 + s, us}
@@ -227,8 +222,9 @@ defmodule NaiveDateTime do
 
   def from_iso8601!(string), do: Date.__parsed__(from_iso8601(string), string, "naive datetime")
 
-  def utc_now(_ \\ Calendar.ISO), do: Date.__no_clock__("NaiveDateTime.utc_now")
-  def local_now(_ \\ Calendar.ISO), do: Date.__no_clock__("NaiveDateTime.local_now")
+  def utc_now(_ \\ Calendar.ISO), do: DateTime.to_naive(DateTime.utc_now())
+  # the console has no time zone: local is UTC
+  def local_now(_ \\ Calendar.ISO), do: utc_now()
 
   def to_date(naive), do: %Date{year: naive.year, month: naive.month, day: naive.day}
 
@@ -280,7 +276,7 @@ defmodule DateTime do
   end
 
   # the wall clock does not enter the runtime (time travel replays a run from its inputs)
-  def utc_now(_ \\ Calendar.ISO), do: Date.__no_clock__("DateTime.utc_now")
+  def utc_now(_ \\ Calendar.ISO), do: from_unix!(System.system_time(:microsecond), :microsecond)
 
   def __sigil_u__(string) do
     case from_iso8601(string) do

@@ -75,3 +75,20 @@ defmodule :timer do
     {:erlang.monotonic_time(:microsecond) - t0, value}
   end
 end
+
+# The clock functions of System, on the run's virtual clock.
+defmodule System do
+  def system_time(unit \\ :native), do: :erlang.system_time(unit)
+  def os_time(unit \\ :native), do: :erlang.system_time(unit)
+  def monotonic_time(unit \\ :native), do: :erlang.monotonic_time(unit)
+
+  def convert_time_unit(time, from, to) do
+    div(time * per_second(to), per_second(from))
+  end
+
+  defp per_second(:second), do: 1
+  defp per_second(:millisecond), do: 1_000
+  defp per_second(:microsecond), do: 1_000_000
+  defp per_second(unit) when unit in [:nanosecond, :native], do: 1_000_000_000
+  defp per_second(n) when is_integer(n) and n > 0, do: n
+end

@@ -599,9 +599,15 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             Term::Tuple(t) => value(Term::list(t.to_vec())),
             _ => Err(badarg(1, "not a tuple")),
         },
-        // the virtual clock, from the run's start (a replay reads the same times)
+        // the virtual clock (a replay reads the same times): monotonic from the run's start,
+        // system from 2016-02-11T00:00:00Z, the day Part 2 of the series was published
         ("system_time" | "monotonic_time", 0 | 1) => {
-            let ms = m.ctx.now() as i64;
+            let epoch = if name == "system_time" {
+                VIRTUAL_EPOCH_MS
+            } else {
+                0
+            };
+            let ms = m.ctx.now() as i64 + epoch;
             let unit = a
                 .first()
                 .and_then(|u| u.as_atom())
@@ -937,6 +943,9 @@ fn fun_info(m: &Machine, f: Option<&Fun>) -> Vec<(&'static str, Term)> {
         }
     }
 }
+
+/// What the console's clock reads as the run starts: 2016-02-11T00:00:00Z, in Unix ms.
+pub const VIRTUAL_EPOCH_MS: i64 = 1_455_148_800_000;
 
 /// `x` with `decimals` digits after the point, its exact value rounded half up, as Erlang's
 /// `float_to_binary(x, [{decimals, n}])` (`2.25` → `"2.3"`, `2.675` → `"2.67"`: it is

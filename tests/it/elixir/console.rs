@@ -450,20 +450,19 @@ fn the_prelude_loads_whole() {
 }
 
 #[test]
-fn the_wall_clock_is_refused_with_a_reason_and_the_console_goes_on() {
+fn now_is_the_runs_virtual_clock_from_the_posts_day() {
     let (_rt, mut c) = console();
-    for input in [
-        "DateTime.utc_now()",
-        "Date.utc_today()",
-        "Time.utc_now()",
-        "NaiveDateTime.utc_now()",
-    ] {
-        let answer = c.eval(input);
-        assert!(
-            answer.starts_with("** (RuntimeError) "),
-            "{input}: {answer}"
-        );
-        assert!(answer.contains("virtual clock"), "{input}: {answer}");
-    }
-    assert_eq!(c.eval("Date.add(~D[2024-02-28], 1)"), "~D[2024-02-29]");
+    assert_eq!(c.eval("Date.utc_today()"), "~D[2016-02-11]");
+    let start = c.eval("DateTime.utc_now()");
+    assert!(start.starts_with("~U[2016-02-11 00:00:"), "{start}");
+    c.eval("Process.sleep(90_000)");
+    let later = c.eval("now = NaiveDateTime.utc_now(); {now.minute, now.second}");
+    assert_eq!(later, "{1, 30}");
+    assert_eq!(
+        c.eval("System.convert_time_unit(System.system_time(:second), :second, :millisecond) |> rem(1000)"),
+        "0"
+    );
+    // the same run reads the same times
+    let (_rt, mut again) = console();
+    assert_eq!(again.eval("DateTime.utc_now()"), start);
 }

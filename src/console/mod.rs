@@ -119,18 +119,13 @@ impl Console {
         out
     }
 
-    /// The structs of modules typed into the console (not the prelude's, not the host's),
-    /// by module name (`Elixir.MyShop.Session`).
-    pub fn user_structs(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .modules
+    /// True once a module typed into the console (not the prelude's, not the host's)
+    /// defines a struct.
+    pub fn defines_a_struct(&self) -> bool {
+        self.modules
             .borrow()
-            .iter()
-            .filter(|(_, m)| !m.library && m.struct_fields.is_some())
-            .map(|(name, _)| name.name().to_string())
-            .collect();
-        crate::sorting::sort(&mut out);
-        out
+            .values()
+            .any(|m| !m.library && m.struct_fields.is_some())
     }
 
     /// Runs `text` as one input, however many lines and expressions it has (the editor's

@@ -201,25 +201,29 @@ impl PartialEq for AppProps {
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let given = props.sim.clone();
-    let query = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default();
-    let page = use_mut_ref(|| PageRequest::from_query(&query));
-    let page: Rc<PageRequest> = Rc::new(page.borrow().0.clone());
+    // what the address asks for: read once (the app renders at every animation frame)
+    let page_and_notices = use_memo((), |_| {
+        let query = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        let (page, notices) = PageRequest::from_query(&query);
+        (Rc::new(page), notices, query)
+    });
+    let page: Rc<PageRequest> = page_and_notices.0.clone();
     let sim = use_mut_ref(move || {
         let sim = given.unwrap_or_else(|| {
+            let (page, refused, query) = &*page_and_notices;
             let (settings, mut notices) = initial_settings();
-            let (page, refused) = PageRequest::from_query(&query);
-            notices.extend(refused);
+            notices.extend(refused.iter().cloned());
             let mut sim = Sim::new(settings, backend(page.embedded()));
-            sim.lesson = initial_lesson(&query, page.embedded());
+            sim.lesson = initial_lesson(query, page.embedded());
             if page.shows(Piece::Lesson) && page.embedded() {
                 sim.lesson.open = true;
             }
             if !notices.is_empty() {
                 sim.message = Some(notices.join(" "));
                 // What was refused is not kept: the address and storage get the values used.
-                let _ = remember(&sim.settings, &sim.lesson, &page);
+                let _ = remember(&sim.settings, &sim.lesson, page);
             }
             // A shared run in the address's fragment: replayed to the instant it was shared.
             let fragment = web_sys::window()
@@ -333,9 +337,17 @@ pub fn app(props: &AppProps) -> Html {
         dispatch,
     };
     let floor_frame = frame.0.wrapping_add(props.tick);
-    let lesson_open = ctx.sim.borrow().lesson.open;
-    let opener = lesson_opener(&ctx);
-    let lesson = lesson_view(&ctx);
+    let progress = ctx.sim.borrow().lesson.clone();
+    let lesson_open = progress.open;
+    // the lesson's panel is built again when it or the panels change (10 times a second
+    // while the clock runs), not at every animation frame
+    let lesson = {
+        let c = ctx.clone();
+        use_memo((ctx.frame, progress), move |_| {
+            (lesson_opener(&c), lesson_view(&c))
+        })
+    };
+    let (opener, lesson) = (lesson.0.clone(), lesson.1.clone());
     let embedded = page.embedded();
     let shows = |name: &str| page.shows_region(name);
     // "Open in Redfour": the whole page, with this run, in a new tab

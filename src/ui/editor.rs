@@ -200,12 +200,27 @@ fn opens(line: &str) -> bool {
     matches!(
         last_word,
         "do" | "fn" | "else" | "after" | "rescue" | "catch"
-    ) && !t.ends_with(":do")
-        || t.ends_with("->")
+    ) || t.ends_with("->")
         || t.ends_with('(')
         || t.ends_with('[')
         || t.ends_with('{')
         || t.ends_with("%{")
+}
+
+/// Where the line holding char `at` starts.
+fn start_of_line(chars: &[char], at: usize) -> usize {
+    chars[..at]
+        .iter()
+        .rposition(|c| *c == '\n')
+        .map_or(0, |i| i + 1)
+}
+
+/// Where the line holding char `at` ends (its newline, or the end).
+fn end_of_line(chars: &[char], at: usize) -> usize {
+    chars[at..]
+        .iter()
+        .position(|c| *c == '\n')
+        .map_or(chars.len(), |i| at + i)
 }
 
 /// Enter at `caret`: a newline, indented as the line it leaves, one level more after a
@@ -213,10 +228,7 @@ fn opens(line: &str) -> bool {
 pub fn newline(src: &str, caret: usize) -> (String, usize) {
     let chars: Vec<char> = src.chars().collect();
     let caret = caret.min(chars.len());
-    let line_start = chars[..caret]
-        .iter()
-        .rposition(|c| *c == '\n')
-        .map_or(0, |i| i + 1);
+    let line_start = start_of_line(&chars, caret);
     let before: String = chars[line_start..caret].iter().collect();
     let mut indent = indent_of(&before);
     if opens(&before) {
@@ -235,14 +247,8 @@ pub fn newline(src: &str, caret: usize) -> (String, usize) {
 pub fn dedent_closer(src: &str, caret: usize) -> Option<(String, usize)> {
     let chars: Vec<char> = src.chars().collect();
     let caret = caret.min(chars.len());
-    let line_start = chars[..caret]
-        .iter()
-        .rposition(|c| *c == '\n')
-        .map_or(0, |i| i + 1);
-    let line_end = chars[caret..]
-        .iter()
-        .position(|c| *c == '\n')
-        .map_or(chars.len(), |i| caret + i);
+    let line_start = start_of_line(&chars, caret);
+    let line_end = end_of_line(&chars, caret);
     let line: String = chars[line_start..line_end].iter().collect();
     let word = line.trim();
     if caret != line_end || !matches!(word, "end" | "else" | "after" | "rescue" | "catch") {
@@ -255,10 +261,7 @@ pub fn dedent_closer(src: &str, caret: usize) -> Option<(String, usize)> {
         let (open, _) = pairs(src)
             .into_iter()
             .find(|(_, close)| close.0 == word_start)?;
-        let open_line_start = chars[..open.0]
-            .iter()
-            .rposition(|c| *c == '\n')
-            .map_or(0, |i| i + 1);
+        let open_line_start = start_of_line(&chars, open.0);
         let open_line: String = chars[open_line_start..].iter().collect();
         indent_of(&open_line)
     } else {
@@ -280,10 +283,7 @@ pub fn dedent_closer(src: &str, caret: usize) -> Option<(String, usize)> {
 pub fn indent_lines(src: &str, start: usize, end: usize, outdent: bool) -> (String, usize, usize) {
     let chars: Vec<char> = src.chars().collect();
     let (start, end) = (start.min(chars.len()), end.min(chars.len()));
-    let first = chars[..start]
-        .iter()
-        .rposition(|c| *c == '\n')
-        .map_or(0, |i| i + 1);
+    let first = start_of_line(&chars, start);
     if start == end && !outdent {
         let col = start - first;
         let n = INDENT - col % INDENT;
@@ -301,10 +301,7 @@ pub fn indent_lines(src: &str, start: usize, end: usize, outdent: bool) -> (Stri
         end
     };
     loop {
-        let line_end = chars[i..]
-            .iter()
-            .position(|c| *c == '\n')
-            .map_or(chars.len(), |p| i + p);
+        let line_end = end_of_line(&chars, i);
         let line: String = chars[i..line_end].iter().collect();
         let delta: isize = if outdent {
             -(indent_of(&line).min(INDENT) as isize)

@@ -147,17 +147,3 @@ pub fn decode(s: &str) -> Option<String> {
     }
     String::from_utf8(out).ok()
 }
-
-/// Encodes a query value (what `decode` reads back): letters, digits and `-_.~` as they
-/// are, everything else `%XX`.
-pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}

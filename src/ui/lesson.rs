@@ -208,7 +208,7 @@ pub fn check(i: usize, w: &World) -> bool {
     match i {
         0 => w.lesson_facts.session_restarts > 0,
         1 => w.lesson_facts.shell_spawns > 0,
-        2 => !w.console.user_structs().is_empty(),
+        2 => w.console.defines_a_struct(),
         3 => alive("my_session"),
         4 => w.selected.is_some() && w.selected == w.rt.whereis("my_session"),
         5 => match (

@@ -26,6 +26,7 @@ const PRELUDE: &[&str] = &[
     "macro",
     "queue",
     "erlang_libs",
+    "ets",
     "registry",
     "io_format",
 ];

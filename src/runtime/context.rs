@@ -15,10 +15,11 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
+use super::ets;
 use super::pid::{Pid, Ref};
 use super::process::StateView;
 use super::scheduler::{Inner, SpawnOpts, Take};
-use super::term::Term;
+use super::term::{Atom, Term};
 use super::timer::{TimerAction, TimerRef};
 use super::trace::Event;
 
@@ -408,6 +409,89 @@ impl Ctx {
             }
             inner.bump_version();
         }
+    }
+
+    /// `:ets.new/2`: a table this process owns.
+    pub fn ets_new(&self, name: Atom, opts: ets::Options) -> Result<Term, ets::Badarg> {
+        let me = self.pid;
+        self.with(Err(ets::NO_TABLE), |inner| {
+            let id = inner.make_ref();
+            let text = format!(
+                "ETS table {} created ({}, {})",
+                if opts.named {
+                    format!(":{}", name.name())
+                } else {
+                    format!(":{} {id}", name.name())
+                },
+                opts.kind.name(),
+                opts.access.name()
+            );
+            let tid = inner.ets.create(me, id, name, opts)?;
+            inner.record(Event::Note {
+                pid: Some(me),
+                kind: Rc::from("ets"),
+                text: Rc::from(text),
+            });
+            inner.bump_version();
+            Ok(tid)
+        })
+    }
+
+    /// Runs `f` on the table `tab` names (its name or reference) if this process may read
+    /// it, or write it with `write`; OTP's `badarg` otherwise.
+    pub fn ets<R>(
+        &self,
+        tab: &Term,
+        write: bool,
+        f: impl FnOnce(&mut ets::Table) -> R,
+    ) -> Result<R, ets::Badarg> {
+        let me = self.pid;
+        self.with(Err(ets::NO_TABLE), |inner| {
+            let r = f(inner.ets.get(me, tab, write)?);
+            if write {
+                inner.bump_version();
+            }
+            Ok(r)
+        })
+    }
+
+    /// `:ets.delete/1`, `:ets.give_away/3` (`Some((to, data))`) and `:ets.rename/2`
+    /// (`rename`): a change of the table itself, told in the trace.
+    pub fn ets_change(
+        &self,
+        tab: &Term,
+        give: Option<(Pid, Term)>,
+        rename: Option<Atom>,
+    ) -> Result<Term, ets::Badarg> {
+        let me = self.pid;
+        self.with(Err(ets::NO_TABLE), |inner| {
+            let (text, answer) = if let Some((to, data)) = give {
+                if !inner.alive(to) {
+                    return Err(ets::Badarg(2, "not a pid of an existing process"));
+                }
+                let msg = inner.ets.give_away(me, tab, to, data)?;
+                inner.push_message(Some(me), to, msg);
+                (format!("ETS table {tab} given to {to}"), Term::bool(true))
+            } else if let Some(name) = rename {
+                let n = inner.ets.rename(me, tab, name)?;
+                (format!("ETS table {tab} renamed {n}"), n)
+            } else {
+                inner.ets.delete(me, tab)?;
+                (format!("ETS table {tab} deleted"), Term::bool(true))
+            };
+            inner.record(Event::Note {
+                pid: Some(me),
+                kind: Rc::from("ets"),
+                text: Rc::from(text),
+            });
+            inner.bump_version();
+            Ok(answer)
+        })
+    }
+
+    /// Reads every table (`:ets.all/0`, `whereis/1`, `info/1`: no access rights needed).
+    pub fn ets_read<R>(&self, f: impl FnOnce(&ets::Ets) -> R) -> Option<R> {
+        self.with(None, |inner| Some(f(&inner.ets)))
     }
 
     /// Records an event in the trace (supervisors record restarts this way).

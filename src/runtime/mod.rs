@@ -13,6 +13,7 @@
 //! - [`process`]: the process table entry and its snapshot ([`ProcessInfo`]);
 //! - [`signal`]: exit reasons and the rules of exit signals;
 //! - [`registry`]: registered names;
+//! - [`ets`]: ETS tables owned by processes, and [`match_spec`]: the patterns `select` reads;
 //! - [`timer`]: timers on the virtual clock;
 //! - [`gen_server`]: the GenServer behaviour;
 //! - [`supervisor`]: Supervisor and DynamicSupervisor, with restart strategies and intensity;
@@ -24,8 +25,10 @@ pub mod application;
 pub mod bigint;
 pub mod code;
 pub mod context;
+pub mod ets;
 pub mod float_parse;
 pub mod gen_server;
+pub mod match_spec;
 pub mod pid;
 pub mod process;
 pub mod registry;

@@ -14,6 +14,7 @@ mod support;
 /// numbers under the terms (big integers, float text).
 mod runtime {
     mod bigint;
+    mod ets;
     mod float_parse;
     mod gen_server;
     mod processes;

@@ -9,6 +9,7 @@ pub mod binary;
 pub mod bitwise;
 pub mod r#enum;
 pub mod enumerable;
+pub mod ets;
 pub mod iex;
 pub mod integer;
 pub mod io;
@@ -53,6 +54,7 @@ pub const TABLES: &[(&str, Table)] = &[
     ("Elixir.IO", io::FUNS),
     ("Elixir.Exception", kernel::EXCEPTION),
     ("lists", list::LISTS),
+    ("ets", ets::FUNS),
     ("math", integer::MATH),
     ("redfour", otp::REDFOUR),
     ("Elixir.Process", otp::PROCESS),
@@ -118,6 +120,7 @@ pub fn call(m: &mut Machine, module: Atom, name: Atom, args: Vec<Term>) -> R<Opt
         }
         "Elixir.Kernel" | "erlang" => kernel::call(m, &n, args)?,
         "binary" => binary::call(m, &n, args)?,
+        "ets" => ets::call(m, &n, args)?,
         "Elixir.Enum" => r#enum::call(m, &n, args)?,
         "Elixir.Map" => map::call(m, &n, args)?,
         "Elixir.Keyword" => keyword::call(m, &n, args)?,

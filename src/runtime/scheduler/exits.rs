@@ -192,6 +192,41 @@ impl Inner {
         }
     }
 
+    /// The dead `owner`'s ETS tables go to their heirs or away, as the trace tells.
+    fn orphan_tables(&mut self, owner: Pid) {
+        use crate::runtime::ets::Orphan;
+        let slots = &self.slots;
+        let orphans = self.ets.owner_exited(owner, |p| {
+            slots.get(p.index as usize).is_some_and(|s| s.is(p))
+        });
+        for o in orphans {
+            match o {
+                Orphan::Deleted(t) => {
+                    let text = format!("ETS table :{} deleted: its owner exited", t.name.name());
+                    self.record(Event::Note {
+                        pid: Some(owner),
+                        kind: Rc::from("ets"),
+                        text: Rc::from(text),
+                    });
+                }
+                Orphan::Inherited {
+                    heir,
+                    message,
+                    name,
+                } => {
+                    let text = format!("ETS table :{} inherited by {heir}", name.name());
+                    self.push_message(Some(owner), heir, message);
+                    self.record(Event::Note {
+                        pid: Some(heir),
+                        kind: Rc::from("ets"),
+                        text: Rc::from(text),
+                    });
+                }
+            }
+        }
+        self.version += 1;
+    }
+
     /// Frees the process's slot, then queues its exit signals and `:DOWN` messages.
     pub(super) fn terminate(&mut self, pid: Pid, reason: Term) {
         if pid == self.host {
@@ -225,6 +260,9 @@ impl Inner {
             pid,
             reason: reason.clone(),
         });
+        if !self.ets.is_empty() {
+            self.orphan_tables(pid);
+        }
         let Some(mut ext) = ext else { return };
         if let Some(name) = ext.name.take() {
             self.registry.unregister(&name);

@@ -43,6 +43,11 @@ impl Runtime {
         .unwrap_or_default()
     }
 
+    /// The ETS tables, in the order they were made (for the observer).
+    pub fn ets_tables(&self) -> Vec<crate::runtime::ets::TableInfo> {
+        self.read(|inner| inner.ets.summaries()).unwrap_or_default()
+    }
+
     /// The pid that stands for the host (`#PID<0.0.0>`): the sender of host messages and
     /// exit signals.
     pub fn host_pid(&self) -> Pid {

@@ -192,6 +192,8 @@ pub(crate) struct Inner {
     /// long one `run` may take when a process computes without waiting.
     pub(crate) work: u64,
     pub(crate) registry: Registry,
+    /// ETS tables, each owned by a process.
+    pub(crate) ets: crate::runtime::ets::Ets,
     pub(crate) code: Code,
     pub(crate) applications: crate::sorted_map::SortedMap<Rc<str>, Pid>,
     /// Application environments: `Application.get_env(app, key)`.
@@ -249,6 +251,7 @@ impl Inner {
             budget: config.budget.max(1),
             work: 0,
             registry: Registry::default(),
+            ets: Default::default(),
             code: Code::default(),
             applications: Default::default(),
             env: Default::default(),

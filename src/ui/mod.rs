@@ -12,6 +12,7 @@ pub mod crash_story;
 pub mod editor;
 pub mod editor_view;
 pub mod embed;
+pub mod ets_tables;
 pub mod floor;
 pub mod floor_canvas;
 pub mod floor_model;

@@ -1,5 +1,6 @@
 //! The process table: every live process, sortable, filterable by name or pid, and
-//! virtualized (only the rows in view are in the page), so it stays fast with thousands.
+//! virtualized (only the rows in view are in the page), so it stays fast with thousands;
+//! under it, the ETS tables (`ets_tables.rs`).
 
 use std::rc::Rc;
 
@@ -38,7 +39,8 @@ const COLUMNS: &[(Column, &str)] = &[
     (Column::State, "current state"),
 ];
 
-fn display_name(p: &ProcessInfo) -> String {
+/// A process as the table names it: `name (Module)`, or either.
+pub fn display_name(p: &ProcessInfo) -> String {
     match (&p.name, &p.label) {
         (Some(n), Some(l)) if **n != **l => format!("{n} ({l})"),
         (Some(n), _) => n.to_string(),
@@ -198,6 +200,7 @@ pub fn process_table() -> Html {
             </div>
             </div>
             </div>
+            { super::ets_tables::ets_tables(&sim, &ctx.dispatch) }
         </section>
     }
 }

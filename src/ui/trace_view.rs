@@ -19,6 +19,7 @@ const KINDS: &[(&str, &str)] = &[
     ("sale", "sales"),
     ("store", "storage and lost items"),
     ("app", "applications"),
+    ("ets", "ETS tables"),
 ];
 
 fn matches_kind(e: &TraceEvent, kind: &str) -> bool {
@@ -35,6 +36,7 @@ fn matches_kind(e: &TraceEvent, kind: &str) -> bool {
         "sale" => e.event.kind() == "sale",
         "store" => matches!(e.event.kind(), "storage" | "lost" | "restore"),
         "app" => e.event.kind() == "application",
+        "ets" => e.event.kind() == "ets",
         _ => true,
     }
 }

@@ -440,7 +440,7 @@ async function typeFile(page, text) {
 
 // The guide's Processes chapter and the GenServer, Agent, Task and Supervisor docs' examples,
 // typed into the page: the transcript must match the one captured from real iex 1.14.
-for (const fixture of ['processes', 'processes_more', 'genserver_agent_task', 'supervisors']) {
+for (const fixture of ['processes', 'processes_more', 'genserver_agent_task', 'supervisors', 'guide_ets']) {
   test(`typed into the console, ${fixture}.exs answers as iex 1.14 does`, async ({ page, url }) => {
     await page.goto(`${url}?seed=9&speed=1&arrivals=0&chaos=0&persistence=none`);
     await page.waitForSelector('[data-testid="console-input"]');
@@ -459,6 +459,41 @@ for (const fixture of ['processes', 'processes_more', 'genserver_agent_task', 's
     }
   });
 }
+
+// The Mix and OTP guide's ETS chapter typed in: the registry's table shows in the observer
+// under the process table, owned by KV.Registry; killed from the inspector, the table goes
+// and the trace says why.
+test('ETS: the guide\'s registry table appears in the observer with its owner and goes when the owner is killed', async ({ page, url }) => {
+  await page.goto(`${url}?seed=9&speed=1&arrivals=0&chaos=0&persistence=none`);
+  await page.waitForSelector('[data-testid="console-input"]');
+  const source = await readFile(join(root, 'tests', 'fixtures', 'iex', 'guide_ets.exs'), 'utf8');
+  const upTo = source.indexOf(':ets.info(:registry_table, :protection)');
+  await typeFile(page, source.slice(0, upTo));
+  const row = page.locator('[data-testid="ets-row"]', { hasText: ':registry_table' });
+  await row.waitFor({ timeout: 10000 });
+  const text = (await row.textContent()).replace(/\s+/g, ' ');
+  for (const want of ['set', 'protected', 'KV.Registry']) {
+    if (!text.includes(want)) throw new Error(`the table's row lacks ${want}: ${text}`);
+  }
+  const objects = await row.locator('td.num').first().textContent();
+  if (objects.trim() !== '1') throw new Error(`the table holds ${objects} objects, not 1`);
+  await row.scrollIntoViewIfNeeded();
+  await page.locator('[data-testid="ets-tables"]').screenshot({ path: join(artifacts, 'ets-tables.png') });
+  const found = await axeViolations(page);
+  if (found.length) throw new Error(`axe-core violations:\n${found.join('\n')}`);
+  // the owner, inspected and killed: its table goes with it
+  await row.locator('button').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="region-inspector"]').textContent.includes('KV.Registry'));
+  await typeInConsole(page, ['Process.unlink(registry)']);
+  await page.locator('[data-testid="region-inspector"] button.danger').click();
+  await row.waitFor({ state: 'detached', timeout: 10000 });
+  await page.selectOption('[data-testid="region-trace"] select', 'ets');
+  await page.waitForFunction(() => document.querySelector('[data-testid="trace"]').textContent.includes('ETS table :registry_table deleted: its owner exited'));
+  await typeInConsole(page, [':ets.whereis(:registry_table)']);
+  const last = await page.locator('[data-testid="console-output"]').last().textContent();
+  if (last.trim() !== ':undefined') throw new Error(`after the kill :ets.whereis answered ${last}`);
+  await page.locator('[data-testid="region-processes"]').screenshot({ path: join(artifacts, 'ets-after-kill.png') });
+}, { context: { bypassCSP: true } });
 
 // Frames the page draws in one second.
 const framesInASecond = (page) => page.evaluate(() => new Promise((resolve) => {

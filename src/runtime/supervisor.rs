@@ -110,6 +110,11 @@ impl ChildType {
     }
 }
 
+/// The tag of a child's start arguments when its spec's start is not `start_link` with one
+/// argument: `{APPLY, fun, [args]}`, which the module's start function applies (the console's
+/// modules do; see `elixir/machine/modules.rs`).
+pub const APPLY: &str = "$redfour_apply";
+
 /// A child spec: `%{id: …, start: {Module, :start_link, [args]}, restart: …, shutdown: …,
 /// type: …}`.
 #[derive(Clone, Debug, PartialEq)]
@@ -158,18 +163,27 @@ impl ChildSpec {
     pub fn to_term(&self) -> Term {
         Term::atom_map(&[
             ("id", self.id.clone()),
-            (
-                "start",
-                Term::tuple(vec![
-                    module_term(&self.module),
-                    Term::atom("start_link"),
-                    Term::list(vec![self.args.clone()]),
-                ]),
-            ),
+            ("start", self.start_mfa()),
             ("restart", self.restart.to_term()),
             ("shutdown", self.shutdown.to_term()),
             ("type", self.kind.to_term()),
         ])
+    }
+
+    /// The `{Module, :fun, [args]}` the spec starts with.
+    pub fn start_mfa(&self) -> Term {
+        let (f, args) = match self.args.as_tuple() {
+            Some([Term::Atom(tag), f @ Term::Atom(_), args @ Term::List(_)])
+                if &*tag.name() == APPLY =>
+            {
+                (f.clone(), args.clone())
+            }
+            _ => (
+                Term::atom("start_link"),
+                Term::list(vec![self.args.clone()]),
+            ),
+        };
+        Term::tuple(vec![module_term(&self.module), f, args])
     }
 
     /// Reads a spec the way Elixir accepts one: a map with `:id` and `:start`, a
@@ -189,11 +203,16 @@ impl ChildSpec {
             Term::Map(_) => {
                 let start = term.get("start").ok_or_else(invalid)?;
                 match start.as_tuple() {
-                    Some([Term::Atom(m), Term::Atom(_f), Term::List(args)]) => {
-                        let args = if args.len() == 1 {
+                    Some([Term::Atom(m), Term::Atom(f), Term::List(args)]) => {
+                        let args = if args.len() == 1 && &*f.name() == "start_link" {
                             args[0].clone()
                         } else {
-                            Term::list(args.to_vec())
+                            // another function or arity: the module's start applies it
+                            Term::tuple(vec![
+                                Term::atom(APPLY),
+                                Term::Atom(*f),
+                                Term::List(args.clone()),
+                            ])
                         };
                         (atom_name(*m), args, Some(term))
                     }

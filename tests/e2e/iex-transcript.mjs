@@ -53,7 +53,8 @@ export function normalize(text) {
       skipping = false;
     }
     if (isStackLine(line)) continue;
-    lines.push(line);
+    // a log line's time of day (the console's is the run's virtual clock)
+    lines.push(line.replace(/^\d\d:\d\d:\d\d\.\d\d\d \[/, 'HH:MM:SS.mmm ['));
   }
   let joined = '';
   for (const l of lines) {

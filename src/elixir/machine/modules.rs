@@ -367,32 +367,8 @@ impl Machine {
 
     /// Makes a console module startable by the runtime's supervisors: its child spec starts it
     /// with `Mod.start_link(arg)`, run by the interpreter in the supervisor's process.
-    pub(super) fn define_child_module(&self, name: Atom, supervisor: bool, restart: Option<Term>) {
-        use crate::runtime::gen_server::StartResult;
-        let (rt, modules, group) = (self.rt.clone(), self.modules.clone(), self.group.clone());
-        let natives = self.natives.clone();
-        let start = move |ctx: Ctx, args: Term, _restarts: u32| {
-            let (rt, modules, group) = (rt.clone(), modules.clone(), group.clone());
-            let natives = natives.clone();
-            async move {
-                let mut m = Machine::new(ctx.clone(), rt, modules, natives);
-                m.io = Some(group.clone());
-                m.group = group;
-                m.start_call(Fun::capture(name, Atom::new("start_link"), 1), vec![args]);
-                match super::super::shell::drive(&mut m).await {
-                    Ok(t) => match t.as_tuple() {
-                        Some([ok, Term::Pid(p)]) if *ok == Term::ok() => StartResult::Ok(*p),
-                        Some([_, reason]) => StartResult::Error(reason.clone()),
-                        _ if t == Term::atom("ignore") => StartResult::Ignore,
-                        _ => StartResult::Error(Term::tuple(vec![Term::atom("bad_return"), t])),
-                    },
-                    Err(Exc::Error(e)) => {
-                        StartResult::Error(Term::tuple(vec![e, Term::list(vec![])]))
-                    }
-                    Err(Exc::Exit(r)) | Err(Exc::Throw(r)) => StartResult::Error(r),
-                }
-            }
-        };
+    pub(crate) fn define_child_module(&self, name: Atom, supervisor: bool, restart: Option<Term>) {
+        let start = self.interpreted_start(name, "start_link", |args| vec![args]);
         let mut module = if supervisor {
             crate::runtime::Module::supervisor(start)
         } else {
@@ -406,6 +382,94 @@ impl Machine {
         }
         self.rt
             .define_module(&crate::runtime::registry::atom_name(name), module);
+    }
+
+    /// A start function for the runtime that runs `Mod.fun(args…)` in the starting process
+    /// and reads its `{:ok, pid}`.
+    fn interpreted_start(
+        &self,
+        name: Atom,
+        fun: &'static str,
+        args_of: fn(Term) -> Vec<Term>,
+    ) -> impl Fn(
+        Ctx,
+        Term,
+        u32,
+    )
+        -> std::pin::Pin<Box<dyn std::future::Future<Output = crate::runtime::StartResult>>>
+           + 'static {
+        use crate::runtime::gen_server::StartResult;
+        let (rt, modules, group) = (self.rt.clone(), self.modules.clone(), self.group.clone());
+        let natives = self.natives.clone();
+        move |ctx: Ctx, args: Term, _restarts: u32| {
+            let (rt, modules, group) = (rt.clone(), modules.clone(), group.clone());
+            let natives = natives.clone();
+            Box::pin(async move {
+                let mut m = Machine::new(ctx.clone(), rt, modules, natives);
+                m.io = Some(group.clone());
+                m.group = group;
+                // `start: {M, :f, [a, b]}` in a map child spec: `M.f(a, b)`
+                let (fun, args) = match args.as_tuple() {
+                    Some([Term::Atom(tag), Term::Atom(f), Term::List(l)])
+                        if &*tag.name() == crate::runtime::supervisor::APPLY =>
+                    {
+                        (*f, l.to_vec())
+                    }
+                    _ => (Atom::new(fun), args_of(args)),
+                };
+                m.start_call(Fun::capture(name, fun, args.len()), args);
+                match super::super::shell::drive(&mut m).await {
+                    Ok(t) => match t.as_tuple() {
+                        Some([ok, Term::Pid(p)]) if *ok == Term::ok() => StartResult::Ok(*p),
+                        Some([ok, Term::Pid(p), _]) if *ok == Term::ok() => StartResult::Ok(*p),
+                        Some([_, reason]) => StartResult::Error(reason.clone()),
+                        _ if t == Term::atom("ignore") => StartResult::Ignore,
+                        _ => StartResult::Error(Term::tuple(vec![Term::atom("bad_return"), t])),
+                    },
+                    Err(Exc::Error(e)) => {
+                        StartResult::Error(Term::tuple(vec![e, Term::list(vec![])]))
+                    }
+                    Err(Exc::Exit(r)) | Err(Exc::Throw(r)) => StartResult::Error(r),
+                }
+            })
+        }
+    }
+
+    /// `Application.start(:kv)` in the console, which has no Mix project: a module typed
+    /// with `use Application` is the application named by its first alias, underscored
+    /// (`KV.Application` is `:kv`); its `start(:normal, [])` builds the tree. True when
+    /// `app` is (now) known to the runtime.
+    pub fn define_console_application(&self, app: &str) -> bool {
+        if self.ctx.application_spec(app).is_some() {
+            return true;
+        }
+        let uses_application = Atom::module("Application");
+        let found = self.modules.borrow().iter().find_map(|(name, module)| {
+            let first = name.name();
+            let first = first
+                .trim_start_matches("Elixir.")
+                .split('.')
+                .next()?
+                .to_string();
+            (module.uses.contains(&uses_application) && underscore(&first) == app).then_some(*name)
+        });
+        let Some(module) = found else {
+            return false;
+        };
+        self.load_application(app, module, Term::list(vec![]));
+        true
+    }
+
+    /// Makes `app` an application whose master calls `module.start(:normal, args)`
+    /// (`:application.load/1` with `mod: {module, args}`).
+    pub fn load_application(&self, app: &str, module: Atom, args: Term) {
+        let start =
+            self.interpreted_start(module, "start", |args| vec![Term::atom("normal"), args]);
+        let key = format!("application {app}");
+        self.rt
+            .define_module(&key, crate::runtime::Module::supervisor(start));
+        self.rt
+            .define_application(app, Term::tuple(vec![Term::atom(&key), args]));
     }
 
     /// `def`/`defp`: records a clause (and the clauses its default arguments imply).
@@ -619,4 +683,25 @@ fn generated_child_spec(name: Atom, module: &Module) -> Option<Rc<Clause>> {
         }),
         _ => None,
     }
+}
+
+/// An alias as Elixir underscores it (`Macro.underscore`): `KV` is `kv`, `MyApp` is
+/// `my_app`, `KVServer` is `kv_server`.
+pub fn underscore(alias: &str) -> String {
+    let cs: Vec<char> = alias.chars().collect();
+    let mut out = String::with_capacity(cs.len() + 4);
+    for (i, &c) in cs.iter().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = cs[i - 1];
+            let next_lower = cs.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower)
+            {
+                out.push('_');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }

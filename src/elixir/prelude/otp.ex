@@ -232,17 +232,35 @@ defmodule Task do
 end
 
 defmodule Supervisor do
-  def start_link(children, opts) when is_list(children), do: :redfour.start_supervisor(children, opts)
+  def start_link(children, opts) when is_list(children), do: start_tree(children, opts)
   def start_link(module, arg), do: start_link(module, arg, [])
 
   def start_link(module, arg, opts) do
     case module.init(arg) do
       {:ok, {flags, children}} ->
-        :redfour.start_supervisor(children, Keyword.merge(Map.to_list(flags), opts))
+        start_tree(children, Keyword.merge(Map.to_list(flags), opts))
 
       :ignore ->
         :ignore
     end
+  end
+
+  # each child as its module's child_spec/1 makes it (the store's native modules have none:
+  # the runtime knows their defaults)
+  defp start_tree(children, opts) do
+    children =
+      Enum.map(children, fn
+        {module, arg} = child when is_atom(module) ->
+          if function_exported?(module, :child_spec, 1), do: module.child_spec(arg), else: child
+
+        module when is_atom(module) ->
+          if function_exported?(module, :child_spec, 1), do: module.child_spec([]), else: module
+
+        child ->
+          child
+      end)
+
+    :redfour.start_supervisor(children, opts)
   end
 
   @child_keys [:id, :start, :restart, :shutdown, :type, :modules, :significant]
@@ -307,5 +325,54 @@ defmodule :redfour_child do
       end
 
     Supervisor.child_spec(base, opts)
+  end
+end
+
+# The child spec of a DynamicSupervisor (the rest of it is native: stdlib/otp.rs).
+defmodule DynamicSupervisor do
+  def child_spec(opts) do
+    %{id: Keyword.get(opts, :name, DynamicSupervisor), start: {DynamicSupervisor, :start_link, [opts]}, type: :supervisor}
+  end
+end
+
+# Task.Supervisor: a DynamicSupervisor of temporary tasks; `async` links the task to the
+# caller and answers it as Task.async's do (`Task.await/2`).
+defmodule Task.Supervisor do
+  def start_link(opts \\ []), do: DynamicSupervisor.start_link(Keyword.put_new(opts, :strategy, :one_for_one))
+
+  def child_spec(opts) do
+    %{id: Keyword.get(opts, :name, Task.Supervisor), start: {Task.Supervisor, :start_link, [opts]}, type: :supervisor}
+  end
+
+  def async(supervisor, fun), do: async(supervisor, fun, true)
+  def async(supervisor, module, fun, args), do: async(supervisor, fn -> apply(module, fun, args) end, true)
+  def async_nolink(supervisor, fun), do: async(supervisor, fun, false)
+
+  defp async(supervisor, fun, link) do
+    owner = self()
+    spec = %{id: Task, restart: :temporary, start: {Task.Supervisor, :run, [owner, fun, link]}}
+    {:ok, pid} = DynamicSupervisor.start_child(supervisor, spec)
+    ref = Process.monitor(pid)
+    %Task{owner: owner, pid: pid, ref: ref}
+  end
+
+  def start_child(supervisor, fun, opts \\ []) do
+    restart = Keyword.get(opts, :restart, :temporary)
+    DynamicSupervisor.start_child(supervisor, %{id: Task, restart: restart, start: {Task, :start_link, [fun]}})
+  end
+
+  def children(supervisor) do
+    for {_, pid, _, _} <- DynamicSupervisor.which_children(supervisor), is_pid(pid), do: pid
+  end
+
+  def terminate_child(supervisor, pid), do: DynamicSupervisor.terminate_child(supervisor, pid)
+
+  @doc false
+  def run(owner, fun, link) do
+    {:ok,
+     spawn_link(fn ->
+       if link, do: Process.link(owner)
+       send(owner, {:"$redfour_task", self(), fun.()})
+     end)}
   end
 end

@@ -64,6 +64,7 @@ pub const TABLES: &[(&str, Table)] = &[
     ("sys", otp::SYS),
     ("Elixir.Application", otp::APPLICATION),
     ("observer", otp::OBSERVER),
+    ("application", otp::ERL_APPLICATION),
     ("redfour_protocol", protocol::FUNS),
     ("redfour_enum", enumerable::LAZY_FUNS),
     ("redfour_re", re::FUNS),

@@ -55,9 +55,17 @@ pub const SYS: super::Table = &[("get_state", 1, true)];
 pub const APPLICATION: super::Table = &[
     ("start", 1, false),
     ("stop", 1, false),
+    ("ensure_all_started", 1, false),
+    ("ensure_started", 1, false),
+    ("get_env", 2, true),
+    ("get_env", 3, true),
+    ("fetch_env", 2, true),
+    ("fetch_env!", 2, true),
+    ("put_env", 3, true),
     ("started_applications", 0, true),
 ];
 pub const OBSERVER: super::Table = &[("start", 0, true)];
+pub const ERL_APPLICATION: super::Table = &[("load", 1, true)];
 
 /// `spawn/1,3`, `spawn_link`, `spawn_monitor`: a process running interpreted code, with the
 /// console's modules, printing to the console's group leader.
@@ -726,18 +734,115 @@ pub fn call(m: &mut Machine, module: &str, name: &str, mut args: Vec<Term>) -> R
                     .map_err(Exc::Exit)
             })
         }
-        ("Elixir.Application", "start" | "stop", 1) => {
+        ("Elixir.Application", "start" | "stop" | "ensure_all_started" | "ensure_started", 1) => {
             let Some(app) = args[0].as_atom() else {
                 return Err(clause("Application", name, 1));
             };
-            let start = name == "start";
+            let start = name != "stop";
+            if start {
+                m.define_console_application(&app.name());
+            }
+            if name.starts_with("ensure") {
+                let already = m.ctx.application_master(&app.name()).is_some();
+                let all = name == "ensure_all_started";
+                return await_op(move |ctx| async move {
+                    let r = if already {
+                        Term::ok()
+                    } else {
+                        application::start(&ctx, &app.name()).await
+                    };
+                    Ok(match (r == Term::ok(), all) {
+                        (true, true) => Term::ok_tuple(Term::list(if already {
+                            vec![]
+                        } else {
+                            vec![Term::Atom(app)]
+                        })),
+                        (true, false) => Term::ok(),
+                        (false, true) => match r.as_tuple() {
+                            Some([_, reason]) => Term::error_tuple(Term::tuple(vec![
+                                Term::Atom(app),
+                                reason.clone(),
+                            ])),
+                            _ => r,
+                        },
+                        (false, false) => r,
+                    })
+                });
+            }
+            let group = m.group.clone();
             await_op(move |ctx| async move {
                 Ok(if start {
                     application::start(&ctx, &app.name()).await
                 } else {
-                    application::stop(&ctx, &app.name()).await
+                    let r = application::stop(&ctx, &app.name()).await;
+                    if r == Term::ok() {
+                        // Logger's line, as iex 1.14 prints it
+                        group.borrow_mut().push_str(&format!(
+                            "\n{} [notice] Application {} exited: :stopped\n",
+                            super::super::value::log_stamp(ctx.now()),
+                            app.name()
+                        ));
+                    }
+                    r
                 })
             })
+        }
+        ("Elixir.Application", "get_env", 2 | 3) | ("Elixir.Application", "fetch_env", 2) => {
+            let (Some(app), Some(key)) = (args[0].as_atom(), args[1].as_atom()) else {
+                return Err(clause("Application", name, arity));
+            };
+            let got = m.ctx.get_env(&app.name(), &key.name());
+            value(match (name, got) {
+                ("fetch_env", Some(v)) => Term::ok_tuple(v),
+                ("fetch_env", None) => Term::atom("error"),
+                (_, Some(v)) => v,
+                (_, None) => args.get(2).cloned().unwrap_or_else(Term::nil),
+            })
+        }
+        ("Elixir.Application", "fetch_env!", 2) => {
+            let (Some(app), Some(key)) = (args[0].as_atom(), args[1].as_atom()) else {
+                return Err(clause("Application", name, arity));
+            };
+            match m.ctx.get_env(&app.name(), &key.name()) {
+                Some(v) => value(v),
+                None => Err(super::super::value::argument_error(format!(
+                    "could not fetch application environment {} for application {} because {}",
+                    Term::Atom(key),
+                    Term::Atom(app),
+                    if m.ctx.application_spec(&app.name()).is_some() {
+                        format!("configuration at {} was not set", Term::Atom(key))
+                    } else {
+                        "the application was not loaded nor configured".to_string()
+                    }
+                ))),
+            }
+        }
+        ("application", "load", 1) => {
+            // `{:application, :kv, [mod: {KV.Application, []}, …]}`: the .app a Mix
+            // project would write
+            let Some([tag, Term::Atom(app), keys]) = args[0].as_tuple() else {
+                return Err(clause("application", name, 1));
+            };
+            if tag != &Term::atom("application") || keys.as_list().is_none() {
+                return Err(clause("application", name, 1));
+            }
+            if m.ctx.application_spec(&app.name()).is_some() {
+                return value(Term::error_tuple(Term::tuple(vec![
+                    Term::atom("already_loaded"),
+                    Term::Atom(*app),
+                ])));
+            }
+            if let Some([Term::Atom(module), a]) = keys.get("mod").and_then(|t| t.as_tuple()) {
+                m.load_application(&app.name(), *module, a.clone());
+            }
+            value(Term::ok())
+        }
+        ("Elixir.Application", "put_env", 3) => {
+            let (Some(app), Some(key)) = (args[0].as_atom(), args[1].as_atom()) else {
+                return Err(clause("Application", name, arity));
+            };
+            m.ctx.put_env(&app.name(), &key.name(), args[2].clone());
+            value(Term::ok())
         }
         ("Elixir.Application", "started_applications", 0) => value(Term::list(
             m.rt.applications()

@@ -64,6 +64,25 @@ fn is_stack_line(line: &str) -> bool {
         })
 }
 
+/// `12:03:04.567 [notice] …` as `HH:MM:SS.mmm [notice] …`.
+fn unstamped(line: &str) -> String {
+    let b = line.as_bytes();
+    let stamped = b.len() > 13
+        && b[2] == b':'
+        && b[5] == b':'
+        && b[8] == b'.'
+        && b[12] == b' '
+        && b[13] == b'['
+        && [0, 1, 3, 4, 6, 7, 9, 10, 11]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit());
+    if stamped {
+        format!("HH:MM:SS.mmm{}", &line[12..])
+    } else {
+        line.to_string()
+    }
+}
+
 fn normalize(text: &str) -> Vec<String> {
     // warnings: "warning: …" then indented lines, then a blank line
     let mut lines: Vec<&str> = Vec::new();
@@ -94,6 +113,9 @@ fn normalize(text: &str) -> Vec<String> {
         }
         lines.push(line);
     }
+    // a log line's time of day (the console's is the run's virtual clock)
+    let stamped: Vec<String> = lines.iter().map(|l| unstamped(l)).collect();
+    let lines: Vec<&str> = stamped.iter().map(String::as_str).collect();
     // a prompt left alone by a warning continues on its line
     let mut joined = String::new();
     for l in lines {

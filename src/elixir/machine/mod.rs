@@ -326,6 +326,10 @@ pub struct Machine {
     heap_walk: Option<Box<HeapWalk>>,
     /// `Process.send_after`'s references and the runtime's timers behind them.
     pub timers: Vec<(crate::runtime::Ref, crate::runtime::TimerRef)>,
+    /// This process's `:rand` state, seeded at its first draw (`stdlib/rand.rs`).
+    pub rand: Option<stdlib::rand::Exsss>,
+    /// The process dictionary (`Process.put/2`).
+    pub dict: stdlib::rand::Dict,
     /// `for` options the machine evaluated, for the `for` starting again (`for_start`).
     for_preset: Vec<(Atom, Term)>,
     /// Where the last bitstring pattern's match ended (see `matcher.rs`).
@@ -432,6 +436,8 @@ impl Machine {
             gen_state: None,
             gen_last: None,
             timers: Vec::new(),
+            rand: None,
+            dict: Default::default(),
             max_heap: MAX_HEAP,
             heap_check: false,
             heap_walk: None,

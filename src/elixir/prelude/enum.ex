@@ -4,6 +4,11 @@
 
 defmodule Enum do
   # a module as a sorter (`Enum.sort(dates, Date)`): its compare/2 decides
+  # `count` items drawn without replacement (from the process's :rand, not Elixir's
+  # sampling: the items differ from iex's for the same seed)
+  def take_random(enumerable, count) when is_integer(count) and count >= 0,
+    do: enumerable |> Enum.shuffle() |> Enum.take(count)
+
   def __sorter__(module, :asc), do: &(module.compare(&1, &2) != :gt)
   def __sorter__(module, :desc), do: &(module.compare(&1, &2) != :lt)
 

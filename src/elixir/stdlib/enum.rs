@@ -526,19 +526,23 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             list(out)
         }
         ("shuffle", 1) => {
-            let mut v = to_vec(&a[0])?;
-            for i in (1..v.len()).rev() {
-                let j = m.ctx.random_below(i as u64 + 1) as usize;
-                v.swap(i, j);
-            }
-            list(v)
+            // a draw of `:rand.uniform()` per item, in order, then the items by their draws
+            let v = to_vec(&a[0])?;
+            let mut keyed: Vec<(f64, Term)> = v
+                .into_iter()
+                .map(|t| (super::rand::uniform(m), t))
+                .collect();
+            // sorted by draw, then read backwards (as Elixir unwraps its keysort)
+            keyed.sort_by(|x, y| x.0.total_cmp(&y.0));
+            list(keyed.into_iter().rev().map(|(_, t)| t).collect())
         }
         ("random", 1) => {
             let items = Items::of(&a[0])?;
             if items.is_empty() {
                 return Err(empty_error());
             }
-            value(items.get(m.ctx.random_below(items.len() as u64) as usize))
+            let i = super::rand::uniform_n(m, items.len() as u64) - 1;
+            value(items.get(i as usize))
         }
         ("any?", 1) => value(Term::bool(to_vec(&a[0])?.iter().any(|t| t.is_truthy()))),
         ("all?", 1) => value(Term::bool(to_vec(&a[0])?.iter().all(|t| t.is_truthy()))),

@@ -20,6 +20,7 @@ pub mod map;
 pub mod otp;
 pub mod protocol;
 pub mod quoted;
+pub mod rand;
 pub mod range;
 pub mod re;
 pub mod string;
@@ -55,6 +56,9 @@ pub const TABLES: &[(&str, Table)] = &[
     ("Elixir.Exception", kernel::EXCEPTION),
     ("lists", list::LISTS),
     ("ets", ets::FUNS),
+    ("rand", rand::FUNS),
+    ("erlang", rand::DICT),
+    ("Elixir.Process", rand::PROCESS_DICT),
     ("math", integer::MATH),
     ("redfour", otp::REDFOUR),
     ("Elixir.Process", otp::PROCESS),
@@ -116,12 +120,27 @@ pub fn call(m: &mut Machine, module: Atom, name: Atom, args: Vec<Term>) -> R<Opt
     let mname = module.name();
     let n = name.name();
     let r = match &*mname {
+        "erlang"
+            if rand::DICT
+                .iter()
+                .any(|(f, a, _)| *f == &*n && *a == args.len()) =>
+        {
+            rand::dict(m, false, &n, args)?
+        }
+        "Elixir.Process"
+            if rand::PROCESS_DICT
+                .iter()
+                .any(|(f, a, _)| *f == &*n && *a == args.len()) =>
+        {
+            rand::dict(m, true, &n, args)?
+        }
         "Elixir.Kernel" | "erlang" if binary::handles(&n, args.len()) => {
             binary::kernel_call(m, &n, args)?
         }
         "Elixir.Kernel" | "erlang" => kernel::call(m, &n, args)?,
         "binary" => binary::call(m, &n, args)?,
         "ets" => ets::call(m, &n, args)?,
+        "rand" => rand::call(m, &n, args)?,
         "Elixir.Enum" => r#enum::call(m, &n, args)?,
         "Elixir.Map" => map::call(m, &n, args)?,
         "Elixir.Keyword" => keyword::call(m, &n, args)?,

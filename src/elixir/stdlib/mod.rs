@@ -7,6 +7,7 @@
 pub mod atom;
 pub mod binary;
 pub mod bitwise;
+pub mod crypto;
 pub mod r#enum;
 pub mod enumerable;
 pub mod ets;
@@ -57,6 +58,8 @@ pub const TABLES: &[(&str, Table)] = &[
     ("lists", list::LISTS),
     ("ets", ets::FUNS),
     ("rand", rand::FUNS),
+    ("crypto", crypto::FUNS),
+    ("erlang", crypto::ERLANG),
     ("erlang", rand::DICT),
     ("Elixir.Process", rand::PROCESS_DICT),
     ("math", integer::MATH),
@@ -127,6 +130,8 @@ pub fn call(m: &mut Machine, module: Atom, name: Atom, args: Vec<Term>) -> R<Opt
         {
             rand::dict(m, false, &n, args)?
         }
+        "erlang" if &*n == "md5" => crypto::call(m, true, &n, args)?,
+        "crypto" => crypto::call(m, false, &n, args)?,
         "Elixir.Process"
             if rand::PROCESS_DICT
                 .iter()

@@ -26,6 +26,7 @@ const PRELUDE: &[&str] = &[
     "macro",
     "queue",
     "erlang_libs",
+    "erlang_lists",
     "ets",
     "registry",
     "io_format",

@@ -32,7 +32,8 @@ impl Machine {
         let def = {
             let modules = self.modules.borrow();
             let m = modules.get(&module)?;
-            if !m.library {
+            // Erlang's modules (`:string`) are not Elixir's: iex has no clauses to show
+            if !m.library || !module.name().starts_with("Elixir.") {
                 return None;
             }
             m.funs.get(&(name, args.len()))?.clone()

@@ -376,3 +376,76 @@ defmodule Task.Supervisor do
      end)}
   end
 end
+
+# Logger as iex 1.14 prints it: `\nHH:MM:SS.mmm [level] message` in the console (and the
+# trace), with the level set by Logger.configure(level: …) for the whole runtime. Functions
+# here rather than macros, so it works with or without `require Logger`.
+defmodule Logger do
+  @levels [:debug, :info, :notice, :warning, :error, :critical, :alert, :emergency]
+
+  def debug(message, metadata \\ []), do: log(:debug, message, metadata)
+  def info(message, metadata \\ []), do: log(:info, message, metadata)
+  def notice(message, metadata \\ []), do: log(:notice, message, metadata)
+  def warning(message, metadata \\ []), do: log(:warning, message, metadata)
+  def warn(message, metadata \\ []), do: log(:warning, message, metadata)
+  def error(message, metadata \\ []), do: log(:error, message, metadata)
+  def critical(message, metadata \\ []), do: log(:critical, message, metadata)
+  def alert(message, metadata \\ []), do: log(:alert, message, metadata)
+  def emergency(message, metadata \\ []), do: log(:emergency, message, metadata)
+
+  def log(level, message, _metadata \\ []) do
+    level = if level == :warn, do: :warning, else: level
+
+    if compare_levels(level, level()) != :lt do
+      text =
+        case message do
+          fun when is_function(fun, 0) ->
+            case fun.() do
+              {text, _metadata} -> text
+              text -> text
+            end
+
+          text ->
+            text
+        end
+
+      :redfour.log(level, IO.chardata_to_string(text))
+    end
+
+    :ok
+  end
+
+  def level, do: Application.get_env(:logger, :level, :debug)
+
+  def configure(options) do
+    case Keyword.fetch(options, :level) do
+      {:ok, level} -> Application.put_env(:logger, :level, if(level == :warn, do: :warning, else: level))
+      :error -> :ok
+    end
+
+    :ok
+  end
+
+  def metadata, do: Process.get(:"$logger_metadata", [])
+
+  def metadata(keyword) do
+    merged = Keyword.merge(metadata(), keyword) |> Enum.reject(fn {_, v} -> v == nil end)
+    Process.put(:"$logger_metadata", merged)
+    :ok
+  end
+
+  def reset_metadata(keyword \\ []) do
+    Process.put(:"$logger_metadata", keyword)
+    :ok
+  end
+
+  def compare_levels(same, same), do: :eq
+  def compare_levels(_, :all), do: :gt
+  def compare_levels(_, :none), do: :lt
+
+  def compare_levels(left, right) do
+    if rank(left) > rank(right), do: :gt, else: :lt
+  end
+
+  defp rank(level), do: Enum.find_index(@levels, &(&1 == level)) || 0
+end

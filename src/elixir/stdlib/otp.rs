@@ -233,6 +233,7 @@ pub const REDFOUR: super::Table = &[
     ("put_state", 1, true),
     ("got", 1, true),
     ("unexpected", 2, true),
+    ("log", 2, true),
     ("spawn_as", 3, false),
 ];
 
@@ -246,6 +247,18 @@ fn redfour(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         }
         ("got", 1) => {
             m.gen_last = Some(args[0].clone());
+            value(Term::ok())
+        }
+        ("log", 2) => {
+            // Logger's line, as iex 1.14 prints it, and the same in the trace
+            let level = args[0].as_atom().map(|a| a.name()).unwrap_or_default();
+            let text = args[1].as_str().unwrap_or_default().to_string();
+            let line = format!(
+                "\n{} [{level}] {text}\n",
+                super::super::value::log_stamp(m.ctx.now()),
+            );
+            m.group.borrow_mut().push_str(&line);
+            m.ctx.note("log", &format!("[{level}] {text}"));
             value(Term::ok())
         }
         ("unexpected", 2) => {

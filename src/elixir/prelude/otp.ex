@@ -193,7 +193,7 @@ defmodule Task do
 
   def async(fun) do
     owner = self()
-    pid = spawn_link(fn -> send(owner, {:"$redfour_task", self(), fun.()}) end)
+    pid = :redfour.spawn_task(:link, owner, fun, fn -> send(owner, {:"$redfour_task", self(), fun.()}) end)
     ref = Process.monitor(pid)
     %Task{owner: owner, pid: pid, ref: ref}
   end
@@ -226,8 +226,8 @@ defmodule Task do
     end
   end
 
-  def start(fun), do: {:ok, spawn(fun)}
-  def start_link(fun), do: {:ok, spawn_link(fun)}
+  def start(fun), do: {:ok, :redfour.spawn_task(:nolink, self(), fun, fun)}
+  def start_link(fun), do: {:ok, :redfour.spawn_task(:link, self(), fun, fun)}
   def child_spec(arg), do: %{id: Task, restart: :temporary, start: {Task, :start_link, [arg]}}
 end
 
@@ -358,8 +358,12 @@ defmodule Task.Supervisor do
 
   def start_child(supervisor, fun, opts \\ []) do
     restart = Keyword.get(opts, :restart, :temporary)
-    DynamicSupervisor.start_child(supervisor, %{id: Task, restart: restart, start: {Task, :start_link, [fun]}})
+    spec = %{id: Task, restart: restart, start: {Task.Supervisor, :start_task, [self(), fun]}}
+    DynamicSupervisor.start_child(supervisor, spec)
   end
+
+  @doc false
+  def start_task(owner, fun), do: {:ok, :redfour.spawn_task(:link, owner, fun, fun)}
 
   def children(supervisor) do
     for {_, pid, _, _} <- DynamicSupervisor.which_children(supervisor), is_pid(pid), do: pid
@@ -369,11 +373,12 @@ defmodule Task.Supervisor do
 
   @doc false
   def run(owner, fun, link) do
-    {:ok,
-     spawn_link(fn ->
-       if link, do: Process.link(owner)
-       send(owner, {:"$redfour_task", self(), fun.()})
-     end)}
+    body = fn ->
+      if link, do: Process.link(owner)
+      send(owner, {:"$redfour_task", self(), fun.()})
+    end
+
+    {:ok, :redfour.spawn_task(:link, owner, fun, body)}
   end
 end
 

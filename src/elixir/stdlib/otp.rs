@@ -70,15 +70,36 @@ pub const ERL_APPLICATION: super::Table = &[("load", 1, true)];
 /// `spawn/1,3`, `spawn_link`, `spawn_monitor`: a process running interpreted code, with the
 /// console's modules, printing to the console's group leader.
 pub fn spawn(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
-    spawn_with(m, name, args, None)
+    spawn_with(m, name, args, Report::Process)
 }
 
-fn spawn_with(
-    m: &mut Machine,
-    name: &str,
-    args: Vec<Term>,
-    label_as: Option<String>,
-) -> R<Option<NRet>> {
+/// Which crash report a process that fails prints, as OTP's loggers do.
+#[derive(Clone)]
+enum Report {
+    /// `[error] Process … raised an exception`
+    Process,
+    /// `[error] GenServer … terminating`, with its last message and state; the label.
+    GenServer(String),
+    /// `[error] Task … started from … terminating`, with its function: the owner and
+    /// the function the task runs.
+    Task(crate::runtime::Pid, Term),
+}
+
+/// A crash report's exception line: the message without iex's blame (a report shows
+/// `bad argument in arithmetic expression`, the shell adds the expression).
+fn report_message(e: &Term, banner: bool) -> String {
+    let name = super::super::value::exception_name(e);
+    let text = if name == "ArithmeticError" {
+        "bad argument in arithmetic expression".to_string()
+    } else if banner {
+        super::super::value::banner(e)
+    } else {
+        super::super::value::message(e)
+    };
+    format!("** ({name}) {text}")
+}
+
+fn spawn_with(m: &mut Machine, name: &str, args: Vec<Term>, mode: Report) -> R<Option<NRet>> {
     let (f, call_args, label) = match args.as_slice() {
         [f @ Term::Fun(_)] => (f.clone(), vec![], "fn".to_string()),
         [Term::Atom(module), Term::Atom(fun), Term::List(a)] => (
@@ -94,8 +115,12 @@ fn spawn_with(
             return Err(badarg(1, "not a fun of arity 0"));
         }
     }
-    let gen_server = label_as.is_some();
-    let label = label_as.unwrap_or(label);
+    let gen_server = matches!(mode, Report::GenServer(_));
+    let label = match &mode {
+        Report::GenServer(l) => l.clone(),
+        Report::Task(..) => "Task".to_string(),
+        Report::Process => label,
+    };
     let link = name == "spawn_link";
     let group = m.group.clone();
     let modules = m.modules.clone();
@@ -115,15 +140,7 @@ fn spawn_with(
                 Err(x) => {
                     let (reason, report) = match x {
                         Exc::Error(e) => {
-                            let report = format!(
-                                "** ({}) {}",
-                                super::super::value::exception_name(&e),
-                                if gen_server {
-                                    super::super::value::banner(&e)
-                                } else {
-                                    super::super::value::message(&e)
-                                }
-                            );
+                            let report = report_message(&e, gen_server);
                             (Term::tuple(vec![e, Term::list(vec![])]), Some(report))
                         }
                         Exc::Throw(v) => {
@@ -158,6 +175,15 @@ fn spawn_with(
                         group.borrow_mut().push_str(&format!(
                             "\n{stamp} [error] GenServer {who} terminating\n{why}\n{last}\nState: {state}\n"
                         ));
+                    } else if let Report::Task(owner, fun) = &mode {
+                        if !matches!(&reason, Term::Atom(a) if *a == Atom::NORMAL || *a == Atom::SHUTDOWN) {
+                            let why = report.unwrap_or_else(|| format!("** (stop) {}", super::super::inspect::inspect(&reason)));
+                            group.borrow_mut().push_str(&format!(
+                                "\n{stamp} [error] Task {} started from {owner} terminating\n{why}\nFunction: {}\n    Args: []\n",
+                                ctx.pid(),
+                                super::super::inspect::inspect(fun)
+                            ));
+                        }
                     } else if let Some(report) = report {
                         group.borrow_mut().push_str(&format!(
                             "\n{stamp} [error] Process {} raised an exception\n{report}\n",
@@ -235,6 +261,7 @@ pub const REDFOUR: super::Table = &[
     ("unexpected", 2, true),
     ("log", 2, true),
     ("spawn_as", 3, false),
+    ("spawn_task", 4, false),
 ];
 
 fn redfour(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
@@ -308,7 +335,23 @@ fn redfour(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             } else {
                 "spawn"
             };
-            spawn_with(m, kind, vec![args[2].clone()], Some(label))
+            spawn_with(m, kind, vec![args[2].clone()], Report::GenServer(label))
+        }
+        // `:redfour.spawn_task(link, owner, fun, body)`: a Task's process running `body`,
+        // whose crash report names `fun` and the process that started it
+        ("spawn_task", 4) => {
+            let kind = if args[0] == Term::atom("link") {
+                "spawn_link"
+            } else {
+                "spawn"
+            };
+            let owner = args[1].as_pid().unwrap_or_else(|| m.ctx.pid());
+            spawn_with(
+                m,
+                kind,
+                vec![args[3].clone()],
+                Report::Task(owner, args[2].clone()),
+            )
         }
         _ => Ok(None),
     }

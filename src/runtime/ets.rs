@@ -155,10 +155,24 @@ impl Options {
 /// A key in a table: compared exactly (`=:=`) in every kind but `:ordered_set`, where `==`
 /// decides.
 #[derive(Clone, Debug)]
-struct Key {
+pub struct Key {
     term: Term,
     exact: bool,
 }
+
+impl Key {
+    /// A key compared exactly (`=:=`), as a set's and the process dictionary's are.
+    pub fn exact(term: Term) -> Key {
+        Key { term, exact: true }
+    }
+    pub fn term(&self) -> &Term {
+        &self.term
+    }
+}
+
+/// Terms under keys, in key order: a table's objects (and a process dictionary, one value a
+/// key, sharing this one compiled map for the wasm's size).
+pub type Objects = BTreeMap<Key, Vec<Term>>;
 
 impl Ord for Key {
     fn cmp(&self, other: &Self) -> Ordering {
@@ -200,7 +214,7 @@ pub struct Table {
     pub name: Atom,
     pub owner: Pid,
     pub opts: Options,
-    objects: BTreeMap<Key, Vec<Term>>,
+    objects: Objects,
     size: usize,
     words: usize,
 }
@@ -697,7 +711,7 @@ impl Ets {
             name,
             owner,
             opts,
-            objects: BTreeMap::new(),
+            objects: Objects::new(),
             size: 0,
             words: 0,
         };

@@ -533,7 +533,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
                 .map(|t| (super::rand::uniform(m), t))
                 .collect();
             // sorted by draw, then read backwards (as Elixir unwraps its keysort)
-            keyed.sort_by(|x, y| x.0.total_cmp(&y.0));
+            crate::sorting::sort_by(&mut keyed, |x, y| x.0.total_cmp(&y.0));
             list(keyed.into_iter().rev().map(|(_, t)| t).collect())
         }
         ("random", 1) => {

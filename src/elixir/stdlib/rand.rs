@@ -9,11 +9,11 @@
 //! Also the process dictionary (`Process.put/2`, `:erlang.get/1`…), kept per process.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use super::super::machine::{Machine, NRet};
 use super::super::value::{badarg, R};
 use super::value;
+use crate::runtime::ets::Key;
 use crate::runtime::Term;
 
 pub const FUNS: super::Table = &[
@@ -277,27 +277,8 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     value(t)
 }
 
-/// A key of the process dictionary: compared exactly (`1` and `1.0` are two keys).
-#[derive(Clone, Debug)]
-pub struct DictKey(pub Term);
-impl Ord for DictKey {
-    fn cmp(&self, o: &Self) -> Ordering {
-        self.0.key_cmp(&o.0)
-    }
-}
-impl PartialOrd for DictKey {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl PartialEq for DictKey {
-    fn eq(&self, o: &Self) -> bool {
-        self.cmp(o) == Ordering::Equal
-    }
-}
-impl Eq for DictKey {}
-
-pub type Dict = BTreeMap<DictKey, Term>;
+/// The process dictionary: each key (compared exactly) with its one value.
+pub type Dict = crate::runtime::ets::Objects;
 
 /// The most keys a process dictionary holds (past it `put` raises instead of the tab
 /// running out of memory).
@@ -306,7 +287,7 @@ const MAX_KEYS: usize = 1_000_000;
 fn pairs(d: &Dict) -> Term {
     Term::list(
         d.iter()
-            .map(|(k, v)| Term::tuple(vec![k.0.clone(), v.clone()]))
+            .filter_map(|(k, v)| Some(Term::tuple(vec![k.term().clone(), v.first()?.clone()])))
             .collect(),
     )
 }
@@ -314,7 +295,8 @@ fn pairs(d: &Dict) -> Term {
 /// `Process.put/get/delete/get_keys` and `:erlang.put/get/erase/get_keys`.
 pub fn dict(m: &mut Machine, elixir: bool, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     let d = &mut m.dict;
-    let key = |i: usize| DictKey(args[i].clone());
+    let key = |i: usize| Key::exact(args[i].clone());
+    let one = |v: Vec<Term>| v.into_iter().next();
     let undefined = || {
         if elixir {
             Term::nil()
@@ -330,19 +312,23 @@ pub fn dict(m: &mut Machine, elixir: bool, name: &str, args: Vec<Term>) -> R<Opt
                     vec![("message", Term::str("a system limit has been reached: the process dictionary holds 1,000,000 keys, the most a process in this page keeps"))],
                 ));
             }
-            d.insert(key(0), args[1].clone()).unwrap_or_else(undefined)
+            d.insert(key(0), vec![args[1].clone()])
+                .and_then(one)
+                .unwrap_or_else(undefined)
         }
         ("get", 0) => pairs(d),
-        ("get", 1) => d.get(&key(0)).cloned().unwrap_or_else(undefined),
-        ("get", 2) => d.get(&key(0)).cloned().unwrap_or_else(|| args[1].clone()),
-        ("get_keys", 0) => Term::list(d.keys().map(|k| k.0.clone()).collect()),
+        ("get", 1 | 2) => d
+            .get(&key(0))
+            .and_then(|v| v.first().cloned())
+            .unwrap_or_else(|| args.get(1).cloned().unwrap_or_else(undefined)),
+        ("get_keys", 0) => Term::list(d.keys().map(|k| k.term().clone()).collect()),
         ("get_keys", 1) => Term::list(
             d.iter()
-                .filter(|(_, v)| v.key_cmp(&args[0]) == Ordering::Equal)
-                .map(|(k, _)| k.0.clone())
+                .filter(|(_, v)| v.iter().any(|v| v.key_cmp(&args[0]) == Ordering::Equal))
+                .map(|(k, _)| k.term().clone())
                 .collect(),
         ),
-        ("erase" | "delete", 1) => d.remove(&key(0)).unwrap_or_else(undefined),
+        ("erase" | "delete", 1) => d.remove(&key(0)).and_then(one).unwrap_or_else(undefined),
         ("erase", 0) => {
             let all = pairs(d);
             d.clear();

@@ -28,6 +28,7 @@ const PRELUDE: &[&str] = &[
     "erlang_libs",
     "erlang_lists",
     "ets",
+    "digraph",
     "registry",
     "io_format",
 ];

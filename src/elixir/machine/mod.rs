@@ -327,7 +327,7 @@ pub struct Machine {
     /// `Process.send_after`'s references and the runtime's timers behind them.
     pub timers: Vec<(crate::runtime::Ref, crate::runtime::TimerRef)>,
     /// This process's `:rand` state, seeded at its first draw (`stdlib/rand.rs`).
-    pub rand: Option<stdlib::rand::Exsss>,
+    pub rand: Option<stdlib::rand::Gen>,
     /// The process dictionary (`Process.put/2`).
     pub dict: stdlib::rand::Dict,
     /// `for` options the machine evaluated, for the `for` starting again (`for_start`).

@@ -50,9 +50,14 @@ pub const PROCESS_DICT: super::Table = &[
 
 const M58: u64 = (1 << 58) - 1;
 
-/// A generator's state: OTP's `[s0 | s1]`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Exsss(u64, u64);
+/// A generator's state: `exsss`'s `[s0 | s1]` (58-bit words), or `exs1024`'s sixteen
+/// 64-bit words (Xorshift1024*, which the getting-started guide seeds), as a list being
+/// walked and the part already walked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Gen {
+    Exsss(u64, u64),
+    Exs1024(Vec<u64>, Vec<u64>),
+}
 
 fn splitmix64(x: u64) -> (u64, u64) {
     let x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -77,72 +82,146 @@ fn bsl58(x: u64, n: u32) -> u64 {
     (x & ((1 << (58 - n)) - 1)) << n
 }
 
-impl Exsss {
-    /// From an integer (its low 64 bits, as OTP's `band` takes them).
-    pub fn from_int(x: u64) -> Exsss {
+/// Xorshift64*, which fills exs1024's words from one seed.
+fn exs64_next(r: u64) -> (u64, u64) {
+    let r1 = r ^ (r >> 12);
+    let r2 = r1 ^ (r1 << 25);
+    let r3 = r2 ^ (r2 >> 27);
+    (r3.wrapping_mul(2_685_821_657_736_338_717), r3)
+}
+
+impl Gen {
+    /// `exsss` from an integer (its low 64 bits, as OTP's `band` takes them).
+    pub fn from_int(x: u64) -> Gen {
         let (s0, x) = seed58(x);
         let (s1, _) = seed58(x);
-        Exsss(s0, s1)
+        Gen::Exsss(s0, s1)
     }
 
-    /// From OTP's traditional triple.
-    pub fn from_triple(a1: u64, a2: u64, a3: u64) -> Exsss {
+    /// `exsss` from OTP's traditional triple.
+    pub fn from_triple(a1: u64, a2: u64, a3: u64) -> Gen {
         let (_, x0) = seed58(a1);
         let (s0, x1) = seed58(a2 ^ x0);
         let (s1, _) = seed58(a3 ^ x1);
-        Exsss(s0, s1)
+        Gen::Exsss(s0, s1)
     }
 
-    /// The next 58-bit output.
+    /// `exs1024` from the traditional triple: 21 bits of each, mixed by three primes.
+    pub fn exs1024(a1: u64, a2: u64, a3: u64) -> Gen {
+        let m21 = (1u64 << 21) - 1;
+        let b1 = ((a1 & m21) + 1).wrapping_mul(2_097_131) & m21;
+        let b2 = ((a2 & m21) + 1).wrapping_mul(2_097_133) & m21;
+        let b3 = ((a3 & m21) + 1).wrapping_mul(2_097_143) & m21;
+        let mut r = (b1 << 43) | (b2 << 22) | (b3 << 1) | 1;
+        let mut words = Vec::with_capacity(16);
+        for _ in 0..16 {
+            let (x, next) = exs64_next(r);
+            words.push(x);
+            r = next;
+        }
+        words.reverse();
+        Gen::Exs1024(words, Vec::new())
+    }
+
+    fn bits(&self) -> u32 {
+        match self {
+            Gen::Exsss(..) => 58,
+            Gen::Exs1024(..) => 64,
+        }
+    }
+
+    /// The next output (58 or 64 bits).
     pub fn next_word(&mut self) -> u64 {
-        let (a, b) = (self.0, self.1);
-        let s0 = b & M58;
-        let a_b = (a & M58) ^ bsl58(a, 24);
-        let new = a_b ^ s0 ^ (a_b >> 11) ^ (s0 >> 41);
-        *self = Exsss(s0, new);
-        // ((s * 5) rotl 7) * 9, in 58 bits
-        let v_a = s0 + bsl58(s0, 2);
-        let v_b = bsl58(v_a, 7) | ((v_a >> 51) & 127);
-        (v_b + bsl58(v_b, 3)) & M58
+        match self {
+            Gen::Exsss(a, b) => {
+                let s0 = *b & M58;
+                let a_b = (*a & M58) ^ bsl58(*a, 24);
+                let new = a_b ^ s0 ^ (a_b >> 11) ^ (s0 >> 41);
+                *a = s0;
+                *b = new;
+                // ((s * 5) rotl 7) * 9, in 58 bits
+                let v_a = s0 + bsl58(s0, 2);
+                let v_b = bsl58(v_a, 7) | ((v_a >> 51) & 127);
+                (v_b + bsl58(v_b, 3)) & M58
+            }
+            Gen::Exs1024(l, rl) => {
+                if l.len() < 2 {
+                    // the walk wraps around: what was walked comes back in order
+                    let mut back: Vec<u64> = rl.drain(..).rev().collect();
+                    l.append(&mut back);
+                }
+                let (s0, s1) = (l.remove(0), l[0]);
+                let s11 = s1 ^ (s1 << 31);
+                let s12 = s11 ^ (s11 >> 11);
+                let s01 = s0 ^ (s0 >> 30);
+                let ns1 = s01 ^ s12;
+                l[0] = ns1;
+                rl.insert(0, s0);
+                ns1.wrapping_mul(1_181_783_497_276_652_981)
+            }
+        }
     }
 
     /// A float in `[0.0, 1.0)`.
     pub fn uniform(&mut self) -> f64 {
-        (self.next_word() >> 5) as f64 * f64::powi(2.0, -53)
+        match self {
+            // exs1024 divides the whole word (rounded to a float) by 2^64, as OTP does
+            Gen::Exs1024(..) => self.next_word() as f64 / 18_446_744_073_709_551_616.0,
+            Gen::Exsss(..) => (self.next_word() >> 5) as f64 * f64::powi(2.0, -53),
+        }
     }
 
     /// An integer in `1..=n` (`n` at least 1), without bias.
     pub fn uniform_n(&mut self, n: u64) -> u64 {
-        if n > 1 << 58 {
-            // past one word: two words, as OTP's wider draw (not its exact numbers)
+        let bits = self.bits();
+        let top: u128 = 1 << bits;
+        if n as u128 > top {
             let wide = ((self.next_word() as u128) << 58) | self.next_word() as u128;
             return (wide % n as u128) as u64 + 1;
         }
-        let room = (1u64 << 58) - n;
+        let room = top - n as u128;
         loop {
             let v = self.next_word();
             if v < n {
                 return v + 1;
             }
             let i = v % n;
-            if v - i <= room {
+            if ((v - i) as u128) <= room {
                 return i + 1;
             }
         }
     }
 
-    fn term(self) -> Term {
-        let alg = Term::atom_map(&[("bits", Term::Int(58)), ("type", Term::atom("exsss"))]);
-        Term::tuple(vec![
-            alg,
-            Term::cons(vec![Term::Int(self.0 as i64)], Term::Int(self.1 as i64)),
-        ])
+    fn term(&self) -> Term {
+        match self {
+            Gen::Exsss(a, b) => {
+                let alg = Term::atom_map(&[("bits", Term::Int(58)), ("type", Term::atom("exsss"))]);
+                Term::tuple(vec![
+                    alg,
+                    Term::cons(vec![Term::Int(*a as i64)], Term::Int(*b as i64)),
+                ])
+            }
+            Gen::Exs1024(l, rl) => {
+                let alg =
+                    Term::atom_map(&[("bits", Term::Int(64)), ("type", Term::atom("exs1024"))]);
+                let words = |v: &Vec<u64>| Term::list(v.iter().map(|w| u64_term(*w)).collect());
+                Term::tuple(vec![alg, Term::tuple(vec![words(l), words(rl)])])
+            }
+        }
     }
 
-    fn of_term(t: &Term) -> Option<Exsss> {
+    fn of_term(t: &Term) -> Option<Gen> {
         let [alg, state] = t.as_tuple()? else {
             return None;
         };
+        if alg.get("type") == Some(&Term::atom("exs1024")) {
+            let [l, rl] = state.as_tuple()? else {
+                return None;
+            };
+            let words = |t: &Term| -> Option<Vec<u64>> { t.as_list()?.iter().map(low64).collect() };
+            let (l, rl) = (words(l)?, words(rl)?);
+            return (l.len() + rl.len() == 16 && !l.is_empty()).then_some(Gen::Exs1024(l, rl));
+        }
         if alg.get("type") != Some(&Term::atom("exsss")) {
             return None;
         }
@@ -150,9 +229,17 @@ impl Exsss {
             return None;
         };
         match (items, tail) {
-            ([Term::Int(a)], Term::Int(b)) => Some(Exsss(*a as u64 & M58, *b as u64 & M58)),
+            ([Term::Int(a)], Term::Int(b)) => Some(Gen::Exsss(*a as u64 & M58, *b as u64 & M58)),
             _ => None,
         }
+    }
+}
+
+/// A 64-bit word as an integer term (a big one past `i64`).
+fn u64_term(w: u64) -> Term {
+    match i64::try_from(w) {
+        Ok(i) => Term::Int(i),
+        Err(_) => Term::big(crate::runtime::bigint::BigInt::from(w as u128)),
     }
 }
 
@@ -173,37 +260,46 @@ fn low64(t: &Term) -> Option<u64> {
     }
 }
 
-fn seed_of(alg: &Term, seed: &Term) -> R<Exsss> {
-    let ok_alg = matches!(
-        alg.as_atom().map(|a| a.name()).as_deref(),
-        Some("exsss" | "default")
-    );
-    if !ok_alg {
-        return Err(badarg(
-            1,
-            "not an algorithm this console has (it has :exsss, OTP's default)",
-        ));
+fn seed_of(alg: &Term, seed: &Term) -> R<Gen> {
+    let name = alg.as_atom().map(|a| a.name());
+    match name.as_deref() {
+        Some("exsss" | "default") => {}
+        Some("exs1024") => {
+            let triple = seed.as_tuple().and_then(|t| match t {
+                [a, b, c] => Some((low64(a)?, low64(b)?, low64(c)?)),
+                _ => None,
+            });
+            return triple
+                .map(|(a, b, c)| Gen::exs1024(a, b, c))
+                .ok_or_else(|| badarg(2, "not a seed this console takes for :exs1024 (a triple)"));
+        }
+        _ => {
+            return Err(badarg(
+                1,
+                "not an algorithm this console has (it has :exsss, OTP's default, and :exs1024)",
+            ))
+        }
     }
     match seed {
         Term::Tuple(t) => match &t[..] {
             [a, b, c] => match (low64(a), low64(b), low64(c)) {
-                (Some(a), Some(b), Some(c)) => Ok(Exsss::from_triple(a, b, c)),
+                (Some(a), Some(b), Some(c)) => Ok(Gen::from_triple(a, b, c)),
                 _ => Err(badarg(2, "not a seed")),
             },
             _ => Err(badarg(2, "not a seed")),
         },
         other => low64(other)
-            .map(Exsss::from_int)
+            .map(Gen::from_int)
             .ok_or_else(|| badarg(2, "not a seed")),
     }
 }
 
 /// The process's generator, seeded from the run the first time.
-pub fn state(m: &mut Machine) -> &mut Exsss {
+pub fn state(m: &mut Machine) -> &mut Gen {
     if m.rand.is_none() {
-        m.rand = Some(Exsss::from_int(m.ctx.random_u64()));
+        m.rand = Some(Gen::from_int(m.ctx.random_u64()));
     }
-    m.rand.get_or_insert(Exsss(1, 1))
+    m.rand.get_or_insert(Gen::Exsss(1, 1))
 }
 
 /// `:rand.uniform(n)` in the calling process.
@@ -238,14 +334,16 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
     let t = match (name, a.len()) {
         ("seed", 1) => {
             let s = seed_of(&a[0], &Term::Int(m.ctx.random_u64() as i64))?;
+            let t = s.term();
             m.rand = Some(s);
-            s.term()
+            t
         }
         ("seed", 2) => {
             // `:rand.seed(state)` is seed/1 with an exported state
             let s = seed_of(&a[0], &a[1])?;
+            let t = s.term();
             m.rand = Some(s);
-            s.term()
+            t
         }
         ("seed_s", 2) => seed_of(&a[0], &a[1])?.term(),
         ("uniform", 0) => Term::Float(uniform(m)),
@@ -260,7 +358,7 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             Term::Int(uniform_n(m, n) as i64)
         }
         ("uniform_s", 1 | 2) => {
-            let st = a.last().and_then(Exsss::of_term);
+            let st = a.last().and_then(Gen::of_term);
             let Some(mut st) = st else {
                 return Err(badarg(a.len(), "not a state of :rand"));
             };
@@ -271,7 +369,10 @@ pub fn call(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
             };
             Term::tuple(vec![x, st.term()])
         }
-        ("export_seed", 0) => m.rand.map_or_else(|| Term::atom("undefined"), Exsss::term),
+        ("export_seed", 0) => m
+            .rand
+            .as_ref()
+            .map_or_else(|| Term::atom("undefined"), Gen::term),
         _ => return Ok(None),
     };
     value(t)

@@ -18,8 +18,10 @@ pub const SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/prelude.ex"));
 
 /// Defines the prelude's modules in `m`'s module table, once; prints nothing.
 pub async fn load(m: &mut Machine) {
-    // a DynamicSupervisor (native) as a supervisor's child: `{DynamicSupervisor, opts}`
+    // a DynamicSupervisor (native) or a Supervisor (`start: {Supervisor, :start_link,
+    // [children, opts]}`) as a supervisor's child
     m.define_child_module(Atom::module("DynamicSupervisor"), true, None);
+    m.define_child_module(Atom::module("Supervisor"), true, None);
     if m.modules
         .borrow()
         .contains_key(&Atom::new("redfour_gen_server"))

@@ -481,7 +481,18 @@ pub fn format_exit(reason: &Term) -> String {
             _ => inspect::inspect(reason),
         },
         Term::Tuple(t) if t.len() == 2 && t[0] == Term::atom("shutdown") => {
-            format!("shutdown: {}", inspect::inspect(&t[1]))
+            format!("shutdown: {}", format_exit(&t[1]))
+        }
+        // a supervisor's start, as Elixir words it
+        Term::Tuple(t) if t.len() == 3 && t[0] == Term::atom("failed_to_start_child") => {
+            format!(
+                "failed to start child: {}\n    ** (EXIT) {}",
+                inspect::inspect(&t[1]),
+                format_exit(&t[2])
+            )
+        }
+        Term::Tuple(t) if t.len() == 2 && t[0] == Term::atom("already_started") => {
+            format!("already started: {}", inspect::inspect(&t[1]))
         }
         Term::Tuple(t) if t.len() == 2 && matches!(&t[0], Term::Struct(..)) => {
             // {exception, stacktrace}: the banner only, as Exception.format_exit shows it

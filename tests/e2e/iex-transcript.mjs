@@ -52,7 +52,9 @@ export function normalize(text) {
       }
       skipping = false;
     }
-    if (isStackLine(line)) continue;
+    if (isStackLine(line) || line.endsWith('[notice] SIGTERM received - shutting down')) continue;
+    // the blank line iex leaves before a new shell's banner
+    if (line.startsWith('Interactive Elixir') && lines.length && lines[lines.length - 1] === '') lines.pop();
     // a log line's time of day (the console's is the run's virtual clock)
     lines.push(line.replace(/^\d\d:\d\d:\d\d\.\d\d\d \[/, 'HH:MM:SS.mmm ['));
   }

@@ -250,17 +250,21 @@ defmodule Supervisor do
   defp start_tree(children, opts) do
     children =
       Enum.map(children, fn
-        {module, arg} = child when is_atom(module) ->
-          if function_exported?(module, :child_spec, 1), do: module.child_spec(arg), else: child
-
-        module when is_atom(module) ->
-          if function_exported?(module, :child_spec, 1), do: module.child_spec([]), else: module
-
-        child ->
-          child
+        {module, arg} = child when is_atom(module) -> child_of(module, arg, child)
+        module when is_atom(module) -> child_of(module, [], module)
+        child -> child
       end)
 
     :redfour.start_supervisor(children, opts)
+  end
+
+  # the store's modules are the runtime's (no child_spec/1 here): the runtime starts them
+  defp child_of(module, arg, child) do
+    cond do
+      function_exported?(module, :child_spec, 1) -> module.child_spec(arg)
+      :redfour.runtime_module?(module) -> child
+      true -> module_spec(module, arg)
+    end
   end
 
   @child_keys [:id, :start, :restart, :shutdown, :type, :modules, :significant]

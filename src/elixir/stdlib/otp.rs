@@ -260,6 +260,7 @@ pub const REDFOUR: super::Table = &[
     ("got", 1, true),
     ("unexpected", 2, true),
     ("log", 2, true),
+    ("runtime_module?", 1, true),
     ("spawn_as", 3, false),
     ("spawn_task", 4, false),
 ];
@@ -275,6 +276,12 @@ fn redfour(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
         ("got", 1) => {
             m.gen_last = Some(args[0].clone());
             value(Term::ok())
+        }
+        ("runtime_module?", 1) => {
+            let known = args[0]
+                .as_atom()
+                .is_some_and(|a| m.ctx.module(&atom_name(a)).is_some());
+            value(Term::bool(known))
         }
         ("log", 2) => {
             // Logger's line, as iex 1.14 prints it, and the same in the trace

@@ -108,8 +108,13 @@ fn normalize(text: &str) -> Vec<String> {
             }
             skipping = false;
         }
-        if is_stack_line(line) {
+        // iex's own goodbye when the input ends after a shell was restarted
+        if is_stack_line(line) || line.ends_with("[notice] SIGTERM received - shutting down") {
             continue;
+        }
+        // the blank line iex leaves before a new shell's banner
+        if line.starts_with("Interactive Elixir") && lines.last().is_some_and(|l| l.is_empty()) {
+            lines.pop();
         }
         lines.push(line);
     }

@@ -470,3 +470,22 @@ fn now_is_the_runs_virtual_clock_from_the_posts_day() {
     let (_rt, mut again) = console();
     assert_eq!(again.eval("DateTime.utc_now()"), start);
 }
+
+/// A supervisor whose child never returns from its start waits, as Elixir's does, and
+/// Ctrl-C still frees the console; the next line gets its answer.
+#[test]
+fn a_supervisor_start_that_never_completes_waits_and_ctrl_c_frees_the_console() {
+    let (rt, mut c) = console();
+    c.submit(
+        "Supervisor.start_link([%{id: :stuck, start: {Agent, :start_link, [fn -> Process.sleep(:infinity) end]}}], strategy: :one_for_one)",
+    );
+    rt.advance(60_000);
+    c.poll();
+    assert!(
+        c.busy(),
+        "the start answered although its child never started"
+    );
+    c.interrupt();
+    assert!(!c.busy());
+    assert_eq!(c.eval("1 + 1"), "2");
+}

@@ -25,10 +25,28 @@ defmodule :digraph do
   end
 
   def add_vertex({:digraph, _, _, n, _} = g) do
-    [{_, id}] = :ets.lookup(n, :"$vid")
-    :ets.delete(n, :"$vid")
-    :ets.insert(n, {:"$vid", id + 1})
+    id = counter(n, :"$vid")
+    bump(n, :"$vid", id)
     add_vertex(g, [:"$v" | id], [])
+  end
+
+  # the next vertex or edge number, kept in the neighbours table as OTP keeps it
+  defp counter(n, key) do
+    [{^key, id}] = :ets.lookup(n, key)
+    id
+  end
+
+  defp bump(n, key, id) do
+    :ets.delete(n, key)
+    :ets.insert(n, {key, id + 1})
+  end
+
+  # the one object under `key`, or false
+  defp one(table, key) do
+    case :ets.lookup(table, key) do
+      [found] -> found
+      [] -> false
+    end
   end
 
   def add_vertex(g, v), do: add_vertex(g, v, [])
@@ -38,12 +56,7 @@ defmodule :digraph do
     v
   end
 
-  def vertex({:digraph, vt, _, _, _}, v) do
-    case :ets.lookup(vt, v) do
-      [found] -> found
-      [] -> false
-    end
-  end
+  def vertex({:digraph, vt, _, _, _}, v), do: one(vt, v)
 
   def vertices({:digraph, vt, _, _, _}), do: for({v, _} <- :ets.tab2list(vt), do: v)
   def no_vertices({:digraph, vt, _, _, _}), do: :ets.info(vt, :size)
@@ -53,15 +66,14 @@ defmodule :digraph do
   def add_edge(g, v1, v2, label), do: add_edge_labelled(g, v1, v2, label)
 
   defp add_edge_labelled({:digraph, _, _, n, _} = g, v1, v2, label) do
-    [{_, id}] = :ets.lookup(n, :"$eid")
+    id = counter(n, :"$eid")
 
     case add_edge(g, [:"$e" | id], v1, v2, label) do
       {:error, _} = error ->
         error
 
       edge ->
-        :ets.delete(n, :"$eid")
-        :ets.insert(n, {:"$eid", id + 1})
+        bump(n, :"$eid", id)
         edge
     end
   end
@@ -85,12 +97,7 @@ defmodule :digraph do
     end
   end
 
-  def edge({:digraph, _, et, _, _}, e) do
-    case :ets.lookup(et, e) do
-      [found] -> found
-      [] -> false
-    end
-  end
+  def edge({:digraph, _, et, _, _}, e), do: one(et, e)
 
   def edges({:digraph, _, et, _, _}), do: for({e, _, _, _} <- :ets.tab2list(et), do: e)
   def edges(g, v), do: out_edges(g, v) ++ in_edges(g, v)

@@ -419,9 +419,9 @@ impl Ctx {
             let text = format!(
                 "ETS table {} created ({}, {})",
                 if opts.named {
-                    format!(":{}", name.name())
+                    Term::Atom(name).to_string()
                 } else {
-                    format!(":{} {id}", name.name())
+                    format!("{} {id}", Term::Atom(name))
                 },
                 opts.kind.name(),
                 opts.access.name()

@@ -22,7 +22,7 @@ pub fn ets_tables(sim: &World, dispatch: &Callback<Action>) -> Html {
             .unwrap_or_default();
         html! {
             <tr data-testid="ets-row">
-                <th scope="row" class="mono">{ format!(":{}", t.name) }
+                <th scope="row" class="mono">{ crate::runtime::Term::Atom(crate::runtime::Atom::new(&t.name)).to_string() }
                     if !t.named { <span class="ets-ref">{ format!(" {}", t.id) }</span> }
                 </th>
                 <td>{ t.kind.name() }</td>

@@ -874,7 +874,9 @@ impl World {
     /// clients (the shoppers' browsers: `Redfour.Customers` and each `Customer`), or the
     /// console's shell.
     pub fn group_of(&self, pid: Pid) -> &'static str {
-        let masters: Vec<Pid> = self.rt.applications().iter().map(|(_, p)| *p).collect();
+        // an application typed in the console belongs to the console (its master's parent
+        // is the shell): only the store's master marks the shopping group
+        let master = self.shopping_master();
         let mut at = Some(pid);
         for _ in 0..8 {
             let Some(p) = at.filter(|p| self.rt.alive(*p)) else {
@@ -887,7 +889,7 @@ impl World {
                 (Some(customers::CUSTOMER), _) | (_, Some(customers::DRIVER)) => return "clients",
                 (Some("IEx shell"), _) => return "console",
                 (_, Some(shopping::ROOT)) => return "shopping",
-                _ if masters.contains(&p) => return "shopping",
+                _ if master == Some(p) => return "shopping",
                 _ => {}
             }
             at = self.rt.parent_of(p);
@@ -1181,8 +1183,18 @@ impl World {
         self.floor.shown_pid(c, self.wall_ms)
     }
 
+    /// Whether the store's application runs (one typed in the console does not count).
     pub fn app_running(&self) -> bool {
-        !self.rt.applications().is_empty()
+        self.shopping_master().is_some()
+    }
+
+    /// The master of the store's `shopping` application, while it runs.
+    pub fn shopping_master(&self) -> Option<Pid> {
+        self.rt
+            .applications()
+            .into_iter()
+            .find(|(name, _)| &**name == shopping::APP)
+            .map(|(_, pid)| pid)
     }
 
     /// Every live process as of the last frame, for the table and the tree (taken once per

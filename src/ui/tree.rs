@@ -109,7 +109,7 @@ pub fn tree() -> Html {
         return html! {};
     };
     let sim = ctx.sim.borrow();
-    let root = sim.rt.applications().first().map(|(_, pid)| *pid);
+    let root = sim.shopping_master();
     let procs = sim.processes();
     let driver = sim.rt.whereis(crate::store::customers::DRIVER);
     // Laid out (and the clients counted) again only when the process table is read afresh

@@ -495,6 +495,36 @@ test('ETS: the guide\'s registry table appears in the observer with its owner an
   await page.locator('[data-testid="region-processes"]').screenshot({ path: join(artifacts, 'ets-after-kill.png') });
 }, { context: { bypassCSP: true } });
 
+// The Mix and OTP guide's application typed in: `Application.start(:kv)` starts its tree under
+// an application master, drawn in the console's part of the supervision tree.
+test('an application typed in the console starts its tree, drawn under its application master', async ({ page, url }) => {
+  await page.goto(`${url}?seed=9&speed=1&arrivals=0&chaos=0&persistence=none`);
+  await page.waitForSelector('[data-testid="console-input"]');
+  const source = await readFile(join(root, 'tests', 'fixtures', 'iex', 'guide_application.exs'), 'utf8');
+  const upTo = source.indexOf('Application.started_applications()');
+  await typeFile(page, source.slice(0, upTo));
+  const last = await page.locator('[data-testid="console-output"]').last().textContent();
+  if (last.trim() !== ':ok') throw new Error(`Application.start(:kv) answered ${last}`);
+  const tree = page.locator('[data-testid="console-tree"]');
+  await tree.waitFor();
+  await page.waitForFunction(() => {
+    const t = document.querySelector('[data-testid="console-tree"]').textContent;
+    return t.includes('application_master kv') && t.includes('KV.Supervisor') && t.includes('KV.Registry');
+  }, null, { timeout: 10000 });
+  // the store's tree stays the store's: the kv application is the console's
+  const storeTree = await page.locator('[data-testid="region-tree"] .tree-scroll').first().textContent();
+  if (!storeTree.includes('Shopping.Supervisor') || storeTree.includes('KV.')) {
+    throw new Error(`the store's tree shows ${storeTree}`);
+  }
+  const groups = await page.locator('[data-testid="process-row"]', { hasText: 'KV.Registry' }).locator('.group').textContent();
+  if (groups.trim() !== 'console') throw new Error(`KV.Registry is in the ${groups} group`);
+  await page.locator('[data-testid="region-tree"]').screenshot({ path: join(artifacts, 'tree-console-application.png') });
+  // the registry's table, named by the module, as iex prints it
+  const tableName = await page.locator('[data-testid="ets-row"] th').first().textContent();
+  if (tableName.trim() !== 'KV.Registry') throw new Error(`the table is listed as ${tableName}`);
+  await page.locator('[data-testid="region-processes"]').screenshot({ path: join(artifacts, 'ets-application.png') });
+});
+
 // Frames the page draws in one second.
 const framesInASecond = (page) => page.evaluate(() => new Promise((resolve) => {
   let n = 0; const start = performance.now();

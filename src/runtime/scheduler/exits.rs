@@ -202,7 +202,8 @@ impl Inner {
         for o in orphans {
             match o {
                 Orphan::Deleted(t) => {
-                    let text = format!("ETS table :{} deleted: its owner exited", t.name.name());
+                    let text =
+                        format!("ETS table {} deleted: its owner exited", Term::Atom(t.name));
                     self.record(Event::Note {
                         pid: Some(owner),
                         kind: Rc::from("ets"),
@@ -214,7 +215,7 @@ impl Inner {
                     message,
                     name,
                 } => {
-                    let text = format!("ETS table :{} inherited by {heir}", name.name());
+                    let text = format!("ETS table {} inherited by {heir}", Term::Atom(name));
                     self.push_message(Some(owner), heir, message);
                     self.record(Event::Note {
                         pid: Some(heir),

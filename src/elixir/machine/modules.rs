@@ -470,6 +470,11 @@ impl Machine {
             .define_module(&key, crate::runtime::Module::supervisor(start));
         self.rt
             .define_application(app, Term::tuple(vec![Term::atom(&key), args]));
+        self.rt.put_env(
+            app,
+            crate::elixir::stdlib::otp::APP_MODULE,
+            Term::Atom(module),
+        );
     }
 
     /// `def`/`defp`: records a clause (and the clauses its default arguments imply).

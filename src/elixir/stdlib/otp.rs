@@ -67,6 +67,10 @@ pub const APPLICATION: super::Table = &[
 pub const OBSERVER: super::Table = &[("start", 0, true)];
 pub const ERL_APPLICATION: super::Table = &[("load", 1, true)];
 
+/// Where an application typed in the console keeps its callback module (in its
+/// environment, where `Application.get_env/2` would not look for it).
+pub const APP_MODULE: &str = "$redfour_mod";
+
 /// `spawn/1,3`, `spawn_link`, `spawn_monitor`: a process running interpreted code, with the
 /// console's modules, printing to the console's group leader.
 pub fn spawn(m: &mut Machine, name: &str, args: Vec<Term>) -> R<Option<NRet>> {
@@ -832,23 +836,54 @@ pub fn call(m: &mut Machine, module: &str, name: &str, mut args: Vec<Term>) -> R
                     })
                 });
             }
-            let group = m.group.clone();
-            await_op(move |ctx| async move {
-                Ok(if start {
-                    application::start(&ctx, &app.name()).await
-                } else {
-                    let r = application::stop(&ctx, &app.name()).await;
-                    if r == Term::ok() {
-                        // Logger's line, as iex 1.14 prints it
-                        group.borrow_mut().push_str(&format!(
+            if start {
+                return await_op(move |ctx| async move {
+                    Ok(application::start(&ctx, &app.name()).await)
+                });
+            }
+            // a console application's module: its `stop/1` runs once the tree is down
+            let callback = m
+                .ctx
+                .get_env(&app.name(), APP_MODULE)
+                .and_then(|t| t.as_atom())
+                .filter(|md| {
+                    m.modules
+                        .borrow()
+                        .get(md)
+                        .is_some_and(|d| d.funs.contains_key(&(Atom::new("stop"), 1)))
+                });
+            let op: crate::elixir::machine::AsyncOp = Box::new(move |ctx| {
+                Box::pin(async move { Ok(application::stop(&ctx, &app.name()).await) })
+            });
+            let then = Box::new(move |m: &mut Machine, r: Term| {
+                let stopped = r == Term::ok();
+                // Logger's line, as iex 1.14 prints it, after the callback
+                let notice = move |m: &mut Machine| {
+                    if stopped {
+                        let line = format!(
                             "\n{} [notice] Application {} exited: :stopped\n",
-                            super::super::value::log_stamp(ctx.now()),
+                            super::super::value::log_stamp(m.ctx.now()),
                             app.name()
-                        ));
+                        );
+                        m.group.borrow_mut().push_str(&line);
                     }
-                    r
-                })
-            })
+                };
+                match callback {
+                    Some(md) if stopped => Ok(NRet::CallThen(
+                        super::super::value::Fun::capture(md, Atom::new("stop"), 1),
+                        vec![Term::list(vec![])],
+                        Box::new(move |m: &mut Machine, _| {
+                            notice(m);
+                            Ok(NRet::Value(Term::ok()))
+                        }),
+                    )),
+                    _ => {
+                        notice(m);
+                        Ok(NRet::Value(r))
+                    }
+                }
+            });
+            Ok(Some(NRet::AwaitThen(op, then)))
         }
         ("Elixir.Application", "get_env", 2 | 3) | ("Elixir.Application", "fetch_env", 2) => {
             let (Some(app), Some(key)) = (args[0].as_atom(), args[1].as_atom()) else {

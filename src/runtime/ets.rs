@@ -686,7 +686,8 @@ pub enum Orphan {
 impl Ets {
     fn index(&self, tab: &Term) -> Option<usize> {
         match tab {
-            Term::Ref(r) => self.tables.iter().position(|t| t.id == *r),
+            // tables are kept in creation order, and references only grow: a binary search
+            Term::Ref(r) => self.tables.binary_search_by_key(r, |t| t.id).ok(),
             Term::Atom(a) => self
                 .tables
                 .iter()

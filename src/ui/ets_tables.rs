@@ -7,6 +7,10 @@ use yew::prelude::*;
 use super::sim::{Action, World};
 use crate::runtime::ets::TableInfo;
 
+/// Rows drawn at most: the section renders with the process table at every frame, and a
+/// loop making `:digraph`s (three tables each) could make thousands.
+const SHOWN: usize = 50;
+
 /// The section, a plain function of the world shown (the process table renders it).
 pub fn ets_tables(sim: &World, dispatch: &Callback<Action>) -> Html {
     let tables = sim.rt.ets_tables();
@@ -45,9 +49,12 @@ pub fn ets_tables(sim: &World, dispatch: &Callback<Action>) -> Html {
                         <th scope="col">{ "name" }</th><th scope="col">{ "type" }</th><th scope="col">{ "protection" }</th>
                         <th scope="col" class="num">{ "objects" }</th><th scope="col" class="num">{ "bytes" }</th><th scope="col">{ "owner" }</th>
                     </tr></thead>
-                    <tbody>{ for tables.iter().map(row) }</tbody>
+                    <tbody>{ for tables.iter().take(SHOWN).map(row) }</tbody>
                 </table>
                 </div>
+                if tables.len() > SHOWN {
+                    <p class="panel-note">{ format!("… and {} more (the first {SHOWN} made are shown)", tables.len() - SHOWN) }</p>
+                }
             }
         </div>
     }

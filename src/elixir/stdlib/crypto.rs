@@ -1,5 +1,5 @@
 //! `:crypto.hash/2` for `:md5`, `:sha` and `:sha256` (and `:erlang.md5/1`), written here
-//! from RFC 1321 and FIPS 180-4 rather than taken from a crate: about 150 lines of wasm, and
+//! from RFC 1321 and FIPS 180-4 rather than taken from a crate: 5.9 KB of code before wasm-opt (measured), and
 //! no dependency for three functions. `:crypto.strong_rand_bytes/1` draws from the run's
 //! generator, so a replay gets the same bytes (they are not for secrets here).
 

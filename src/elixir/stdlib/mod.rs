@@ -123,20 +123,13 @@ pub fn call(m: &mut Machine, module: Atom, name: Atom, args: Vec<Term>) -> R<Opt
     let mname = module.name();
     let n = name.name();
     let r = match &*mname {
-        "erlang"
-            if rand::DICT
-                .iter()
-                .any(|(f, a, _)| *f == &*n && *a == args.len()) =>
-        {
+        // the process dictionary, by name (not a scan of its table at every `:erlang` call)
+        "erlang" if matches!(&*n, "put" | "get" | "get_keys" | "erase") => {
             rand::dict(m, false, &n, args)?
         }
         "erlang" if &*n == "md5" => crypto::call(m, true, &n, args)?,
         "crypto" => crypto::call(m, false, &n, args)?,
-        "Elixir.Process"
-            if rand::PROCESS_DICT
-                .iter()
-                .any(|(f, a, _)| *f == &*n && *a == args.len()) =>
-        {
+        "Elixir.Process" if matches!(&*n, "put" | "get" | "get_keys" | "delete") => {
             rand::dict(m, true, &n, args)?
         }
         "Elixir.Kernel" | "erlang" if binary::handles(&n, args.len()) => {
